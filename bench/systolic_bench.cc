@@ -1,0 +1,33 @@
+// Host time of whole-network simulations in SCALE-Sim compatibility mode (issue goal: full
+// ResNet-50 under 5 ms). Results and the command are in docs/PERFORMANCE.md.
+#include <benchmark/benchmark.h>
+
+#include "models/accel/systolic_evaluator.h"
+#include "sim/core/space_registry.h"
+#include "workloads/network_zoo.h"
+
+namespace {
+
+using namespace accelgym;
+
+void BM_Network(benchmark::State& state, const char* workload, int64_t dim, const char* dataflow) {
+  const DesignSpace space = make_space("systolic");
+  ParamMap values;
+  values.set("rows", dim);
+  values.set("cols", dim);
+  values.set("dataflow", std::string(dataflow));
+  const auto config = compute::systolic_config(space.decode(space.encode(values)));
+  const auto network = workloads::load_network(workload);
+  const auto tech = energy::Technology::builtin();
+  for (auto _ : state) {
+    auto report = accel::simulate_systolic(network, config, accel::MemoryMode::kScaleSimCalc, tech);
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["layers"] = network.layers_size();
+}
+
+BENCHMARK_CAPTURE(BM_Network, resnet50_32x32_os, "resnet50", 32, "os")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Network, resnet50_8x8_ws, "resnet50", 8, "ws")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Network, alexnet_128x128_os, "alexnet", 128, "os")->Unit(benchmark::kMicrosecond);
+
+}  // namespace

@@ -1,0 +1,144 @@
+#include "models/accel/systolic_evaluator.h"
+
+#include <chrono>
+
+#include "models/compute/systolic_timing.h"
+#include "sim/core/errors.h"
+
+namespace accelgym::accel {
+namespace {
+
+using compute::SystolicConfig;
+
+struct LayerEnergy {
+  double mac_pj = 0, sram_pj = 0, leakage_pj = 0;
+};
+
+LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
+                         const energy::Technology& tech) {
+  const auto node = static_cast<uint32_t>(c.tech_node_nm);
+  const uint32_t bits = tech.precision_bits(c.precision);
+  LayerEnergy e;
+  e.mac_pj = static_cast<double>(layer.macs()) * tech.mac_energy_pj(c.precision, node);
+  e.sram_pj =
+      static_cast<double>(layer.sram_ifmap_reads()) *
+          tech.sram_read_pj(static_cast<double>(c.ifmap_sram_kib), bits, node) +
+      static_cast<double>(layer.sram_filter_reads()) *
+          tech.sram_read_pj(static_cast<double>(c.filter_sram_kib), bits, node) +
+      static_cast<double>(layer.sram_ofmap_writes()) *
+          tech.sram_write_pj(static_cast<double>(c.ofmap_sram_kib), bits, node);
+  e.leakage_pj = tech.leakage_fraction() * (e.mac_pj + e.sram_pj);
+  return e;
+}
+
+v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, MemoryMode memory,
+                               const energy::Technology& tech) {
+  const bool compat = memory == MemoryMode::kScaleSimCalc;
+  const auto gemm = workloads::lower(
+      layer, compat ? workloads::LoweringRule::kScaleSim : workloads::LoweringRule::kStandard);
+  const auto timing = compute::fold_timing(gemm, c.array, c.dataflow);
+  const auto sram = compute::sram_accesses(gemm, c.array, c.dataflow, compat);
+
+  v1::LayerReport r;
+  r.set_name(layer.name());
+  r.set_m(gemm.m);
+  r.set_n(gemm.n);
+  r.set_k(gemm.k);
+  r.set_instances(gemm.instances);
+  r.set_macs(gemm.macs());
+  r.set_folds(timing.folds);
+  r.set_cycles_per_fold(timing.cycles_per_fold);
+  // SCALE-Sim reports one cycle fewer than the folds take (its own off-by-one).
+  const uint64_t cycles = timing.compute_cycles * gemm.instances - (compat ? 1 : 0);
+  r.set_total_cycles(cycles);
+  r.set_stall_cycles(0);
+  r.set_overall_util_pct(100.0 * static_cast<double>(gemm.macs()) /
+                         (static_cast<double>(cycles) * static_cast<double>(c.array.rows) *
+                          static_cast<double>(c.array.cols)));
+  r.set_mapping_eff_pct(timing.mapping_efficiency_pct);
+  r.set_compute_util_pct(timing.compute_util_pct);
+  r.set_sram_ifmap_reads(sram.ifmap_reads * gemm.instances);
+  r.set_sram_filter_reads(sram.filter_reads * gemm.instances);
+  r.set_sram_ofmap_writes(sram.ofmap_writes * gemm.instances);
+  const LayerEnergy e = layer_energy(r, c, tech);
+  r.set_mac_energy_pj(e.mac_pj);
+  r.set_sram_energy_pj(e.sram_pj);
+  r.set_leakage_energy_pj(e.leakage_pj);
+  r.set_energy_pj(e.mac_pj + e.sram_pj + e.leakage_pj);
+  return r;
+}
+
+void fill_area(const SystolicConfig& c, const energy::Technology& tech, v1::NetworkTotals* t) {
+  const auto node = static_cast<uint32_t>(c.tech_node_nm);
+  const double pes = static_cast<double>(c.array.rows * c.array.cols);
+  const double sram_kib = static_cast<double>(c.ifmap_sram_kib + c.filter_sram_kib + c.ofmap_sram_kib);
+  t->set_pe_area_mm2(pes * tech.mac_area_um2(c.precision, node) * 1e-6);
+  t->set_sram_area_mm2(tech.sram_area_um2(sram_kib, node) * 1e-6);
+  t->set_area_mm2(t->pe_area_mm2() + t->sram_area_mm2());
+}
+
+}  // namespace
+
+MemoryMode parse_memory_mode(const std::string& text) {
+  if (text == "scalesim-calc") return MemoryMode::kScaleSimCalc;
+  if (text == "ideal") return MemoryMode::kIdeal;
+  throw InputError("unknown memory mode '" + text + "' (available: scalesim-calc, ideal)");
+}
+
+const char* memory_mode_name(MemoryMode mode) {
+  return mode == MemoryMode::kScaleSimCalc ? "scalesim-calc" : "ideal";
+}
+
+v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig& config,
+                                MemoryMode memory, const energy::Technology& technology) {
+  if (config.clock_mhz == 0) throw InputError("clock_mhz must be at least 1");
+  const auto start = std::chrono::steady_clock::now();
+  v1::SimReport report;
+  report.set_workload(network.name());
+  report.set_memory(memory_mode_name(memory));
+  report.set_energy_scope("on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
+  v1::NetworkTotals* t = report.mutable_total();
+  for (const auto& layer : network.layers()) {
+    v1::LayerReport r = simulate_layer(layer, config, memory, technology);
+    t->set_cycles(t->cycles() + r.total_cycles());
+    t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());
+    t->set_macs(t->macs() + r.macs());
+    t->set_mac_energy_pj(t->mac_energy_pj() + r.mac_energy_pj());
+    t->set_sram_energy_pj(t->sram_energy_pj() + r.sram_energy_pj());
+    t->set_leakage_energy_pj(t->leakage_energy_pj() + r.leakage_energy_pj());
+    t->set_energy_pj(t->energy_pj() + r.energy_pj());
+    *report.add_layers() = std::move(r);
+  }
+  const double pes = static_cast<double>(config.array.rows * config.array.cols);
+  t->set_overall_util_pct(100.0 * static_cast<double>(t->macs()) /
+                          (static_cast<double>(t->cycles()) * pes));
+  t->set_latency_ns(static_cast<double>(t->cycles()) * 1000.0 /
+                    static_cast<double>(config.clock_mhz));
+  t->set_avg_power_mw(t->energy_pj() / t->latency_ns());  // pJ / ns = mW
+  fill_area(config, technology, t);
+  t->set_host_time_s(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return report;
+}
+
+v1::Metrics metrics_of(const v1::SimReport& report) {
+  const auto& t = report.total();
+  v1::Metrics m;
+  m.set_cycles(t.cycles());
+  m.set_stall_cycles(t.stall_cycles());
+  m.set_latency_ns(t.latency_ns());
+  m.set_energy_pj(t.energy_pj());
+  m.set_avg_power_mw(t.avg_power_mw());
+  m.set_area_mm2(t.area_mm2());
+  m.set_utilization_pct(t.overall_util_pct());
+  m.set_macs(t.macs());
+  auto& extra = *m.mutable_extra();
+  extra["mac_energy_pj"] = t.mac_energy_pj();
+  extra["sram_energy_pj"] = t.sram_energy_pj();
+  extra["leakage_energy_pj"] = t.leakage_energy_pj();
+  extra["pe_area_mm2"] = t.pe_area_mm2();
+  extra["sram_area_mm2"] = t.sram_area_mm2();
+  return m;
+}
+
+}  // namespace accelgym::accel

@@ -1,0 +1,32 @@
+// Runs a DNN on one systolic-array accelerator: closed-form timing and access counts per
+// layer (models/compute), energy and area (models/energy).
+#pragma once
+
+#include <string>
+
+#include "accelgym/v1/result.pb.h"
+#include "accelgym/v1/workload.pb.h"
+#include "models/compute/systolic_params.h"
+#include "models/energy/technology.h"
+
+namespace accelgym::accel {
+
+enum class MemoryMode {
+  // SCALE-Sim v2 "CALC" compatibility: its lowering, its -1 per layer, its phantom os writes,
+  // no stalls. Cycles, utilisation and SRAM counts match SCALE-Sim exactly.
+  kScaleSimCalc,
+  // Ideal memory with standard convolution arithmetic (padding, batch, groups, depthwise),
+  // no SCALE-Sim off-by-ones; a compute-bound lower bound on latency.
+  kIdeal,
+};
+
+MemoryMode parse_memory_mode(const std::string& text);  // InputError for unknown modes
+const char* memory_mode_name(MemoryMode mode);
+
+v1::SimReport simulate_systolic(const v1::Network& network, const compute::SystolicConfig& config,
+                                MemoryMode memory, const energy::Technology& technology);
+
+// The gym-facing metrics of a report.
+v1::Metrics metrics_of(const v1::SimReport& report);
+
+}  // namespace accelgym::accel

@@ -1,0 +1,45 @@
+#include "models/compute/systolic_params.h"
+
+#include "sim/core/param.h"
+
+namespace accelgym::compute {
+
+std::vector<v1::Dimension> systolic_parameters() {
+  return {
+      Param::pow2("rows", 4, 512).group("compute").unit("PEs").def(32)
+          .doc("Systolic array rows (R)"),
+      Param::pow2("cols", 4, 512).group("compute").unit("PEs").def(32)
+          .doc("Systolic array columns (C)"),
+      Param::categorical("dataflow", {"os", "ws", "is"}).group("compute").def("os")
+          .doc("Output-, weight- or input-stationary (reference/systolic.md)"),
+      Param::categorical("precision", {"int8", "int16", "fp16", "bf16", "fp32"})
+          .group("compute").def("int8")
+          .doc("Operand precision: sets MAC energy/area and the scratchpad word width"),
+      Param::integer_set("clock_mhz", {250, 500, 750, 1000, 1250, 1500}).group("compute")
+          .unit("MHz").def(1000).doc("Array clock; latency_ns = cycles * 1000 / clock_mhz"),
+      Param::pow2("ifmap_sram_kb", 8, 4096).group("memory").unit("KiB").def(64)
+          .doc("Ifmap scratchpad (double-buffered: half active, half prefetch)"),
+      Param::pow2("filter_sram_kb", 8, 4096).group("memory").unit("KiB").def(64)
+          .doc("Filter scratchpad (double-buffered)"),
+      Param::pow2("ofmap_sram_kb", 8, 4096).group("memory").unit("KiB").def(64)
+          .doc("Ofmap scratchpad (double-buffered drain)"),
+      Param::integer_set("tech_node_nm", {7, 10, 14, 16, 22, 28, 32, 40, 45, 65})
+          .group("technology").unit("nm").def(45)
+          .doc("Process node for energy and area (reference/energy.md node scaling)"),
+  };
+}
+
+SystolicConfig systolic_config(const ParamMap& p) {
+  SystolicConfig c;
+  c.array = {static_cast<uint64_t>(p.get_int("rows")), static_cast<uint64_t>(p.get_int("cols"))};
+  c.dataflow = parse_dataflow(p.get_string("dataflow"));
+  c.ifmap_sram_kib = static_cast<uint64_t>(p.get_int("ifmap_sram_kb"));
+  c.filter_sram_kib = static_cast<uint64_t>(p.get_int("filter_sram_kb"));
+  c.ofmap_sram_kib = static_cast<uint64_t>(p.get_int("ofmap_sram_kb"));
+  c.precision = p.get_string("precision");
+  c.clock_mhz = static_cast<uint64_t>(p.get_int("clock_mhz"));
+  c.tech_node_nm = static_cast<uint64_t>(p.get_int("tech_node_nm"));
+  return c;
+}
+
+}  // namespace accelgym::compute

@@ -1,0 +1,27 @@
+// The systolic-array accelerator's parameters, declared once (names, bounds, defaults, units).
+#pragma once
+
+#include <vector>
+
+#include "accelgym/v1/space.pb.h"
+#include "models/compute/systolic_timing.h"
+#include "sim/core/value.h"
+
+namespace accelgym::compute {
+
+// Compute (array) and memory (scratchpad) parameters of one systolic accelerator.
+std::vector<v1::Dimension> systolic_parameters();
+
+struct SystolicConfig {
+  ArrayShape array;
+  Dataflow dataflow = Dataflow::kOutputStationary;
+  uint64_t ifmap_sram_kib = 0;
+  uint64_t filter_sram_kib = 0;
+  uint64_t ofmap_sram_kib = 0;
+  std::string precision;
+  uint64_t clock_mhz = 0;
+  uint64_t tech_node_nm = 0;
+};
+SystolicConfig systolic_config(const ParamMap& params);
+
+}  // namespace accelgym::compute

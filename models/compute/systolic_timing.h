@@ -1,0 +1,55 @@
+// Closed-form timing and scratchpad access counts of an R x C systolic array running one
+// lowered GEMM (reference/systolic.md, "Mapping and cycles" and "Scratchpad access counts").
+// Exact against SCALE-Sim v2 in compatibility mode; no per-cycle or per-PE state anywhere.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "workloads/layer.h"
+
+namespace accelgym::compute {
+
+enum class Dataflow { kOutputStationary, kWeightStationary, kInputStationary };
+
+Dataflow parse_dataflow(const std::string& name);  // "os" | "ws" | "is"; InputError otherwise
+const char* dataflow_name(Dataflow dataflow);
+
+struct ArrayShape {
+  uint64_t rows = 0;
+  uint64_t cols = 0;
+};
+
+// How a GEMM maps onto the array: Sr x Sc spatial, T temporal (reference/systolic.md table).
+struct Mapping {
+  uint64_t spatial_rows = 0;  // Sr
+  uint64_t spatial_cols = 0;  // Sc
+  uint64_t temporal = 0;      // T
+};
+Mapping map_gemm(const workloads::GemmShape& gemm, Dataflow dataflow);
+
+struct FoldTiming {
+  Mapping mapping;
+  uint64_t row_folds = 0;
+  uint64_t col_folds = 0;
+  uint64_t folds = 0;
+  uint64_t cycles_per_fold = 0;  // os: T + R + C - 2; ws/is: T + 2R + C - 2
+  uint64_t compute_cycles = 0;   // folds * cycles_per_fold (one GEMM instance)
+  double mapping_efficiency_pct = 0;  // mean over folds of used PEs / (R*C)
+  double compute_util_pct = 0;        // mean over folds of used PE-cycles / (R*C*per_fold)
+};
+FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow);
+
+struct SramAccesses {
+  uint64_t ifmap_reads = 0;
+  uint64_t filter_reads = 0;
+  uint64_t ofmap_writes = 0;
+};
+// Access counts of one GEMM instance. `scalesim_compat` keeps SCALE-Sim's R + C phantom
+// ofmap writes per fold in os.
+SramAccesses sram_accesses(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow,
+                           bool scalesim_compat);
+
+inline uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+}  // namespace accelgym::compute

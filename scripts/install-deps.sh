@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package accelgym needs to build, test and run.
+# Idempotent: when everything is present it only checks (a second run takes seconds).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libsystemc-dev              # SystemC 2.3 + TLM-2.0 (models)
+  libprotobuf-dev protobuf-compiler   # proto/ schemas, JSON mapping
+  libgtest-dev libgmock-dev   # C++ tests
+  libbenchmark-dev            # bench/
+  libeigen3-dev               # linear algebra (Bayesian optimisation)
+  pybind11-dev python3-dev    # python/ bindings
+  python3-numpy python3-pytest
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

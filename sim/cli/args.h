@@ -1,0 +1,45 @@
+// A small command-line parser for `accelgym <command> [options]`: long options only,
+// `--name value` or `--name=value`, repeatable options, `--help` on every command.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accelgym::cli {
+
+class Args {
+ public:
+  Args(std::string usage, std::string summary);
+
+  void option(const std::string& name, const std::string& value_name, const std::string& help,
+              const std::string& default_value = "");
+  void repeated(const std::string& name, const std::string& value_name, const std::string& help);
+  void flag(const std::string& name, const std::string& help);
+
+  // Parses argv[first..]; throws InputError for an unknown option or a missing value.
+  void parse(int argc, char** argv, int first);
+
+  bool help_requested() const { return help_; }
+  std::string help() const;
+  bool has(const std::string& name) const;  // given on the command line (or a flag set)
+  std::string get(const std::string& name) const;  // the value, or the default
+  const std::vector<std::string>& all(const std::string& name) const;
+
+ private:
+  struct Spec {
+    std::string value_name;  // empty for flags
+    std::string help;
+    std::string default_value;
+    bool repeated = false;
+  };
+  std::string usage_;
+  std::string summary_;
+  std::vector<std::string> order_;
+  std::map<std::string, Spec> specs_;
+  std::map<std::string, std::vector<std::string>> values_;
+  bool help_ = false;
+};
+
+}  // namespace accelgym::cli

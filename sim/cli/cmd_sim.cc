@@ -1,0 +1,159 @@
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include "models/accel/systolic_evaluator.h"
+#include "sim/cli/args.h"
+#include "sim/cli/commands.h"
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/core/space_registry.h"
+#include "workloads/network_zoo.h"
+
+namespace accelgym::cli {
+namespace {
+
+std::pair<std::string, std::string> split_assignment(const std::string& text, char sep,
+                                                     const std::string& what) {
+  const auto pos = text.find(sep);
+  if (pos == std::string::npos || pos == 0) {
+    throw InputError(what + ": expected name" + std::string(1, sep) + "value, got '" + text + "'");
+  }
+  return {text.substr(0, pos), text.substr(pos + 1)};
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const auto pos = text.find(sep, start);
+    out.push_back(text.substr(start, pos - start));
+    if (pos == std::string::npos) return out;
+    start = pos + 1;
+  }
+}
+
+// The design point: space defaults, then --config, then the shorthand options, then --set.
+IndexVector build_point(const DesignSpace& space, const Args& args) {
+  ParamMap values;
+  if (args.has("config")) {
+    v1::DesignPoint file_point;
+    load_json_file(args.get("config"), &file_point);
+    values = space.decode(space.from_proto(file_point, args.get("config")));
+  }
+  auto set = [&](const std::string& name, const std::string& text, const std::string& source) {
+    values.set(name, space.parse_value(space.index_of(name), text, source));
+  };
+  if (args.has("array")) {
+    const auto rc = split(args.get("array"), 'x');
+    if (rc.size() != 2) throw InputError("--array: expected RxC (e.g. 32x32), got '" + args.get("array") + "'");
+    set("rows", rc[0], "--array");
+    set("cols", rc[1], "--array");
+  }
+  if (args.has("dataflow")) set("dataflow", args.get("dataflow"), "--dataflow");
+  if (args.has("sram-kb")) {
+    const auto kb = split(args.get("sram-kb"), ',');
+    if (kb.size() != 3) throw InputError("--sram-kb: expected I,F,O in KiB, got '" + args.get("sram-kb") + "'");
+    set("ifmap_sram_kb", kb[0], "--sram-kb");
+    set("filter_sram_kb", kb[1], "--sram-kb");
+    set("ofmap_sram_kb", kb[2], "--sram-kb");
+  }
+  for (const auto& assignment : args.all("set")) {
+    const auto [name, text] = split_assignment(assignment, '=', "--set");
+    set(name, text, "--set " + name);
+  }
+  IndexVector point = space.encode(values, "design point");
+  space.validate(point);
+  return point;
+}
+
+void print_table(const v1::SimReport& r, std::ostream& out) {
+  out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
+  out << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "cycles"
+      << std::setw(10) << "util %" << std::setw(10) << "map %" << std::setw(16) << "ifmap rd"
+      << std::setw(16) << "filter rd" << std::setw(16) << "ofmap wr" << std::setw(14)
+      << "energy uJ" << "\n";
+  out << std::fixed;
+  for (const auto& l : r.layers()) {
+    out << std::left << std::setw(22) << l.name() << std::right << std::setw(14)
+        << l.total_cycles() << std::setw(10) << std::setprecision(2) << l.overall_util_pct()
+        << std::setw(10) << l.mapping_eff_pct() << std::setw(16) << l.sram_ifmap_reads()
+        << std::setw(16) << l.sram_filter_reads() << std::setw(16) << l.sram_ofmap_writes()
+        << std::setw(14) << std::setprecision(3) << l.energy_pj() * 1e-6 << "\n";
+  }
+  const auto& t = r.total();
+  out << "\ntotal: " << t.cycles() << " cycles, " << std::setprecision(3) << t.latency_ns() * 1e-6
+      << " ms, " << t.energy_pj() * 1e-6 << " uJ (" << r.energy_scope() << "), "
+      << t.avg_power_mw() << " mW, " << std::setprecision(4) << t.area_mm2() << " mm2, util "
+      << std::setprecision(2) << t.overall_util_pct() << " %\n";
+  out << std::scientific << std::setprecision(3) << "host time: " << t.host_time_s() << " s\n";
+}
+
+// SCALE-Sim's COMPUTE_REPORT.csv, so scripts written for it keep working.
+void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/COMPUTE_REPORT.csv";
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write");
+  out << "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n";
+  for (int i = 0; i < r.layers_size(); ++i) {
+    const auto& l = r.layers(i);
+    out << i << ", " << l.total_cycles() << ", " << l.stall_cycles() << ", "
+        << l.overall_util_pct() << ", " << l.mapping_eff_pct() << ", " << l.compute_util_pct()
+        << ",\n";
+  }
+  std::cout << "wrote " << path << "\n";
+}
+
+}  // namespace
+
+int cmd_sim(int argc, char** argv) {
+  Args args("accelgym sim --workload NAME|FILE [options]",
+            "Simulate a DNN workload on a systolic-array accelerator. Workloads: a built-in name\n"
+            "(alexnet, resnet18, resnet50, mobilenet, gpt2, transformer_partial, conv_test,\n"
+            "gemm_test), a SCALE-Sim topology .csv or an accelgym Network .json.\n"
+            "Parameters (see `accelgym space --space systolic`) come from their defaults, then\n"
+            "--config, then --array/--dataflow/--sram-kb, then --set.");
+  args.option("workload", "NAME|FILE", "the DNN to run");
+  args.flag("gemm", "read the topology CSV as GEMMs (Layer, M, N, K)");
+  args.option("array", "RxC", "array rows x columns, e.g. 32x32");
+  args.option("dataflow", "os|ws|is", "dataflow");
+  args.option("sram-kb", "I,F,O", "ifmap, filter, ofmap scratchpad sizes in KiB");
+  args.option("memory", "MODE", "scalesim-calc (SCALE-Sim v2 CALC numbers) or ideal", "scalesim-calc");
+  args.option("config", "FILE", "a DesignPoint JSON file ({\"values\": {\"rows\": 32, ...}})");
+  args.repeated("set", "KEY=VALUE", "set one parameter");
+  args.option("tech", "FILE", "a TechnologyTable JSON file (default: built-in 45 nm)");
+  args.option("format", "FORMAT", "table, json or scalesim-csv", "table");
+  args.option("out", "DIR", "directory for scalesim-csv reports", ".");
+  args.parse(argc, argv, 2);
+  if (args.help_requested()) {
+    std::cout << args.help();
+    return 0;
+  }
+  if (!args.has("workload")) throw InputError("--workload is required (see --help)");
+  const std::string format = args.get("format");
+  if (format != "table" && format != "json" && format != "scalesim-csv") {
+    throw InputError("--format must be table, json or scalesim-csv, got '" + format + "'");
+  }
+  const DesignSpace space = make_space("systolic");
+  const IndexVector point = build_point(space, args);
+  const auto config = compute::systolic_config(space.decode(point));
+  const auto memory = accel::parse_memory_mode(args.get("memory"));
+  const auto technology =
+      args.has("tech") ? energy::Technology::load(args.get("tech")) : energy::Technology::builtin();
+  const v1::Network network = workloads::load_network(args.get("workload"), args.has("gemm"));
+
+  v1::SimReport report = accel::simulate_systolic(network, config, memory, technology);
+  *report.mutable_config() = space.to_proto(point);
+  if (format == "json") {
+    std::cout << to_report_json(report) << "\n";
+  } else if (format == "scalesim-csv") {
+    write_scalesim_csv(report, args.get("out"));
+  } else {
+    print_table(report, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace accelgym::cli

@@ -1,0 +1,121 @@
+#include <google/protobuf/struct.pb.h>
+
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "sim/cli/args.h"
+#include "sim/cli/commands.h"
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/core/space_registry.h"
+
+namespace accelgym::cli {
+namespace {
+
+const char* kind_name(v1::Dimension::Kind kind) {
+  switch (kind) {
+    case v1::Dimension::INT: return "int";
+    case v1::Dimension::POW2: return "pow2";
+    case v1::Dimension::CATEGORICAL: return "categorical";
+    case v1::Dimension::REAL: return "real";
+    default: return "?";
+  }
+}
+
+std::string values_text(const DesignSpace& space, size_t d) {
+  const size_t n = space.cardinality(d);
+  if (n <= 6 || space.dimension(d).kind() == v1::Dimension::CATEGORICAL) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+      out += (i ? "," : "") + to_string(space.value(d, static_cast<uint32_t>(i)));
+    }
+    return out;
+  }
+  return to_string(space.value(d, 0)) + ".." +
+         to_string(space.value(d, static_cast<uint32_t>(n - 1))) + " (" + std::to_string(n) +
+         " values)";
+}
+
+std::string size_text(double size) {
+  char buf[64];
+  if (size < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", size);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3e", size);
+  }
+  return buf;
+}
+
+void print_table(const DesignSpace& space, std::ostream& out) {
+  out << "space '" << space.name() << "': " << space.spec().doc() << "\n\n";
+  out << std::left << std::setw(18) << "dimension" << std::setw(12) << "group" << std::setw(13)
+      << "kind" << std::setw(36) << "values" << std::setw(9) << "default" << "unit\n";
+  for (size_t d = 0; d < space.num_dimensions(); ++d) {
+    const auto& dim = space.dimension(d);
+    out << std::left << std::setw(18) << dim.name() << std::setw(12) << dim.group()
+        << std::setw(13) << kind_name(dim.kind()) << std::setw(36) << values_text(space, d)
+        << std::setw(9) << to_string(space.value(d, space.default_index(d))) << dim.unit();
+    if (dim.has_condition()) out << "  (when " << dim.condition().dimension() << " matches)";
+    out << "\n";
+  }
+  for (const auto& c : space.spec().constraints()) {
+    out << "constraint " << c.name() << ": " << c.doc() << "\n";
+  }
+  out << "\nsize: " << size_text(space.size()) << " design points\n";
+}
+
+v1::SpaceSummary summary(const DesignSpace& space) {
+  v1::SpaceSummary s;
+  s.set_name(space.name());
+  s.set_doc(space.spec().doc());
+  s.set_size(space.size());
+  for (size_t d = 0; d < space.num_dimensions(); ++d) {
+    v1::Dimension* dim = s.add_dimensions();
+    *dim = space.dimension(d);
+    dim->clear_values();
+    for (uint32_t i = 0; i < space.cardinality(d); ++i) *dim->add_values() = to_proto(space.value(d, i));
+  }
+  *s.mutable_constraints() = space.spec().constraints();
+  return s;
+}
+
+}  // namespace
+
+int cmd_space(int argc, char** argv) {
+  Args args("accelgym space [--space NAME] [--restrict FILE] [--format table|json]",
+            "Print a design space: each dimension (group, kind, values, default, unit) and the\n"
+            "total number of design points.");
+  args.option("space", "NAME", "the space to print", "systolic");
+  args.option("restrict", "FILE", "a SpaceRestriction JSON file narrowing the space");
+  args.option("format", "FORMAT", "table or json", "table");
+  args.flag("list", "list the built-in spaces");
+  args.parse(argc, argv, 2);
+  if (args.help_requested()) {
+    std::cout << args.help();
+    return 0;
+  }
+  if (args.has("list")) {
+    for (const auto& s : builtin_spaces()) std::cout << s.name << "  " << s.doc << "\n";
+    return 0;
+  }
+  const std::string format = args.get("format");
+  if (format != "table" && format != "json") {
+    throw InputError("--format must be table or json, got '" + format + "'");
+  }
+  DesignSpace space = make_space(args.get("space"));
+  if (args.has("restrict")) {
+    v1::SpaceRestriction restriction;
+    load_json_file(args.get("restrict"), &restriction);
+    space = space.restricted(restriction, args.get("restrict"));
+  }
+  if (format == "json") {
+    std::cout << to_json(summary(space)) << "\n";
+  } else {
+    print_table(space, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace accelgym::cli

@@ -1,0 +1,10 @@
+// The `accelgym` subcommands. Each returns the process exit code; InputError escaping one
+// becomes exit code 2 in main().
+#pragma once
+
+namespace accelgym::cli {
+
+int cmd_space(int argc, char** argv);
+int cmd_sim(int argc, char** argv);
+
+}  // namespace accelgym::cli

@@ -1,0 +1,17 @@
+#include "sim/core/errors.h"
+
+namespace accelgym {
+
+InputError InputError::at(const std::string& file, int line, const std::string& field,
+                          const std::string& message) {
+  std::string where;
+  if (!file.empty()) {
+    where = file;
+    if (line > 0) where += ":" + std::to_string(line);
+    where += ": ";
+  }
+  if (!field.empty()) where += "field '" + field + "': ";
+  return InputError(where + message);
+}
+
+}  // namespace accelgym

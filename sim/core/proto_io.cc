@@ -1,0 +1,199 @@
+#include "sim/core/proto_io.h"
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "sim/core/errors.h"
+
+namespace accelgym {
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void parse_json(const std::string& text, const std::string& source,
+                google::protobuf::Message* message) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;  // a misspelled key is an error, never ignored
+  const auto status = google::protobuf::util::JsonStringToMessage(text, message, options);
+  if (!status.ok()) {
+    throw InputError(source + ": invalid " + message->GetDescriptor()->name() + ": " +
+                     std::string(status.message()));
+  }
+}
+
+void load_json_file(const std::string& path, google::protobuf::Message* message) {
+  parse_json(read_text_file(path), path, message);
+}
+
+std::string to_json(const google::protobuf::Message& message, bool pretty) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.preserve_proto_field_names = true;
+  std::string out;
+  const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
+  if (!status.ok()) throw InternalError("cannot print JSON: " + std::string(status.message()));
+  return out;
+}
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+void write_string(const std::string& s, std::string& out) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void write_double(double x, std::string& out) {
+  if (!std::isfinite(x)) {  // JSON has no inf/nan
+    out += "null";
+    return;
+  }
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
+  out.append(buf, result.ptr);
+}
+
+void write_message(const Message& m, int indent, int depth, std::string& out);
+
+void newline(int indent, int depth, std::string& out) {
+  if (indent <= 0) return;
+  out += '\n';
+  out.append(static_cast<size_t>(indent * depth), ' ');
+}
+
+void write_scalar(const Message& m, const FieldDescriptor* f, int index, int indent, int depth,
+                  std::string& out) {
+  const Reflection* r = m.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      out += std::to_string(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:
+      out += std::to_string(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      out += std::to_string(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      out += std::to_string(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      write_double(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f), out);
+      break;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      write_double(rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f), out);
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      out += (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false";
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      write_string((rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f))->name(), out);
+      break;
+    case FieldDescriptor::CPPTYPE_STRING:
+      write_string(rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f), out);
+      break;
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      write_message(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), indent, depth,
+                    out);
+      break;
+  }
+}
+
+void write_message(const Message& m, int indent, int depth, std::string& out) {
+  const auto* desc = m.GetDescriptor();
+  // Well-known types (google.protobuf.Value, Struct, ...) have a special JSON form.
+  if (desc->file()->package() == "google.protobuf") {
+    out += to_json(m, false);
+    return;
+  }
+  const Reflection* r = m.GetReflection();
+  out += '{';
+  bool first = true;
+  for (int i = 0; i < desc->field_count(); ++i) {
+    const FieldDescriptor* f = desc->field(i);
+    if (f->containing_oneof() && !r->HasField(m, f)) continue;
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_repeated() && !r->HasField(m, f)) {
+      continue;
+    }
+    if (!first) out += ',';
+    first = false;
+    newline(indent, depth + 1, out);
+    write_string(f->name(), out);
+    out += indent > 0 ? ": " : ":";
+    if (f->is_map()) {
+      out += '{';
+      const int n = r->FieldSize(m, f);
+      for (int k = 0; k < n; ++k) {
+        const Message& entry = r->GetRepeatedMessage(m, f, k);
+        const auto* ed = entry.GetDescriptor();
+        if (k) out += ',';
+        newline(indent, depth + 2, out);
+        std::string key;
+        write_scalar(entry, ed->field(0), -1, indent, depth + 2, key);
+        if (key.empty() || key.front() != '"') key = '"' + key + '"';
+        out += key;
+        out += indent > 0 ? ": " : ":";
+        write_scalar(entry, ed->field(1), -1, indent, depth + 2, out);
+      }
+      if (n) newline(indent, depth + 1, out);
+      out += '}';
+    } else if (f->is_repeated()) {
+      out += '[';
+      const int n = r->FieldSize(m, f);
+      for (int k = 0; k < n; ++k) {
+        if (k) out += ',';
+        newline(indent, depth + 2, out);
+        write_scalar(m, f, k, indent, depth + 2, out);
+      }
+      if (n) newline(indent, depth + 1, out);
+      out += ']';
+    } else {
+      write_scalar(m, f, -1, indent, depth + 1, out);
+    }
+  }
+  if (!first) newline(indent, depth, out);
+  out += '}';
+}
+
+}  // namespace
+
+std::string to_report_json(const google::protobuf::Message& message, int indent) {
+  std::string out;
+  write_message(message, indent, 0, out);
+  return out;
+}
+
+}  // namespace accelgym

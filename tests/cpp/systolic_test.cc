@@ -1,0 +1,177 @@
+// Closed-form cycles and access counts against values derived by hand from
+// reference/systolic.md (tables "Mapping and cycles" and "Scratchpad access counts").
+#include <gtest/gtest.h>
+
+#include "models/accel/systolic_evaluator.h"
+#include "models/compute/systolic_timing.h"
+#include "sim/core/errors.h"
+#include "workloads/layer.h"
+
+namespace accelgym::compute {
+namespace {
+
+using workloads::GemmShape;
+
+// M = 5, N = 3, K = 7 on a 2 x 2 array: every dataflow has partial (edge) folds.
+const GemmShape kEdge{5, 3, 7, 1};
+const ArrayShape k2x2{2, 2};
+
+TEST(SystolicTiming, OutputStationaryEdgeFolds) {
+  const FoldTiming t = fold_timing(kEdge, k2x2, Dataflow::kOutputStationary);
+  // Sr = M = 5 -> 3 row folds; Sc = N = 3 -> 2 column folds; T = K = 7.
+  EXPECT_EQ(t.row_folds, 3u);
+  EXPECT_EQ(t.col_folds, 2u);
+  EXPECT_EQ(t.cycles_per_fold, 7u + 2 + 2 - 2);  // T + R + C - 2 = 9
+  EXPECT_EQ(t.compute_cycles, 54u);
+  EXPECT_DOUBLE_EQ(t.mapping_efficiency_pct, 100.0 * 15 / 24);  // 62.5
+  EXPECT_DOUBLE_EQ(t.compute_util_pct, 62.5 * 7 / 9);
+  const SramAccesses a = sram_accesses(kEdge, k2x2, Dataflow::kOutputStationary, true);
+  EXPECT_EQ(a.ifmap_reads, 5u * 7 * 2);        // M K ceil(N/C) = 70
+  EXPECT_EQ(a.filter_reads, 3u * 7 * 3);       // N K ceil(M/R) = 63
+  EXPECT_EQ(a.ofmap_writes, 15u + 6 * (2 + 2));  // M N + folds (R + C) = 39
+  EXPECT_EQ(sram_accesses(kEdge, k2x2, Dataflow::kOutputStationary, false).ofmap_writes, 15u);
+}
+
+TEST(SystolicTiming, WeightStationaryEdgeFolds) {
+  const FoldTiming t = fold_timing(kEdge, k2x2, Dataflow::kWeightStationary);
+  // Sr = K = 7 -> 4 row folds; Sc = N = 3 -> 2; T = M = 5; per fold T + 2R + C - 2 = 9.
+  EXPECT_EQ(t.folds, 8u);
+  EXPECT_EQ(t.cycles_per_fold, 9u);
+  EXPECT_EQ(t.compute_cycles, 72u);
+  EXPECT_DOUBLE_EQ(t.mapping_efficiency_pct, 100.0 * 21 / 32);
+  EXPECT_DOUBLE_EQ(t.compute_util_pct, 100.0 * 21 / 32 * 5 / 9);
+  const SramAccesses a = sram_accesses(kEdge, k2x2, Dataflow::kWeightStationary, true);
+  EXPECT_EQ(a.ifmap_reads, 70u);   // M K ceil(N/C)
+  EXPECT_EQ(a.filter_reads, 21u);  // K N
+  EXPECT_EQ(a.ofmap_writes, 60u);  // M N ceil(K/R) = 15 * 4
+}
+
+TEST(SystolicTiming, InputStationaryEdgeFolds) {
+  const FoldTiming t = fold_timing(kEdge, k2x2, Dataflow::kInputStationary);
+  // Sr = K = 7 -> 4; Sc = M = 5 -> 3; T = N = 3; per fold 3 + 4 + 2 - 2 = 7.
+  EXPECT_EQ(t.folds, 12u);
+  EXPECT_EQ(t.cycles_per_fold, 7u);
+  EXPECT_EQ(t.compute_cycles, 84u);
+  EXPECT_DOUBLE_EQ(t.mapping_efficiency_pct, 100.0 * 35 / 48);
+  EXPECT_DOUBLE_EQ(t.compute_util_pct, 100.0 * 35 / 48 * 3 / 7);
+  const SramAccesses a = sram_accesses(kEdge, k2x2, Dataflow::kInputStationary, true);
+  EXPECT_EQ(a.ifmap_reads, 35u);   // K M
+  EXPECT_EQ(a.filter_reads, 63u);  // N K ceil(M/C) = 3 * 7 * 3
+  EXPECT_EQ(a.ofmap_writes, 60u);  // M N ceil(K/R)
+}
+
+TEST(SystolicTiming, ExactFitHasFullMappingEfficiency) {
+  const FoldTiming t = fold_timing({4, 4, 8, 1}, k2x2, Dataflow::kOutputStationary);
+  EXPECT_EQ(t.folds, 4u);
+  EXPECT_EQ(t.compute_cycles, 40u);
+  EXPECT_DOUBLE_EQ(t.mapping_efficiency_pct, 100.0);
+  EXPECT_DOUBLE_EQ(t.compute_util_pct, 80.0);
+}
+
+TEST(SystolicTiming, BadDataflowAndArray) {
+  EXPECT_THROW(parse_dataflow("rs"), InputError);
+  EXPECT_THROW(fold_timing(kEdge, {0, 2}, Dataflow::kOutputStationary), InputError);
+}
+
+v1::Layer conv(uint32_t h, uint32_t w, uint32_t fh, uint32_t fw, uint32_t c, uint32_t n,
+               uint32_t s) {
+  v1::Layer l;
+  l.set_name("conv");
+  l.set_kind(v1::Layer::CONV);
+  l.set_ifmap_h(h);
+  l.set_ifmap_w(w);
+  l.set_filter_h(fh);
+  l.set_filter_w(fw);
+  l.set_channels(c);
+  l.set_num_filters(n);
+  l.set_stride_h(s);
+  l.set_stride_w(s);
+  return l;
+}
+
+TEST(Lowering, ScaleSimUsesCeilingOutputSize) {
+  // AlexNet Conv1: 224x224, 11x11, stride 4. SCALE-Sim: ceil((224 - 11 + 4) / 4) = 55;
+  // standard arithmetic: floor((224 - 11) / 4) + 1 = 54.
+  const v1::Layer l = conv(224, 224, 11, 11, 3, 96, 4);
+  const GemmShape s = workloads::lower(l, workloads::LoweringRule::kScaleSim);
+  EXPECT_EQ(s.m, 55u * 55);
+  EXPECT_EQ(s.k, 11u * 11 * 3);
+  EXPECT_EQ(s.n, 96u);
+  EXPECT_EQ(workloads::lower(l, workloads::LoweringRule::kStandard).m, 54u * 54);
+}
+
+TEST(Lowering, PaddingBatchGroupsAndDepthwise) {
+  v1::Layer l = conv(224, 224, 7, 7, 3, 64, 2);
+  l.set_pad_h(3);
+  l.set_pad_w(3);
+  l.set_batch(2);
+  const GemmShape s = workloads::lower(l, workloads::LoweringRule::kStandard);
+  EXPECT_EQ(s.m, 2u * 112 * 112);  // floor((230 - 7) / 2) + 1 = 112
+
+  v1::Layer g = conv(56, 56, 3, 3, 64, 128, 1);
+  g.set_groups(4);
+  const GemmShape gs = workloads::lower(g, workloads::LoweringRule::kStandard);
+  EXPECT_EQ(gs.k, 3u * 3 * 16);
+  EXPECT_EQ(gs.n, 32u);
+  EXPECT_EQ(gs.instances, 4u);
+  EXPECT_EQ(gs.macs(), 54u * 54 * 9 * 64 * 128 / 4);
+
+  v1::Layer dw = conv(112, 112, 3, 3, 32, 1, 1);  // SCALE-Sim writes depthwise as 1 filter
+  dw.set_kind(v1::Layer::DEPTHWISE);
+  const GemmShape ds = workloads::lower(dw, workloads::LoweringRule::kStandard);
+  EXPECT_EQ(ds.k, 9u);
+  EXPECT_EQ(ds.n, 1u);
+  EXPECT_EQ(ds.instances, 32u);
+  // SCALE-Sim treats the same row as a dense conv with one 3x3x32 filter.
+  const GemmShape dss = workloads::lower(dw, workloads::LoweringRule::kScaleSim);
+  EXPECT_EQ(dss.k, 9u * 32);
+  EXPECT_EQ(dss.instances, 1u);
+}
+
+TEST(Lowering, ImpossibleShapesNameTheLayerAndField) {
+  v1::Layer big = conv(3, 3, 5, 5, 1, 1, 1);
+  try {
+    workloads::lower(big, workloads::LoweringRule::kStandard);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'conv'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("filter_h"), std::string::npos);
+  }
+  v1::Layer grouped = conv(8, 8, 3, 3, 6, 8, 1);
+  grouped.set_groups(4);
+  EXPECT_THROW(workloads::lower(grouped, workloads::LoweringRule::kStandard), InputError);
+  v1::Layer zero_stride = conv(8, 8, 3, 3, 6, 8, 0);
+  EXPECT_THROW(workloads::lower(zero_stride, workloads::LoweringRule::kStandard), InputError);
+}
+
+TEST(SystolicEvaluator, ScaleSimLayerTotalsKeepTheMinusOne) {
+  // conv_test.csv's Inc5b_3x3: 7x7x192, 3x3, 384 filters -> M = 25, K = 1728, N = 384.
+  // 32x32 os: 1 row fold x 12 column folds of 1728 + 62 cycles, minus SCALE-Sim's 1.
+  v1::Network net;
+  net.set_name("t");
+  *net.add_layers() = conv(7, 7, 3, 3, 192, 384, 1);
+  SystolicConfig c;
+  c.array = {32, 32};
+  c.dataflow = Dataflow::kOutputStationary;
+  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
+  c.precision = "int8";
+  c.clock_mhz = 1000;
+  c.tech_node_nm = 45;
+  const auto tech = energy::Technology::builtin();
+  const auto compat = accel::simulate_systolic(net, c, accel::MemoryMode::kScaleSimCalc, tech);
+  ASSERT_EQ(compat.layers_size(), 1);
+  EXPECT_EQ(compat.layers(0).total_cycles(), 12u * 1790 - 1);
+  EXPECT_EQ(compat.total().cycles(), 21479u);
+  EXPECT_EQ(compat.layers(0).macs(), 25u * 1728 * 384);
+  EXPECT_DOUBLE_EQ(compat.layers(0).overall_util_pct(),
+                   100.0 * 25 * 1728 * 384 / (21479.0 * 1024));
+  EXPECT_EQ(compat.layers(0).sram_ofmap_writes(), 25u * 384 + 12 * 64);
+  EXPECT_DOUBLE_EQ(compat.total().latency_ns(), 21479.0);
+
+  const auto ideal = accel::simulate_systolic(net, c, accel::MemoryMode::kIdeal, tech);
+  EXPECT_EQ(ideal.total().cycles(), 21480u);
+  EXPECT_EQ(ideal.layers(0).sram_ofmap_writes(), 25u * 384);
+}
+
+}  // namespace
+}  // namespace accelgym::compute

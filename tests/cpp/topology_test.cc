@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "sim/core/errors.h"
+#include "workloads/network_zoo.h"
+#include "workloads/topology_reader.h"
+
+namespace accelgym::workloads {
+namespace {
+
+v1::Network parse(const std::string& text, bool gemm = false) {
+  std::istringstream in(text);
+  return parse_topology_csv(in, "net.csv", gemm);
+}
+
+std::string error_of(const std::string& text, bool gemm = false) {
+  try {
+    parse(text, gemm);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+const char* kHeader =
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+    "Strides,\n";
+
+TEST(TopologyCsv, ConvFormWithScaleSimQuirks) {
+  // Trailing commas, padded fields, a blank line, CRLF, and no newline at the end.
+  const auto net = parse(std::string(kHeader) + "\nConv1     ,224 ,224, 11, 11, 3, 96, 4,\r\n" +
+                         "Conv2,27,27,5,5,96,256,1,");
+  ASSERT_EQ(net.layers_size(), 2);
+  const auto& c1 = net.layers(0);
+  EXPECT_EQ(c1.name(), "Conv1");
+  EXPECT_EQ(c1.kind(), v1::Layer::CONV);
+  EXPECT_EQ(c1.ifmap_h(), 224u);
+  EXPECT_EQ(c1.filter_w(), 11u);
+  EXPECT_EQ(c1.channels(), 3u);
+  EXPECT_EQ(c1.num_filters(), 96u);
+  EXPECT_EQ(c1.stride_h(), 4u);
+  EXPECT_EQ(c1.stride_w(), 4u);
+  EXPECT_EQ(net.layers(1).num_filters(), 256u);
+}
+
+TEST(TopologyCsv, GemmFormByHeaderOrFlag) {
+  const auto net = parse("Layer, M, N, K,\nQKT,1024,1024,64,\n");
+  ASSERT_EQ(net.layers_size(), 1);
+  EXPECT_EQ(net.layers(0).kind(), v1::Layer::GEMM);
+  EXPECT_EQ(net.layers(0).m(), 1024u);
+  EXPECT_EQ(net.layers(0).k(), 64u);
+  EXPECT_NE(error_of(std::string(kHeader) + "a,1,1,1,1,1,1,1,\n", true).find("header"),
+            std::string::npos);
+}
+
+TEST(TopologyCsv, DpNamesAreDepthwise) {
+  const auto net = parse(std::string(kHeader) + "DP_conv2,112,112,3,3,32,1,1,\n");
+  EXPECT_EQ(net.layers(0).kind(), v1::Layer::DEPTHWISE);
+}
+
+TEST(TopologyCsv, ErrorsNameFileLineAndField) {
+  EXPECT_NE(error_of(std::string(kHeader) + "ok,8,8,3,3,1,1,1,\nbad,8,8,3,x3,1,1,1,\n")
+                .find("net.csv:3: field 'Filter Width': 'x3' is not a non-negative integer"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "short,8,8,3,\n").find("net.csv:2"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "zero,8,8,3,3,0,1,1,\n")
+                .find("field 'Channels': must be at least 1"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "big,2,8,3,3,1,1,1,\n").find("Filter Height"),
+            std::string::npos);
+  EXPECT_NE(error_of("").find("empty"), std::string::npos);
+  EXPECT_NE(error_of(kHeader).find("no layers"), std::string::npos);
+  EXPECT_NE(error_of("a,b,c\n").find("header"), std::string::npos);
+}
+
+TEST(NetworkZoo, BuiltinsLoadWithTheirShapes) {
+  for (const auto& b : builtin_networks()) {
+    const auto net = load_network(b.name);
+    EXPECT_GT(net.layers_size(), 0) << b.name;
+    EXPECT_FALSE(net.source().empty()) << b.name;
+  }
+  EXPECT_EQ(load_network("alexnet").layers_size(), 5);
+  EXPECT_EQ(load_network("resnet50").layers_size(), 54);
+  EXPECT_EQ(load_network("gemm_test").layers(0).n(), 64u);
+  EXPECT_EQ(load_network("gpt2").layers(0).kind(), v1::Layer::GEMM);
+}
+
+TEST(NetworkZoo, UnknownNameListsTheBuiltins) {
+  try {
+    load_network("resnet51");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("resnet50"), std::string::npos);
+  }
+  EXPECT_THROW(load_network("/nonexistent/file.csv"), InputError);
+}
+
+}  // namespace
+}  // namespace accelgym::workloads

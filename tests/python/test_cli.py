@@ -1,0 +1,103 @@
+"""End-to-end checks of the `accelgym` binary: exit codes, JSON output, error messages."""
+import json
+
+import pytest
+
+
+def test_version(run):
+    proc = run("--version", check=0)
+    assert proc.stdout.startswith("accelgym ")
+
+
+def test_help_everywhere(run):
+    assert "commands:" in run("--help", check=0).stdout
+    for command in ("space", "sim"):
+        out = run(command, "--help", check=0).stdout
+        assert out.startswith("usage: accelgym " + command)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["frobnicate"], "unknown command 'frobnicate'"),
+    (["space", "--space", "nope"], "unknown space 'nope'"),
+    (["space", "--format", "xml"], "--format must be table or json"),
+    (["sim", "--workload", "resnet51"], "unknown workload 'resnet51'"),
+    (["sim", "--workload", "alexnet", "--set", "rowz=4"], "unknown parameter 'rowz'"),
+    (["sim", "--workload", "alexnet", "--set", "rows=48"], "'48' is outside the space"),
+    (["sim", "--workload", "alexnet", "--array", "32"], "--array: expected RxC"),
+    (["sim", "--workload", "alexnet", "--memory", "magic"], "unknown memory mode 'magic'"),
+    (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
+])
+def test_bad_input_exits_2_with_one_line(run, args, needle):
+    proc = run(*args)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle in lines[0]
+
+
+def test_space_json_has_size_and_dimensions(run):
+    space = json.loads(run("space", "--format", "json", check=0).stdout)
+    assert space["size"] == 8 * 8 * 3 * 5 * 6 * 1000 * 10
+    names = [d["name"] for d in space["dimensions"]]
+    assert names[:3] == ["rows", "cols", "dataflow"]
+    rows = space["dimensions"][0]
+    assert rows["group"] == "compute" and rows["kind"] == "POW2"
+    assert rows["values"] == [4, 8, 16, 32, 64, 128, 256, 512]
+
+
+def test_space_table_and_restriction(run, tmp_path):
+    table = run("space", check=0).stdout
+    assert "size: 57600000 design points" in table
+    restriction = tmp_path / "r.json"
+    restriction.write_text(json.dumps({"dimensions": {
+        "rows": {"values": [16, 32]}, "precision": {"fixed": "int8"}}}))
+    space = json.loads(run("space", "--restrict", restriction, "--format", "json", check=0).stdout)
+    assert space["size"] == 2 * 8 * 3 * 1 * 6 * 1000 * 10
+    restriction.write_text('{"dimensions": {"rowz": {"fixed": 4}}}')
+    proc = run("space", "--restrict", restriction)
+    assert proc.returncode == 2 and str(restriction) in proc.stderr and "rowz" in proc.stderr
+
+
+def test_sim_json_matches_hand_derived_cycles(run):
+    # conv_test: M = 25, K = 1728, N = 384 on 32x32 os: 12 folds x 1790 cycles - 1.
+    out = json.loads(run("sim", "--workload", "conv_test", "--array", "32x32",
+                         "--format", "json", check=0).stdout)
+    layer = out["layers"][0]
+    assert layer["name"] == "Inc5b_3x3"
+    assert layer["total_cycles"] == 21479
+    assert layer["stall_cycles"] == 0
+    assert layer["sram_filter_reads"] == 384 * 1728 * 1
+    assert out["total"]["cycles"] == 21479
+    assert out["total"]["latency_ns"] == 21479.0
+    assert out["total"]["host_time_s"] >= 0
+    assert out["config"]["values"]["rows"] == 32
+
+
+def test_sim_config_file_and_set_order(run, tmp_path):
+    config = tmp_path / "arch.json"
+    config.write_text(json.dumps({"values": {"rows": 8, "cols": 8, "dataflow": "ws"}}))
+    out = json.loads(run("sim", "--workload", "gemm_test", "--config", config,
+                         "--set", "cols=16", "--format", "json", check=0).stdout)
+    assert out["config"]["values"]["dataflow"] == "ws"
+    assert out["config"]["values"]["cols"] == 16
+    # ws, M = 128, N = 64, K = 256 on 8x16: 32 row folds x 4 col folds of 128 + 16 + 16 - 2.
+    assert out["total"]["cycles"] == 32 * 4 * (128 + 2 * 8 + 16 - 2) - 1
+    config.write_text('{"values": {"rows": 8, "colz": 8}}')
+    proc = run("sim", "--workload", "gemm_test", "--config", config)
+    assert proc.returncode == 2 and "colz" in proc.stderr
+
+
+def test_bad_topology_names_file_and_line(run, tmp_path):
+    topo = tmp_path / "bad.csv"
+    topo.write_text("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                    "Channels, Num Filter, Strides,\nc1,8,8,3,3,4,4,1,\nc2,8,8,3,3,four,4,1,\n")
+    proc = run("sim", "--workload", topo)
+    assert proc.returncode == 2
+    assert f"{topo}:3: field 'Channels'" in proc.stderr
+
+
+def test_scalesim_csv_report(run, tmp_path):
+    run("sim", "--workload", "alexnet", "--format", "scalesim-csv", "--out", tmp_path, check=0)
+    lines = (tmp_path / "COMPUTE_REPORT.csv").read_text().splitlines()
+    assert lines[0].startswith("LayerID, Total Cycles, Stall Cycles")
+    assert len(lines) == 1 + 5

@@ -1,0 +1,83 @@
+#include "workloads/layer.h"
+
+#include "sim/core/errors.h"
+
+namespace accelgym::workloads {
+namespace {
+
+uint64_t at_least_one(uint32_t x) { return x == 0 ? 1 : x; }
+
+InputError layer_error(const v1::Layer& layer, const std::string& field, const std::string& what) {
+  return InputError("layer '" + layer.name() + "': field '" + field + "': " + what);
+}
+
+uint64_t out_dim(const v1::Layer& layer, uint64_t in, uint64_t filter, uint64_t stride,
+                 uint64_t pad, const char* field, LoweringRule rule) {
+  if (stride == 0) throw layer_error(layer, "stride", "must be at least 1");
+  if (filter == 0) throw layer_error(layer, field, "filter size must be at least 1");
+  const uint64_t padded = in + 2 * pad;
+  if (padded < filter) {
+    throw layer_error(layer, field,
+                      "filter (" + std::to_string(filter) + ") is larger than the padded input (" +
+                          std::to_string(padded) + ")");
+  }
+  if (rule == LoweringRule::kScaleSim) return (padded - filter + stride + stride - 1) / stride;
+  return (padded - filter) / stride + 1;
+}
+
+}  // namespace
+
+std::pair<uint64_t, uint64_t> output_size(const v1::Layer& layer, LoweringRule rule) {
+  const uint64_t stride_w = layer.stride_w() ? layer.stride_w() : layer.stride_h();
+  return {out_dim(layer, layer.ifmap_h(), layer.filter_h(), layer.stride_h(), layer.pad_h(),
+                  "filter_h", rule),
+          out_dim(layer, layer.ifmap_w(), layer.filter_w(), stride_w, layer.pad_w(), "filter_w",
+                  rule)};
+}
+
+GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
+  GemmShape g;
+  const uint64_t repeat = at_least_one(layer.repeat());
+  if (layer.kind() == v1::Layer::GEMM) {
+    if (layer.m() == 0 || layer.n() == 0 || layer.k() == 0) {
+      throw layer_error(layer, "m/n/k", "GEMM dimensions must be at least 1");
+    }
+    const uint64_t batch = rule == LoweringRule::kStandard ? at_least_one(layer.batch()) : 1;
+    g.m = layer.m() * batch;
+    g.n = layer.n();
+    g.k = layer.k();
+    g.instances = repeat;
+    return g;
+  }
+  if (layer.channels() == 0) throw layer_error(layer, "channels", "must be at least 1");
+  if (layer.num_filters() == 0) throw layer_error(layer, "num_filters", "must be at least 1");
+  const auto [eh, ew] = output_size(layer, rule);
+  if (rule == LoweringRule::kScaleSim) {
+    g.m = eh * ew;
+    g.k = uint64_t{layer.filter_h()} * layer.filter_w() * layer.channels();
+    g.n = layer.num_filters();
+    g.instances = repeat;
+    return g;
+  }
+  uint64_t groups = at_least_one(layer.groups());
+  if (layer.kind() == v1::Layer::DEPTHWISE) groups = layer.channels();
+  if (layer.channels() % groups != 0) {
+    throw layer_error(layer, "groups", "channels (" + std::to_string(layer.channels()) +
+                                           ") are not divisible by groups (" +
+                                           std::to_string(groups) + ")");
+  }
+  // A depthwise layer written SCALE-Sim style has num_filters = 1 (one filter per channel).
+  uint64_t filters = layer.num_filters();
+  if (layer.kind() == v1::Layer::DEPTHWISE && filters < groups) filters = groups;
+  if (filters % groups != 0) {
+    throw layer_error(layer, "num_filters", "not divisible by groups (" +
+                                                std::to_string(groups) + ")");
+  }
+  g.m = eh * ew * at_least_one(layer.batch());
+  g.k = uint64_t{layer.filter_h()} * layer.filter_w() * (layer.channels() / groups);
+  g.n = filters / groups;
+  g.instances = groups * repeat;
+  return g;
+}
+
+}  // namespace accelgym::workloads

@@ -1,0 +1,22 @@
+// Built-in workloads by name, and loading a workload by name or file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "accelgym/v1/workload.pb.h"
+
+namespace accelgym::workloads {
+
+struct BuiltinNetwork {
+  std::string name;
+  std::string file;    // relative to workloads/data
+  std::string source;  // where the shapes come from
+};
+
+const std::vector<BuiltinNetwork>& builtin_networks();
+
+// A built-in name (e.g. "resnet50"), a .csv topology or a .json Network.
+v1::Network load_network(const std::string& name_or_path, bool force_gemm = false);
+
+}  // namespace accelgym::workloads
