@@ -6,6 +6,7 @@
 #include "models/accel/systolic_evaluator.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/space_registry.h"
@@ -14,58 +15,28 @@
 namespace accelgym::cli {
 namespace {
 
-std::pair<std::string, std::string> split_assignment(const std::string& text, char sep,
-                                                     const std::string& what) {
-  const auto pos = text.find(sep);
-  if (pos == std::string::npos || pos == 0) {
-    throw InputError(what + ": expected name" + std::string(1, sep) + "value, got '" + text + "'");
-  }
-  return {text.substr(0, pos), text.substr(pos + 1)};
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const auto pos = text.find(sep, start);
-    out.push_back(text.substr(start, pos - start));
-    if (pos == std::string::npos) return out;
-    start = pos + 1;
-  }
-}
-
-// The design point: space defaults, then --config, then the shorthand options, then --set.
-IndexVector build_point(const DesignSpace& space, const Args& args) {
-  ParamMap values;
-  if (args.has("config")) {
-    v1::DesignPoint file_point;
-    load_json_file(args.get("config"), &file_point);
-    values = space.decode(space.from_proto(file_point, args.get("config")));
-  }
-  auto set = [&](const std::string& name, const std::string& text, const std::string& source) {
-    values.set(name, space.parse_value(space.index_of(name), text, source));
-  };
+// --array, --dataflow and --sram-kb as parameter assignments.
+PointOptions shorthand_of(const Args& args) {
+  PointOptions out;
   if (args.has("array")) {
     const auto rc = split(args.get("array"), 'x');
-    if (rc.size() != 2) throw InputError("--array: expected RxC (e.g. 32x32), got '" + args.get("array") + "'");
-    set("rows", rc[0], "--array");
-    set("cols", rc[1], "--array");
+    if (rc.size() != 2) {
+      throw InputError("--array: expected RxC (e.g. 32x32), got '" + args.get("array") + "'");
+    }
+    out.push_back({"rows", rc[0], "--array"});
+    out.push_back({"cols", rc[1], "--array"});
   }
-  if (args.has("dataflow")) set("dataflow", args.get("dataflow"), "--dataflow");
+  if (args.has("dataflow")) out.push_back({"dataflow", args.get("dataflow"), "--dataflow"});
   if (args.has("sram-kb")) {
     const auto kb = split(args.get("sram-kb"), ',');
-    if (kb.size() != 3) throw InputError("--sram-kb: expected I,F,O in KiB, got '" + args.get("sram-kb") + "'");
-    set("ifmap_sram_kb", kb[0], "--sram-kb");
-    set("filter_sram_kb", kb[1], "--sram-kb");
-    set("ofmap_sram_kb", kb[2], "--sram-kb");
+    if (kb.size() != 3) {
+      throw InputError("--sram-kb: expected I,F,O in KiB, got '" + args.get("sram-kb") + "'");
+    }
+    out.push_back({"ifmap_sram_kb", kb[0], "--sram-kb"});
+    out.push_back({"filter_sram_kb", kb[1], "--sram-kb"});
+    out.push_back({"ofmap_sram_kb", kb[2], "--sram-kb"});
   }
-  for (const auto& assignment : args.all("set")) {
-    const auto [name, text] = split_assignment(assignment, '=', "--set");
-    set(name, text, "--set " + name);
-  }
-  IndexVector point = space.encode(values, "design point");
-  space.validate(point);
-  return point;
+  return out;
 }
 
 void print_table(const v1::SimReport& r, std::ostream& out) {
@@ -137,7 +108,7 @@ int cmd_sim(int argc, char** argv) {
     throw InputError("--format must be table, json or scalesim-csv, got '" + format + "'");
   }
   const DesignSpace space = make_space("systolic");
-  const IndexVector point = build_point(space, args);
+  const IndexVector point = build_point(space, args, shorthand_of(args));
   const auto config = compute::systolic_config(space.decode(point));
   const auto memory = accel::parse_memory_mode(args.get("memory"));
   const auto technology =

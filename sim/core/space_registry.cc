@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "models/compute/systolic_params.h"
+#include "models/dram/dram_params.h"
 #include "sim/core/errors.h"
 
 namespace accelgym {
@@ -17,6 +18,8 @@ const std::vector<Entry>& entries() {
   static const std::vector<Entry> all = {
       {{"systolic", "One systolic-array accelerator: array, dataflow, precision, scratchpads"},
        compute::systolic_parameters},
+      {{"dram", "A DRAM subsystem: standard, organisation, address mapping, controller knobs"},
+       dram::dram_parameters},
   };
   return all;
 }

@@ -1,0 +1,593 @@
+#include "models/dram/controller.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/errors.h"
+
+namespace accelgym::dram {
+
+// ---------------------------------------------------------------------------------------------
+// Energy (DRAMPower style): per-command increments over the background current, and background
+// current by rank state, times the supply voltage, for every device of a rank.
+
+EnergyModel::EnergyModel(const Device& d) {
+  const double devices = d.devices_per_rank;
+  const double tck = d.tck_ns;
+  auto sum = [&](auto current_times_cycles) {
+    double pj = 0;
+    for (const auto& s : d.spec.supplies()) pj += s.voltage_v() * current_times_cycles(s);
+    return pj * tck * devices;  // mA x V x ns = pJ
+  };
+  const auto& t = d.t;
+  act_pj = sum([&](const auto& s) { return (s.idd0_ma() - s.idd3n_ma()) * t.ras(); });
+  pre_pj = sum([&](const auto& s) { return (s.idd0_ma() - s.idd2n_ma()) * t.rp(); });
+  read_pj = sum([&](const auto& s) { return (s.idd4r_ma() - s.idd3n_ma()) * d.burst_cycles; });
+  write_pj = sum([&](const auto& s) { return (s.idd4w_ma() - s.idd3n_ma()) * d.burst_cycles; });
+  ref_pj = sum([&](const auto& s) { return (s.idd5b_ma() - s.idd3n_ma()) * t.rfc(); });
+  // A per-bank refresh refreshes 1/banks of the rows an all-bank refresh does.
+  refpb_pj = ref_pj / d.banks;
+  background_pj_per_cycle[0] = sum([](const auto& s) { return s.idd3n_ma(); });
+  background_pj_per_cycle[1] = sum([](const auto& s) { return s.idd2n_ma(); });
+  background_pj_per_cycle[2] = sum([](const auto& s) { return s.idd3p_ma(); });
+  background_pj_per_cycle[3] = sum([](const auto& s) { return s.idd2p_ma(); });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+struct Req {
+  uint64_t id;
+  uint64_t ready_cycle;  // visible to the scheduler (after the controller delay)
+  Location loc;
+  bool is_write;
+  bool classified = false;
+};
+
+struct Bank {
+  int64_t open_row = -1;
+  uint64_t act_cycle = 0;
+  std::vector<Req> queue;  // arrival order
+  // The scheduler's choice and a lower bound on when its command may issue. Constraints only
+  // ever grow, so the bound stays valid until the queue or the row state changes.
+  bool choice_valid = false;
+  int choice = 0;
+  Cmd choice_cmd = Cmd::ACT;
+  uint64_t ready_bound = 0;
+  void invalidate() { choice_valid = false; }
+};
+
+struct Rank {
+  uint64_t refs_issued = 0;
+  bool pulling_in = false;
+  bool in_power_down = false;
+  uint32_t pending = 0;      // requests queued for this rank
+  uint32_t next_pb_bank = 0;
+  // Background energy bookkeeping.
+  uint32_t open_banks = 0;   // banks whose row is open (including auto-precharges in flight)
+  uint64_t settled_until = 0;
+  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<>> closes;  // auto-precharges
+  double background_pj = 0;
+};
+
+struct Candidate {
+  Cmd cmd;
+  uint32_t rank;
+  uint32_t bank;  // flat within rank
+  int priority;   // lower first: 0 refresh and power-down, 1 requests
+  uint64_t key;   // request id (oldest first)
+  int index;      // index in the bank queue, -1 for non-request commands
+};
+
+}  // namespace
+
+class Channel {
+ public:
+  Channel(MemorySystem& sys, uint32_t index, const Device& d, const DramConfig& c)
+      : sys_(sys),
+        index_(index),
+        d_(d),
+        k_(c.controller),
+        timing_(d, sys.rules_),
+        ranks_(d.ranks),
+        banks_(size_t{d.ranks} * d.banks) {
+    switch (k_.refresh_policy) {
+      case RefreshPolicy::kAllBank: refresh_interval_ = d.t.refi(); break;
+      case RefreshPolicy::kPerBank: refresh_interval_ = d.t.refi_pb(); break;
+      default: refresh_interval_ = 0;
+    }
+  }
+
+  bool has_room(const Location& loc, bool is_write) const {
+    const uint32_t cap = k_.request_buffer_size;
+    switch (k_.scheduler_buffer) {
+      case SchedulerBuffer::kBankwise: return bank(loc.rank, loc.bank).queue.size() < cap;
+      case SchedulerBuffer::kReadWrite: return (is_write ? writes_ : reads_) < cap;
+      case SchedulerBuffer::kShared: return reads_ + writes_ < cap;
+    }
+    return false;
+  }
+
+  void accept(const Req& r) {
+    Bank& bk = bank(r.loc.rank, r.loc.bank);
+    bk.queue.push_back(r);
+    bk.invalidate();
+    (r.is_write ? writes_ : reads_)++;
+    Rank& rank = ranks_[r.loc.rank];
+    rank.pending++;
+    rank.pulling_in = false;
+    if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
+  }
+
+  bool busy() const { return reads_ + writes_ > 0; }
+
+  // Issues at most one command at `now`; returns the next cycle something may issue.
+  uint64_t step(uint64_t now) {
+    Candidate best{};
+    bool have_best = false;
+    uint64_t next = kNever;
+    auto consider = [&](const Candidate& c, uint64_t ready) {
+      ready = std::max(ready, cmd_bus_free_);
+      if (ready > now) {
+        next = std::min(next, ready);
+        return;
+      }
+      if (!have_best || c.priority < best.priority ||
+          (c.priority == best.priority && c.key < best.key)) {
+        best = c;
+        have_best = true;
+      }
+    };
+    for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
+    for (uint32_t r = 0; r < d_.ranks; ++r) {
+      const Rank& rank = ranks_[r];
+      if (rank.pending == 0 || rank.in_power_down) continue;
+      const int64_t blocked_bank = forced_refresh_bank(r, now);
+      for (uint32_t b = 0; b < d_.banks; ++b) {
+        Bank& bk = bank(r, b);
+        if (bk.queue.empty()) continue;
+        if (blocked_bank == -2 || blocked_bank == static_cast<int64_t>(b)) continue;
+        if (!bk.choice_valid) {
+          bk.choice = pick(bk);
+          bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
+          bk.ready_bound = 0;
+          bk.choice_valid = true;
+        }
+        if (bk.ready_bound > now) {
+          next = std::min(next, std::max(bk.ready_bound, cmd_bus_free_));
+          continue;
+        }
+        const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
+        const Cmd cmd = bk.choice_cmd;
+        if (is_cas(cmd) && k_.cmd_mux == CmdMux::kStrict && req.id != *pending_ids_.begin()) {
+          continue;  // Strict: reads and writes leave in request order
+        }
+        bk.ready_bound = std::max(timing_.earliest(cmd, r, b), req.ready_cycle);
+        consider(Candidate{cmd, r, b, 1, req.id, bk.choice}, bk.ready_bound);
+      }
+    }
+    if (have_best) {
+      issue(best, now);
+      next = std::min(next, now + 1);
+    }
+    // Refresh deadlines are events too: the next interval boundary.
+    if (refresh_interval_ > 0) {
+      next = std::min(next, (now / refresh_interval_ + 1) * refresh_interval_);
+    }
+    return next;
+  }
+
+  void settle_all(uint64_t end) {
+    for (auto& rank : ranks_) settle(rank, end);
+  }
+
+  double background_pj() const {
+    double pj = 0;
+    for (const auto& rank : ranks_) pj += rank.background_pj;
+    return pj;
+  }
+
+ private:
+  Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * d_.banks + b]; }
+  const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * d_.banks + b]; }
+
+  int64_t owed(const Rank& rank, uint64_t now) const {
+    return static_cast<int64_t>(now / refresh_interval_) - static_cast<int64_t>(rank.refs_issued);
+  }
+
+  bool refresh_forced(uint32_t r, uint64_t now) const {
+    return refresh_interval_ > 0 &&
+           owed(ranks_[r], now) > static_cast<int64_t>(k_.refresh_max_postponed);
+  }
+
+  bool refresh_wanted(uint32_t r, uint64_t now) const {
+    if (refresh_interval_ == 0) return false;
+    const Rank& rank = ranks_[r];
+    const int64_t o = owed(rank, now);
+    const bool idle = rank.pending == 0;
+    if (o > static_cast<int64_t>(k_.refresh_max_postponed)) return true;   // forced
+    if (o >= 1 && idle) return true;                                        // due, rank idle
+    return rank.pulling_in && idle && o > -static_cast<int64_t>(k_.refresh_max_pulledin);
+  }
+
+  // -1: nothing blocked; -2: the whole rank (all-bank refresh); else the bank being refreshed.
+  int64_t forced_refresh_bank(uint32_t r, uint64_t now) const {
+    if (!refresh_forced(r, now)) return -1;
+    if (k_.refresh_policy == RefreshPolicy::kPerBank) return ranks_[r].next_pb_bank;
+    return -2;
+  }
+
+  template <class Consider>
+  void rank_candidates(uint32_t r, uint64_t now, Consider& consider, uint64_t& next) {
+    Rank& rank = ranks_[r];
+    const bool refresh = refresh_wanted(r, now);
+    if (k_.power_down == PowerDownPolicy::kStaggered) {
+      if (rank.in_power_down) {
+        if (rank.pending > 0 || refresh) {
+          consider(Candidate{Cmd::PDX, r, 0, 0, 0, -1}, timing_.earliest(Cmd::PDX, r, 0));
+        }
+        return;
+      }
+      if (rank.pending == 0 && !refresh) {
+        consider(Candidate{Cmd::PDE, r, 0, 2, 0, -1}, timing_.earliest(Cmd::PDE, r, 0));
+        return;
+      }
+    }
+    if (!refresh) {
+      // While a refresh is owed but postponed, wake up when it becomes forced.
+      if (refresh_interval_ > 0 && owed(rank, now) >= 1) {
+        next = std::min(next, (rank.refs_issued + k_.refresh_max_postponed + 1) * refresh_interval_);
+      }
+      return;
+    }
+    if (k_.refresh_policy == RefreshPolicy::kPerBank) {
+      const uint32_t b = rank.next_pb_bank;
+      const Cmd cmd = bank(r, b).open_row >= 0 ? Cmd::PRE : Cmd::REFPB;
+      consider(Candidate{cmd, r, b, 0, 0, -1}, timing_.earliest(cmd, r, b));
+      return;
+    }
+    bool any_open = false;
+    for (uint32_t b = 0; b < d_.banks && !any_open; ++b) any_open = bank(r, b).open_row >= 0;
+    const Cmd cmd = any_open ? Cmd::PREA : Cmd::REF;
+    consider(Candidate{cmd, r, 0, 0, 0, -1}, timing_.earliest(cmd, r, 0));
+  }
+
+  // The request the bank's scheduler serves next (index into its queue).
+  int pick(const Bank& b) const {
+    if (k_.scheduler == Scheduler::kFifo || b.open_row < 0) return 0;
+    int first_hit = -1;
+    for (size_t i = 0; i < b.queue.size(); ++i) {
+      if (b.queue[i].loc.row != static_cast<uint64_t>(b.open_row)) continue;
+      if (k_.scheduler == Scheduler::kFrFcfs) return static_cast<int>(i);
+      // FrFcfsGrp: among hits, prefer the direction of the last read/write (fewer turnarounds).
+      if (b.queue[i].is_write == last_cas_write_) return static_cast<int>(i);
+      if (first_hit < 0) first_hit = static_cast<int>(i);
+    }
+    return first_hit >= 0 ? first_hit : 0;
+  }
+
+  Cmd next_command(const Bank& b, const Req& r) const {
+    if (b.open_row < 0) return Cmd::ACT;
+    if (b.open_row != static_cast<int64_t>(r.loc.row)) return Cmd::PRE;
+    return auto_precharge(b, r) ? (r.is_write ? Cmd::WRA : Cmd::RDA)
+                                : (r.is_write ? Cmd::WR : Cmd::RD);
+  }
+
+  // DRAMSys page policies (reference/dram.md).
+  bool auto_precharge(const Bank& b, const Req& served) const {
+    switch (k_.page_policy) {
+      case PagePolicy::kOpen: return false;
+      case PagePolicy::kClosed: return true;
+      case PagePolicy::kOpenAdaptive:
+      case PagePolicy::kClosedAdaptive: break;
+    }
+    bool others = false, other_hit = false;
+    for (const Req& q : b.queue) {
+      if (q.id == served.id) continue;
+      others = true;
+      other_hit |= q.loc.row == served.loc.row;
+    }
+    if (k_.page_policy == PagePolicy::kOpenAdaptive) return others && !other_hit;
+    return !other_hit;
+  }
+
+  void settle(Rank& rank, uint64_t until) {
+    const auto* bg = sys_.energy_.background_pj_per_cycle;
+    auto integrate = [&](uint64_t to) {
+      if (to <= rank.settled_until) return;
+      const int state = (rank.in_power_down ? 2 : 0) + (rank.open_banks > 0 ? 0 : 1);
+      rank.background_pj += bg[state] * static_cast<double>(to - rank.settled_until);
+      rank.settled_until = to;
+    };
+    while (!rank.closes.empty() && rank.closes.top() <= until) {
+      integrate(rank.closes.top());
+      rank.closes.pop();
+      rank.open_banks--;
+    }
+    integrate(until);
+  }
+
+  void classify(Req& r, Cmd first) {
+    if (r.classified) return;
+    r.classified = true;
+    if (is_cas(first)) {
+      sys_.row_hits_++;
+    } else if (first == Cmd::ACT) {
+      sys_.row_misses_++;
+    } else {
+      sys_.row_conflicts_++;
+    }
+  }
+
+  void issue(const Candidate& c, uint64_t now) {
+    Rank& rank = ranks_[c.rank];
+    settle(rank, now);
+    timing_.issue(c.cmd, c.rank, c.bank, now);
+    cmd_bus_free_ = now + 1;
+    sys_.commands_[static_cast<size_t>(c.cmd)]++;
+    if (sys_.command_sink_) sys_.command_sink_->push_back({now, c.cmd, index_, c.rank, c.bank});
+    const auto& e = sys_.energy_;
+    Bank* bk = c.index >= 0 || c.cmd == Cmd::PRE || c.cmd == Cmd::REFPB ? &bank(c.rank, c.bank)
+                                                                        : nullptr;
+    Req* req = c.index >= 0 ? &bk->queue[static_cast<size_t>(c.index)] : nullptr;
+    if (req) classify(*req, c.cmd);
+    switch (c.cmd) {
+      case Cmd::ACT:
+        bk->invalidate();
+        bk->open_row = req->loc.row;
+        bk->act_cycle = now;
+        rank.open_banks++;
+        sys_.act_pj_ += e.act_pj;
+        break;
+      case Cmd::PRE:
+        bk->invalidate();
+        bk->open_row = -1;
+        rank.open_banks--;
+        sys_.pre_pj_ += e.pre_pj;
+        break;
+      case Cmd::PREA:
+        for (uint32_t b = 0; b < d_.banks; ++b) {
+          Bank& other = bank(c.rank, b);
+          if (other.open_row < 0) continue;
+          other.invalidate();
+          other.open_row = -1;
+          rank.open_banks--;
+          sys_.pre_pj_ += e.pre_pj;
+        }
+        break;
+      case Cmd::REF:
+        rank.refs_issued++;
+        rank.pulling_in = rank.pending == 0;
+        sys_.ref_pj_ += e.ref_pj;
+        break;
+      case Cmd::REFPB:
+        rank.refs_issued++;
+        rank.next_pb_bank = (rank.next_pb_bank + 1) % d_.banks;
+        rank.pulling_in = rank.pending == 0;
+        sys_.ref_pj_ += e.refpb_pj;
+        break;
+      case Cmd::PDE: rank.in_power_down = true; break;
+      case Cmd::PDX: rank.in_power_down = false; break;
+      default: issue_cas(c, *bk, now); break;
+    }
+  }
+
+  void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
+    const Req req = bk.queue[static_cast<size_t>(c.index)];
+    bk.queue.erase(bk.queue.begin() + c.index);
+    bk.invalidate();
+    (req.is_write ? writes_ : reads_)--;
+    ranks_[c.rank].pending--;
+    if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.erase(req.id);
+    if (k_.scheduler == Scheduler::kFrFcfsGrp && last_cas_write_ != req.is_write) {
+      for (auto& other : banks_) other.invalidate();  // its choice depends on the direction
+    }
+    last_cas_write_ = req.is_write;
+    const auto& t = d_.t;
+    const auto& e = sys_.energy_;
+    (req.is_write ? sys_.write_pj_ : sys_.read_pj_) += req.is_write ? e.write_pj : e.read_pj;
+    if (c.cmd == Cmd::RDA || c.cmd == Cmd::WRA) {
+      // The bank closes once tRTP (reads) or write recovery, and tRAS, have elapsed.
+      const uint64_t after_cas =
+          c.cmd == Cmd::RDA ? t.rtp() : t.cwl() + d_.burst_cycles + t.wr();
+      ranks_[c.rank].closes.push(std::max(now + after_cas, bk.act_cycle + t.ras()));
+      bk.open_row = -1;
+      sys_.pre_pj_ += e.pre_pj;
+    }
+    const uint64_t data_done = now + (req.is_write ? t.cwl() : t.cl()) + d_.burst_cycles;
+    sys_.on_cas(req.id, data_done + k_.phy_delay_cycles);
+  }
+
+  MemorySystem& sys_;
+  uint32_t index_;
+  const Device& d_;
+  const ControllerConfig& k_;
+  TimingState timing_;
+  std::vector<Rank> ranks_;
+  std::vector<Bank> banks_;
+  uint32_t reads_ = 0, writes_ = 0;
+  uint64_t cmd_bus_free_ = 0;
+  uint64_t refresh_interval_ = 0;
+  bool last_cas_write_ = false;
+  std::set<uint64_t> pending_ids_;  // CmdMux Strict only
+};
+
+// ---------------------------------------------------------------------------------------------
+
+MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
+    : device_(device),
+      config_(config),
+      energy_(device_),
+      map_(device_, config.mapping, config.mapping_xor),
+      rules_(build_rules(device_)) {
+  for (uint32_t c = 0; c < device_.channels; ++c) {
+    channels_.push_back(std::make_unique<Channel>(*this, c, device_, config_));
+  }
+}
+
+MemorySystem::~MemorySystem() = default;
+
+uint64_t MemorySystem::cycle_at(double ns) const {
+  // Tolerance: ns values that are whole cycles must not round up through floating-point noise.
+  return static_cast<uint64_t>(std::ceil(ns / device_.tck_ns - 1e-6));
+}
+
+bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
+  const auto loc = map_.decode(request.address);
+  if (!loc) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(request.address));
+    throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
+                     std::to_string(device_.capacity_bytes() >> 20) + " MiB)");
+  }
+  const auto& k = config_.controller;
+  const bool limit_active = k.arbiter != Arbiter::kSimple;
+  if (request.initiator >= active_per_initiator_.size()) {
+    active_per_initiator_.resize(request.initiator + 1, 0);
+  }
+  if (limit_active && active_per_initiator_[request.initiator] >= k.max_active_transactions) {
+    return false;
+  }
+  Channel& channel = *channels_[loc->channel];
+  if (!channel.has_room(*loc, request.is_write)) return false;
+  const uint64_t id = next_id_++;
+  channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write});
+  window_.push_back(Outstanding{kNever, request.arrival_ns, request.cookie, request.initiator,
+                                request.is_write, false});
+  active_per_initiator_[request.initiator]++;
+  // Responses in order: globally (RespQueue Reorder) or per initiator (Arbiter Reorder).
+  if (k.resp_queue == RespQueue::kReorder || k.arbiter == Arbiter::kReorder) {
+    const size_t domain = k.resp_queue == RespQueue::kReorder ? 0 : request.initiator;
+    if (domain >= ordered_.size()) {
+      ordered_.resize(domain + 1);
+      last_delivered_.resize(domain + 1, 0);
+    }
+    ordered_[domain].push_back(id);
+  }
+  return true;
+}
+
+void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
+  entry(id).completion = completion;
+  const auto& k = config_.controller;
+  if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
+    due_.emplace(completion, id);
+  }
+}
+
+void MemorySystem::deliver(uint64_t id, uint64_t cycle) {
+  Outstanding& o = entry(id);
+  o.delivered = true;
+  const double latency_ns = static_cast<double>(cycle) * device_.tck_ns - o.arrival_ns;
+  (o.is_write ? write_latency_ns_ : read_latency_ns_).push_back(static_cast<float>(latency_ns));
+  completions_.push_back(Completion{o.cookie, cycle, o.is_write, latency_ns});
+  active_per_initiator_[o.initiator]--;
+  while (!window_.empty() && window_.front().delivered) {
+    window_.pop_front();
+    window_base_++;
+  }
+}
+
+uint64_t MemorySystem::deliver_due(uint64_t now) {
+  uint64_t next = kNever;
+  while (!due_.empty() && due_.top().first <= now) {
+    const auto [cycle, id] = due_.top();
+    due_.pop();
+    deliver(id, cycle);
+  }
+  if (!due_.empty()) next = due_.top().first;
+  for (size_t dom = 0; dom < ordered_.size(); ++dom) {
+    auto& q = ordered_[dom];
+    while (!q.empty()) {
+      const uint64_t completion = entry(q.front()).completion;
+      if (completion > now) {
+        if (completion != kNever) next = std::min(next, completion);
+        break;
+      }
+      const uint64_t cycle = std::max(completion, last_delivered_[dom]);
+      last_delivered_[dom] = cycle;
+      deliver(q.front(), cycle);
+      q.pop_front();
+    }
+  }
+  return next;
+}
+
+uint64_t MemorySystem::advance(uint64_t now) {
+  uint64_t next = kNever;
+  for (auto& channel : channels_) next = std::min(next, channel->step(now));
+  return std::min(next, deliver_due(now));
+}
+
+bool MemorySystem::busy() const { return !window_.empty(); }
+
+namespace {
+
+void fill_latency(std::vector<float>& v, double* avg, double* p50, double* p99, double* max) {
+  if (v.empty()) return;
+  double sum = 0;
+  for (float x : v) sum += x;
+  *avg = sum / static_cast<double>(v.size());
+  auto at = [&](double q) {
+    const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(i), v.end());
+    return static_cast<double>(v[i]);
+  };
+  *p50 = at(0.50);
+  *p99 = at(0.99);
+  *max = *std::max_element(v.begin(), v.end());
+}
+
+}  // namespace
+
+v1::DramReport MemorySystem::finish(uint64_t end_cycle) {
+  v1::DramReport r;
+  r.set_standard(device_.spec.name());
+  r.set_total_cycles(end_cycle);
+  r.set_total_time_ns(static_cast<double>(end_cycle) * device_.tck_ns);
+  r.set_reads(read_latency_ns_.size());
+  r.set_writes(write_latency_ns_.size());
+  double avg = 0, p50 = 0, p99 = 0, max = 0;
+  fill_latency(read_latency_ns_, &avg, &p50, &p99, &max);
+  r.set_avg_read_latency_ns(avg);
+  r.set_p50_read_latency_ns(p50);
+  r.set_p99_read_latency_ns(p99);
+  r.set_max_read_latency_ns(max);
+  avg = p50 = p99 = max = 0;
+  fill_latency(write_latency_ns_, &avg, &p50, &p99, &max);
+  r.set_avg_write_latency_ns(avg);
+  r.set_p50_write_latency_ns(p50);
+  r.set_p99_write_latency_ns(p99);
+  r.set_max_write_latency_ns(max);
+  r.set_access_bytes(device_.access_bytes);
+  const double bytes = static_cast<double>(r.reads() + r.writes()) * device_.access_bytes;
+  r.set_bandwidth_gbps(r.total_time_ns() > 0 ? bytes / r.total_time_ns() : 0);
+  r.set_row_hits(row_hits_);
+  r.set_row_misses(row_misses_);
+  r.set_row_conflicts(row_conflicts_);
+  const uint64_t classified = row_hits_ + row_misses_ + row_conflicts_;
+  r.set_row_hit_rate(classified ? static_cast<double>(row_hits_) / static_cast<double>(classified)
+                                : 0);
+  for (size_t c = 0; c < kNumCmds; ++c) {
+    (*r.mutable_commands())[cmd_name(static_cast<Cmd>(c))] = commands_[c];
+  }
+  double background = 0;
+  for (auto& channel : channels_) {
+    channel->settle_all(end_cycle);
+    background += channel->background_pj();
+  }
+  auto* e = r.mutable_energy();
+  e->set_act_pj(act_pj_);
+  e->set_pre_pj(pre_pj_);
+  e->set_read_pj(read_pj_);
+  e->set_write_pj(write_pj_);
+  e->set_refresh_pj(ref_pj_);
+  e->set_background_pj(background);
+  e->set_total_pj(act_pj_ + pre_pj_ + read_pj_ + write_pj_ + ref_pj_ + background);
+  r.set_energy_pj(e->total_pj());
+  r.set_avg_power_mw(r.total_time_ns() > 0 ? e->total_pj() / r.total_time_ns() : 0);
+  return r;
+}
+
+}  // namespace accelgym::dram

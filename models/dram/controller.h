@@ -1,0 +1,126 @@
+// The DRAM memory controller: event-driven, one channel controller per channel.
+//
+// Nothing ticks. Each call to MemorySystem::advance(now) issues whatever the scheduler picks
+// among the commands that may issue at `now` (at most one per channel: one command bus) and
+// returns the next cycle at which anything can happen, computed from the timing constraints,
+// the refresh schedule and pending responses; idle time costs nothing.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <memory>
+#include <queue>
+#include <set>
+#include <vector>
+
+#include "accelgym/v1/dram.pb.h"
+#include "models/dram/address_map.h"
+#include "models/dram/dram_params.h"
+#include "models/dram/timing.h"
+
+namespace accelgym::dram {
+
+constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+
+struct MemRequest {
+  uint64_t address = 0;
+  bool is_write = false;
+  double arrival_ns = 0;  // when the initiator issued it (latency counts from here)
+  uint32_t initiator = 0;
+  uint64_t cookie = 0;    // returned in the completion (e.g. the TLM payload)
+};
+
+struct IssuedCommand {
+  uint64_t cycle;
+  Cmd cmd;
+  uint32_t channel, rank, bank;
+};
+
+struct Completion {
+  uint64_t cookie;
+  uint64_t cycle;  // when the response is delivered
+  bool is_write;
+  double latency_ns;
+};
+
+// Energy per command and background power, DRAMPower style (reference/dram.md).
+struct EnergyModel {
+  explicit EnergyModel(const Device& device);
+  double act_pj, pre_pj, read_pj, write_pj, ref_pj, refpb_pj;
+  // Background power per rank in pJ per cycle: [active standby, precharged standby,
+  // active power-down, precharged power-down].
+  double background_pj_per_cycle[4];
+};
+
+class Channel;
+
+class MemorySystem {
+ public:
+  MemorySystem(const Device& device, const DramConfig& config);
+  ~MemorySystem();
+  MemorySystem(const MemorySystem&) = delete;
+  MemorySystem& operator=(const MemorySystem&) = delete;
+
+  const Device& device() const { return device_; }
+  uint64_t cycle_at(double ns) const;  // the first clock edge at or after ns
+
+  // Admits the request at cycle `now` unless its buffer is full or its initiator already has
+  // MaxActiveTransactions outstanding (back-pressure: offer it again later). Throws
+  // InputError when the address lies beyond the memory's capacity.
+  bool try_accept(const MemRequest& request, uint64_t now);
+
+  // Issues what can issue at `now`, delivers responses due by `now` (appended to
+  // completions()), and returns the next cycle at which anything can happen (kNever if none).
+  uint64_t advance(uint64_t now);
+
+  bool busy() const;  // requests queued or responses not yet delivered
+  std::vector<Completion>& completions() { return completions_; }
+
+  // Settles background energy up to `end_cycle` and returns the report (latency percentiles,
+  // commands, energy, bandwidth).
+  v1::DramReport finish(uint64_t end_cycle);
+
+  // Every command issued from now on is appended to `sink` (tests, debugging); null stops.
+  void record_commands(std::vector<IssuedCommand>* sink) { command_sink_ = sink; }
+
+ private:
+  friend class Channel;
+  struct Outstanding {
+    uint64_t completion = kNever;
+    double arrival_ns = 0;
+    uint64_t cookie = 0;
+    uint32_t initiator = 0;
+    bool is_write = false;
+    bool delivered = false;
+  };
+  void on_cas(uint64_t id, uint64_t completion);
+  void deliver(uint64_t id, uint64_t cycle);
+  uint64_t deliver_due(uint64_t now);
+  Outstanding& entry(uint64_t id) { return window_[id - window_base_]; }
+
+  Device device_;
+  DramConfig config_;
+  EnergyModel energy_;
+  AddressMap map_;
+  std::vector<Rule> rules_;
+  std::vector<std::unique_ptr<Channel>> channels_;
+  uint64_t next_id_ = 0;
+  std::deque<Outstanding> window_;  // every request not yet delivered, by id
+  uint64_t window_base_ = 0;
+  std::vector<uint32_t> active_per_initiator_;
+  // Unordered responses: min-heap of (completion, id).
+  std::priority_queue<std::pair<uint64_t, uint64_t>, std::vector<std::pair<uint64_t, uint64_t>>,
+                      std::greater<>> due_;
+  // Ordered responses: per order domain, ids in request order.
+  std::vector<std::deque<uint64_t>> ordered_;
+  std::vector<uint64_t> last_delivered_;
+  std::vector<Completion> completions_;
+  std::vector<float> read_latency_ns_, write_latency_ns_;
+  std::vector<IssuedCommand>* command_sink_ = nullptr;
+  uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
+  uint64_t commands_[kNumCmds] = {};
+  double act_pj_ = 0, pre_pj_ = 0, read_pj_ = 0, write_pj_ = 0, ref_pj_ = 0;
+};
+
+}  // namespace accelgym::dram

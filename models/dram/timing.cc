@@ -1,0 +1,162 @@
+#include "models/dram/timing.h"
+
+#include <algorithm>
+
+namespace accelgym::dram {
+
+const char* cmd_name(Cmd cmd) {
+  static const char* const names[kNumCmds] = {"ACT", "PRE", "PREA", "RD",  "WR", "RDA",
+                                              "WRA", "REF", "REFPB", "PDE", "PDX"};
+  return names[static_cast<size_t>(cmd)];
+}
+
+std::vector<Rule> build_rules(const Device& d) {
+  const auto& t = d.t;
+  const uint32_t bl = d.burst_cycles;
+  const uint32_t write_recovery = t.cwl() + bl + t.wr();  // end of write data + tWR
+  const uint32_t write_to_read_s = t.cwl() + bl + t.wtr_s();
+  const uint32_t write_to_read_l = t.cwl() + bl + t.wtr_l();
+  const uint32_t rank_write_to_read =
+      t.cwl() + bl + t.rtrs() > t.cl() ? t.cwl() + bl + t.rtrs() - t.cl() : 1;
+  const Cmd reads[] = {Cmd::RD, Cmd::RDA};
+  const Cmd writes[] = {Cmd::WR, Cmd::WRA};
+  const Cmd all[] = {Cmd::ACT, Cmd::PRE, Cmd::PREA, Cmd::RD,    Cmd::WR, Cmd::RDA,
+                     Cmd::WRA, Cmd::REF, Cmd::REFPB, Cmd::PDE};
+  std::vector<Rule> r;
+  auto add = [&](Level level, Cmd prev, Cmd next, uint32_t latency, uint8_t window = 1,
+                 bool sibling = false) { r.push_back({level, prev, next, latency, window, sibling}); };
+  auto add_group = [&](Level level, const Cmd* prevs, size_t np, const Cmd* nexts, size_t nn,
+                       uint32_t latency, bool sibling = false) {
+    for (size_t i = 0; i < np; ++i) {
+      for (size_t j = 0; j < nn; ++j) add(level, prevs[i], nexts[j], latency, 1, sibling);
+    }
+  };
+  using L = Level;
+  // Channel: the shared data bus.
+  add_group(L::kChannel, reads, 2, reads, 2, bl);
+  add_group(L::kChannel, writes, 2, writes, 2, bl);
+  add_group(L::kChannel, reads, 2, writes, 2, t.rtw());
+  // Rank, same rank.
+  add(L::kRank, Cmd::ACT, Cmd::ACT, t.rrd_s());
+  if (t.faw() > 0) add(L::kRank, Cmd::ACT, Cmd::ACT, t.faw(), 4);
+  add_group(L::kRank, reads, 2, reads, 2, t.ccd_s());
+  add_group(L::kRank, writes, 2, writes, 2, t.ccd_s());
+  add_group(L::kRank, writes, 2, reads, 2, write_to_read_s);
+  // Rank, other ranks of the channel (data-bus turnaround between ranks).
+  add_group(L::kRank, reads, 2, reads, 2, bl + t.rtrs(), true);
+  add_group(L::kRank, writes, 2, writes, 2, bl + t.rtrs(), true);
+  add_group(L::kRank, reads, 2, writes, 2, t.rtw() + t.rtrs(), true);
+  add_group(L::kRank, writes, 2, reads, 2, rank_write_to_read, true);
+  // Rank: all-bank precharge and refresh.
+  add(L::kRank, Cmd::ACT, Cmd::PREA, t.ras());
+  for (Cmd c : reads) add(L::kRank, c, Cmd::PREA, t.rtp());
+  for (Cmd c : writes) add(L::kRank, c, Cmd::PREA, write_recovery);
+  add(L::kRank, Cmd::PREA, Cmd::ACT, t.rp_ab());
+  add(L::kRank, Cmd::PREA, Cmd::REF, t.rp_ab());
+  add(L::kRank, Cmd::PRE, Cmd::REF, t.rp());
+  add(L::kRank, Cmd::ACT, Cmd::REF, t.rc());
+  add(L::kRank, Cmd::RDA, Cmd::REF, t.rtp() + t.rp());
+  add(L::kRank, Cmd::WRA, Cmd::REF, write_recovery + t.rp());
+  for (Cmd c : all) {
+    if (c != Cmd::PDE) add(L::kRank, Cmd::REF, c, t.rfc());
+  }
+  if (d.per_bank_refresh) {
+    add(L::kRank, Cmd::REFPB, Cmd::REFPB, std::max(t.rrefd(), 1u));
+    add(L::kRank, Cmd::REFPB, Cmd::ACT, t.rrd_s());
+    add(L::kRank, Cmd::ACT, Cmd::REFPB, t.rrd_s());
+    add(L::kRank, Cmd::REFPB, Cmd::REF, t.rfc_pb());
+    add(L::kRank, Cmd::REFPB, Cmd::PREA, t.rfc_pb());
+  }
+  // Rank: power-down entry and exit.
+  add(L::kRank, Cmd::PDE, Cmd::PDX, std::max(t.cke(), 1u));
+  for (Cmd c : all) add(L::kRank, Cmd::PDX, c, std::max(t.xp(), 1u));
+  for (Cmd c : reads) add(L::kRank, c, Cmd::PDE, t.cl() + bl + 1);
+  for (Cmd c : writes) add(L::kRank, c, Cmd::PDE, write_recovery + 1);
+  for (Cmd c : {Cmd::ACT, Cmd::PRE, Cmd::PREA, Cmd::REF, Cmd::REFPB}) add(L::kRank, c, Cmd::PDE, 1);
+  // Bank group.
+  add(L::kBankGroup, Cmd::ACT, Cmd::ACT, t.rrd_l());
+  add_group(L::kBankGroup, reads, 2, reads, 2, t.ccd_l());
+  add_group(L::kBankGroup, writes, 2, writes, 2, t.ccd_l());
+  add_group(L::kBankGroup, writes, 2, reads, 2, write_to_read_l);
+  // Bank.
+  add(L::kBank, Cmd::ACT, Cmd::ACT, t.rc());
+  for (Cmd c : reads) add(L::kBank, Cmd::ACT, c, t.rcd());
+  for (Cmd c : writes) add(L::kBank, Cmd::ACT, c, t.rcd_wr());
+  add(L::kBank, Cmd::ACT, Cmd::PRE, t.ras());
+  add(L::kBank, Cmd::PRE, Cmd::ACT, t.rp());
+  add(L::kBank, Cmd::RD, Cmd::PRE, t.rtp());
+  add(L::kBank, Cmd::WR, Cmd::PRE, write_recovery);
+  add(L::kBank, Cmd::RDA, Cmd::ACT, t.rtp() + t.rp());
+  add(L::kBank, Cmd::WRA, Cmd::ACT, write_recovery + t.rp());
+  if (d.per_bank_refresh) {
+    add(L::kBank, Cmd::REFPB, Cmd::ACT, t.rfc_pb());
+    add(L::kBank, Cmd::REFPB, Cmd::REFPB, t.rfc_pb());
+    add(L::kBank, Cmd::ACT, Cmd::REFPB, t.rc());
+    add(L::kBank, Cmd::PRE, Cmd::REFPB, t.rp());
+    add(L::kBank, Cmd::RDA, Cmd::REFPB, t.rtp() + t.rp());
+    add(L::kBank, Cmd::WRA, Cmd::REFPB, write_recovery + t.rp());
+  }
+  return r;
+}
+
+TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
+    : ranks_count_(d.ranks),
+      groups_per_rank_(d.bankgroups),
+      banks_per_group_(d.banks_per_group),
+      banks_per_rank_(d.banks),
+      channel_(1, Times{}),
+      ranks_(d.ranks, Times{}),
+      groups_(size_t{d.ranks} * d.bankgroups, Times{}),
+      banks_(size_t{d.ranks} * d.banks, Times{}) {
+  level_nodes_ = {1, d.ranks, size_t{d.ranks} * d.bankgroups, size_t{d.ranks} * d.banks};
+  for (const Rule& rule : rules) {
+    Applied a{rule.next, rule.latency, rule.window, rule.sibling, 0};
+    if (rule.window > 1) a.history = windowed_rules_++;
+    table_[static_cast<size_t>(rule.level)][static_cast<size_t>(rule.prev)].push_back(a);
+  }
+  // One history per windowed rule per node of the largest level it may apply to.
+  history_.resize(windowed_rules_ * level_nodes_[static_cast<size_t>(Level::kBank)]);
+}
+
+void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling,
+                        size_t siblings, std::vector<Times>& nodes, uint64_t now) {
+  for (const Applied& a : table_[static_cast<size_t>(level)][static_cast<size_t>(prev)]) {
+    const size_t next = static_cast<size_t>(a.next);
+    if (a.sibling) {
+      for (size_t s = first_sibling; s < first_sibling + siblings; ++s) {
+        if (s != node) nodes[s][next] = std::max(nodes[s][next], now + a.latency);
+      }
+      continue;
+    }
+    uint64_t from = now;
+    if (a.window > 1) {
+      auto& h = history_[node * windowed_rules_ + a.history];
+      h.push_back(now);
+      if (h.size() > a.window) h.pop_front();
+      if (h.size() < a.window) continue;
+      from = h.front();
+    }
+    nodes[node][next] = std::max(nodes[node][next], from + a.latency);
+  }
+}
+
+void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
+  apply(Level::kChannel, cmd, 0, 0, 1, channel_, now);
+  apply(Level::kRank, cmd, rank, 0, ranks_count_, ranks_, now);
+  const bool rank_wide = cmd == Cmd::PREA || cmd == Cmd::REF || cmd == Cmd::PDE || cmd == Cmd::PDX;
+  if (rank_wide) {
+    // A rank-wide command constrains every bank and group of the rank the same way.
+    for (uint32_t g = 0; g < groups_per_rank_; ++g) {
+      apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + g, 0, 0, groups_, now);
+    }
+    for (uint32_t b = 0; b < banks_per_rank_; ++b) {
+      apply(Level::kBank, cmd, rank * banks_per_rank_ + b, 0, 0, banks_, now);
+    }
+    return;
+  }
+  apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + bank / banks_per_group_, 0, 0, groups_,
+        now);
+  apply(Level::kBank, cmd, rank * banks_per_rank_ + bank, 0, 0, banks_, now);
+}
+
+}  // namespace accelgym::dram

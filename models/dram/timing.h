@@ -1,0 +1,78 @@
+// The timing-constraint table of a DRAM standard (keyed by level, preceding command and
+// following command, as in Ramulator 2) and the state that answers "when may this command
+// issue?" in O(levels). reference/dram.md lists the constraints.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "models/dram/spec.h"
+
+namespace accelgym::dram {
+
+enum class Cmd : uint8_t { ACT, PRE, PREA, RD, WR, RDA, WRA, REF, REFPB, PDE, PDX };
+constexpr size_t kNumCmds = 11;
+const char* cmd_name(Cmd cmd);
+inline bool is_read(Cmd c) { return c == Cmd::RD || c == Cmd::RDA; }
+inline bool is_write(Cmd c) { return c == Cmd::WR || c == Cmd::WRA; }
+inline bool is_cas(Cmd c) { return is_read(c) || is_write(c); }
+
+enum class Level : uint8_t { kChannel, kRank, kBankGroup, kBank };
+constexpr size_t kNumLevels = 4;
+
+// After `prev` issues to a node at `level`, `next` to the same node (or, with `sibling`, to
+// the other nodes of that level under the same parent) waits `latency` cycles; with
+// `window` > 1 the wait counts from the window-th most recent `prev` (tFAW).
+struct Rule {
+  Level level;
+  Cmd prev;
+  Cmd next;
+  uint32_t latency;
+  uint8_t window = 1;
+  bool sibling = false;
+};
+
+std::vector<Rule> build_rules(const Device& device);
+
+// Earliest issue time of every command at every node of one channel.
+class TimingState {
+ public:
+  TimingState(const Device& device, const std::vector<Rule>& rules);
+
+  // Earliest cycle `cmd` may issue to (rank, bankgroup, bank); bank is the flat index within
+  // the rank (bankgroup * banks_per_group + bank in group). Rank-wide commands ignore bank.
+  uint64_t earliest(Cmd cmd, uint32_t rank, uint32_t bank) const {
+    const size_t c = static_cast<size_t>(cmd);
+    uint64_t t = std::max(channel_[0][c], ranks_[rank][c]);
+    if (cmd == Cmd::PREA || cmd == Cmd::REF || cmd == Cmd::PDE || cmd == Cmd::PDX) return t;
+    t = std::max(t, groups_[rank * groups_per_rank_ + bank / banks_per_group_][c]);
+    return std::max(t, banks_[rank * banks_per_rank_ + bank][c]);
+  }
+
+  void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
+
+ private:
+  using Times = std::array<uint64_t, kNumCmds>;
+  struct Applied {
+    Cmd next;
+    uint32_t latency;
+    uint8_t window;
+    bool sibling;
+    size_t history;  // index into history_ for windowed rules
+  };
+  void apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
+             std::vector<Times>& nodes, uint64_t now);
+
+  uint32_t ranks_count_, groups_per_rank_, banks_per_group_, banks_per_rank_;
+  std::vector<Times> channel_, ranks_, groups_, banks_;
+  // by level and prev command
+  std::array<std::array<std::vector<Applied>, kNumCmds>, kNumLevels> table_;
+  size_t windowed_rules_ = 0;
+  std::vector<std::deque<uint64_t>> history_;  // [node index at level * windowed + rule]
+  std::array<size_t, kNumLevels> level_nodes_{};
+};
+
+}  // namespace accelgym::dram

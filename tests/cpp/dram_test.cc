@@ -1,0 +1,445 @@
+// DRAM controller timing, refresh, scheduling, back-pressure and energy against values derived
+// by hand from reference/dram.md (JEDEC tables) and the standards' data files.
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "models/dram/controller.h"
+#include "models/dram/trace_sim.h"
+#include "sim/core/errors.h"
+#include "sim/core/space_registry.h"
+
+namespace accelgym::dram {
+namespace {
+
+using workloads::TraceRequest;
+
+DramConfig config_for(const std::string& standard,
+                      const std::vector<std::pair<std::string, std::string>>& sets = {}) {
+  const DesignSpace space = make_space("dram");
+  ParamMap values;
+  values.set("standard", standard);
+  for (const auto& [k, v] : sets) values.set(k, space.parse_value(space.index_of(k), v));
+  return dram_config(space.decode(space.encode(values)));
+}
+
+struct RunResult {
+  v1::DramReport report;
+  std::vector<IssuedCommand> commands;
+  std::vector<Completion> completions;
+  std::vector<uint64_t> cycles_of(Cmd cmd) const {
+    std::vector<uint64_t> out;
+    for (const auto& c : commands) {
+      if (c.cmd == cmd) out.push_back(c.cycle);
+    }
+    return out;
+  }
+};
+
+RunResult run(const DramConfig& config, std::vector<TraceRequest> requests) {
+  RunResult r;
+  MemorySystem sys(make_device(config), config);
+  sys.record_commands(&r.commands);
+  auto source = workloads::trace_from(std::move(requests));
+  TraceRunOptions options;
+  options.completions = &r.completions;
+  r.report = run_trace(sys, *source, options);
+  return r;
+}
+
+TraceRequest rd(double ns, uint64_t addr) { return {ns, false, addr}; }
+TraceRequest wr(double ns, uint64_t addr) { return {ns, true, addr}; }
+
+uint64_t row_stride(const Device& d) {
+  return uint64_t{d.access_bytes} * d.column_slots * d.banks * d.ranks * d.channels;
+}
+
+// Idle latencies (device only): row hit CL + BL/2; closed bank tRCD + CL + BL/2; row conflict
+// tRP + tRCD + CL + BL/2 (reference/dram.md; DDR4-2400R: 20, 36, 52 cycles).
+struct IdleCase {
+  const char* standard;
+  uint64_t closed, hit, conflict;  // cycles
+};
+
+class IdleLatency : public ::testing::TestWithParam<IdleCase> {};
+
+TEST_P(IdleLatency, ClosedHitConflict) {
+  const IdleCase c = GetParam();
+  const DramConfig config = config_for(c.standard);
+  const Device d = make_device(config);
+  const RunResult r = run(config, {rd(0, 0), rd(1000, d.access_bytes), rd(2000, row_stride(d))});
+  ASSERT_EQ(r.completions.size(), 3u);
+  EXPECT_NEAR(r.completions[0].latency_ns, c.closed * d.tck_ns, 1e-6);
+  EXPECT_NEAR(r.completions[1].latency_ns, c.hit * d.tck_ns, 1e-6);
+  EXPECT_NEAR(r.completions[2].latency_ns, c.conflict * d.tck_ns, 1e-6);
+  EXPECT_EQ(r.report.row_hits(), 1u);
+  EXPECT_EQ(r.report.row_misses(), 1u);
+  EXPECT_EQ(r.report.row_conflicts(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Standards, IdleLatency,
+    ::testing::Values(IdleCase{"DDR4-2400R", 16 + 16 + 4, 16 + 4, 16 + 16 + 16 + 4},
+                      IdleCase{"DDR4-2400P", 15 + 15 + 4, 15 + 4, 15 + 15 + 15 + 4},
+                      IdleCase{"DDR4-2400U", 18 + 18 + 4, 18 + 4, 18 + 18 + 18 + 4},
+                      IdleCase{"DDR3-1600", 10 + 10 + 4, 10 + 4, 10 + 10 + 10 + 4},
+                      IdleCase{"LPDDR4-3200", 29 + 28 + 8, 28 + 8, 29 + 29 + 28 + 8},
+                      IdleCase{"HBM2-2000", 12 + 17 + 2, 17 + 2, 14 + 12 + 17 + 2}),
+    [](const auto& param_info) {
+      std::string name = param_info.param.standard;
+      for (char& ch : name) {
+        if (ch == '-') ch = '_';
+      }
+      return name;
+    });
+
+// DDR4 x8: bank address (bank, bankgroup) under row|rank|bank|bankgroup|column|channel.
+uint64_t ddr4_bank_addr(uint64_t bank, uint64_t group) { return (bank * 4 + group) << 13; }
+
+TEST(DramTiming, ActSpacingFollowsRrdAndFaw) {
+  // Four ACTs to four bank groups are tRRD_S = 4 apart; the fifth (bank group 0 again) waits
+  // for tFAW = 26 after the first (tRRD_L = 6 and tRRD_S after the fourth are shorter).
+  const RunResult r = run(config_for("DDR4-2400R"),
+                    {rd(0, ddr4_bank_addr(0, 0)), rd(0, ddr4_bank_addr(0, 1)),
+                     rd(0, ddr4_bank_addr(0, 2)), rd(0, ddr4_bank_addr(0, 3)),
+                     rd(0, ddr4_bank_addr(1, 0))});
+  EXPECT_EQ(r.cycles_of(Cmd::ACT), (std::vector<uint64_t>{0, 4, 8, 12, 26}));
+  // Reads: tRCD after each ACT, tCCD_S = 4 apart across bank groups.
+  EXPECT_EQ(r.cycles_of(Cmd::RD), (std::vector<uint64_t>{16, 20, 24, 28, 42}));
+}
+
+TEST(DramTiming, SameBankGroupActsUseRrdL) {
+  const RunResult r = run(config_for("DDR4-2400R"),
+                    {rd(0, ddr4_bank_addr(0, 0)), rd(0, ddr4_bank_addr(1, 0))});
+  EXPECT_EQ(r.cycles_of(Cmd::ACT), (std::vector<uint64_t>{0, 6}));
+  // tCCD_L = 6 would allow 22, but the second ACT's tRCD ends at 22 too.
+  EXPECT_EQ(r.cycles_of(Cmd::RD), (std::vector<uint64_t>{16, 22}));
+}
+
+TEST(DramTiming, WriteToReadTurnaround) {
+  // Same bank group: RD >= WR + CWL + BL/2 + tWTR_L = 16 + 12 + 4 + 9 = 41.
+  const RunResult same = run(config_for("DDR4-2400R"), {wr(0, 0), rd(0, 64)});
+  EXPECT_EQ(same.cycles_of(Cmd::WR), (std::vector<uint64_t>{16}));
+  EXPECT_EQ(same.cycles_of(Cmd::RD), (std::vector<uint64_t>{41}));
+  // Other bank group: RD >= WR + CWL + BL/2 + tWTR_S = 16 + 12 + 4 + 3 = 35.
+  const RunResult other = run(config_for("DDR4-2400R"), {wr(0, 0), rd(0, ddr4_bank_addr(0, 1))});
+  EXPECT_EQ(other.cycles_of(Cmd::RD), (std::vector<uint64_t>{35}));
+  // Read to write: WR >= RD + CL + BL/2 + 2 - CWL = 16 + 10 = 26.
+  const RunResult rw = run(config_for("DDR4-2400R"), {rd(0, 0), wr(0, 64)});
+  EXPECT_EQ(rw.cycles_of(Cmd::WR), (std::vector<uint64_t>{26}));
+  // Write latency: CWL + BL/2 after the WR command.
+  EXPECT_NEAR(rw.completions[1].latency_ns, (26 + 12 + 4) * make_device(config_for("DDR4-2400R")).tck_ns, 1e-6);
+}
+
+std::vector<TraceRequest> paced(uint64_t count, double interval_ns, uint64_t stride) {
+  std::vector<TraceRequest> out;
+  for (uint64_t i = 0; i < count; ++i) out.push_back(rd(static_cast<double>(i) * interval_ns, i * stride));
+  return out;
+}
+
+TEST(DramRefresh, OneRefreshPerInterval) {
+  const RunResult r = run(config_for("DDR4-2400R"), paced(100, 1000, 4096));
+  const uint64_t due = r.report.total_cycles() / 9360;  // tREFI = 7.8 us = 9360 cycles
+  EXPECT_GE(due, 10u);
+  EXPECT_EQ(r.report.commands().at("REF"), due);
+}
+
+TEST(DramRefresh, PostponedWhileBusyUpToTheLimit) {
+  workloads::GeneratorConfig g;
+  g.pattern = "random";
+  g.count = 20000;
+  for (uint32_t limit : {0u, 4u}) {
+    auto source = workloads::generate_trace(g);
+    const auto config = config_for("DDR4-2400R", {{"RefreshMaxPostponed", std::to_string(limit)}});
+    const auto report = simulate_trace(*source, config);
+    const uint64_t due = report.total_cycles() / 9360;
+    const uint64_t refs = report.commands().at("REF");
+    EXPECT_GE(refs + limit + 1, due) << "limit " << limit;  // never more than limit + 1 owed
+    if (limit > 0) {
+      EXPECT_LT(refs, due) << "a busy rank postpones";
+    }
+  }
+}
+
+TEST(DramRefresh, PulledInWhileIdleUpToTheLimit) {
+  const auto config = config_for("DDR4-2400R", {{"RefreshMaxPulledin", "2"}});
+  const RunResult r = run(config, paced(10, 10000, 4096));  // a request every 10 us
+  const uint64_t due = r.report.total_cycles() / 9360;
+  const uint64_t refs = r.report.commands().at("REF");
+  EXPECT_GT(refs, due);
+  EXPECT_LE(refs, due + 2);
+  const RunResult none = run(config_for("DDR4-2400R"), paced(10, 10000, 4096));
+  EXPECT_EQ(none.report.commands().at("REF"), none.report.total_cycles() / 9360);
+}
+
+TEST(DramRefresh, PerBankRefreshOnHbm2) {
+  const auto config = config_for("HBM2-2000", {{"RefreshPolicy", "PerBank"}});
+  const RunResult r = run(config, paced(20, 1000, 4096));
+  const uint64_t due = r.report.total_cycles() / 244;  // tREFIpb
+  EXPECT_EQ(r.report.commands().at("REFPB"), due);
+  EXPECT_EQ(r.report.commands().at("REF"), 0u);
+  EXPECT_THROW(make_device(config_for("DDR4-2400R", {{"RefreshPolicy", "PerBank"}})), InputError);
+  EXPECT_THROW(make_device(config_for("HBM2-2000", {{"RefreshPolicy", "SameBank"}})), InputError);
+}
+
+TEST(DramRefresh, NoRefreshIssuesNone) {
+  const RunResult r = run(config_for("DDR4-2400R", {{"RefreshPolicy", "NoRefresh"}}), paced(30, 1000, 64));
+  EXPECT_EQ(r.report.commands().at("REF"), 0u);
+}
+
+TEST(DramPagePolicy, ClosedIssuesAutoPrecharge) {
+  const RunResult r = run(config_for("DDR4-2400R", {{"PagePolicy", "Closed"}}),
+                    {rd(0, 0), wr(100, 64), rd(200, 1 << 20), rd(300, 128)});
+  EXPECT_EQ(r.report.commands().at("RDA"), 3u);
+  EXPECT_EQ(r.report.commands().at("WRA"), 1u);
+  EXPECT_EQ(r.report.commands().at("RD"), 0u);
+  EXPECT_EQ(r.report.commands().at("PRE"), 0u);
+  EXPECT_EQ(r.report.row_misses(), 4u);
+}
+
+TEST(DramPagePolicy, AdaptivePoliciesLookAtTheQueue) {
+  // Three requests to one bank at once: row 0, row 0, row 1.
+  const uint64_t row1 = uint64_t{1} << 17;
+  const std::vector<TraceRequest> reqs = {rd(0, 0), rd(0, 64), rd(0, row1)};
+  // OpenAdaptive: the first read keeps the row (a hit is queued); the second precharges
+  // (only a miss remains), so no explicit PRE is needed.
+  const RunResult oa = run(config_for("DDR4-2400R", {{"PagePolicy", "OpenAdaptive"}}), reqs);
+  EXPECT_EQ(oa.report.commands().at("RDA"), 1u);
+  EXPECT_EQ(oa.report.commands().at("PRE"), 0u);
+  // ClosedAdaptive: precharge unless a hit is queued: reads 2 and 3 auto-precharge.
+  const RunResult ca = run(config_for("DDR4-2400R", {{"PagePolicy", "ClosedAdaptive"}}), reqs);
+  EXPECT_EQ(ca.report.commands().at("RDA"), 2u);
+  EXPECT_EQ(ca.report.commands().at("RD"), 1u);
+}
+
+TEST(DramScheduler, FrFcfsServesRowHitsFirstFifoDoesNot) {
+  const uint64_t row1 = uint64_t{1} << 17;  // same bank, next row
+  const std::vector<TraceRequest> reqs = {rd(0, 0), rd(0, row1), rd(0, 64)};
+  const RunResult fr = run(config_for("DDR4-2400R", {{"Scheduler", "FrFcfs"}}), reqs);
+  EXPECT_EQ(fr.report.commands().at("ACT"), 2u);
+  EXPECT_EQ(fr.report.commands().at("PRE"), 1u);
+  ASSERT_EQ(fr.completions.size(), 3u);
+  EXPECT_EQ(fr.completions[1].cookie, 2u);  // the row hit overtook the conflict
+  const RunResult fifo = run(config_for("DDR4-2400R", {{"Scheduler", "Fifo"}}), reqs);
+  EXPECT_EQ(fifo.report.commands().at("ACT"), 3u);
+  EXPECT_EQ(fifo.report.commands().at("PRE"), 2u);
+  EXPECT_EQ(fifo.completions[1].cookie, 1u);
+}
+
+TEST(DramScheduler, ReorderReturnsResponsesInRequestOrder) {
+  const uint64_t row1 = uint64_t{1} << 17;
+  const RunResult r = run(config_for("DDR4-2400R", {{"RespQueue", "Reorder"}}),
+                    {rd(0, 0), rd(0, row1), rd(0, 64)});
+  ASSERT_EQ(r.completions.size(), 3u);
+  EXPECT_EQ(r.completions[1].cookie, 1u);
+  EXPECT_EQ(r.completions[2].cookie, 2u);
+  EXPECT_GE(r.completions[2].cycle, r.completions[1].cycle);
+}
+
+TEST(DramScheduler, StrictCmdMuxKeepsReadOrder) {
+  const uint64_t row1 = uint64_t{1} << 17;
+  const RunResult r = run(config_for("DDR4-2400R", {{"CmdMux", "Strict"}}),
+                    {rd(0, 0), rd(0, row1), rd(0, 64)});
+  EXPECT_EQ(r.completions[1].cookie, 1u);
+}
+
+TEST(DramFrontEnd, BackPressureWhenBuffersAreFull) {
+  const auto bankwise = config_for("DDR4-2400R", {{"RequestBufferSize", "1"}});
+  MemorySystem sys(make_device(bankwise), bankwise);
+  EXPECT_TRUE(sys.try_accept({0, false, 0, 0, 0}, 0));
+  EXPECT_FALSE(sys.try_accept({64, false, 0, 0, 1}, 0));  // same bank: its buffer is full
+  EXPECT_TRUE(sys.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 2}, 0));
+
+  const auto shared = config_for("DDR4-2400R", {{"SchedulerBuffer", "Shared"}, {"RequestBufferSize", "2"}});
+  MemorySystem s2(make_device(shared), shared);
+  EXPECT_TRUE(s2.try_accept({0, false, 0, 0, 0}, 0));
+  EXPECT_TRUE(s2.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 1}, 0));
+  EXPECT_FALSE(s2.try_accept({ddr4_bank_addr(0, 2), false, 0, 0, 2}, 0));
+
+  const auto rw = config_for("DDR4-2400R", {{"SchedulerBuffer", "ReadWrite"}, {"RequestBufferSize", "1"}});
+  MemorySystem s3(make_device(rw), rw);
+  EXPECT_TRUE(s3.try_accept({0, false, 0, 0, 0}, 0));
+  EXPECT_TRUE(s3.try_accept({64, true, 0, 0, 1}, 0));
+  EXPECT_FALSE(s3.try_accept({128, false, 0, 0, 2}, 0));
+
+  const auto limited = config_for("DDR4-2400R", {{"Arbiter", "Fifo"}, {"MaxActiveTransactions", "1"}});
+  MemorySystem s4(make_device(limited), limited);
+  EXPECT_TRUE(s4.try_accept({0, false, 0, 0, 0}, 0));
+  EXPECT_FALSE(s4.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 1}, 0));
+  EXPECT_TRUE(s4.try_accept({ddr4_bank_addr(0, 1), false, 0, 1, 1}, 0));  // another initiator
+
+  // Waiting requests are delayed, not lost: with one slot per bank, four reads to one bank
+  // complete one after another.
+  const RunResult queued = run(bankwise, {rd(0, 0), rd(0, 64), rd(0, 128), rd(0, 192)});
+  ASSERT_EQ(queued.completions.size(), 4u);
+  EXPECT_GT(queued.completions[3].latency_ns, queued.completions[0].latency_ns);
+}
+
+TEST(DramEnergy, SmallSequenceByHand) {
+  // DDR4-2400R 8Gb x8, 8 devices, VDD 1.2 V, tCK 5/6 ns. Read row 0 at t = 0, then row 1 of
+  // the same bank at t = 1000 ns: ACT 0, RD 16, PRE 1200, ACT 1216, RD 1232, data 1252.
+  const RunResult r = run(config_for("DDR4-2400R"), {rd(0, 0), rd(1000, uint64_t{1} << 17)});
+  EXPECT_EQ(r.report.total_cycles(), 1252u);
+  const double k = 1.2 * (5.0 / 6.0) * 8;          // V x tCK x devices (pJ per mA-cycle)
+  const double act = (48 - 43) * 39 * k;           // (IDD0 - IDD3N) x tRAS = 1560 pJ
+  const double pre = (48 - 34) * 16 * k;           // (IDD0 - IDD2N) x tRP = 1792 pJ
+  const double read = (135 - 43) * 4 * k;          // (IDD4R - IDD3N) x BL/2 = 2944 pJ
+  const double background = (1200 + 36) * 43 * k + 16 * 34 * k;  // IDD3N open, IDD2N closed
+  const auto& e = r.report.energy();
+  EXPECT_NEAR(e.act_pj(), 2 * act, 1e-6);
+  EXPECT_NEAR(act, 1560, 1e-9);
+  EXPECT_NEAR(e.pre_pj(), pre, 1e-6);
+  EXPECT_NEAR(e.read_pj(), 2 * read, 1e-6);
+  EXPECT_NEAR(e.background_pj(), background, 1e-6);
+  EXPECT_NEAR(r.report.energy_pj(), 2 * act + pre + 2 * read + background, 1e-6);
+  EXPECT_NEAR(r.report.avg_power_mw(), r.report.energy_pj() / (1252 * 5.0 / 6.0), 1e-9);
+}
+
+TEST(DramEnergy, EveryStandardHasEnergy) {
+  for (const auto& name : standard_names()) {
+    const auto config = config_for(name);
+    const Device d = make_device(config);
+    const RunResult r = run(config, paced(50, 100, d.access_bytes * 7));
+    EXPECT_GT(r.report.energy().act_pj(), 0) << name;
+    EXPECT_GT(r.report.energy().read_pj(), 0) << name;
+    EXPECT_GT(r.report.energy().background_pj(), 0) << name;
+  }
+}
+
+TEST(DramPowerDown, StaggeredSavesBackgroundEnergy) {
+  const auto pd = config_for("DDR4-2400R", {{"PowerDownPolicy", "Staggered"}});
+  const RunResult with = run(pd, paced(20, 2000, 4096));
+  const RunResult without = run(config_for("DDR4-2400R"), paced(20, 2000, 4096));
+  EXPECT_GT(with.report.commands().at("PDE"), 0u);
+  EXPECT_EQ(with.report.commands().at("PDE"), with.report.commands().at("PDX"));
+  EXPECT_LT(with.report.energy().background_pj(), 0.9 * without.report.energy().background_pj());
+  // Exit costs tXP = 8 cycles on the way back.
+  EXPECT_GT(with.report.avg_read_latency_ns(), without.report.avg_read_latency_ns());
+}
+
+TEST(DramRun, SameSeedSameNumbers) {
+  workloads::GeneratorConfig g;
+  g.pattern = "mixed";
+  g.count = 5000;
+  g.read_ratio = 0.7;
+  g.seed = 3;
+  const auto config = config_for("DDR4-2400R");
+  auto a = simulate_trace(*workloads::generate_trace(g), config);
+  auto b = simulate_trace(*workloads::generate_trace(g), config);
+  a.clear_host_time_s();
+  b.clear_host_time_s();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a, b));
+  EXPECT_GT(a.writes(), 1000u);
+  g.seed = 4;
+  auto c = simulate_trace(*workloads::generate_trace(g), config);
+  EXPECT_NE(a.total_cycles(), c.total_cycles());
+}
+
+TEST(DramStandards, PresetsAndVariants) {
+  EXPECT_EQ(standard_names().size(), 7u);
+  EXPECT_EQ(load_standard("DDR4-2400").name(), "DDR4-2400R");
+  EXPECT_EQ(load_standard("DDR4-2400P").timing().cl(), 15u);
+  const auto x16 = make_device(load_standard("DDR4-2400R", "8Gb", "x16"), "x16");
+  EXPECT_EQ(x16.banks, 8u);
+  EXPECT_EQ(x16.t.faw(), 36u);
+  EXPECT_EQ(load_standard("DDR4-2400R", "16Gb").org().rows(), 131072u);
+  EXPECT_EQ(load_standard("DDR4-2400R", "4Gb").timing().rfc(), 312u);  // 260 ns
+  const auto ddr3 = make_device(load_standard("DDR3-1600"), "ddr3");
+  EXPECT_EQ(ddr3.capacity_bytes(), uint64_t{1} << 30);  // 8 x 1 Gb devices
+  EXPECT_TRUE(make_device(load_standard("LPDDR4-3200"), "lp").per_bank_refresh);
+  EXPECT_THROW(load_standard("DDR5-4800"), InputError);
+  EXPECT_THROW(load_standard("DDR4-2400R", "32Gb"), InputError);
+}
+
+TEST(DramTraces, ReadersParseAndRejectWithFileAndLine) {
+  const std::string path = ::testing::TempDir() + "t.stl";
+  {
+    std::ofstream f(path);
+    f << "# comment\n0:\tread\t0x0\n10:\twrite\t0x40\tdeadbeef\n";
+  }
+  auto stl = workloads::open_trace(path, workloads::TraceFormat::kStl, 800);
+  TraceRequest r;
+  ASSERT_TRUE(stl->next(r));
+  EXPECT_EQ(r.address, 0u);
+  ASSERT_TRUE(stl->next(r));
+  EXPECT_TRUE(r.is_write);
+  EXPECT_DOUBLE_EQ(r.time_ns, 12.5);
+  EXPECT_EQ(r.address, 0x40u);
+  EXPECT_FALSE(stl->next(r));
+
+  const std::string bad = ::testing::TempDir() + "bad.ns";
+  {
+    std::ofstream f(bad);
+    f << "0 R 0x0\n5 X 0x40\n";
+  }
+  auto ns = workloads::open_trace(bad, workloads::TraceFormat::kNs, 0);
+  ASSERT_TRUE(ns->next(r));
+  try {
+    ns->next(r);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad + ":2: field 'command'"), std::string::npos) << e.what();
+  }
+  {
+    std::ofstream f(bad);
+    f << "10 R 0x0\n5 R 0x40\n";
+  }
+  auto back = workloads::open_trace(bad, workloads::TraceFormat::kNs, 0);
+  ASSERT_TRUE(back->next(r));
+  EXPECT_THROW(back->next(r), InputError);
+  {
+    std::ofstream f(bad);
+    f << "0 R 0x0\n1 R 0xffffffffffff\n";
+  }
+  auto far = workloads::open_trace(bad, workloads::TraceFormat::kNs, 0);
+  try {
+    simulate_trace(*far, config_for("DDR4-2400R"));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad + ":2: address 0xffffffffffff is beyond"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(DramTraces, ArchGymSetsAndGenerator) {
+  const auto cloud1 = workloads::named_trace("cloud-1");
+  EXPECT_EQ(cloud1.count, 10000u);
+  auto gen = workloads::generate_trace(cloud1);
+  TraceRequest r;
+  for (uint64_t i = 0; i < 256; ++i) {
+    ASSERT_TRUE(gen->next(r));
+    ASSERT_EQ(r.address, i * 64);  // first phase sequential
+    ASSERT_DOUBLE_EQ(r.time_ns, i * 1.25);
+  }
+  ASSERT_TRUE(gen->next(r));
+  EXPECT_NE(r.address, 256u * 64);  // then random
+  EXPECT_THROW(workloads::named_trace("cloud-3"), InputError);
+  workloads::GeneratorConfig bad;
+  bad.pattern = "zigzag";
+  EXPECT_THROW(workloads::generate_trace(bad), InputError);
+}
+
+TEST(DramAddressMap, PresetsAndCustomFields) {
+  const Device d = make_device(load_standard("DDR4-2400R"), "d");
+  const AddressMap ref(d, "RoRaBaBgCoCh", false);
+  const auto loc = ref.decode(ddr4_bank_addr(2, 3) + (uint64_t{5} << 17) + 7 * 64);
+  ASSERT_TRUE(loc);
+  EXPECT_EQ(loc->bankgroup, 3u);
+  EXPECT_EQ(loc->bank, 3u * 4 + 2);
+  EXPECT_EQ(loc->row, 5u);
+  EXPECT_EQ(loc->column, 7u);
+  EXPECT_FALSE(ref.decode(d.capacity_bytes()));
+  const AddressMap custom(d, "row,rank,column,bank,bankgroup,channel", false);
+  EXPECT_EQ(custom.decode(64)->bankgroup, 1u);  // consecutive lines change bank group
+  EXPECT_THROW(AddressMap(d, "row,bank,column", false), InputError);
+  EXPECT_THROW(AddressMap(d, "row,rank,bank,bank,column,channel", false), InputError);
+  const AddressMap xored(d, "RoRaBaBgCoCh", true);
+  EXPECT_NE(xored.decode(uint64_t{1} << 17)->bank, ref.decode(uint64_t{1} << 17)->bank);
+}
+
+}  // namespace
+}  // namespace accelgym::dram

@@ -1,0 +1,228 @@
+#include "workloads/dram_trace.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+
+#include "sim/core/errors.h"
+
+namespace accelgym::workloads {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+// Splits on spaces/tabs; returns the number of fields found (at most `max`).
+size_t fields(std::string_view line, std::string_view* out, size_t max) {
+  size_t n = 0, i = 0;
+  while (i < line.size() && n < max) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i >= line.size()) break;
+    const size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    out[n++] = line.substr(start, i - start);
+  }
+  return n;
+}
+
+class FileTrace : public TraceSource {
+ public:
+  FileTrace(const std::string& path, TraceFormat format, double clock_mhz)
+      : path_(path), in_(path), format_(format), clock_mhz_(clock_mhz) {
+    if (!in_) throw InputError(path + ": cannot open trace");
+    if (format == TraceFormat::kStl && !(clock_mhz > 0)) {
+      throw InputError("--trace-clock-mhz must be > 0");
+    }
+  }
+
+  bool next(TraceRequest& out) override {
+    while (std::getline(in_, line_)) {
+      ++line_no_;
+      std::string_view text = line_;
+      if (const auto hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
+      text = trim(text);
+      if (text.empty()) continue;
+      out = format_ == TraceFormat::kStl ? parse_stl(text) : parse_ns(text);
+      if (out.time_ns < last_time_ns_) fail("time", "goes backwards (traces must be in time order)");
+      last_time_ns_ = out.time_ns;
+      return true;
+    }
+    return false;
+  }
+
+  std::string where() const override { return path_ + ":" + std::to_string(line_no_); }
+
+ private:
+  [[noreturn]] void fail(const std::string& field, const std::string& what) const {
+    throw InputError::at(path_, line_no_, field, what + " in '" + line_ + "'");
+  }
+
+  uint64_t parse_address(std::string_view text) const {
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+      fail("address", "expected a hex address");
+    }
+    return value;
+  }
+
+  double parse_number(std::string_view text, const char* field) const {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value < 0) {
+      fail(field, "expected a non-negative number");
+    }
+    return value;
+  }
+
+  bool parse_command(std::string_view text) const {
+    if (text == "read" || text == "READ" || text == "R" || text == "r") return false;
+    if (text == "write" || text == "WRITE" || text == "W" || text == "w") return true;
+    fail("command", "expected read or write");
+  }
+
+  TraceRequest parse_stl(std::string_view text) const {
+    std::string_view f[4];
+    const size_t n = fields(text, f, 4);
+    if (n < 3 || f[0].empty() || f[0].back() != ':') {
+      fail("", "expected `<cycle>:\\t<read|write>\\t0x<address>`");
+    }
+    const double cycle = parse_number(f[0].substr(0, f[0].size() - 1), "cycle");
+    return TraceRequest{cycle * 1000.0 / clock_mhz_, parse_command(f[1]), parse_address(f[2])};
+  }
+
+  TraceRequest parse_ns(std::string_view text) const {
+    std::string_view f[4];
+    if (fields(text, f, 4) != 3) fail("", "expected `<time_ns> <R|W> <hex address>`");
+    return TraceRequest{parse_number(f[0], "time_ns"), parse_command(f[1]), parse_address(f[2])};
+  }
+
+  std::string path_;
+  std::ifstream in_;
+  TraceFormat format_;
+  double clock_mhz_;
+  std::string line_;
+  int line_no_ = 0;
+  double last_time_ns_ = 0;
+};
+
+class Generator : public TraceSource {
+ public:
+  explicit Generator(const GeneratorConfig& c) : c_(c), rng_(c.seed) {
+    if (c.pattern != "sequential" && c.pattern != "random" && c.pattern != "strided" &&
+        c.pattern != "hot-row" && c.pattern != "mixed") {
+      throw InputError("unknown trace pattern '" + c.pattern +
+                       "' (sequential, random, strided, hot-row, mixed, or a named set: stream, "
+                       "random, cloud-1, cloud-2)");
+    }
+    if (c.read_ratio < 0 || c.read_ratio > 1) throw InputError("--read-ratio must be in [0, 1]");
+    if (c.interval_ns < 0) throw InputError("--interval-ns must be >= 0");
+    if (c.range_bytes < 64 || c.stride_bytes == 0 || c.phase_length == 0 || c.hot_rows == 0) {
+      throw InputError("generator: range, stride, phase length and hot rows must be positive");
+    }
+  }
+
+  bool next(TraceRequest& out) override {
+    if (n_ >= c_.count) return false;
+    out.time_ns = c_.interval_ns * static_cast<double>(n_);
+    out.is_write = c_.read_ratio < 1.0 && rng_.uniform01() >= c_.read_ratio;
+    out.address = address();
+    ++n_;
+    return true;
+  }
+
+  std::string where() const override { return "generated request " + std::to_string(n_); }
+
+ private:
+  uint64_t random_line() { return c_.base + rng_.uniform(c_.range_bytes / 64) * 64; }
+
+  uint64_t address() {
+    if (c_.pattern == "sequential") return c_.base + n_ * c_.stride_bytes;
+    if (c_.pattern == "strided") return c_.base + n_ * c_.stride_bytes;
+    if (c_.pattern == "random") return random_line();
+    if (c_.pattern == "hot-row") {
+      // Same bank, rotating rows: every access is a row conflict under an open page.
+      return c_.base + (n_ % c_.hot_rows) * c_.row_stride_bytes + (n_ / c_.hot_rows % 16) * 64;
+    }
+    // mixed: alternate sequential and random phases; a sequential phase resumes where the
+    // previous one stopped.
+    const bool random_phase = ((n_ / c_.phase_length) % 2 == 1) != c_.start_random;
+    if (random_phase) return random_line();
+    return c_.base + (seq_next_++ * 64) % c_.range_bytes;
+  }
+
+  GeneratorConfig c_;
+  Rng rng_;
+  uint64_t n_ = 0;
+  uint64_t seq_next_ = 0;
+};
+
+class VectorTrace : public TraceSource {
+ public:
+  explicit VectorTrace(std::vector<TraceRequest> requests) : requests_(std::move(requests)) {
+    for (size_t i = 1; i < requests_.size(); ++i) {
+      if (requests_[i].time_ns < requests_[i - 1].time_ns) {
+        throw InputError("request " + std::to_string(i) + ": time goes backwards");
+      }
+    }
+  }
+  bool next(TraceRequest& out) override {
+    if (pos_ >= requests_.size()) return false;
+    out = requests_[pos_++];
+    return true;
+  }
+  std::string where() const override { return "request " + std::to_string(pos_); }
+
+ private:
+  std::vector<TraceRequest> requests_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<TraceSource> trace_from(std::vector<TraceRequest> requests) {
+  return std::make_unique<VectorTrace>(std::move(requests));
+}
+
+TraceFormat parse_trace_format(const std::string& name) {
+  if (name == "stl") return TraceFormat::kStl;
+  if (name == "ns") return TraceFormat::kNs;
+  throw InputError("unknown trace format '" + name + "' (stl or ns)");
+}
+
+std::unique_ptr<TraceSource> open_trace(const std::string& path, TraceFormat format,
+                                        double clock_mhz) {
+  return std::make_unique<FileTrace>(path, format, clock_mhz);
+}
+
+bool is_named_trace(const std::string& name) {
+  return name == "stream" || name == "random" || name == "cloud-1" || name == "cloud-2";
+}
+
+GeneratorConfig named_trace(const std::string& name) {
+  GeneratorConfig c;
+  c.count = 10000;
+  c.interval_ns = 1.25;  // one request per cycle of the 800 MHz trace clock
+  if (name == "stream") {
+    c.pattern = "sequential";
+  } else if (name == "random") {
+    c.pattern = "random";
+  } else if (name == "cloud-1" || name == "cloud-2") {
+    c.pattern = "mixed";
+    c.start_random = name == "cloud-2";
+  } else {
+    throw InputError("unknown trace set '" + name + "' (stream, random, cloud-1, cloud-2)");
+  }
+  return c;
+}
+
+std::unique_ptr<TraceSource> generate_trace(const GeneratorConfig& config) {
+  return std::make_unique<Generator>(config);
+}
+
+}  // namespace accelgym::workloads
