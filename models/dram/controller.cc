@@ -54,12 +54,21 @@ struct Bank {
   bool choice_valid = false;
   int choice = 0;
   Cmd choice_cmd = Cmd::ACT;
-  uint64_t ready_bound = 0;
-  void invalidate() { choice_valid = false; }
+  uint32_t version = 0;  // bumps on every change; older wake-up entries are stale
+  bool parked = false;   // waiting for a refresh or power-down exit, not in the wake-up heap
+};
+
+// When a bank should next be looked at: a lower bound on its next command's issue time.
+struct Wakeup {
+  uint64_t cycle;
+  uint32_t bank;  // flat over the channel: rank * banks + bank
+  uint32_t version;
+  bool operator>(const Wakeup& o) const { return cycle > o.cycle; }
 };
 
 struct Rank {
   uint64_t refs_issued = 0;
+  uint64_t next_due = kNever;  // when the next REF falls due
   bool pulling_in = false;
   bool in_power_down = false;
   uint32_t pending = 0;      // requests queued for this rank
@@ -97,6 +106,7 @@ class Channel {
       case RefreshPolicy::kPerBank: refresh_interval_ = d.t.refi_pb(); break;
       default: refresh_interval_ = 0;
     }
+    for (Rank& rank : ranks_) set_refs_issued(rank, 0);
   }
 
   bool has_room(const Location& loc, bool is_write) const {
@@ -112,7 +122,7 @@ class Channel {
   void accept(const Req& r) {
     Bank& bk = bank(r.loc.rank, r.loc.bank);
     bk.queue.push_back(r);
-    bk.invalidate();
+    changed(r.loc.rank * d_.banks + r.loc.bank);
     (r.is_write ? writes_ : reads_)++;
     Rank& rank = ranks_[r.loc.rank];
     rank.pending++;
@@ -140,40 +150,64 @@ class Channel {
       }
     };
     for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
-    for (uint32_t r = 0; r < d_.ranks; ++r) {
-      const Rank& rank = ranks_[r];
-      if (rank.pending == 0 || rank.in_power_down) continue;
-      const int64_t blocked_bank = forced_refresh_bank(r, now);
-      for (uint32_t b = 0; b < d_.banks; ++b) {
-        Bank& bk = bank(r, b);
-        if (bk.queue.empty()) continue;
-        if (blocked_bank == -2 || blocked_bank == static_cast<int64_t>(b)) continue;
-        if (!bk.choice_valid) {
-          bk.choice = pick(bk);
-          bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
-          bk.ready_bound = 0;
-          bk.choice_valid = true;
-        }
-        if (bk.ready_bound > now) {
-          next = std::min(next, std::max(bk.ready_bound, cmd_bus_free_));
-          continue;
-        }
-        const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-        const Cmd cmd = bk.choice_cmd;
-        if (is_cas(cmd) && k_.cmd_mux == CmdMux::kStrict && req.id != *pending_ids_.begin()) {
-          continue;  // Strict: reads and writes leave in request order
-        }
-        bk.ready_bound = std::max(timing_.earliest(cmd, r, b), req.ready_cycle);
-        consider(Candidate{cmd, r, b, 1, req.id, bk.choice}, bk.ready_bound);
+    // Banks whose wake-up bound has come: compute their exact ready time.
+    ready_banks_.clear();
+    while (!wakeups_.empty() && wakeups_.top().cycle <= now) {
+      const Wakeup w = wakeups_.top();
+      wakeups_.pop();
+      Bank& bk = banks_[w.bank];
+      if (w.version != bk.version || bk.queue.empty()) continue;  // stale entry
+      const uint32_t r = w.bank / d_.banks, b = w.bank % d_.banks;
+      const int64_t blocked = forced_refresh_bank(r, now);
+      if (ranks_[r].in_power_down || blocked == -2 || blocked == static_cast<int64_t>(b)) {
+        bk.parked = true;  // back in the heap after the refresh or power-down exit
+        parked_any_ = true;
+        continue;
       }
+      if (!bk.choice_valid) {
+        bk.choice = pick(bk);
+        bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
+        bk.choice_valid = true;
+      }
+      const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
+      uint64_t ready = std::max(timing_.earliest(bk.choice_cmd, r, b), req.ready_cycle);
+      if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict &&
+          req.id != *pending_ids_.begin()) {
+        ready = std::max(ready, now + 1);  // Strict: reads and writes leave in request order
+      }
+      if (std::max(ready, cmd_bus_free_) > now) {
+        wakeups_.push({std::max(ready, cmd_bus_free_), w.bank, w.version});
+        continue;
+      }
+      ready_banks_.push_back({w.bank, w.version});
+      consider(Candidate{bk.choice_cmd, r, b, 1, req.id, bk.choice}, ready);
     }
     if (have_best) {
       issue(best, now);
-      next = std::min(next, now + 1);
+      // The issue may have changed what the ranks want (idle now, refresh done, ...): collect
+      // when their refresh and power-down commands may issue next.
+      auto collect = [&](const Candidate&, uint64_t ready) {
+        next = std::min(next, std::max({ready, cmd_bus_free_, now + 1}));
+      };
+      for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now + 1, collect, next);
     }
-    // Refresh deadlines are events too: the next interval boundary.
-    if (refresh_interval_ > 0) {
-      next = std::min(next, (now / refresh_interval_ + 1) * refresh_interval_);
+    // Ready banks that were not chosen: the issue may have pushed their commands later;
+    // unchanged banks re-enter at their exact new ready time (changed ones are already in).
+    for (const auto& [flat, version] : ready_banks_) {
+      const Bank& bk = banks_[flat];
+      if (bk.version != version) continue;
+      const uint32_t r = flat / d_.banks, b = flat % d_.banks;
+      const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
+      const uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, r, b), req.ready_cycle,
+                                       cmd_bus_free_, now + 1});
+      wakeups_.push({ready, flat, version});
+    }
+    while (!wakeups_.empty() && wakeups_.top().version != banks_[wakeups_.top().bank].version) {
+      wakeups_.pop();
+    }
+    if (!wakeups_.empty()) next = std::min(next, std::max(wakeups_.top().cycle, now + 1));
+    for (const Rank& rank : ranks_) {
+      if (rank.next_due > now) next = std::min(next, rank.next_due);
     }
     return next;
   }
@@ -190,25 +224,60 @@ class Channel {
 
  private:
   Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * d_.banks + b]; }
+
+  // The bank's queue or row changed: its scheduler choice is redone and it re-enters the
+  // wake-up heap at the exact time its next command may issue (as of now).
+  void changed(uint32_t flat) {
+    Bank& bk = banks_[flat];
+    bk.parked = false;
+    ++bk.version;
+    if (bk.queue.empty()) {
+      bk.choice_valid = false;
+      return;
+    }
+    bk.choice = pick(bk);
+    const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
+    bk.choice_cmd = next_command(bk, req);
+    bk.choice_valid = true;
+    const uint32_t r = flat / d_.banks, b = flat % d_.banks;
+    wakeups_.push({std::max({timing_.earliest(bk.choice_cmd, r, b), req.ready_cycle, cmd_bus_free_}),
+                   flat, bk.version});
+  }
+
+  // After a refresh or power-down exit every parked bank of the rank is looked at again.
+  void unpark(uint32_t r) {
+    if (!parked_any_) return;
+    for (uint32_t b = 0; b < d_.banks; ++b) {
+      if (bank(r, b).parked) changed(r * d_.banks + b);
+    }
+  }
+
+  void set_refs_issued(Rank& rank, uint64_t refs) {
+    rank.refs_issued = refs;
+    rank.next_due = refresh_interval_ ? (refs + 1) * refresh_interval_ : kNever;
+  }
   const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * d_.banks + b]; }
 
-  int64_t owed(const Rank& rank, uint64_t now) const {
-    return static_cast<int64_t>(now / refresh_interval_) - static_cast<int64_t>(rank.refs_issued);
+  // REFs owed at `now` (intervals elapsed minus REFs issued) compared with n, without division:
+  // owed >= n  <=>  now >= (refs_issued + n) * interval.
+  bool owed_at_least(const Rank& rank, uint64_t now, int64_t n) const {
+    const int64_t due_index = static_cast<int64_t>(rank.refs_issued) + n;
+    return due_index <= 0 || now >= static_cast<uint64_t>(due_index) * refresh_interval_;
   }
 
   bool refresh_forced(uint32_t r, uint64_t now) const {
     return refresh_interval_ > 0 &&
-           owed(ranks_[r], now) > static_cast<int64_t>(k_.refresh_max_postponed);
+           owed_at_least(ranks_[r], now, static_cast<int64_t>(k_.refresh_max_postponed) + 1);
   }
 
   bool refresh_wanted(uint32_t r, uint64_t now) const {
     if (refresh_interval_ == 0) return false;
     const Rank& rank = ranks_[r];
-    const int64_t o = owed(rank, now);
-    const bool idle = rank.pending == 0;
-    if (o > static_cast<int64_t>(k_.refresh_max_postponed)) return true;   // forced
-    if (o >= 1 && idle) return true;                                        // due, rank idle
-    return rank.pulling_in && idle && o > -static_cast<int64_t>(k_.refresh_max_pulledin);
+    if (refresh_forced(r, now)) return true;
+    if (rank.pending != 0) return false;
+    if (owed_at_least(rank, now, 1)) return true;  // due, rank idle
+    return rank.pulling_in &&
+           owed_at_least(rank, now, 1 - static_cast<int64_t>(k_.refresh_max_pulledin));
   }
 
   // -1: nothing blocked; -2: the whole rank (all-bank refresh); else the bank being refreshed.
@@ -236,7 +305,7 @@ class Channel {
     }
     if (!refresh) {
       // While a refresh is owed but postponed, wake up when it becomes forced.
-      if (refresh_interval_ > 0 && owed(rank, now) >= 1) {
+      if (refresh_interval_ > 0 && owed_at_least(rank, now, 1)) {
         next = std::min(next, (rank.refs_issued + k_.refresh_max_postponed + 1) * refresh_interval_);
       }
       return;
@@ -334,15 +403,15 @@ class Channel {
     if (req) classify(*req, c.cmd);
     switch (c.cmd) {
       case Cmd::ACT:
-        bk->invalidate();
         bk->open_row = req->loc.row;
+        changed(c.rank * d_.banks + c.bank);
         bk->act_cycle = now;
         rank.open_banks++;
         sys_.act_pj_ += e.act_pj;
         break;
       case Cmd::PRE:
-        bk->invalidate();
         bk->open_row = -1;
+        changed(c.rank * d_.banks + c.bank);
         rank.open_banks--;
         sys_.pre_pj_ += e.pre_pj;
         break;
@@ -350,25 +419,30 @@ class Channel {
         for (uint32_t b = 0; b < d_.banks; ++b) {
           Bank& other = bank(c.rank, b);
           if (other.open_row < 0) continue;
-          other.invalidate();
           other.open_row = -1;
+          changed(c.rank * d_.banks + b);
           rank.open_banks--;
           sys_.pre_pj_ += e.pre_pj;
         }
         break;
       case Cmd::REF:
-        rank.refs_issued++;
+        set_refs_issued(rank, rank.refs_issued + 1);
         rank.pulling_in = rank.pending == 0;
         sys_.ref_pj_ += e.ref_pj;
+        unpark(c.rank);
         break;
       case Cmd::REFPB:
-        rank.refs_issued++;
+        set_refs_issued(rank, rank.refs_issued + 1);
         rank.next_pb_bank = (rank.next_pb_bank + 1) % d_.banks;
         rank.pulling_in = rank.pending == 0;
         sys_.ref_pj_ += e.refpb_pj;
+        unpark(c.rank);
         break;
       case Cmd::PDE: rank.in_power_down = true; break;
-      case Cmd::PDX: rank.in_power_down = false; break;
+      case Cmd::PDX:
+        rank.in_power_down = false;
+        unpark(c.rank);
+        break;
       default: issue_cas(c, *bk, now); break;
     }
   }
@@ -376,14 +450,18 @@ class Channel {
   void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
     const Req req = bk.queue[static_cast<size_t>(c.index)];
     bk.queue.erase(bk.queue.begin() + c.index);
-    bk.invalidate();
     (req.is_write ? writes_ : reads_)--;
+    sys_.capacity_freed_ = true;
     ranks_[c.rank].pending--;
     if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.erase(req.id);
-    if (k_.scheduler == Scheduler::kFrFcfsGrp && last_cas_write_ != req.is_write) {
-      for (auto& other : banks_) other.invalidate();  // its choice depends on the direction
-    }
+    const bool direction_changed = last_cas_write_ != req.is_write;
     last_cas_write_ = req.is_write;
+    if (k_.scheduler == Scheduler::kFrFcfsGrp && direction_changed) {
+      // Every bank's choice depends on the direction of the last read or write.
+      for (uint32_t flat = 0; flat < banks_.size(); ++flat) {
+        if (flat != c.rank * d_.banks + c.bank) changed(flat);
+      }
+    }
     const auto& t = d_.t;
     const auto& e = sys_.energy_;
     (req.is_write ? sys_.write_pj_ : sys_.read_pj_) += req.is_write ? e.write_pj : e.read_pj;
@@ -395,6 +473,7 @@ class Channel {
       bk.open_row = -1;
       sys_.pre_pj_ += e.pre_pj;
     }
+    changed(c.rank * d_.banks + c.bank);
     const uint64_t data_done = now + (req.is_write ? t.cwl() : t.cl()) + d_.burst_cycles;
     sys_.on_cas(req.id, data_done + k_.phy_delay_cycles);
   }
@@ -411,6 +490,9 @@ class Channel {
   uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
   std::set<uint64_t> pending_ids_;  // CmdMux Strict only
+  std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakeups_;
+  std::vector<std::pair<uint32_t, uint32_t>> ready_banks_;  // (bank, version) ready at now
+  bool parked_any_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -441,6 +523,11 @@ bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
     throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
                      std::to_string(device_.capacity_bytes() >> 20) + " MiB)");
   }
+  return try_accept(request, *loc, now);
+}
+
+bool MemorySystem::try_accept(const MemRequest& request, const Location& location, uint64_t now) {
+  const Location* loc = &location;
   const auto& k = config_.controller;
   const bool limit_active = k.arbiter != Arbiter::kSimple;
   if (request.initiator >= active_per_initiator_.size()) {
@@ -483,6 +570,7 @@ void MemorySystem::deliver(uint64_t id, uint64_t cycle) {
   (o.is_write ? write_latency_ns_ : read_latency_ns_).push_back(static_cast<float>(latency_ns));
   completions_.push_back(Completion{o.cookie, cycle, o.is_write, latency_ns});
   active_per_initiator_[o.initiator]--;
+  capacity_freed_ = true;
   while (!window_.empty() && window_.front().delivered) {
     window_.pop_front();
     window_base_++;

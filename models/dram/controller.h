@@ -10,8 +10,10 @@
 #include <deque>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "accelgym/v1/dram.pb.h"
@@ -69,12 +71,18 @@ class MemorySystem {
   // MaxActiveTransactions outstanding (back-pressure: offer it again later). Throws
   // InputError when the address lies beyond the memory's capacity.
   bool try_accept(const MemRequest& request, uint64_t now);
+  // The same with the address already decoded (decode() once, offer many times).
+  std::optional<Location> decode(uint64_t address) const { return map_.decode(address); }
+  bool try_accept(const MemRequest& request, const Location& location, uint64_t now);
 
   // Issues what can issue at `now`, delivers responses due by `now` (appended to
   // completions()), and returns the next cycle at which anything can happen (kNever if none).
   uint64_t advance(uint64_t now);
 
   bool busy() const;  // requests queued or responses not yet delivered
+  // True once since a buffer slot or an initiator's active slot was freed: a request that was
+  // refused may be offered again on the next cycle.
+  bool take_capacity_freed() { return std::exchange(capacity_freed_, false); }
   std::vector<Completion>& completions() { return completions_; }
 
   // Settles background energy up to `end_cycle` and returns the report (latency percentiles,
@@ -118,6 +126,7 @@ class MemorySystem {
   std::vector<Completion> completions_;
   std::vector<float> read_latency_ns_, write_latency_ns_;
   std::vector<IssuedCommand>* command_sink_ = nullptr;
+  bool capacity_freed_ = false;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
   uint64_t commands_[kNumCmds] = {};
   double act_pj_ = 0, pre_pj_ = 0, read_pj_ = 0, write_pj_ = 0, ref_pj_ = 0;

@@ -70,21 +70,38 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
   const auto start = Clock::now();
   Feed feed(source);
   uint64_t now = 0, end_cycle = 0;
+  // The request at the head of the feed, decoded once however often it is offered.
+  bool head_ready = false;
+  uint64_t head_cycle = 0;
+  Location head_loc;
+  auto load_head = [&] {
+    if (feed.empty()) return;
+    const auto& r = feed.front();
+    const auto loc = sys.decode(r.address);
+    if (!loc) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(r.address));
+      throw InputError(feed.where() + ": address " + buf + " is beyond the memory's capacity (" +
+                       std::to_string(device.capacity_bytes() >> 20) + " MiB)");
+    }
+    head_loc = *loc;
+    head_cycle = sys.cycle_at(r.time_ns);
+    head_ready = true;
+  };
+  load_head();
   while (true) {
     bool blocked = false;
-    while (!feed.empty() && sys.cycle_at(feed.front().time_ns) <= now) {
+    sys.take_capacity_freed();
+    while (head_ready && head_cycle <= now) {
       const auto& r = feed.front();
-      bool accepted = false;
-      try {
-        accepted = sys.try_accept(MemRequest{r.address, r.is_write, r.time_ns, 0, feed.index()}, now);
-      } catch (const InputError& e) {
-        throw InputError(feed.where() + ": " + e.what());
-      }
-      if (!accepted) {
+      if (!sys.try_accept(MemRequest{r.address, r.is_write, r.time_ns, 0, feed.index()}, head_loc,
+                          now)) {
         blocked = true;
         break;
       }
       feed.pop();
+      head_ready = false;
+      load_head();
     }
     uint64_t next = sys.advance(now);
     for (const Completion& c : sys.completions()) {
@@ -98,8 +115,9 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
       }
     }
     sys.completions().clear();
-    if (feed.empty() && !sys.busy()) break;
-    if (!feed.empty() && !blocked) next = std::min(next, sys.cycle_at(feed.front().time_ns));
+    if (!head_ready && !sys.busy()) break;
+    if (head_ready && !blocked) next = std::min(next, head_cycle);
+    if (blocked && sys.take_capacity_freed()) next = std::min(next, now + 1);
     if (next == kNever || next <= now) {
       throw InternalError("DRAM controller made no progress at cycle " + std::to_string(now));
     }
