@@ -54,16 +54,10 @@ struct Bank {
   bool choice_valid = false;
   int choice = 0;
   Cmd choice_cmd = Cmd::ACT;
-  uint32_t version = 0;  // bumps on every change; older wake-up entries are stale
-  bool parked = false;   // waiting for a refresh or power-down exit, not in the wake-up heap
-};
-
-// When a bank should next be looked at: a lower bound on its next command's issue time.
-struct Wakeup {
-  uint64_t cycle;
-  uint32_t bank;  // flat over the channel: rank * banks + bank
-  uint32_t version;
-  bool operator>(const Wakeup& o) const { return cycle > o.cycle; }
+  // When to look at the bank next: a lower bound on its next command's issue time (kNever
+  // when it has nothing to do or is parked).
+  uint64_t wake = kNever;
+  bool parked = false;  // waiting for a refresh or power-down exit
 };
 
 struct Rank {
@@ -152,35 +146,26 @@ class Channel {
     for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
     // Banks whose wake-up bound has come: compute their exact ready time.
     ready_banks_.clear();
-    while (!wakeups_.empty() && wakeups_.top().cycle <= now) {
-      const Wakeup w = wakeups_.top();
-      wakeups_.pop();
-      Bank& bk = banks_[w.bank];
-      if (w.version != bk.version || bk.queue.empty()) continue;  // stale entry
-      const uint32_t r = w.bank / d_.banks, b = w.bank % d_.banks;
+    for (uint32_t flat = 0; flat < banks_.size(); ++flat) {
+      Bank& bk = banks_[flat];
+      if (bk.wake > now) continue;
+      const uint32_t r = flat / d_.banks, b = flat % d_.banks;
       const int64_t blocked = forced_refresh_bank(r, now);
       if (ranks_[r].in_power_down || blocked == -2 || blocked == static_cast<int64_t>(b)) {
-        bk.parked = true;  // back in the heap after the refresh or power-down exit
+        bk.parked = true;  // looked at again after the refresh or the power-down exit
+        bk.wake = kNever;
         parked_any_ = true;
         continue;
       }
-      if (!bk.choice_valid) {
-        bk.choice = pick(bk);
-        bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
-        bk.choice_valid = true;
-      }
-      const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-      uint64_t ready = std::max(timing_.earliest(bk.choice_cmd, r, b), req.ready_cycle);
-      if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict &&
-          req.id != *pending_ids_.begin()) {
-        ready = std::max(ready, now + 1);  // Strict: reads and writes leave in request order
-      }
-      if (std::max(ready, cmd_bus_free_) > now) {
-        wakeups_.push({std::max(ready, cmd_bus_free_), w.bank, w.version});
+      const uint64_t ready = exact_ready(flat, now);
+      if (ready > now) {
+        bk.wake = ready;
         continue;
       }
-      ready_banks_.push_back({w.bank, w.version});
-      consider(Candidate{bk.choice_cmd, r, b, 1, req.id, bk.choice}, ready);
+      ready_banks_.push_back(flat);
+      consider(Candidate{bk.choice_cmd, r, b, 1, bk.queue[static_cast<size_t>(bk.choice)].id,
+                         bk.choice},
+               ready);
     }
     if (have_best) {
       issue(best, now);
@@ -191,21 +176,12 @@ class Channel {
       };
       for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now + 1, collect, next);
     }
-    // Ready banks that were not chosen: the issue may have pushed their commands later;
-    // unchanged banks re-enter at their exact new ready time (changed ones are already in).
-    for (const auto& [flat, version] : ready_banks_) {
-      const Bank& bk = banks_[flat];
-      if (bk.version != version) continue;
-      const uint32_t r = flat / d_.banks, b = flat % d_.banks;
-      const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-      const uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, r, b), req.ready_cycle,
-                                       cmd_bus_free_, now + 1});
-      wakeups_.push({ready, flat, version});
+    // Ready banks that lost: the issue may have moved their commands later.
+    for (uint32_t flat : ready_banks_) {
+      Bank& bk = banks_[flat];
+      if (bk.choice_valid && !bk.parked) bk.wake = std::max(exact_ready(flat, now), now + 1);
     }
-    while (!wakeups_.empty() && wakeups_.top().version != banks_[wakeups_.top().bank].version) {
-      wakeups_.pop();
-    }
-    if (!wakeups_.empty()) next = std::min(next, std::max(wakeups_.top().cycle, now + 1));
+    for (const Bank& bk : banks_) next = std::min(next, bk.wake);
     for (const Rank& rank : ranks_) {
       if (rank.next_due > now) next = std::min(next, rank.next_due);
     }
@@ -225,23 +201,33 @@ class Channel {
  private:
   Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * d_.banks + b]; }
 
-  // The bank's queue or row changed: its scheduler choice is redone and it re-enters the
-  // wake-up heap at the exact time its next command may issue (as of now).
+  // The bank's queue or row changed: its scheduler choice is redone and it wakes at the
+  // exact time its next command may issue (as known now).
   void changed(uint32_t flat) {
     Bank& bk = banks_[flat];
     bk.parked = false;
-    ++bk.version;
     if (bk.queue.empty()) {
       bk.choice_valid = false;
+      bk.wake = kNever;
       return;
     }
     bk.choice = pick(bk);
-    const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-    bk.choice_cmd = next_command(bk, req);
+    bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
     bk.choice_valid = true;
-    const uint32_t r = flat / d_.banks, b = flat % d_.banks;
-    wakeups_.push({std::max({timing_.earliest(bk.choice_cmd, r, b), req.ready_cycle, cmd_bus_free_}),
-                   flat, bk.version});
+    bk.wake = exact_ready(flat, 0);
+  }
+
+  // When the bank's chosen command may issue, from the timing state as of now.
+  uint64_t exact_ready(uint32_t flat, uint64_t now) const {
+    const Bank& bk = banks_[flat];
+    const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
+    uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, flat / d_.banks, flat % d_.banks),
+                               req.ready_cycle, cmd_bus_free_});
+    if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict &&
+        req.id != *pending_ids_.begin()) {
+      ready = std::max(ready, now + 1);  // Strict: reads and writes leave in request order
+    }
+    return ready;
   }
 
   // After a refresh or power-down exit every parked bank of the rank is looked at again.
@@ -490,8 +476,7 @@ class Channel {
   uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
   std::set<uint64_t> pending_ids_;  // CmdMux Strict only
-  std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakeups_;
-  std::vector<std::pair<uint32_t, uint32_t>> ready_banks_;  // (bank, version) ready at now
+  std::vector<uint32_t> ready_banks_;  // banks whose command could issue at now
   bool parked_any_ = false;
 };
 

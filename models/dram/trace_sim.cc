@@ -89,10 +89,11 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
     head_ready = true;
   };
   load_head();
+  bool blocked = false;
   while (true) {
-    bool blocked = false;
-    sys.take_capacity_freed();
-    while (head_ready && head_cycle <= now) {
+    // A refused request is offered again only once capacity has been freed.
+    if (blocked && sys.take_capacity_freed()) blocked = false;
+    while (!blocked && head_ready && head_cycle <= now) {
       const auto& r = feed.front();
       if (!sys.try_accept(MemRequest{r.address, r.is_write, r.time_ns, 0, feed.index()}, head_loc,
                           now)) {
@@ -116,8 +117,11 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
     }
     sys.completions().clear();
     if (!head_ready && !sys.busy()) break;
-    if (head_ready && !blocked) next = std::min(next, head_cycle);
-    if (blocked && sys.take_capacity_freed()) next = std::min(next, now + 1);
+    if (head_ready && !blocked) next = std::min(next, std::max(head_cycle, now + 1));
+    if (blocked && sys.take_capacity_freed()) {
+      blocked = false;
+      next = std::min(next, now + 1);
+    }
     if (next == kNever || next <= now) {
       throw InternalError("DRAM controller made no progress at cycle " + std::to_string(now));
     }
