@@ -1,6 +1,7 @@
 #include "models/dram/controller.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "sim/core/errors.h"
@@ -54,9 +55,6 @@ struct Bank {
   bool choice_valid = false;
   int choice = 0;
   Cmd choice_cmd = Cmd::ACT;
-  // When to look at the bank next: a lower bound on its next command's issue time (kNever
-  // when it has nothing to do or is parked).
-  uint64_t wake = kNever;
   bool parked = false;  // waiting for a refresh or power-down exit
 };
 
@@ -94,7 +92,9 @@ class Channel {
         k_(c.controller),
         timing_(d, sys.rules_),
         ranks_(d.ranks),
-        banks_(size_t{d.ranks} * d.banks) {
+        banks_(size_t{d.ranks} * d.banks),
+        wake_(banks_.size(), kNever),
+        bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
     switch (k_.refresh_policy) {
       case RefreshPolicy::kAllBank: refresh_interval_ = d.t.refi(); break;
       case RefreshPolicy::kPerBank: refresh_interval_ = d.t.refi_pb(); break;
@@ -146,20 +146,20 @@ class Channel {
     for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
     // Banks whose wake-up bound has come: compute their exact ready time.
     ready_banks_.clear();
-    for (uint32_t flat = 0; flat < banks_.size(); ++flat) {
+    for (uint32_t flat = 0; flat < wake_.size(); ++flat) {
+      if (wake_[flat] > now) continue;
       Bank& bk = banks_[flat];
-      if (bk.wake > now) continue;
-      const uint32_t r = flat / d_.banks, b = flat % d_.banks;
+      const uint32_t r = rank_of(flat), b = bank_of(flat);
       const int64_t blocked = forced_refresh_bank(r, now);
       if (ranks_[r].in_power_down || blocked == -2 || blocked == static_cast<int64_t>(b)) {
         bk.parked = true;  // looked at again after the refresh or the power-down exit
-        bk.wake = kNever;
+        wake_[flat] = kNever;
         parked_any_ = true;
         continue;
       }
       const uint64_t ready = exact_ready(flat, now);
       if (ready > now) {
-        bk.wake = ready;
+        wake_[flat] = ready;
         continue;
       }
       ready_banks_.push_back(flat);
@@ -179,9 +179,9 @@ class Channel {
     // Ready banks that lost: the issue may have moved their commands later.
     for (uint32_t flat : ready_banks_) {
       Bank& bk = banks_[flat];
-      if (bk.choice_valid && !bk.parked) bk.wake = std::max(exact_ready(flat, now), now + 1);
+      if (bk.choice_valid && !bk.parked) wake_[flat] = std::max(exact_ready(flat, now), now + 1);
     }
-    for (const Bank& bk : banks_) next = std::min(next, bk.wake);
+    for (uint64_t w : wake_) next = std::min(next, w);
     for (const Rank& rank : ranks_) {
       if (rank.next_due > now) next = std::min(next, rank.next_due);
     }
@@ -200,6 +200,8 @@ class Channel {
 
  private:
   Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * d_.banks + b]; }
+  uint32_t rank_of(uint32_t flat) const { return flat >> bank_shift_; }
+  uint32_t bank_of(uint32_t flat) const { return flat & (d_.banks - 1); }
 
   // The bank's queue or row changed: its scheduler choice is redone and it wakes at the
   // exact time its next command may issue (as known now).
@@ -208,20 +210,20 @@ class Channel {
     bk.parked = false;
     if (bk.queue.empty()) {
       bk.choice_valid = false;
-      bk.wake = kNever;
+      wake_[flat] = kNever;
       return;
     }
     bk.choice = pick(bk);
     bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
     bk.choice_valid = true;
-    bk.wake = exact_ready(flat, 0);
+    wake_[flat] = exact_ready(flat, 0);
   }
 
   // When the bank's chosen command may issue, from the timing state as of now.
   uint64_t exact_ready(uint32_t flat, uint64_t now) const {
     const Bank& bk = banks_[flat];
     const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-    uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, flat / d_.banks, flat % d_.banks),
+    uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, rank_of(flat), bank_of(flat)),
                                req.ready_cycle, cmd_bus_free_});
     if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict &&
         req.id != *pending_ids_.begin()) {
@@ -477,6 +479,10 @@ class Channel {
   bool last_cas_write_ = false;
   std::set<uint64_t> pending_ids_;  // CmdMux Strict only
   std::vector<uint32_t> ready_banks_;  // banks whose command could issue at now
+  // Per bank, when to look at it next: a lower bound on its next command's issue time
+  // (kNever when it has nothing to do or is parked). Kept apart from Bank for a tight scan.
+  std::vector<uint64_t> wake_;
+  uint32_t bank_shift_;
   bool parked_any_ = false;
 };
 

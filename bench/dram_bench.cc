@@ -1,0 +1,40 @@
+// Requests per host second of the DRAM model on 100 000-request traces (issue goal: >= 5 M/s
+// single-threaded; Ramulator 2 0.06-0.7 M/s, DRAMsim3 0.03-0.38 M/s, reference/dram.md).
+// Results and the command are in docs/PERFORMANCE.md. The generator runs inside the timed
+// loop, so these numbers include producing the requests.
+#include <benchmark/benchmark.h>
+
+#include "models/dram/trace_sim.h"
+#include "sim/core/space_registry.h"
+
+namespace {
+
+using namespace accelgym;
+
+dram::DramConfig default_config() {
+  const DesignSpace space = make_space("dram");
+  return dram::dram_config(space.decode(space.default_point()));
+}
+
+void BM_DramTrace(benchmark::State& state, const char* pattern, double interval_ns) {
+  const auto config = default_config();
+  workloads::GeneratorConfig g;
+  g.pattern = pattern;
+  g.count = 100000;
+  g.interval_ns = interval_ns;
+  uint64_t cycles = 0;
+  for (auto _ : state) {
+    auto source = workloads::generate_trace(g);
+    const auto report = dram::simulate_trace(*source, config);
+    cycles = report.total_cycles();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * g.count));
+  state.counters["dram_cycles"] = static_cast<double>(cycles);
+}
+
+BENCHMARK_CAPTURE(BM_DramTrace, random_all_at_once, "random", 0.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DramTrace, sequential_all_at_once, "sequential", 0.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DramTrace, random_paced_10ns, "random", 10.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DramTrace, sequential_paced_10ns, "sequential", 10.0)->Unit(benchmark::kMillisecond);
+
+}  // namespace
