@@ -502,8 +502,12 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
 MemorySystem::~MemorySystem() = default;
 
 uint64_t MemorySystem::cycle_at(double ns) const {
-  // Tolerance: ns values that are whole cycles must not round up through floating-point noise.
-  return static_cast<uint64_t>(std::ceil(ns / device_.tck_ns - 1e-6));
+  // Times within a thousandth of a cycle of a clock edge are that edge: whole-cycle times
+  // must not round up through floating-point noise or SystemC's picosecond resolution.
+  const double cycles = ns / device_.tck_ns;
+  const double nearest = std::round(cycles);
+  if (std::abs(cycles - nearest) < 1e-3) return static_cast<uint64_t>(std::max(nearest, 0.0));
+  return static_cast<uint64_t>(std::ceil(cycles));
 }
 
 bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
