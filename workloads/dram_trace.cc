@@ -54,7 +54,8 @@ class FileTrace : public TraceSource {
     return false;
   }
 
-  std::string where() const override { return path_ + ":" + std::to_string(line_no_); }
+  uint64_t position() const override { return static_cast<uint64_t>(line_no_); }
+  std::string where_at(uint64_t line) const override { return path_ + ":" + std::to_string(line); }
 
  private:
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {
@@ -136,7 +137,8 @@ class Generator : public TraceSource {
     return true;
   }
 
-  std::string where() const override { return "generated request " + std::to_string(n_); }
+  uint64_t position() const override { return n_ == 0 ? 0 : n_ - 1; }
+  std::string where_at(uint64_t i) const override { return "generated request " + std::to_string(i); }
 
  private:
   uint64_t random_line() { return c_.base + rng_.uniform(c_.range_bytes / 64) * 64; }
@@ -176,7 +178,8 @@ class VectorTrace : public TraceSource {
     out = requests_[pos_++];
     return true;
   }
-  std::string where() const override { return "request " + std::to_string(pos_); }
+  uint64_t position() const override { return pos_ == 0 ? 0 : pos_ - 1; }
+  std::string where_at(uint64_t i) const override { return "request " + std::to_string(i); }
 
  private:
   std::vector<TraceRequest> requests_;

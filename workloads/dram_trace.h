@@ -24,8 +24,12 @@ class TraceSource {
   // The next request in time order; false at the end. Malformed input throws InputError
   // naming file:line.
   virtual bool next(TraceRequest& out) = 0;
-  // Where the last request came from ("file:line" or "generator request N"), for errors.
-  virtual std::string where() const = 0;
+  // Where the last request came from ("file:line" or "generated request N"), for errors.
+  virtual std::string where() const { return where_at(position()); }
+  // A cheap position of the last request (line or index) and its description, so readers
+  // that buffer requests can still name the exact line of a bad one.
+  virtual uint64_t position() const = 0;
+  virtual std::string where_at(uint64_t position) const = 0;
 };
 
 enum class TraceFormat { kStl, kNs };

@@ -24,13 +24,14 @@ class Feed {
     if (++pos_ >= chunk_.size() && !exhausted_) refill();
   }
   double parse_seconds() const { return parse_s_; }
-  std::string where() const { return source_.where(); }
+  std::string where() const { return source_.where_at(positions_[pos_]); }
 
  private:
   void refill() {
     const auto start = Clock::now();
     consumed_ += chunk_.size();
     chunk_.clear();
+    positions_.clear();
     pos_ = 0;
     workloads::TraceRequest r;
     while (chunk_.size() < 4096) {
@@ -39,11 +40,13 @@ class Feed {
         break;
       }
       chunk_.push_back(r);
+      positions_.push_back(source_.position());
     }
     parse_s_ += std::chrono::duration<double>(Clock::now() - start).count();
   }
   workloads::TraceSource& source_;
   std::vector<workloads::TraceRequest> chunk_;
+  std::vector<uint64_t> positions_;  // where each buffered request came from
   size_t pos_ = 0;
   uint64_t consumed_ = 0;
   bool exhausted_ = false;

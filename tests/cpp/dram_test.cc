@@ -392,7 +392,7 @@ TEST(DramTraces, ReadersParseAndRejectWithFileAndLine) {
   EXPECT_THROW(back->next(r), InputError);
   {
     std::ofstream f(bad);
-    f << "0 R 0x0\n1 R 0xffffffffffff\n";
+    f << "0 R 0x0\n1 R 0xffffffffffff\n2 R 0x80\n3 R 0xc0\n";
   }
   auto far = workloads::open_trace(bad, workloads::TraceFormat::kNs, 0);
   try {
