@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/dram/controller.h"
+#include "models/dram/pump.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::dram {
@@ -24,7 +25,8 @@ class Feed {
     if (++pos_ >= chunk_.size() && !exhausted_) refill();
   }
   double parse_seconds() const { return parse_s_; }
-  std::string where() const { return source_.where_at(positions_[pos_]); }
+  uint64_t position() const { return positions_[pos_]; }
+  std::string where_at(uint64_t position) const { return source_.where_at(position); }
 
  private:
   void refill() {
@@ -72,65 +74,31 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
   }
   const auto start = Clock::now();
   Feed feed(source);
-  uint64_t now = 0, end_cycle = 0;
-  // The request at the head of the feed, decoded once however often it is offered.
-  bool head_ready = false;
-  uint64_t head_cycle = 0;
-  Location head_loc;
-  auto load_head = [&] {
-    if (feed.empty()) return;
+  uint64_t head_position = 0;  // where the request the pump holds came from
+  auto pull = [&](MemRequest& out) {
+    if (feed.empty()) return false;
     const auto& r = feed.front();
-    const auto loc = sys.decode(r.address);
-    if (!loc) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(r.address));
-      throw InputError(feed.where() + ": address " + buf + " is beyond the memory's capacity (" +
-                       std::to_string(device.capacity_bytes() >> 20) + " MiB)");
-    }
-    head_loc = *loc;
-    head_cycle = sys.cycle_at(r.time_ns);
-    head_ready = true;
+    out = MemRequest{r.address, r.is_write, r.time_ns, 0, feed.index()};
+    head_position = feed.position();
+    feed.pop();
+    return true;
   };
-  load_head();
-  bool blocked = false;
-  while (true) {
-    // A refused request is offered again only once capacity has been freed.
-    if (blocked && sys.take_capacity_freed()) blocked = false;
-    while (!blocked && head_ready && head_cycle <= now) {
-      const auto& r = feed.front();
-      if (!sys.try_accept(MemRequest{r.address, r.is_write, r.time_ns, 0, feed.index()}, head_loc,
-                          now)) {
-        blocked = true;
-        break;
-      }
-      feed.pop();
-      head_ready = false;
-      load_head();
+  auto done = [&](const Completion& c) {
+    if (options.completions) options.completions->push_back(c);
+    if (latency_file) {
+      const double arrival = static_cast<double>(c.cycle) * device.tck_ns - c.latency_ns;
+      std::fprintf(latency_file.get(), "%llu,%s,%.3f,%.3f\n",
+                   static_cast<unsigned long long>(c.cookie), c.is_write ? "W" : "R", arrival,
+                   c.latency_ns);
     }
-    uint64_t next = sys.advance(now);
-    for (const Completion& c : sys.completions()) {
-      end_cycle = std::max(end_cycle, c.cycle);
-      if (options.completions) options.completions->push_back(c);
-      if (latency_file) {
-        const double arrival = static_cast<double>(c.cycle) * device.tck_ns - c.latency_ns;
-        std::fprintf(latency_file.get(), "%llu,%s,%.3f,%.3f\n",
-                     static_cast<unsigned long long>(c.cookie), c.is_write ? "W" : "R", arrival,
-                     c.latency_ns);
-      }
-    }
-    sys.completions().clear();
-    if (!head_ready && !sys.busy()) break;
-    if (head_ready && !blocked) next = std::min(next, std::max(head_cycle, now + 1));
-    if (blocked && sys.take_capacity_freed()) {
-      blocked = false;
-      next = std::min(next, now + 1);
-    }
-    if (next == kNever || next <= now) {
-      throw InternalError("DRAM controller made no progress at cycle " + std::to_string(now));
-    }
-    now = next;
+  };
+  RequestPump pump(sys, pull, done);
+  try {
+    pump.run_until([] { return false; });
+  } catch (const InputError& e) {
+    throw InputError(feed.where_at(head_position) + ": " + e.what());
   }
-  v1::DramReport report = sys.finish(end_cycle);
+  v1::DramReport report = sys.finish(pump.last_completion());
   const double total_s = std::chrono::duration<double>(Clock::now() - start).count();
   report.set_host_time_s(total_s - feed.parse_seconds());
   return report;

@@ -1,0 +1,63 @@
+#include "models/dram/pump.h"
+
+#include <cstdio>
+
+#include "sim/core/errors.h"
+
+namespace accelgym::dram {
+
+RequestPump::RequestPump(MemorySystem& system, Pull pull, Done done)
+    : sys_(system), pull_(std::move(pull)), done_(std::move(done)) {}
+
+bool RequestPump::load_head() {
+  if (head_ready_) return true;
+  if (exhausted_ || !pull_(head_)) {
+    exhausted_ = true;
+    return false;
+  }
+  const auto loc = sys_.decode(head_.address);
+  if (!loc) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(head_.address));
+    throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
+                     std::to_string(sys_.device().capacity_bytes() >> 20) + " MiB)");
+  }
+  head_loc_ = *loc;
+  head_cycle_ = sys_.cycle_at(head_.arrival_ns);
+  head_ready_ = true;
+  return true;
+}
+
+void RequestPump::run_until(const std::function<bool()>& finished) {
+  while (!finished()) {
+    // A refused request is offered again only once capacity has been freed.
+    if (blocked_ && sys_.take_capacity_freed()) blocked_ = false;
+    while (!blocked_ && load_head() && head_cycle_ <= now_) {
+      if (!sys_.try_accept(head_, head_loc_, now_)) {
+        blocked_ = true;
+        break;
+      }
+      head_ready_ = false;
+    }
+    uint64_t next = sys_.advance(now_);
+    for (const Completion& c : sys_.completions()) {
+      last_completion_ = std::max(last_completion_, c.cycle);
+      done_(c);
+    }
+    sys_.completions().clear();
+    if (finished()) return;
+    const bool have_head = load_head();
+    if (!have_head && !sys_.busy()) return;  // nothing left to do
+    if (have_head && !blocked_) next = std::min(next, std::max(head_cycle_, now_ + 1));
+    if (blocked_ && sys_.take_capacity_freed()) {
+      blocked_ = false;
+      next = std::min(next, now_ + 1);
+    }
+    if (next == kNever || next <= now_) {
+      throw InternalError("DRAM controller made no progress at cycle " + std::to_string(now_));
+    }
+    now_ = next;
+  }
+}
+
+}  // namespace accelgym::dram

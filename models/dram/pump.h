@@ -1,0 +1,48 @@
+// Feeds requests into a MemorySystem in arrival order and runs it: admission with
+// back-pressure (a refused request is offered again the cycle after capacity frees, and
+// requests behind it wait), event-driven advance, completions handed to a callback.
+// Used by the trace driver and by accelerators that put the DRAM behind their scratchpads.
+#pragma once
+
+#include <functional>
+
+#include "models/dram/controller.h"
+
+namespace accelgym::dram {
+
+class RequestPump {
+ public:
+  // `pull` yields the next request in arrival order (false when there is none right now);
+  // `done` receives every delivered response.
+  using Pull = std::function<bool(MemRequest& out)>;
+  using Done = std::function<void(const Completion&)>;
+
+  RequestPump(MemorySystem& system, Pull pull, Done done);
+
+  // Runs until `finished()` holds (checked after every step) or no work is left: no request
+  // to pull and nothing in flight. A request whose address lies beyond the memory's capacity
+  // throws InputError.
+  void run_until(const std::function<bool()>& finished);
+  // Requests that appeared after the pump ran out of them (e.g. an accelerator enqueued more).
+  void more_requests() { exhausted_ = false; }
+
+  uint64_t now() const { return now_; }
+  uint64_t last_completion() const { return last_completion_; }
+
+ private:
+  bool load_head();
+
+  MemorySystem& sys_;
+  Pull pull_;
+  Done done_;
+  MemRequest head_{};
+  Location head_loc_{};
+  uint64_t head_cycle_ = 0;
+  bool head_ready_ = false;
+  bool blocked_ = false;
+  bool exhausted_ = false;
+  uint64_t now_ = 0;
+  uint64_t last_completion_ = 0;
+};
+
+}  // namespace accelgym::dram
