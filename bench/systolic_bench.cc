@@ -31,3 +31,26 @@ BENCHMARK_CAPTURE(BM_Network, resnet50_8x8_ws, "resnet50", 8, "ws")->Unit(benchm
 BENCHMARK_CAPTURE(BM_Network, alexnet_128x128_os, "alexnet", 128, "os")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+
+namespace {
+
+// ResNet-50 with the DRAM controller model behind the scratchpads (issue goal: < 2 s on 32x32).
+void BM_NetworkOnDram(benchmark::State& state, const char* workload, int64_t dim) {
+  using namespace accelgym;
+  const DesignSpace space = make_space("accel");
+  ParamMap values;
+  values.set("rows", dim);
+  values.set("cols", dim);
+  const ParamMap params = space.decode(space.encode(values));
+  const auto config = compute::systolic_config(params);
+  const auto dram = dram::dram_config(params);
+  const auto network = workloads::load_network(workload);
+  const auto tech = energy::Technology::builtin();
+  for (auto _ : state) {
+    auto report = accel::simulate_systolic(network, config, accel::MemoryMode::kDram, tech, &dram);
+    state.counters["dram_requests"] = static_cast<double>(report.dram().reads() + report.dram().writes());
+  }
+}
+BENCHMARK_CAPTURE(BM_NetworkOnDram, resnet50_32x32_os, "resnet50", 32)->Unit(benchmark::kMillisecond);
+
+}  // namespace

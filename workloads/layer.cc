@@ -47,6 +47,7 @@ GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
     g.n = layer.n();
     g.k = layer.k();
     g.instances = repeat;
+    g.ifmap_words = g.m * g.k;
     return g;
   }
   if (layer.channels() == 0) throw layer_error(layer, "channels", "must be at least 1");
@@ -57,6 +58,7 @@ GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
     g.k = uint64_t{layer.filter_h()} * layer.filter_w() * layer.channels();
     g.n = layer.num_filters();
     g.instances = repeat;
+    g.ifmap_words = uint64_t{layer.ifmap_h()} * layer.ifmap_w() * layer.channels();
     return g;
   }
   uint64_t groups = at_least_one(layer.groups());
@@ -77,6 +79,8 @@ GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
   g.k = uint64_t{layer.filter_h()} * layer.filter_w() * (layer.channels() / groups);
   g.n = filters / groups;
   g.instances = groups * repeat;
+  g.ifmap_words = at_least_one(layer.batch()) * layer.ifmap_h() * layer.ifmap_w() *
+                  (layer.channels() / groups);
   return g;
 }
 

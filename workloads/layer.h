@@ -15,6 +15,7 @@ struct GemmShape {
   uint64_t n = 0;  // filters (per group)
   uint64_t k = 0;  // window size: filter_h * filter_w * channels (per group)
   uint64_t instances = 1;
+  uint64_t ifmap_words = 0;  // distinct ifmap words per instance (im2col repeats them)
   uint64_t macs() const { return m * n * k * instances; }
 };
 

@@ -1,7 +1,10 @@
 #include "models/accel/systolic_evaluator.h"
 
 #include <chrono>
+#include <cmath>
+#include <optional>
 
+#include "models/accel/dram_backed.h"
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
 
@@ -31,8 +34,10 @@ LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
   return e;
 }
 
+// `port` is set in MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
 v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, MemoryMode memory,
-                               const energy::Technology& tech) {
+                               const energy::Technology& tech, memory::DramPort* port,
+                               double& now_ns) {
   const bool compat = memory == MemoryMode::kScaleSimCalc;
   const auto gemm = workloads::lower(
       layer, compat ? workloads::LoweringRule::kScaleSim : workloads::LoweringRule::kStandard);
@@ -49,9 +54,24 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, 
   r.set_folds(timing.folds);
   r.set_cycles_per_fold(timing.cycles_per_fold);
   // SCALE-Sim reports one cycle fewer than the folds take (its own off-by-one).
-  const uint64_t cycles = timing.compute_cycles * gemm.instances - (compat ? 1 : 0);
+  const uint64_t compute_cycles = timing.compute_cycles * gemm.instances;
+  uint64_t cycles = compute_cycles - (compat ? 1 : 0);
+  const double cycle_ns = 1000.0 / static_cast<double>(c.clock_mhz);
+  if (port) {
+    const uint32_t word_bytes = std::max(1u, tech.precision_bits(c.precision) / 8);
+    const DramLayerResult d = run_layer_on_dram(gemm, timing, c, word_bytes, *port, now_ns);
+    cycles = std::max(compute_cycles,
+                      static_cast<uint64_t>(std::ceil((d.end_ns - now_ns) / cycle_ns - 1e-9)));
+    now_ns = d.end_ns;
+    r.set_dram_ifmap_reads(d.ifmap_words);
+    r.set_dram_filter_reads(d.filter_words);
+    r.set_dram_ofmap_writes(d.ofmap_write_words);
+    r.set_dram_ofmap_reads(d.ofmap_read_words);
+  } else {
+    now_ns += static_cast<double>(cycles) * cycle_ns;
+  }
   r.set_total_cycles(cycles);
-  r.set_stall_cycles(0);
+  r.set_stall_cycles(cycles + (compat ? 1 : 0) - compute_cycles);
   r.set_overall_util_pct(100.0 * static_cast<double>(gemm.macs()) /
                          (static_cast<double>(cycles) * static_cast<double>(c.array.rows) *
                           static_cast<double>(c.array.cols)));
@@ -82,24 +102,40 @@ void fill_area(const SystolicConfig& c, const energy::Technology& tech, v1::Netw
 MemoryMode parse_memory_mode(const std::string& text) {
   if (text == "scalesim-calc") return MemoryMode::kScaleSimCalc;
   if (text == "ideal") return MemoryMode::kIdeal;
-  throw InputError("unknown memory mode '" + text + "' (available: scalesim-calc, ideal)");
+  if (text == "dram") return MemoryMode::kDram;
+  throw InputError("unknown memory mode '" + text + "' (available: scalesim-calc, ideal, dram)");
 }
 
 const char* memory_mode_name(MemoryMode mode) {
-  return mode == MemoryMode::kScaleSimCalc ? "scalesim-calc" : "ideal";
+  switch (mode) {
+    case MemoryMode::kScaleSimCalc: return "scalesim-calc";
+    case MemoryMode::kIdeal: return "ideal";
+    case MemoryMode::kDram: return "dram";
+  }
+  return "?";
 }
 
 v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig& config,
-                                MemoryMode memory, const energy::Technology& technology) {
+                                MemoryMode memory, const energy::Technology& technology,
+                                const dram::DramConfig* dram) {
   if (config.clock_mhz == 0) throw InputError("clock_mhz must be at least 1");
   const auto start = std::chrono::steady_clock::now();
   v1::SimReport report;
   report.set_workload(network.name());
   report.set_memory(memory_mode_name(memory));
-  report.set_energy_scope("on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
+  std::optional<memory::DramPort> port;
+  if (memory == MemoryMode::kDram) {
+    if (!dram) throw InternalError("memory mode dram needs a DRAM configuration");
+    port.emplace(dram::make_device(*dram), *dram);
+    report.set_energy_scope("MACs, scratchpads, leakage and DRAM (command-level model)");
+  } else {
+    report.set_energy_scope("on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
+  }
   v1::NetworkTotals* t = report.mutable_total();
+  double now_ns = 0;
   for (const auto& layer : network.layers()) {
-    v1::LayerReport r = simulate_layer(layer, config, memory, technology);
+    v1::LayerReport r =
+        simulate_layer(layer, config, memory, technology, port ? &*port : nullptr, now_ns);
     t->set_cycles(t->cycles() + r.total_cycles());
     t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());
     t->set_macs(t->macs() + r.macs());
@@ -108,6 +144,11 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
     t->set_leakage_energy_pj(t->leakage_energy_pj() + r.leakage_energy_pj());
     t->set_energy_pj(t->energy_pj() + r.energy_pj());
     *report.add_layers() = std::move(r);
+  }
+  if (port) {
+    *report.mutable_dram() = port->finish();
+    t->set_dram_energy_pj(report.dram().energy_pj());
+    t->set_energy_pj(t->energy_pj() + t->dram_energy_pj());
   }
   const double pes = static_cast<double>(config.array.rows * config.array.cols);
   t->set_overall_util_pct(100.0 * static_cast<double>(t->macs()) /
@@ -138,6 +179,7 @@ v1::Metrics metrics_of(const v1::SimReport& report) {
   extra["leakage_energy_pj"] = t.leakage_energy_pj();
   extra["pe_area_mm2"] = t.pe_area_mm2();
   extra["sram_area_mm2"] = t.sram_area_mm2();
+  if (report.has_dram()) extra["dram_energy_pj"] = t.dram_energy_pj();
   return m;
 }
 

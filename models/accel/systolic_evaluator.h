@@ -7,6 +7,7 @@
 #include "accelgym/v1/result.pb.h"
 #include "accelgym/v1/workload.pb.h"
 #include "models/compute/systolic_params.h"
+#include "models/dram/dram_params.h"
 #include "models/energy/technology.h"
 
 namespace accelgym::accel {
@@ -18,13 +19,18 @@ enum class MemoryMode {
   // Ideal memory with standard convolution arithmetic (padding, batch, groups, depthwise),
   // no SCALE-Sim off-by-ones; a compute-bound lower bound on latency.
   kIdeal,
+  // Standard arithmetic with the DRAM controller model behind the scratchpads: stalls come
+  // from DRAM timing (models/accel/dram_backed.h); energy includes DRAM.
+  kDram,
 };
 
 MemoryMode parse_memory_mode(const std::string& text);  // InputError for unknown modes
 const char* memory_mode_name(MemoryMode mode);
 
+// `dram` is required for MemoryMode::kDram and ignored otherwise.
 v1::SimReport simulate_systolic(const v1::Network& network, const compute::SystolicConfig& config,
-                                MemoryMode memory, const energy::Technology& technology);
+                                MemoryMode memory, const energy::Technology& technology,
+                                const dram::DramConfig* dram = nullptr);
 
 // The gym-facing metrics of a report.
 v1::Metrics metrics_of(const v1::SimReport& report);

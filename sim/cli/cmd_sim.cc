@@ -40,18 +40,34 @@ PointOptions shorthand_of(const Args& args) {
 }
 
 void print_table(const v1::SimReport& r, std::ostream& out) {
+  const bool dram = r.has_dram();
   out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
   out << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "cycles"
-      << std::setw(10) << "util %" << std::setw(10) << "map %" << std::setw(16) << "ifmap rd"
-      << std::setw(16) << "filter rd" << std::setw(16) << "ofmap wr" << std::setw(14)
-      << "energy uJ" << "\n";
+      << std::setw(12) << "stalls" << std::setw(9) << "util %" << std::setw(9) << "map %"
+      << std::setw(14) << "sram ifmap rd" << std::setw(14) << "sram filt rd" << std::setw(14)
+      << "sram ofmap wr";
+  if (dram) out << std::setw(14) << "dram rd" << std::setw(14) << "dram wr";
+  out << std::setw(14) << "on-chip uJ" << "\n";
   out << std::fixed;
   for (const auto& l : r.layers()) {
     out << std::left << std::setw(22) << l.name() << std::right << std::setw(14)
-        << l.total_cycles() << std::setw(10) << std::setprecision(2) << l.overall_util_pct()
-        << std::setw(10) << l.mapping_eff_pct() << std::setw(16) << l.sram_ifmap_reads()
-        << std::setw(16) << l.sram_filter_reads() << std::setw(16) << l.sram_ofmap_writes()
-        << std::setw(14) << std::setprecision(3) << l.energy_pj() * 1e-6 << "\n";
+        << l.total_cycles() << std::setw(12) << l.stall_cycles() << std::setw(9)
+        << std::setprecision(2) << l.overall_util_pct() << std::setw(9) << l.mapping_eff_pct()
+        << std::setw(14) << l.sram_ifmap_reads() << std::setw(14) << l.sram_filter_reads()
+        << std::setw(14) << l.sram_ofmap_writes();
+    if (dram) {
+      out << std::setw(14) << l.dram_ifmap_reads() + l.dram_filter_reads() + l.dram_ofmap_reads()
+          << std::setw(14) << l.dram_ofmap_writes();
+    }
+    out << std::setw(14) << std::setprecision(3) << l.energy_pj() * 1e-6 << "\n";
+  }
+  if (dram) {
+    const auto& d = r.dram();
+    out << "\nDRAM " << d.standard() << ": " << d.reads() << " reads, " << d.writes()
+        << " writes of " << d.access_bytes() << " B, " << std::setprecision(2)
+        << d.bandwidth_gbps() << " GB/s, row hits " << 100.0 * d.row_hit_rate()
+        << " %, average read latency " << d.avg_read_latency_ns() << " ns, "
+        << std::setprecision(3) << d.energy_pj() * 1e-6 << " uJ\n";
   }
   const auto& t = r.total();
   out << "\ntotal: " << t.cycles() << " cycles, " << std::setprecision(3) << t.latency_ns() * 1e-6
@@ -84,14 +100,17 @@ int cmd_sim(int argc, char** argv) {
             "Simulate a DNN workload on a systolic-array accelerator. Workloads: a built-in name\n"
             "(alexnet, resnet18, resnet50, mobilenet, gpt2, transformer_partial, conv_test,\n"
             "gemm_test), a SCALE-Sim topology .csv or an accelgym Network .json.\n"
-            "Parameters (see `accelgym space --space systolic`) come from their defaults, then\n"
+            "Parameters (see `accelgym space --space accel`) come from their defaults, then\n"
             "--config, then --array/--dataflow/--sram-kb, then --set.");
   args.option("workload", "NAME|FILE", "the DNN to run");
   args.flag("gemm", "read the topology CSV as GEMMs (Layer, M, N, K)");
   args.option("array", "RxC", "array rows x columns, e.g. 32x32");
   args.option("dataflow", "os|ws|is", "dataflow");
   args.option("sram-kb", "I,F,O", "ifmap, filter, ofmap scratchpad sizes in KiB");
-  args.option("memory", "MODE", "scalesim-calc (SCALE-Sim v2 CALC numbers) or ideal", "scalesim-calc");
+  args.option("memory", "MODE",
+              "scalesim-calc (SCALE-Sim v2 CALC numbers), ideal, or dram (DRAM controller model "
+              "behind the scratchpads; DRAM knobs via --set)",
+              "scalesim-calc");
   args.option("config", "FILE", "a DesignPoint JSON file ({\"values\": {\"rows\": 32, ...}})");
   args.repeated("set", "KEY=VALUE", "set one parameter");
   args.option("tech", "FILE", "a TechnologyTable JSON file (default: built-in 45 nm)");
@@ -107,15 +126,17 @@ int cmd_sim(int argc, char** argv) {
   if (format != "table" && format != "json" && format != "scalesim-csv") {
     throw InputError("--format must be table, json or scalesim-csv, got '" + format + "'");
   }
-  const DesignSpace space = make_space("systolic");
+  const DesignSpace space = make_space("accel");
   const IndexVector point = build_point(space, args, shorthand_of(args));
-  const auto config = compute::systolic_config(space.decode(point));
+  const ParamMap params = space.decode(point);
+  const auto config = compute::systolic_config(params);
+  const auto dram_config = dram::dram_config(params);
   const auto memory = accel::parse_memory_mode(args.get("memory"));
   const auto technology =
       args.has("tech") ? energy::Technology::load(args.get("tech")) : energy::Technology::builtin();
   const v1::Network network = workloads::load_network(args.get("workload"), args.has("gemm"));
 
-  v1::SimReport report = accel::simulate_systolic(network, config, memory, technology);
+  v1::SimReport report = accel::simulate_systolic(network, config, memory, technology, &dram_config);
   *report.mutable_config() = space.to_proto(point);
   if (format == "json") {
     std::cout << to_report_json(report) << "\n";

@@ -20,6 +20,12 @@ const std::vector<Entry>& entries() {
        compute::systolic_parameters},
       {{"dram", "A DRAM subsystem: standard, organisation, address mapping, controller knobs"},
        dram::dram_parameters},
+      {{"accel", "A systolic-array accelerator with its DRAM subsystem (compute, memory, dram)"},
+       [] {
+         auto dims = compute::systolic_parameters();
+         for (auto& d : dram::dram_parameters()) dims.push_back(std::move(d));
+         return dims;
+       }},
   };
   return all;
 }

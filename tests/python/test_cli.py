@@ -101,3 +101,26 @@ def test_scalesim_csv_report(run, tmp_path):
     lines = (tmp_path / "COMPUTE_REPORT.csv").read_text().splitlines()
     assert lines[0].startswith("LayerID, Total Cycles, Stall Cycles")
     assert len(lines) == 1 + 5
+
+
+def test_sim_with_dram_behind_the_scratchpads(run):
+    ideal = json.loads(run("sim", "--workload", "alexnet", "--array", "32x32", "--memory",
+                           "ideal", "--format", "json", check=0).stdout)
+    dram = json.loads(run("sim", "--workload", "alexnet", "--array", "32x32", "--memory", "dram",
+                          "--set", "standard=HBM2-2000", "--set", "channels=4",
+                          "--format", "json", check=0).stdout)
+    assert dram["memory"] == "dram"
+    assert dram["dram"]["standard"] == "HBM2-2000"
+    for a, b in zip(ideal["layers"], dram["layers"]):
+        assert b["total_cycles"] >= a["total_cycles"]
+        assert b["total_cycles"] - b["stall_cycles"] == a["total_cycles"]
+        assert b["dram_filter_reads"] >= b["n"] * b["k"]  # every weight at least once
+    assert dram["total"]["dram_energy_pj"] > 0
+    assert dram["total"]["energy_pj"] > ideal["total"]["energy_pj"]
+    table = run("sim", "--workload", "conv_test", "--memory", "dram", check=0).stdout
+    assert "DRAM DDR4-2400R:" in table
+
+
+def test_sim_dram_knob_errors(run):
+    proc = run("sim", "--workload", "alexnet", "--memory", "dram", "--set", "PagePolicy=Shut")
+    assert proc.returncode == 2 and "'Shut' is outside the space" in proc.stderr

@@ -1,0 +1,171 @@
+#include "models/accel/dram_backed.h"
+
+#include <cmath>
+
+#include "models/memory/tile_buffer.h"
+
+namespace accelgym::accel {
+namespace {
+
+using compute::ceil_div;
+using compute::Dataflow;
+
+struct Fold {
+  uint64_t instance, i, j;  // GEMM instance, row fold, column fold
+};
+
+// What one fold moves between DRAM and the scratchpads, in words.
+struct FoldTraffic {
+  uint64_t ifmap_tile, filter_tile;  // tile identities (for reuse)
+  uint64_t ifmap_words, filter_words;
+  uint64_t out_tile_words;           // outputs (os) or one partial-sum tile (ws, is)
+  bool partial_sums;                 // ws / is: the K reduction spans row folds
+};
+
+class LayerFolds {
+ public:
+  LayerFolds(const workloads::GemmShape& g, const compute::FoldTiming& t,
+             const compute::SystolicConfig& c)
+      : g_(g), t_(t), df_(c.dataflow), r_(c.array.rows), c_(c.array.cols) {
+    const double im2col = static_cast<double>(g.m) * static_cast<double>(g.k);
+    unique_ratio_ = g.ifmap_words > 0 ? std::min(1.0, static_cast<double>(g.ifmap_words) / im2col) : 1.0;
+  }
+
+  uint64_t count() const { return g_.instances * t_.folds; }
+
+  Fold fold(uint64_t f) const {
+    const uint64_t per = t_.folds;
+    const uint64_t inner = f % per;  // column fold outer, row fold inner (SCALE-Sim's order)
+    return {f / per, inner % t_.row_folds, inner / t_.row_folds};
+  }
+
+  FoldTraffic traffic(const Fold& f) const {
+    const auto& m = t_.mapping;
+    const uint64_t rows = std::min(r_, m.spatial_rows - f.i * r_);
+    const uint64_t cols = std::min(c_, m.spatial_cols - f.j * c_);
+    const uint64_t base = f.instance * (t_.folds + 1);  // tile ids distinct per instance
+    FoldTraffic t{};
+    switch (df_) {
+      case Dataflow::kOutputStationary:
+        t.ifmap_tile = base + f.i;
+        t.ifmap_words = unique(rows * g_.k);
+        t.filter_tile = base + f.j;
+        t.filter_words = g_.k * cols;
+        t.out_tile_words = rows * cols;
+        break;
+      case Dataflow::kWeightStationary:
+        t.filter_tile = base + f.j * t_.row_folds + f.i;
+        t.filter_words = rows * cols;
+        t.ifmap_tile = base + f.i;
+        t.ifmap_words = unique(g_.m * rows);
+        t.out_tile_words = g_.m * cols;
+        t.partial_sums = true;
+        break;
+      case Dataflow::kInputStationary:
+        t.ifmap_tile = base + f.j * t_.row_folds + f.i;
+        t.ifmap_words = unique(rows * cols);
+        t.filter_tile = base + f.i;
+        t.filter_words = g_.n * rows;
+        t.out_tile_words = g_.n * cols;
+        t.partial_sums = true;
+        break;
+    }
+    return t;
+  }
+
+  bool last_row_fold(const Fold& f) const { return f.i + 1 == t_.row_folds; }
+
+ private:
+  uint64_t unique(uint64_t im2col_words) const {
+    return static_cast<uint64_t>(std::ceil(static_cast<double>(im2col_words) * unique_ratio_));
+  }
+  const workloads::GemmShape& g_;
+  const compute::FoldTiming& t_;
+  Dataflow df_;
+  uint64_t r_, c_;
+  double unique_ratio_ = 1;
+};
+
+// Operand regions spread over the memory so tiles of different operands do not share rows.
+struct Regions {
+  uint64_t ifmap, filter, ofmap, span;
+};
+
+}  // namespace
+
+DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
+                                  const compute::FoldTiming& timing,
+                                  const compute::SystolicConfig& config, uint32_t word_bytes,
+                                  memory::DramPort& port, double start_ns) {
+  const LayerFolds folds(gemm, timing, config);
+  const auto half_words = [&](uint64_t kib) { return kib * 1024 / word_bytes / 2; };
+  memory::TileBuffer ifmap(half_words(config.ifmap_sram_kib));
+  memory::TileBuffer filter(half_words(config.filter_sram_kib));
+  const uint64_t ofmap_half = half_words(config.ofmap_sram_kib);
+  const uint64_t third = port.device().capacity_bytes() / 3 / 4096 * 4096;
+  const Regions regions{0, third, 2 * third, third};
+  const double cycle_ns = 1000.0 / static_cast<double>(config.clock_mhz);
+  const double fold_ns = static_cast<double>(timing.cycles_per_fold) * cycle_ns;
+
+  DramLayerResult result;
+  uint64_t next_address[3] = {0, 0, 0};
+  auto move = [&](uint32_t group, int region, bool write, uint64_t words, double at) {
+    if (words == 0) return;
+    const uint64_t bytes = words * word_bytes;
+    const uint64_t base = region == 0 ? regions.ifmap : region == 1 ? regions.filter : regions.ofmap;
+    port.transfer(group, write, base + next_address[region] % regions.span, bytes, at);
+    next_address[region] += bytes;
+  };
+  // Loads what fold f needs that is not resident; returns the group to wait for.
+  auto prefetch = [&](uint64_t f, double at) {
+    const uint32_t g = port.group();
+    const Fold fold = folds.fold(f);
+    const FoldTraffic t = folds.traffic(fold);
+    const uint64_t in = ifmap.fetch(t.ifmap_tile, t.ifmap_words);
+    const uint64_t weights = filter.fetch(t.filter_tile, t.filter_words);
+    move(g, 0, false, in, at);
+    move(g, 1, false, weights, at);
+    result.ifmap_words += in;
+    result.filter_words += weights;
+    // Partial sums that did not fit on chip come back for every row fold after the first.
+    if (t.partial_sums && t.out_tile_words > ofmap_half && fold.i > 0) {
+      move(g, 2, false, t.out_tile_words, at);
+      result.ofmap_read_words += t.out_tile_words;
+    }
+    return g;
+  };
+  // Writes what fold f produced; returns the group to wait for.
+  auto drain = [&](uint64_t f, double at) {
+    const uint32_t g = port.group();
+    const Fold fold = folds.fold(f);
+    const FoldTraffic t = folds.traffic(fold);
+    const bool write = !t.partial_sums || t.out_tile_words > ofmap_half || folds.last_row_fold(fold);
+    if (write) {
+      move(g, 2, true, t.out_tile_words, at);
+      result.ofmap_write_words += t.out_tile_words;
+    }
+    return g;
+  };
+
+  const uint64_t n = folds.count();
+  double start = port.wait(prefetch(0, start_ns));
+  uint32_t previous_drain = 0;
+  bool have_previous_drain = false;
+  double end = start;
+  for (uint64_t f = 0; f < n; ++f) {
+    end = start + fold_ns;
+    const bool more = f + 1 < n;
+    const uint32_t next_load = more ? prefetch(f + 1, start) : 0;
+    const uint32_t this_drain = drain(f, end);
+    double next_start = end;
+    if (more) next_start = std::max(next_start, port.wait(next_load));
+    if (have_previous_drain) next_start = std::max(next_start, port.wait(previous_drain));
+    previous_drain = this_drain;
+    have_previous_drain = true;
+    start = next_start;
+  }
+  result.end_ns = std::max(end, port.wait(previous_drain));
+  return result;
+}
+
+}  // namespace accelgym::accel

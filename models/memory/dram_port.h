@@ -1,0 +1,44 @@
+// The accelerator's port to DRAM: tile transfers become burst-sized requests to the DRAM
+// controller model; an accelerator waits for a group of them (a tile prefetch, a drain).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "models/dram/controller.h"
+#include "models/dram/pump.h"
+
+namespace accelgym::memory {
+
+class DramPort {
+ public:
+  DramPort(const dram::Device& device, const dram::DramConfig& config);
+
+  const dram::Device& device() const { return sys_.device(); }
+
+  // Opens a group of requests issued together (e.g. one tile prefetch).
+  uint32_t group();
+  // `bytes` from `address` as consecutive bursts, all issued at `at_ns`. Calls must come in
+  // non-decreasing `at_ns`.
+  void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns);
+  // Runs the DRAM until every request of `group` has its response; returns when the last one
+  // arrived (the group's issue time when it is empty).
+  double wait(uint32_t group);
+  // Runs until every request has its response, and reports.
+  v1::DramReport finish();
+
+ private:
+  struct Group {
+    uint64_t outstanding = 0;
+    double issued_ns = 0;
+    double done_ns = 0;
+  };
+  dram::MemorySystem sys_;
+  dram::RequestPump pump_;
+  std::deque<dram::MemRequest> pending_;
+  std::vector<Group> groups_;
+  double last_issue_ns_ = 0;
+};
+
+}  // namespace accelgym::memory
