@@ -98,12 +98,15 @@ void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
 int cmd_sim(int argc, char** argv) {
   Args args("accelgym sim --workload NAME|FILE [options]",
             "Simulate a DNN workload on a systolic-array accelerator. Workloads: a built-in name\n"
-            "(alexnet, resnet18, resnet50, mobilenet, gpt2, transformer_partial, conv_test,\n"
-            "gemm_test), a SCALE-Sim topology .csv or an accelgym Network .json.\n"
+            "(SCALE-Sim topologies: alexnet, resnet18, resnet50, mobilenet, gpt2,\n"
+            "transformer_partial, conv_test, gemm_test; full models: vgg16, resnet18-tv,\n"
+            "mobilenet-v1, mobilenet-v2, bert-base, gpt2-small, vit-b16), a SCALE-Sim topology\n"
+            ".csv or an accelgym Network .json.\n"
             "Parameters (see `accelgym space --space accel`) come from their defaults, then\n"
             "--config, then --array/--dataflow/--sram-kb, then --set.");
   args.option("workload", "NAME|FILE", "the DNN to run");
   args.flag("gemm", "read the topology CSV as GEMMs (Layer, M, N, K)");
+  args.option("seq-len", "N", "sequence length of a transformer workload (bert-base, gpt2-small, vit-b16)");
   args.option("array", "RxC", "array rows x columns, e.g. 32x32");
   args.option("dataflow", "os|ws|is", "dataflow");
   args.option("sram-kb", "I,F,O", "ifmap, filter, ofmap scratchpad sizes in KiB");
@@ -134,7 +137,19 @@ int cmd_sim(int argc, char** argv) {
   const auto memory = accel::parse_memory_mode(args.get("memory"));
   const auto technology =
       args.has("tech") ? energy::Technology::load(args.get("tech")) : energy::Technology::builtin();
-  const v1::Network network = workloads::load_network(args.get("workload"), args.has("gemm"));
+  uint32_t seq_len = 0;
+  if (args.has("seq-len")) {
+    try {
+      size_t used = 0;
+      const long v = std::stol(args.get("seq-len"), &used);
+      if (used != args.get("seq-len").size() || v < 1 || v > 1 << 20) throw std::exception();
+      seq_len = static_cast<uint32_t>(v);
+    } catch (const std::exception&) {
+      throw InputError("--seq-len: expected a positive integer, got '" + args.get("seq-len") + "'");
+    }
+  }
+  const v1::Network network =
+      workloads::load_network(args.get("workload"), args.has("gemm"), seq_len);
 
   v1::SimReport report = accel::simulate_systolic(network, config, memory, technology, &dram_config);
   *report.mutable_config() = space.to_proto(point);

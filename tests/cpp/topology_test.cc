@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "sim/core/errors.h"
+#include "workloads/layer.h"
 #include "workloads/network_zoo.h"
 #include "workloads/topology_reader.h"
 
@@ -95,6 +96,47 @@ TEST(NetworkZoo, UnknownNameListsTheBuiltins) {
     EXPECT_NE(std::string(e.what()).find("resnet50"), std::string::npos);
   }
   EXPECT_THROW(load_network("/nonexistent/file.csv"), InputError);
+}
+
+}  // namespace
+}  // namespace accelgym::workloads
+
+namespace accelgym::workloads {
+namespace {
+
+uint64_t macs_of(const v1::Network& net) {
+  uint64_t total = 0;
+  for (const auto& l : net.layers()) total += lower(l, LoweringRule::kStandard).macs();
+  return total;
+}
+
+TEST(NetworkZoo, MacCountsMatchThePublishedFigures) {
+  // Published multiply-accumulates (the papers' "FLOPs"/"mult-adds"), within 1.5 %.
+  const std::pair<const char*, double> expected[] = {
+      {"vgg16", 15.5e9},       // Simonyan & Zisserman
+      {"resnet18-tv", 1.8e9},  // He et al. Table 1
+      {"mobilenet-v1", 569e6}, // Howard et al. Table 1
+      {"mobilenet-v2", 300e6}, // Sandler et al. Table 3
+      {"vit-b16", 17.6e9},     // Dosovitskiy et al. Table 1
+  };
+  for (const auto& [name, macs] : expected) {
+    EXPECT_NEAR(static_cast<double>(macs_of(load_network(name))), macs, 0.015 * macs) << name;
+  }
+}
+
+TEST(NetworkZoo, TransformerShapesAndSequenceLength) {
+  // One BERT-base layer at S = 128, D = 768, F = 3072, 12 heads:
+  // 4 S D^2 + 2 S^2 D + 2 S D F = 931 135 488 MACs.
+  EXPECT_EQ(macs_of(load_network("bert-base")), 931135488u);
+  const auto gpt = load_network("gpt2-small", false, 64);
+  ASSERT_EQ(gpt.layers_size(), 6);
+  EXPECT_EQ(gpt.layers(1).name(), "qk_t");
+  EXPECT_EQ(gpt.layers(1).m(), 64u);
+  EXPECT_EQ(gpt.layers(1).k(), 64u);  // head dimension 768 / 12
+  EXPECT_EQ(gpt.layers(1).repeat(), 12u);
+  EXPECT_THROW(load_network("alexnet", false, 64), InputError);
+  EXPECT_EQ(load_network("vit-b16").layers(0).name(), "patch_embed");
+  EXPECT_EQ(lower(load_network("vit-b16").layers(0), LoweringRule::kStandard).m, 196u);
 }
 
 }  // namespace
