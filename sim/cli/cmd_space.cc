@@ -1,5 +1,6 @@
 #include <google/protobuf/struct.pb.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/space_registry.h"
+#include "sim/env/registry.h"
 
 namespace accelgym::cli {
 namespace {
@@ -50,13 +52,22 @@ std::string size_text(double size) {
 
 void print_table(const DesignSpace& space, std::ostream& out) {
   out << "space '" << space.name() << "': " << space.spec().doc() << "\n\n";
-  out << std::left << std::setw(18) << "dimension" << std::setw(12) << "group" << std::setw(13)
-      << "kind" << std::setw(36) << "values" << std::setw(9) << "default" << "unit\n";
+  size_t name_w = 10, values_w = 7, default_w = 8;
+  for (size_t d = 0; d < space.num_dimensions(); ++d) {
+    name_w = std::max(name_w, space.dimension(d).name().size() + 2);
+    values_w = std::max(values_w, values_text(space, d).size() + 2);
+    default_w = std::max(default_w, to_string(space.value(d, space.default_index(d))).size() + 2);
+  }
+  out << std::left << std::setw(static_cast<int>(name_w)) << "dimension" << std::setw(12)
+      << "group" << std::setw(13) << "kind" << std::setw(static_cast<int>(values_w)) << "values"
+      << std::setw(static_cast<int>(default_w)) << "default" << "unit\n";
   for (size_t d = 0; d < space.num_dimensions(); ++d) {
     const auto& dim = space.dimension(d);
-    out << std::left << std::setw(18) << dim.name() << std::setw(12) << dim.group()
-        << std::setw(13) << kind_name(dim.kind()) << std::setw(36) << values_text(space, d)
-        << std::setw(9) << to_string(space.value(d, space.default_index(d))) << dim.unit();
+    out << std::left << std::setw(static_cast<int>(name_w)) << dim.name() << std::setw(12)
+        << dim.group() << std::setw(13) << kind_name(dim.kind())
+        << std::setw(static_cast<int>(values_w)) << values_text(space, d)
+        << std::setw(static_cast<int>(default_w)) << to_string(space.value(d, space.default_index(d)))
+        << dim.unit();
     if (dim.has_condition()) out << "  (when " << dim.condition().dimension() << " matches)";
     out << "\n";
   }
@@ -84,10 +95,11 @@ v1::SpaceSummary summary(const DesignSpace& space) {
 }  // namespace
 
 int cmd_space(int argc, char** argv) {
-  Args args("accelgym space [--space NAME] [--restrict FILE] [--format table|json]",
+  Args args("accelgym space [--space NAME | --env NAME] [--restrict FILE] [--format table|json]",
             "Print a design space: each dimension (group, kind, values, default, unit) and the\n"
-            "total number of design points.");
-  args.option("space", "NAME", "the space to print", "systolic");
+            "total number of design points. --env prints a registered env's action space.");
+  args.option("space", "NAME", "a component space: systolic, dram, accel", "systolic");
+  args.option("env", "NAME", "an env: dram-v0, dram-ddr4-v0, dram-hbm2-v0, dram-rw-v0, systolic-v0, accel-v0");
   args.option("restrict", "FILE", "a SpaceRestriction JSON file narrowing the space");
   args.option("format", "FORMAT", "table or json", "table");
   args.flag("list", "list the built-in spaces");
@@ -97,14 +109,17 @@ int cmd_space(int argc, char** argv) {
     return 0;
   }
   if (args.has("list")) {
-    for (const auto& s : builtin_spaces()) std::cout << s.name << "  " << s.doc << "\n";
+    for (const auto& s : builtin_spaces()) std::cout << "space " << s.name << "  " << s.doc << "\n";
+    for (const auto& e : env::registered_envs()) std::cout << "env " << e.name << "  " << e.doc << "\n";
     return 0;
   }
+  if (args.has("env") && args.has("space")) throw InputError("give --space or --env, not both");
   const std::string format = args.get("format");
   if (format != "table" && format != "json") {
     throw InputError("--format must be table or json, got '" + format + "'");
   }
-  DesignSpace space = make_space(args.get("space"));
+  DesignSpace space = args.has("env") ? env::make_env(args.get("env"))->space()
+                                      : make_space(args.get("space"));
   if (args.has("restrict")) {
     v1::SpaceRestriction restriction;
     load_json_file(args.get("restrict"), &restriction);

@@ -124,3 +124,25 @@ def test_sim_with_dram_behind_the_scratchpads(run):
 def test_sim_dram_knob_errors(run):
     proc = run("sim", "--workload", "alexnet", "--memory", "dram", "--set", "PagePolicy=Shut")
     assert proc.returncode == 2 and "'Shut' is outside the space" in proc.stderr
+
+
+def test_space_of_envs(run):
+    dram = json.loads(run("space", "--env", "dram-v0", "--format", "json", check=0).stdout)
+    assert dram["size"] == 442368  # ArchGym's DRAM task, exactly
+    assert [d["name"] for d in dram["dimensions"]] == [
+        "PagePolicy", "Scheduler", "SchedulerBuffer", "RequestBufferSize", "RespQueue",
+        "RefreshPolicy", "RefreshMaxPostponed", "RefreshMaxPulledin", "Arbiter",
+        "MaxActiveTransactions"]
+    assert dram["dimensions"][6]["values"] == [1, 2, 4, 8]
+    listing = run("space", "--list", check=0).stdout
+    for name in ("dram-v0", "dram-ddr4-v0", "dram-hbm2-v0", "dram-rw-v0", "systolic-v0", "accel-v0"):
+        assert f"env {name}" in listing
+    proc = run("space", "--env", "dram-v9")
+    assert proc.returncode == 2 and "unknown env 'dram-v9'" in proc.stderr
+
+
+def test_records_export_errors(run, tmp_path):
+    proc = run("records", "export", tmp_path / "missing.pb")
+    assert proc.returncode == 2 and "cannot open records file" in proc.stderr
+    proc = run("records", "frobnicate", "x")
+    assert proc.returncode == 2 and "unknown records action" in proc.stderr

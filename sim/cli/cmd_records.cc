@@ -1,0 +1,108 @@
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <google/protobuf/struct.pb.h>
+
+#include "sim/cli/args.h"
+#include "sim/cli/commands.h"
+#include "sim/core/errors.h"
+#include "sim/core/records.h"
+#include "sim/core/value.h"
+
+namespace accelgym::cli {
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string value_text(const google::protobuf::Value& v) {
+  if (v.has_string_value()) return v.string_value();
+  if (v.has_number_value()) return to_string(ParamValue(v.number_value()));
+  return "";
+}
+
+std::string number(double x) { return to_string(ParamValue(x)); }
+
+// Metric columns: the Metrics fields, then every `extra` key seen.
+std::map<std::string, std::string> metric_cells(const v1::Metrics& m) {
+  std::map<std::string, std::string> out = {
+      {"cycles", std::to_string(m.cycles())},       {"stall_cycles", std::to_string(m.stall_cycles())},
+      {"latency_ns", number(m.latency_ns())},       {"energy_pj", number(m.energy_pj())},
+      {"avg_power_mw", number(m.avg_power_mw())},   {"area_mm2", number(m.area_mm2())},
+      {"utilization_pct", number(m.utilization_pct())}, {"macs", std::to_string(m.macs())}};
+  for (const auto& [k, v] : m.extra()) out[k] = number(v);
+  return out;
+}
+
+void export_csv(const std::string& path, std::ostream& out) {
+  std::set<std::string> point_columns, metric_columns;
+  read_records(path, [&](const v1::Evaluation& e) {
+    for (const auto& [k, v] : e.point().values()) point_columns.insert(k);
+    if (e.status() == v1::Evaluation::OK) {
+      for (const auto& [k, v] : metric_cells(e.metrics())) metric_columns.insert(k);
+    }
+  });
+  out << "key,env,status,seed,reward,wall_time_s,simulator_version,workloads";
+  for (const auto& c : point_columns) out << "," << csv_field(c);
+  for (const auto& c : metric_columns) out << "," << csv_field(c);
+  out << ",message\n";
+  read_records(path, [&](const v1::Evaluation& e) {
+    std::string workloads;
+    for (const auto& w : e.workloads()) workloads += (workloads.empty() ? "" : ";") + w.name();
+    out << e.key() << "," << csv_field(e.env()) << "," << v1::Evaluation::Status_Name(e.status())
+        << "," << e.seed() << "," << number(e.reward()) << "," << number(e.wall_time_s()) << ","
+        << e.simulator_version() << "," << csv_field(workloads);
+    for (const auto& c : point_columns) {
+      const auto it = e.point().values().find(c);
+      out << "," << (it == e.point().values().end() ? "" : csv_field(value_text(it->second)));
+    }
+    const auto cells = e.status() == v1::Evaluation::OK ? metric_cells(e.metrics())
+                                                        : std::map<std::string, std::string>{};
+    for (const auto& c : metric_columns) {
+      const auto it = cells.find(c);
+      out << "," << (it == cells.end() ? "" : it->second);
+    }
+    out << "," << csv_field(e.message()) << "\n";
+  });
+}
+
+}  // namespace
+
+int cmd_records(int argc, char** argv) {
+  Args args("accelgym records export FILE --format csv [--out FILE]",
+            "Work with evaluation records (length-delimited accelgym.v1.Evaluation files).\n"
+            "export: one CSV row per record: key, env, status, seed, reward, the design\n"
+            "point's values and the metrics.");
+  args.option("format", "FORMAT", "csv", "csv");
+  args.option("out", "FILE", "write to FILE instead of standard output");
+  if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
+    std::cout << args.help();
+    return argc < 3 ? 2 : 0;
+  }
+  const std::string action = argv[2];
+  if (action != "export") throw InputError("unknown records action '" + action + "' (export)");
+  if (argc < 4 || argv[3][0] == '-') throw InputError("records export: give the records FILE");
+  const std::string file = argv[3];
+  args.parse(argc, argv, 4);
+  if (args.help_requested()) {
+    std::cout << args.help();
+    return 0;
+  }
+  if (args.get("format") != "csv") throw InputError("--format must be csv");
+  if (args.has("out")) {
+    std::ofstream out(args.get("out"));
+    if (!out) throw InputError(args.get("out") + ": cannot write");
+    export_csv(file, out);
+  } else {
+    export_csv(file, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace accelgym::cli

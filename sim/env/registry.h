@@ -1,0 +1,27 @@
+// Environments registered by name, each with its design space, default workload and targets.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/env/env.h"
+
+namespace accelgym::env {
+
+struct EnvInfo {
+  std::string name;
+  std::string doc;
+  std::vector<std::string> options;  // accepted option names
+};
+
+std::vector<EnvInfo> registered_envs();
+
+// Options (all strings): episode_length, targets ("latency_ns<=5e4;avg_power_mw<=1500"),
+// and per env: trace / count / read_ratio / seed (dram), workload / seq_len / memory
+// (systolic, accel). Unknown envs and options are InputErrors.
+std::unique_ptr<Env> make_env(const std::string& name,
+                              const std::map<std::string, std::string>& options = {});
+
+}  // namespace accelgym::env
