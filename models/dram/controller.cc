@@ -169,12 +169,15 @@ class Channel {
     }
     if (have_best) {
       issue(best, now);
-      // The issue may have changed what the ranks want (idle now, refresh done, ...): collect
-      // when their refresh and power-down commands may issue next.
-      auto collect = [&](const Candidate&, uint64_t ready) {
-        next = std::min(next, std::max({ready, cmd_bus_free_, now + 1}));
-      };
-      for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now + 1, collect, next);
+      // A rank command, or a request command that left its rank idle, changes what the rank
+      // wants (refresh, power-down): collect when those commands may issue next. Otherwise
+      // the wants are as evaluated above, and time-driven changes are refresh-due events.
+      if (best.index < 0 || ranks_[best.rank].pending == 0) {
+        auto collect = [&](const Candidate&, uint64_t ready) {
+          next = std::min(next, std::max({ready, cmd_bus_free_, now + 1}));
+        };
+        rank_candidates(best.rank, now + 1, collect, next);
+      }
     }
     // Ready banks that lost: the issue may have moved their commands later.
     for (uint32_t flat : ready_banks_) {
