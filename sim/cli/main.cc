@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
      accelgym::cli::cmd_space},
     {"sim", "simulate a DNN workload on a systolic-array accelerator", accelgym::cli::cmd_sim},
     {"dram", "simulate a DRAM trace on a memory controller and device", accelgym::cli::cmd_dram},
+    {"search", "search an env's design space with a searcher", accelgym::cli::cmd_search},
     {"records", "export evaluation records (records export FILE --format csv)",
      accelgym::cli::cmd_records},
 };

@@ -215,8 +215,9 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
       throw InputError("env option 'read_ratio': '" + text + "' is not a number in [0, 1]");
     }
   }
-  // Targets: 10 % under the default controller's latency and power on the chosen trace,
-  // measured once (docs/ENVS.md lists the values for the default traces).
+  // Targets, relative to the default controller on the chosen trace (measured once): 6 %
+  // lower latency while power rises by at most 5 %. Latency and power trade off (energy is
+  // nearly fixed), so both cannot drop together (docs/ENVS.md).
   const std::string targets = take(o, "targets", "");
   const uint32_t length = static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
   if (!o.empty()) throw InputError("env '" + std::string(v.name) + "': unknown option '" + o.begin()->first + "'");
@@ -229,8 +230,8 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   RewardConfig reward = targets_from(targets);
   if (reward.targets.empty()) {
     const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.9 * base.latency_ns())));
-    reward.targets.push_back(parse_target("avg_power_mw<=" + std::to_string(0.9 * base.avg_power_mw())));
+    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.94 * base.latency_ns())));
+    reward.targets.push_back(parse_target("avg_power_mw<=" + std::to_string(1.05 * base.avg_power_mw())));
   }
   return std::make_unique<Env>(v.name, space, evaluator, reward, length);
 }
@@ -265,10 +266,10 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
   auto evaluator = std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory);
   RewardConfig reward = targets_from(targets);
   if (reward.targets.empty()) {
-    // Half the default design's latency and energy, within the default's area.
+    // 40 % less latency and 20 % less energy than the default design, within its area.
     const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.5 * base.latency_ns())));
-    reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.5 * base.energy_pj())));
+    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.6 * base.latency_ns())));
+    reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.8 * base.energy_pj())));
     reward.targets.push_back(parse_target("area_mm2<=" + std::to_string(base.area_mm2())));
   }
   return std::make_unique<Env>(name, space, evaluator, reward, length);

@@ -1,0 +1,13 @@
+// Bayesian optimisation with a Gaussian process (Matern-5/2, ARD) over ordinal (normalised
+// index) and one-hot (categorical) encodings; hyperparameters by log marginal likelihood;
+// EI or UCB maximised over random candidates plus neighbour hill-climbing; batches by
+// "kriging believer" (each chosen point enters the model at its predicted mean).
+#pragma once
+
+#include "agents/searcher.h"
+
+namespace accelgym::agents {
+
+std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed, const Options& o);
+
+}  // namespace accelgym::agents

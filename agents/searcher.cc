@@ -1,0 +1,112 @@
+#include "agents/searcher.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "agents/basic_searchers.h"
+#include "agents/bayes_opt.h"
+#include "sim/core/errors.h"
+
+namespace accelgym::agents {
+namespace {
+
+using Factory = std::unique_ptr<Searcher> (*)(const DesignSpace&, uint64_t, const Options&);
+
+const std::vector<std::pair<std::string, Factory>>& factories() {
+  static const std::vector<std::pair<std::string, Factory>> all = {
+      {"random", make_random}, {"walk", make_walk},          {"grid", make_grid},
+      {"ga", make_genetic},    {"aco", make_ant_colony},     {"bo", make_bayes_opt},
+  };
+  return all;
+}
+
+}  // namespace
+
+std::vector<std::string> searcher_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, f] : factories()) out.push_back(name);
+  return out;
+}
+
+std::unique_ptr<Searcher> make_searcher(const std::string& name, const DesignSpace& space,
+                                        uint64_t seed, const Options& options) {
+  for (const auto& [n, factory] : factories()) {
+    if (n == name) return factory(space, seed, options);
+  }
+  std::string known;
+  for (const auto& n : searcher_names()) known += (known.empty() ? "" : ", ") + n;
+  throw InputError("unknown searcher '" + name + "' (available: " + known +
+                   "; nsga2, tpe, marl and ppo are not implemented yet)");
+}
+
+double option_number(const Options& options, const std::string& key, double fallback, double min,
+                     double max) {
+  const auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  try {
+    size_t used = 0;
+    const double v = std::stod(it->second, &used);
+    if (used == it->second.size() && v >= min && v <= max) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError("searcher option '" + key + "': '" + it->second + "' is not a number in [" +
+                   std::to_string(min) + ", " + std::to_string(max) + "]");
+}
+
+void check_options(const std::string& searcher, const Options& options,
+                   const std::vector<std::string>& known) {
+  for (const auto& [key, value] : options) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw InputError("searcher '" + searcher + "' has no option '" + key + "'" +
+                       (list.empty() ? "" : " (options: " + list + ")"));
+    }
+  }
+}
+
+CheckpointedSearcher::CheckpointedSearcher(const std::string& name, const DesignSpace& space,
+                                           uint64_t seed, const Options& options)
+    : space_(space), searcher_(make_searcher(name, space, seed, options)) {
+  log_.set_searcher(name);
+  log_.set_seed(seed);
+  for (const auto& [k, v] : options) (*log_.mutable_options())[k] = v;
+}
+
+CheckpointedSearcher::CheckpointedSearcher(const v1::SearchCheckpoint& checkpoint,
+                                           const DesignSpace& space)
+    : CheckpointedSearcher(checkpoint.searcher(), space, checkpoint.seed(),
+                           Options(checkpoint.options().begin(), checkpoint.options().end())) {
+  for (const auto& event : checkpoint.events()) {
+    if (event.ask() > 0) {
+      ask(event.ask());
+      continue;
+    }
+    std::vector<Told> told;
+    for (const auto& t : event.told()) {
+      told.push_back({IndexVector(t.design().begin(), t.design().end()), t.reward(), t.valid(),
+                      std::vector<double>(t.objectives().begin(), t.objectives().end())});
+      space_.check(told.back().design);
+    }
+    tell(told);
+  }
+}
+
+std::vector<IndexVector> CheckpointedSearcher::ask(size_t n) {
+  log_.add_events()->set_ask(static_cast<uint32_t>(n));
+  return searcher_->ask(n);
+}
+
+void CheckpointedSearcher::tell(const std::vector<Told>& results) {
+  auto* event = log_.add_events();
+  for (const auto& r : results) {
+    auto* t = event->add_told();
+    for (uint32_t i : r.design) t->add_design(i);
+    t->set_reward(r.reward);
+    t->set_valid(r.valid);
+    for (double o : r.objectives) t->add_objectives(o);
+  }
+  searcher_->tell(results);
+}
+
+}  // namespace accelgym::agents

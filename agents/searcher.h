@@ -1,0 +1,61 @@
+// Searchers over a DesignSpace: batch ask/tell, results in any order, failures included.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accelgym/v1/sweep.pb.h"
+#include "sim/core/design_space.h"
+
+namespace accelgym::agents {
+
+struct Told {
+  IndexVector design;
+  double reward = 0;  // higher is better; invalid designs carry the env's finite penalty
+  bool valid = false;
+  std::vector<double> objectives;  // to minimise (multi-objective searchers)
+};
+
+using Options = std::map<std::string, std::string>;
+
+class Searcher {
+ public:
+  virtual ~Searcher() = default;
+  // Up to n designs to evaluate next (fewer when the searcher is exhausted, e.g. grid).
+  virtual std::vector<IndexVector> ask(size_t n) = 0;
+  virtual void tell(const std::vector<Told>& results) = 0;
+};
+
+std::vector<std::string> searcher_names();
+
+// InputError for an unknown name or option (options are searcher hyperparameters by name).
+std::unique_ptr<Searcher> make_searcher(const std::string& name, const DesignSpace& space,
+                                        uint64_t seed, const Options& options = {});
+
+// A searcher that logs what it is asked and told, so it can be saved and restored exactly.
+class CheckpointedSearcher {
+ public:
+  CheckpointedSearcher(const std::string& name, const DesignSpace& space, uint64_t seed,
+                       const Options& options);
+  // Rebuilds the searcher from a checkpoint (replaying its ask/tell sequence).
+  CheckpointedSearcher(const v1::SearchCheckpoint& checkpoint, const DesignSpace& space);
+
+  std::vector<IndexVector> ask(size_t n);
+  void tell(const std::vector<Told>& results);
+  const v1::SearchCheckpoint& checkpoint() const { return log_; }
+
+ private:
+  const DesignSpace& space_;
+  std::unique_ptr<Searcher> searcher_;
+  v1::SearchCheckpoint log_;
+};
+
+// Helpers shared by searchers.
+double option_number(const Options& options, const std::string& key, double fallback,
+                     double min, double max);
+void check_options(const std::string& searcher, const Options& options,
+                   const std::vector<std::string>& known);
+
+}  // namespace accelgym::agents

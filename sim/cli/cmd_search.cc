@@ -1,0 +1,171 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+
+#include "agents/runner.h"
+#include "sim/cli/args.h"
+#include "sim/cli/commands.h"
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/core/records.h"
+#include "sim/env/registry.h"
+
+namespace accelgym::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(option + ": expected KEY=VALUE, got '" + text + "'");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+// A live bar on a terminal; on a pipe or log, a line at every tenth of the budget.
+class Progress {
+ public:
+  explicit Progress(uint64_t budget) : budget_(budget), tty_(isatty(STDERR_FILENO) == 1) {}
+  void update(uint64_t done, double best) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    const double eta = rate > 0 ? static_cast<double>(budget_ - done) / rate : 0;
+    if (!tty_ && done * 10 / budget_ == last_tenth_ && done != budget_) return;
+    last_tenth_ = done * 10 / budget_;
+    const int width = 30;
+    const int filled = static_cast<int>(width * done / budget_);
+    std::fprintf(stderr, "%s[%s%s] %llu/%llu  best %.4g  %.1f eval/s  ETA %.0f s%s",
+                 tty_ ? "\r" : "", std::string(static_cast<size_t>(filled), '#').c_str(),
+                 std::string(static_cast<size_t>(width - filled), '.').c_str(),
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(budget_),
+                 best, rate, eta, tty_ ? "" : "\n");
+    if (tty_ && done == budget_) std::fputc('\n', stderr);
+  }
+
+ private:
+  uint64_t budget_;
+  bool tty_;
+  uint64_t last_tenth_ = 0;
+  Clock::time_point start_ = Clock::now();
+};
+
+void print_table(const v1::SearchSummary& s, std::ostream& out) {
+  out << "search " << s.searcher() << " on " << s.env() << " (seed " << s.seed() << "), targets:";
+  for (const auto& t : s.targets()) out << " " << t;
+  out << "\n" << s.evaluations() << " evaluations: " << s.valid() << " valid, " << s.invalid()
+      << " invalid, " << s.failed() << " failed; "
+      << (s.evaluations_to_target() ? "targets met after " + std::to_string(s.evaluations_to_target()) +
+                                          " evaluations"
+                                    : std::string("targets not met"))
+      << "\n\nbest design (reward " << s.best_reward() << "):\n";
+  for (const auto& [k, v] : s.best_point().values()) {
+    out << "  " << std::left << std::setw(24) << k
+        << (v.has_string_value() ? v.string_value() : to_string(ParamValue(v.number_value()))) << "\n";
+  }
+  out << "best metrics:\n";
+  const auto& m = s.best_metrics();
+  out << "  cycles " << m.cycles() << ", latency_ns " << m.latency_ns() << ", energy_pj "
+      << m.energy_pj() << ", avg_power_mw " << m.avg_power_mw() << ", area_mm2 " << m.area_mm2()
+      << "\n";
+  out << "Pareto front over the targets' metrics: " << s.pareto_front_size() << " designs\n";
+  out << "host time " << s.host_time_s() << " s\n";
+}
+
+}  // namespace
+
+int cmd_search(int argc, char** argv) {
+  Args args("accelgym search --env NAME --agent NAME [options]",
+            "Search an env's design space with a searcher: random, walk, grid, ga, aco, bo.\n"
+            "Every evaluation can be recorded (--records); the searcher's state can be saved\n"
+            "after every batch (--checkpoint).");
+  args.option("env", "NAME", "an env (accelgym space --list)");
+  args.option("agent", "NAME", "random, walk, grid, ga, aco or bo");
+  args.option("budget", "N", "evaluations", "100");
+  args.option("seed", "S", "seed of the searcher and of the env", "0");
+  args.option("batch", "B", "designs asked and evaluated per round", "1");
+  args.repeated("set", "agent.KEY=VALUE", "a searcher hyperparameter, e.g. agent.population=64");
+  args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
+  args.repeated("target", "METRIC<=VALUE", "a target (replaces the env's defaults), e.g. latency_ns<=5e4");
+  args.option("records", "FILE", "append every evaluation to FILE");
+  args.option("checkpoint", "FILE", "write the searcher's checkpoint to FILE after every batch");
+  args.option("format", "FORMAT", "table or json", "table");
+  args.flag("quiet", "no progress on stderr");
+  args.parse(argc, argv, 2);
+  if (args.help_requested()) {
+    std::cout << args.help();
+    return 0;
+  }
+  if (!args.has("env") || !args.has("agent")) throw InputError("--env and --agent are required");
+  const std::string format = args.get("format");
+  if (format != "table" && format != "json") throw InputError("--format must be table or json");
+  auto number = [&](const std::string& option) {
+    const std::string text = args.get(option);
+    try {
+      size_t used = 0;
+      const unsigned long long v = std::stoull(text, &used);
+      if (used == text.size()) return static_cast<uint64_t>(v);
+    } catch (const std::exception&) {
+    }
+    throw InputError("--" + option + ": '" + text + "' is not a non-negative integer");
+  };
+  agents::SearchOptions options;
+  options.budget = number("budget");
+  options.seed = number("seed");
+  options.batch = static_cast<size_t>(number("batch"));
+  options.checkpoint_path = args.get("checkpoint");
+  if (options.budget == 0) throw InputError("--budget must be at least 1");
+
+  std::map<std::string, std::string> env_options;
+  for (const auto& kv : args.all("env-option")) env_options.insert(key_value(kv, "--env-option"));
+  std::string targets;
+  for (const auto& t : args.all("target")) targets += (targets.empty() ? "" : ";") + t;
+  if (!targets.empty()) env_options["targets"] = targets;
+  agents::Options agent_options;
+  for (const auto& kv : args.all("set")) {
+    auto [key, value] = key_value(kv, "--set");
+    if (key.rfind("agent.", 0) != 0) {
+      throw InputError("--set " + key + ": searcher hyperparameters are given as agent.KEY=VALUE");
+    }
+    agent_options[key.substr(6)] = value;
+  }
+  auto env = env::make_env(args.get("env"), env_options);
+  if (args.has("records")) env->record_to(std::make_shared<RecordWriter>(args.get("records")));
+  agents::CheckpointedSearcher searcher(args.get("agent"), env->space(), options.seed, agent_options);
+  Progress progress(options.budget);
+  if (!args.has("quiet")) options.progress = [&](uint64_t done, double best) { progress.update(done, best); };
+
+  const auto start = Clock::now();
+  const agents::SearchResult result = agents::run_search(*env, searcher, options);
+  v1::SearchSummary s;
+  s.set_env(env->name());
+  s.set_searcher(args.get("agent"));
+  s.set_seed(options.seed);
+  for (const auto& t : env->reward_config().targets) s.add_targets(env::describe(t));
+  if (result.have_best) {
+    *s.mutable_best_point() = result.best.point();
+    s.set_best_reward(result.best.reward());
+    *s.mutable_best_metrics() = result.best.metrics();
+  } else {
+    s.set_best_reward(env->reward_config().invalid_penalty());
+  }
+  s.set_evaluations(result.evaluations);
+  s.set_valid(result.valid);
+  s.set_invalid(result.invalid);
+  s.set_failed(result.failed);
+  s.set_evaluations_to_target(result.evaluations_to_target);
+  for (const auto& e : result.pareto_front) *s.add_pareto_front() = e;
+  for (double b : result.best_so_far) s.add_best_so_far(b);
+  s.set_host_time_s(std::chrono::duration<double>(Clock::now() - start).count());
+  if (format == "json") {
+    std::cout << to_report_json(s) << "\n";
+  } else {
+    print_table(s, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace accelgym::cli
