@@ -53,7 +53,7 @@ class Progress {
   Clock::time_point start_ = Clock::now();
 };
 
-void print_table(const v1::SearchSummary& s, std::ostream& out) {
+void print_table(const v1::SearchSummary& s, const DesignSpace& space, std::ostream& out) {
   out << "search " << s.searcher() << " on " << s.env() << " (seed " << s.seed() << "), targets:";
   for (const auto& t : s.targets()) out << " " << t;
   out << "\n" << s.evaluations() << " evaluations: " << s.valid() << " valid, " << s.invalid()
@@ -62,9 +62,13 @@ void print_table(const v1::SearchSummary& s, std::ostream& out) {
                                           " evaluations"
                                     : std::string("targets not met"))
       << "\n\nbest design (reward " << s.best_reward() << "):\n";
-  for (const auto& [k, v] : s.best_point().values()) {
-    out << "  " << std::left << std::setw(24) << k
-        << (v.has_string_value() ? v.string_value() : to_string(ParamValue(v.number_value()))) << "\n";
+  for (size_t d = 0; d < space.num_dimensions(); ++d) {  // in the space's order
+    const auto it = s.best_point().values().find(space.dimension(d).name());
+    if (it == s.best_point().values().end()) continue;
+    const auto& v = it->second;
+    out << "  " << std::left << std::setw(24) << it->first
+        << (v.has_string_value() ? v.string_value() : to_string(ParamValue(v.number_value())))
+        << (space.dimension(d).unit().empty() ? "" : " " + space.dimension(d).unit()) << "\n";
   }
   out << "best metrics:\n";
   const auto& m = s.best_metrics();
@@ -163,7 +167,7 @@ int cmd_search(int argc, char** argv) {
   if (format == "json") {
     std::cout << to_report_json(s) << "\n";
   } else {
-    print_table(s, std::cout);
+    print_table(s, env->space(), std::cout);
   }
   return 0;
 }

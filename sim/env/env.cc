@@ -27,6 +27,7 @@ Env::Env(std::string name, DesignSpace space, std::shared_ptr<const Evaluator> e
       episode_length_(episode_length) {
   if (episode_length_ == 0) throw InputError("episode_length must be at least 1");
   if (reward_.targets.empty()) throw InputError("env '" + name_ + "' needs at least one target");
+  for (const auto& t : reward_.targets) check_metric(t.metric, evaluator_->extra_metrics());
   for (uint32_t n : space_.cardinalities()) {
     observation_space_.low.push_back(0);
     observation_space_.high.push_back(static_cast<double>(n - 1));

@@ -26,6 +26,8 @@ class Evaluator {
   virtual ~Evaluator() = default;
   virtual v1::Metrics evaluate(const ParamMap& design) const = 0;
   virtual std::vector<v1::WorkloadRef> workloads() const = 0;
+  // Keys of Metrics.extra this evaluator fills (targets may name them).
+  virtual std::vector<std::string> extra_metrics() const { return {}; }
 };
 
 struct Info {

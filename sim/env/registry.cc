@@ -80,6 +80,11 @@ class DramEvaluator : public Evaluator {
     return m;
   }
 
+  std::vector<std::string> extra_metrics() const override {
+    return {"avg_read_latency_ns", "p99_read_latency_ns", "avg_write_latency_ns",
+            "bandwidth_gbps", "row_hit_rate"};
+  }
+
   std::vector<v1::WorkloadRef> workloads() const override {
     v1::WorkloadRef w;
     w.set_name(trace_name_);
@@ -114,6 +119,11 @@ class SystolicEvaluator : public Evaluator {
     const auto dram = dram::dram_config(all);
     return accel::metrics_of(
         accel::simulate_systolic(network_, compute, memory_, technology_, &dram));
+  }
+
+  std::vector<std::string> extra_metrics() const override {
+    return {"mac_energy_pj", "sram_energy_pj", "leakage_energy_pj", "pe_area_mm2",
+            "sram_area_mm2", "dram_energy_pj"};
   }
 
   std::vector<v1::WorkloadRef> workloads() const override {

@@ -30,6 +30,12 @@ double metric_value(const v1::Metrics& m, const std::string& name) {
   throw InputError("unknown metric '" + name + "' (known: " + known + ")");
 }
 
+void check_metric(const std::string& name, const std::vector<std::string>& extras) {
+  v1::Metrics probe;
+  for (const auto& e : extras) (*probe.mutable_extra())[e] = 0;
+  metric_value(probe, name);  // throws naming the known metrics
+}
+
 Target parse_target(const std::string& text) {
   Target t;
   std::string spec = text, options;

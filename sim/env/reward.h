@@ -16,6 +16,8 @@ namespace accelgym::env {
 // A metric by name: a field of accelgym.v1.Metrics (cycles, latency_ns, energy_pj,
 // avg_power_mw, area_mm2, utilization_pct, ...) or a key of its `extra` map.
 double metric_value(const v1::Metrics& metrics, const std::string& name);
+// InputError unless `name` is a Metrics field or one of `extras`.
+void check_metric(const std::string& name, const std::vector<std::string>& extras);
 
 struct Target {
   std::string metric;
