@@ -5,6 +5,7 @@
 
 #include "agents/basic_searchers.h"
 #include "agents/bayes_opt.h"
+#include "agents/policy_gradient.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::agents {
@@ -16,6 +17,7 @@ const std::vector<std::pair<std::string, Factory>>& factories() {
   static const std::vector<std::pair<std::string, Factory>> all = {
       {"random", make_random}, {"walk", make_walk},          {"grid", make_grid},
       {"ga", make_genetic},    {"aco", make_ant_colony},     {"bo", make_bayes_opt},
+      {"marl", make_marl},     {"ppo", make_ppo},
   };
   return all;
 }
@@ -36,7 +38,7 @@ std::unique_ptr<Searcher> make_searcher(const std::string& name, const DesignSpa
   std::string known;
   for (const auto& n : searcher_names()) known += (known.empty() ? "" : ", ") + n;
   throw InputError("unknown searcher '" + name + "' (available: " + known +
-                   "; nsga2, tpe, marl and ppo are not implemented yet)");
+                   "; nsga2 and tpe are not implemented yet)");
 }
 
 double option_number(const Options& options, const std::string& key, double fallback, double min,

@@ -50,7 +50,7 @@ double best_reward(const std::string& agent, uint64_t seed, uint64_t budget, Opt
   SearchOptions options;
   options.budget = budget;
   options.seed = seed;
-  options.batch = agent == "aco" ? 8 : 1;
+  options.batch = agent == "aco" ? 8 : 1;  // an ant colony learns per batch of ants
   return run_search(*env, searcher, options).best.reward();
 }
 
@@ -65,7 +65,7 @@ TEST(Searchers, ModelBasedAndEvolutionaryBeatRandomOnTheMedian) {
   const uint64_t budget = 120;
   const double random = median_best("random", budget);
   EXPECT_LT(random, -0.05);  // random search does not find the optimum of 262 144 points
-  for (const char* agent : {"walk", "ga", "aco", "bo"}) {
+  for (const char* agent : {"walk", "ga", "aco", "bo", "marl", "ppo"}) {
     const double m = median_best(agent, budget);
     EXPECT_GT(m, random) << agent << " median " << m << " vs random " << random;
   }

@@ -10,7 +10,7 @@ def search_json(run, *args):
     return json.loads(run("search", *QUICK, *args, "--format", "json", check=0).stdout)
 
 
-@pytest.mark.parametrize("agent", ["random", "walk", "grid", "ga", "aco", "bo"])
+@pytest.mark.parametrize("agent", ["random", "walk", "grid", "ga", "aco", "bo", "marl", "ppo"])
 def test_every_searcher_reports_the_documented_fields(run, agent):
     out = search_json(run, "--agent", agent, "--budget", "12", "--seed", "3")
     for key in ("best_point", "best_reward", "best_metrics", "evaluations", "valid", "invalid",

@@ -1,0 +1,181 @@
+#include "agents/policy_gradient.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/errors.h"
+
+namespace accelgym::agents {
+namespace {
+
+struct Hyper {
+  double lr, clip, entropy;
+  size_t epochs, batch;
+};
+
+Hyper hyper_from(const Options& o) {
+  return {option_number(o, "lr", 0.05, 1e-6, 10), option_number(o, "clip", 0.2, 0.01, 1),
+          option_number(o, "entropy", 0.01, 0, 1),
+          static_cast<size_t>(option_number(o, "epochs", 4, 1, 100)),
+          static_cast<size_t>(option_number(o, "batch", 16, 2, 100000))};
+}
+
+// One agent: categorical logits for each of its knobs, updated with PPO's clipped surrogate on
+// its own reward baseline.
+class Agent {
+ public:
+  Agent(const DesignSpace& space, std::vector<size_t> dims) : dims_(std::move(dims)) {
+    for (size_t d : dims_) logits_.emplace_back(space.cardinality(d), 0.0);
+  }
+
+  void act(Rng& rng, IndexVector& design, std::vector<double>& log_prob) const {
+    double lp = 0;
+    for (size_t k = 0; k < dims_.size(); ++k) {
+      const auto p = probabilities(k);
+      double u = rng.uniform01();
+      uint32_t choice = 0;
+      while (choice + 1 < p.size() && u >= p[choice]) u -= p[choice++];
+      design[dims_[k]] = choice;
+      lp += std::log(p[choice]);
+    }
+    log_prob.push_back(lp);
+  }
+
+  double log_prob(const IndexVector& design) const {
+    double lp = 0;
+    for (size_t k = 0; k < dims_.size(); ++k) lp += std::log(probabilities(k)[design[dims_[k]]]);
+    return lp;
+  }
+
+  // PPO update on a batch of (design, old log-prob, reward).
+  void update(const std::vector<IndexVector>& designs, const std::vector<double>& old_lp,
+              const std::vector<double>& rewards, const Hyper& h) {
+    double mean = 0;
+    for (double r : rewards) mean += r;
+    mean /= static_cast<double>(rewards.size());
+    double var = 0;
+    for (double r : rewards) var += (r - mean) * (r - mean);
+    const double sd = std::sqrt(var / static_cast<double>(rewards.size())) + 1e-8;
+    for (size_t epoch = 0; epoch < h.epochs; ++epoch) {
+      std::vector<std::vector<double>> grad;
+      for (const auto& l : logits_) grad.emplace_back(l.size(), 0.0);
+      for (size_t i = 0; i < designs.size(); ++i) {
+        const double advantage = (rewards[i] - mean) / sd;
+        const double ratio = std::exp(log_prob(designs[i]) - old_lp[i]);
+        // Clipped surrogate: no gradient once the ratio left [1 - clip, 1 + clip] in the
+        // direction the advantage favours.
+        const bool clipped = (advantage > 0 && ratio > 1 + h.clip) || (advantage < 0 && ratio < 1 - h.clip);
+        if (clipped) continue;
+        for (size_t k = 0; k < dims_.size(); ++k) {
+          const auto p = probabilities(k);
+          for (size_t v = 0; v < p.size(); ++v) {
+            const double indicator = v == designs[i][dims_[k]] ? 1.0 : 0.0;
+            grad[k][v] += ratio * advantage * (indicator - p[v]);  // d(ratio * A)/d logit
+          }
+        }
+      }
+      for (size_t k = 0; k < logits_.size(); ++k) {
+        const auto p = probabilities(k);
+        double entropy = 0;
+        for (double q : p) entropy -= q * std::log(q);
+        for (size_t v = 0; v < p.size(); ++v) {
+          // Entropy bonus gradient: -p_v (log p_v + H).
+          const double entropy_grad = -p[v] * (std::log(p[v]) + entropy);
+          logits_[k][v] += h.lr * (grad[k][v] / static_cast<double>(designs.size()) + h.entropy * entropy_grad);
+        }
+      }
+    }
+  }
+
+ private:
+  std::vector<double> probabilities(size_t k) const {
+    const auto& l = logits_[k];
+    const double top = *std::max_element(l.begin(), l.end());
+    std::vector<double> p(l.size());
+    double total = 0;
+    for (size_t v = 0; v < l.size(); ++v) total += p[v] = std::exp(l[v] - top);
+    for (double& x : p) x = std::max(x / total, 1e-12);
+    return p;
+  }
+
+  std::vector<size_t> dims_;
+  std::vector<std::vector<double>> logits_;
+};
+
+// Agents act together on each design; after `batch` results each agent updates on the shared
+// reward with its own baseline.
+class PolicyGradient : public Searcher {
+ public:
+  PolicyGradient(const DesignSpace& space, uint64_t seed, const Options& o, bool per_group)
+      : space_(space), rng_(seed), h_(hyper_from(o)) {
+    if (per_group) {
+      for (const auto& g : space.groups()) agents_.emplace_back(space, space.dimensions_in_group(g));
+    } else {
+      std::vector<size_t> all(space.num_dimensions());
+      for (size_t d = 0; d < all.size(); ++d) all[d] = d;
+      agents_.emplace_back(space, all);
+    }
+  }
+
+  std::vector<IndexVector> ask(size_t n) override {
+    std::vector<IndexVector> out;
+    for (size_t i = 0; i < n; ++i) {
+      IndexVector design(space_.num_dimensions(), 0);
+      std::vector<double> lps;
+      for (const auto& a : agents_) a.act(rng_, design, lps);
+      out.push_back(space_.canonical(design));
+      pending_.push_back({design, lps, out.back()});
+    }
+    return out;
+  }
+
+  void tell(const std::vector<Told>& results) override {
+    for (const auto& r : results) {
+      const auto it = std::find_if(pending_.begin(), pending_.end(),
+                                   [&](const Pending& p) { return p.canonical == r.design; });
+      if (it == pending_.end()) continue;  // not ours (e.g. told twice)
+      batch_designs_.push_back(it->design);
+      batch_lp_.push_back(it->log_probs);
+      batch_rewards_.push_back(r.reward);
+      pending_.erase(it);
+    }
+    if (batch_designs_.size() < h_.batch) return;
+    for (size_t a = 0; a < agents_.size(); ++a) {
+      std::vector<double> old(batch_lp_.size());
+      for (size_t i = 0; i < old.size(); ++i) old[i] = batch_lp_[i][a];
+      agents_[a].update(batch_designs_, old, batch_rewards_, h_);
+    }
+    batch_designs_.clear();
+    batch_lp_.clear();
+    batch_rewards_.clear();
+  }
+
+ private:
+  struct Pending {
+    IndexVector design;
+    std::vector<double> log_probs;  // per agent
+    IndexVector canonical;
+  };
+  const DesignSpace& space_;
+  Rng rng_;
+  Hyper h_;
+  std::vector<Agent> agents_;
+  std::vector<Pending> pending_;
+  std::vector<IndexVector> batch_designs_;
+  std::vector<std::vector<double>> batch_lp_;
+  std::vector<double> batch_rewards_;
+};
+
+}  // namespace
+
+std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, const Options& o) {
+  check_options("marl", o, {"lr", "clip", "entropy", "epochs", "batch"});
+  return std::make_unique<PolicyGradient>(space, seed, o, true);
+}
+
+std::unique_ptr<Searcher> make_ppo(const DesignSpace& space, uint64_t seed, const Options& o) {
+  check_options("ppo", o, {"lr", "clip", "entropy", "epochs", "batch"});
+  return std::make_unique<PolicyGradient>(space, seed, o, false);
+}
+
+}  // namespace accelgym::agents
