@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"sim", "simulate a DNN workload on a systolic-array accelerator", accelgym::cli::cmd_sim},
     {"dram", "simulate a DRAM trace on a memory controller and device", accelgym::cli::cmd_dram},
     {"search", "search an env's design space with a searcher", accelgym::cli::cmd_search},
+    {"compare", "compare searchers fairly over seeds", accelgym::cli::cmd_compare},
     {"records", "export evaluation records (records export FILE --format csv)",
      accelgym::cli::cmd_records},
 };

@@ -69,3 +69,20 @@ def test_bad_input_exit_2(run, args, needle):
     proc = run("search", *QUICK, *args)
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr
+
+
+def test_compare_protocol(run, tmp_path):
+    out = json.loads(run("compare", "--env", "systolic-v0", "--env-option", "workload=conv_test",
+                         "--agents", "bo,ga", "--seeds", "3", "--budget", "8", "--out", tmp_path,
+                         "--format", "json", check=0).stdout)
+    assert [a["agent"] for a in out["agents"]] == ["random", "bo", "ga"]  # random always measured
+    random = out["agents"][0]
+    assert random["median_improvement_over_random"] == 0 and random["speedup_over_random"] == 1
+    for a in out["agents"]:
+        assert a["q25_best"] <= a["median_best"] <= a["q75_best"]
+    rows = (tmp_path / "curves.csv").read_text().splitlines()
+    assert rows[0] == "agent,seed,evaluation,best_so_far"
+    assert len(rows) == 1 + 3 * 3 * 8
+    assert json.loads((tmp_path / "summary.json").read_text())["budget"] == 8
+    proc = run("compare", "--env", "systolic-v0", "--agents", "bo,tpe9")
+    assert proc.returncode == 2 and "unknown searcher 'tpe9'" in proc.stderr

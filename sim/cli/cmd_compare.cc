@@ -1,0 +1,160 @@
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include "agents/runner.h"
+#include "sim/cli/args.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/point_options.h"
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/env/registry.h"
+
+namespace accelgym::cli {
+namespace {
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+void print_table(const v1::CompareSummary& s, std::ostream& out) {
+  out << "compare on " << s.env() << ": budget " << s.budget() << " evaluations, " << s.seeds()
+      << " seeds, targets:";
+  for (const auto& t : s.targets()) out << " " << t;
+  out << "\n\n" << std::left << std::setw(8) << "agent" << std::right << std::setw(12)
+      << "median" << std::setw(12) << "q25" << std::setw(12) << "q75" << std::setw(14)
+      << "vs random" << std::setw(10) << "reached" << std::setw(14) << "evals->target"
+      << std::setw(10) << "speedup" << "\n";
+  out << std::fixed << std::setprecision(4);
+  for (const auto& a : s.agents()) {
+    out << std::left << std::setw(8) << a.agent() << std::right << std::setw(12) << a.median_best()
+        << std::setw(12) << a.q25_best() << std::setw(12) << a.q75_best() << std::setw(14)
+        << a.median_improvement_over_random() << std::setw(7) << a.seeds_reaching_target() << "/"
+        << std::setw(2) << s.seeds() << std::setw(14) << std::setprecision(1)
+        << a.median_evaluations_to_target() << std::setw(10) << a.speedup_over_random()
+        << std::setprecision(4) << "\n";
+  }
+  out << "\nhost time " << std::setprecision(1) << s.host_time_s() << " s\n";
+}
+
+}  // namespace
+
+int cmd_compare(int argc, char** argv) {
+  Args args("accelgym compare --env NAME --agents a,b,c [--seeds N] [--budget N] [options]",
+            "Compare searchers fairly (reference/gyms.md): one encoded space, the same budget in\n"
+            "evaluations and the same seeds for every searcher; reports the median and IQR of the\n"
+            "best reward, the improvement over random search (which is always included), and the\n"
+            "evaluations needed to meet every target. --out DIR writes curves.csv (agent, seed,\n"
+            "evaluation, best_so_far) and summary.json.");
+  args.option("env", "NAME", "an env (accelgym space --list)");
+  args.option("agents", "LIST", "comma-separated searchers", "random,walk,ga,aco,bo,marl,ppo");
+  args.option("seeds", "N", "seeds 1..N per searcher", "10");
+  args.option("budget", "N", "evaluations per run", "100");
+  args.repeated("env-option", "KEY=VALUE", "an env option");
+  args.repeated("target", "METRIC<=VALUE", "a target (replaces the env's defaults)");
+  args.option("out", "DIR", "write curves.csv and summary.json here");
+  args.option("format", "FORMAT", "table or json", "table");
+  args.parse(argc, argv, 2);
+  if (args.help_requested()) {
+    std::cout << args.help();
+    return 0;
+  }
+  if (!args.has("env")) throw InputError("--env is required");
+  auto count = [&](const std::string& option) {
+    try {
+      size_t used = 0;
+      const unsigned long v = std::stoul(args.get(option), &used);
+      if (used == args.get(option).size() && v > 0) return static_cast<uint64_t>(v);
+    } catch (const std::exception&) {
+    }
+    throw InputError("--" + option + ": expected a positive integer, got '" + args.get(option) + "'");
+  };
+  const uint64_t budget = count("budget");
+  const uint32_t seeds = static_cast<uint32_t>(count("seeds"));
+  std::vector<std::string> agent_names = split(args.get("agents"), ',');
+  if (std::find(agent_names.begin(), agent_names.end(), "random") == agent_names.end()) {
+    agent_names.insert(agent_names.begin(), "random");  // the baseline is always measured
+  }
+  std::map<std::string, std::string> env_options;
+  for (const auto& kv : args.all("env-option")) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError("--env-option: expected KEY=VALUE, got '" + kv + "'");
+    env_options[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  std::string targets;
+  for (const auto& t : args.all("target")) targets += (targets.empty() ? "" : ";") + t;
+  if (!targets.empty()) env_options["targets"] = targets;
+  auto env = env::make_env(args.get("env"), env_options);
+  for (const auto& a : agent_names) agents::make_searcher(a, env->space(), 0);  // fail early
+
+  const auto start = std::chrono::steady_clock::now();
+  std::ofstream curves;
+  if (args.has("out")) {
+    std::filesystem::create_directories(args.get("out"));
+    curves.open(args.get("out") + "/curves.csv");
+    if (!curves) throw InputError(args.get("out") + "/curves.csv: cannot write");
+    curves << "agent,seed,evaluation,best_so_far\n";
+  }
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> stats;  // best, etr
+  for (const auto& name : agent_names) {
+    for (uint32_t seed = 1; seed <= seeds; ++seed) {
+      agents::CheckpointedSearcher searcher(name, env->space(), seed, {});
+      agents::SearchOptions o;
+      o.budget = budget;
+      o.seed = seed;
+      o.batch = name == "aco" ? 16 : 1;  // an ant colony learns per batch of ants
+      const auto r = agents::run_search(*env, searcher, o);
+      stats[name].first.push_back(r.best_so_far.empty() ? env->reward_config().invalid_penalty()
+                                                          : r.best_so_far.back());
+      stats[name].second.push_back(r.evaluations_to_target ? static_cast<double>(r.evaluations_to_target)
+                                                           : static_cast<double>(budget + 1));
+      if (curves) {
+        for (size_t i = 0; i < r.best_so_far.size(); ++i) {
+          curves << name << "," << seed << "," << i + 1 << "," << r.best_so_far[i] << "\n";
+        }
+      }
+      std::cerr << "." << std::flush;
+    }
+  }
+  std::cerr << "\n";
+  v1::CompareSummary s;
+  s.set_env(env->name());
+  s.set_budget(budget);
+  s.set_seeds(seeds);
+  for (const auto& t : env->reward_config().targets) s.add_targets(env::describe(t));
+  const double random_median = quantile(stats["random"].first, 0.5);
+  const double random_etr = quantile(stats["random"].second, 0.5);
+  for (const auto& name : agent_names) {
+    const auto& [best, etr] = stats[name];
+    auto* a = s.add_agents();
+    a->set_agent(name);
+    a->set_median_best(quantile(best, 0.5));
+    a->set_q25_best(quantile(best, 0.25));
+    a->set_q75_best(quantile(best, 0.75));
+    a->set_median_improvement_over_random(a->median_best() - random_median);
+    a->set_seeds_reaching_target(static_cast<uint32_t>(
+        std::count_if(etr.begin(), etr.end(), [&](double e) { return e <= static_cast<double>(budget); })));
+    a->set_median_evaluations_to_target(quantile(etr, 0.5));
+    a->set_speedup_over_random(random_etr / a->median_evaluations_to_target());
+  }
+  s.set_host_time_s(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (args.has("out")) {
+    std::ofstream summary(args.get("out") + "/summary.json");
+    summary << to_report_json(s) << "\n";
+  }
+  if (args.get("format") == "json") {
+    std::cout << to_report_json(s) << "\n";
+  } else {
+    print_table(s, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace accelgym::cli
