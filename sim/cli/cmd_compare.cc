@@ -57,8 +57,7 @@ int cmd_compare(int argc, char** argv) {
   args.option("agents", "LIST", "comma-separated searchers", "random,walk,ga,aco,bo,marl,ppo");
   args.option("seeds", "N", "seeds 1..N per searcher", "10");
   args.option("budget", "N", "evaluations per run", "100");
-  args.repeated("env-option", "KEY=VALUE", "an env option");
-  args.repeated("target", "METRIC<=VALUE", "a target (replaces the env's defaults)");
+  declare_env_options(args);
   args.option("out", "DIR", "write curves.csv and summary.json here");
   args.option("format", "FORMAT", "table or json", "table");
   args.parse(argc, argv, 2);
@@ -67,31 +66,13 @@ int cmd_compare(int argc, char** argv) {
     return 0;
   }
   if (!args.has("env")) throw InputError("--env is required");
-  auto count = [&](const std::string& option) {
-    try {
-      size_t used = 0;
-      const unsigned long v = std::stoul(args.get(option), &used);
-      if (used == args.get(option).size() && v > 0) return static_cast<uint64_t>(v);
-    } catch (const std::exception&) {
-    }
-    throw InputError("--" + option + ": expected a positive integer, got '" + args.get(option) + "'");
-  };
-  const uint64_t budget = count("budget");
-  const uint32_t seeds = static_cast<uint32_t>(count("seeds"));
+  const uint64_t budget = parse_count(args.get("budget"), "--budget", 1);
+  const uint32_t seeds = static_cast<uint32_t>(parse_count(args.get("seeds"), "--seeds", 1));
   std::vector<std::string> agent_names = split(args.get("agents"), ',');
   if (std::find(agent_names.begin(), agent_names.end(), "random") == agent_names.end()) {
     agent_names.insert(agent_names.begin(), "random");  // the baseline is always measured
   }
-  std::map<std::string, std::string> env_options;
-  for (const auto& kv : args.all("env-option")) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw InputError("--env-option: expected KEY=VALUE, got '" + kv + "'");
-    env_options[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  std::string targets;
-  for (const auto& t : args.all("target")) targets += (targets.empty() ? "" : ";") + t;
-  if (!targets.empty()) env_options["targets"] = targets;
-  auto env = env::make_env(args.get("env"), env_options);
+  auto env = env::make_env(args.get("env"), env_options(args));
   for (const auto& a : agent_names) agents::make_searcher(a, env->space(), 0);  // fail early
 
   const auto start = std::chrono::steady_clock::now();

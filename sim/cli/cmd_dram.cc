@@ -12,33 +12,13 @@
 namespace accelgym::cli {
 namespace {
 
-uint64_t parse_u64(const std::string& text, const char* option) {
-  try {
-    size_t used = 0;
-    const unsigned long long v = std::stoull(text, &used, 0);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError(std::string(option) + ": '" + text + "' is not a non-negative integer");
-}
-
-double parse_double(const std::string& text, const char* option) {
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError(std::string(option) + ": '" + text + "' is not a number");
-}
-
 std::unique_ptr<workloads::TraceSource> make_source(const Args& args) {
   const int given = args.has("trace") + args.has("generate") + args.has("trace-set");
   if (given != 1) throw InputError("give exactly one of --trace, --generate or --trace-set");
   if (args.has("trace")) {
     return workloads::open_trace(args.get("trace"),
                                  workloads::parse_trace_format(args.get("trace-format")),
-                                 parse_double(args.get("trace-clock-mhz"), "--trace-clock-mhz"));
+                                 parse_number(args.get("trace-clock-mhz"), "--trace-clock-mhz"));
   }
   workloads::GeneratorConfig g;
   if (args.has("trace-set")) {
@@ -46,13 +26,13 @@ std::unique_ptr<workloads::TraceSource> make_source(const Args& args) {
   } else {
     g.pattern = args.get("generate");
   }
-  if (args.has("count")) g.count = parse_u64(args.get("count"), "--count");
-  if (args.has("seed")) g.seed = parse_u64(args.get("seed"), "--seed");
-  if (args.has("read-ratio")) g.read_ratio = parse_double(args.get("read-ratio"), "--read-ratio");
-  if (args.has("interval-ns")) g.interval_ns = parse_double(args.get("interval-ns"), "--interval-ns");
-  if (args.has("range-mib")) g.range_bytes = parse_u64(args.get("range-mib"), "--range-mib") << 20;
-  if (args.has("stride")) g.stride_bytes = parse_u64(args.get("stride"), "--stride");
-  if (args.has("base")) g.base = parse_u64(args.get("base"), "--base");
+  if (args.has("count")) g.count = parse_count(args.get("count"), "--count");
+  if (args.has("seed")) g.seed = parse_count(args.get("seed"), "--seed");
+  if (args.has("read-ratio")) g.read_ratio = parse_number(args.get("read-ratio"), "--read-ratio");
+  if (args.has("interval-ns")) g.interval_ns = parse_number(args.get("interval-ns"), "--interval-ns");
+  if (args.has("range-mib")) g.range_bytes = parse_count(args.get("range-mib"), "--range-mib") << 20;
+  if (args.has("stride")) g.stride_bytes = parse_count(args.get("stride"), "--stride");
+  if (args.has("base")) g.base = parse_count(args.get("base"), "--base");
   return workloads::generate_trace(g);
 }
 

@@ -8,6 +8,7 @@
 #include "agents/runner.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/records.h"
@@ -17,14 +18,6 @@ namespace accelgym::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option) {
-  const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw InputError(option + ": expected KEY=VALUE, got '" + text + "'");
-  }
-  return {text.substr(0, eq), text.substr(eq + 1)};
-}
 
 // A live bar on a terminal; on a pipe or log, a line at every tenth of the budget.
 class Progress {
@@ -93,8 +86,7 @@ int cmd_search(int argc, char** argv) {
   args.option("seed", "S", "seed of the searcher and of the env", "0");
   args.option("batch", "B", "designs asked and evaluated per round", "1");
   args.repeated("set", "agent.KEY=VALUE", "a searcher hyperparameter, e.g. agent.population=64");
-  args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
-  args.repeated("target", "METRIC<=VALUE", "a target (replaces the env's defaults), e.g. latency_ns<=5e4");
+  declare_env_options(args);
   args.option("records", "FILE", "append every evaluation to FILE");
   args.option("checkpoint", "FILE", "write the searcher's checkpoint to FILE after every batch");
   args.option("format", "FORMAT", "table or json", "table");
@@ -107,28 +99,11 @@ int cmd_search(int argc, char** argv) {
   if (!args.has("env") || !args.has("agent")) throw InputError("--env and --agent are required");
   const std::string format = args.get("format");
   if (format != "table" && format != "json") throw InputError("--format must be table or json");
-  auto number = [&](const std::string& option) {
-    const std::string text = args.get(option);
-    try {
-      size_t used = 0;
-      const unsigned long long v = std::stoull(text, &used);
-      if (used == text.size()) return static_cast<uint64_t>(v);
-    } catch (const std::exception&) {
-    }
-    throw InputError("--" + option + ": '" + text + "' is not a non-negative integer");
-  };
   agents::SearchOptions options;
-  options.budget = number("budget");
-  options.seed = number("seed");
-  options.batch = static_cast<size_t>(number("batch"));
+  options.budget = parse_count(args.get("budget"), "--budget", 1);
+  options.seed = parse_count(args.get("seed"), "--seed");
+  options.batch = static_cast<size_t>(parse_count(args.get("batch"), "--batch", 1));
   options.checkpoint_path = args.get("checkpoint");
-  if (options.budget == 0) throw InputError("--budget must be at least 1");
-
-  std::map<std::string, std::string> env_options;
-  for (const auto& kv : args.all("env-option")) env_options.insert(key_value(kv, "--env-option"));
-  std::string targets;
-  for (const auto& t : args.all("target")) targets += (targets.empty() ? "" : ";") + t;
-  if (!targets.empty()) env_options["targets"] = targets;
   agents::Options agent_options;
   for (const auto& kv : args.all("set")) {
     auto [key, value] = key_value(kv, "--set");
@@ -137,7 +112,7 @@ int cmd_search(int argc, char** argv) {
     }
     agent_options[key.substr(6)] = value;
   }
-  auto env = env::make_env(args.get("env"), env_options);
+  auto env = env::make_env(args.get("env"), env_options(args));
   if (args.has("records")) env->record_to(std::make_shared<RecordWriter>(args.get("records")));
   agents::CheckpointedSearcher searcher(args.get("agent"), env->space(), options.seed, agent_options);
   Progress progress(options.budget);

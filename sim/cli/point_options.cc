@@ -16,6 +16,48 @@ std::vector<std::string> split(const std::string& text, char sep) {
   }
 }
 
+uint64_t parse_count(const std::string& text, const std::string& option, uint64_t min) {
+  try {
+    size_t used = 0;
+    const unsigned long long v = std::stoull(text, &used, 0);
+    if (used == text.size() && v >= min && text[0] != '-') return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError(option + ": '" + text + "' is not an integer >= " + std::to_string(min));
+}
+
+double parse_number(const std::string& text, const std::string& option) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError(option + ": '" + text + "' is not a number");
+}
+
+std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(option + ": expected KEY=VALUE, got '" + text + "'");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+void declare_env_options(Args& args) {
+  args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
+  args.repeated("target", "METRIC<=VALUE", "a target (replaces the env's defaults), e.g. latency_ns<=5e4");
+}
+
+std::map<std::string, std::string> env_options(const Args& args) {
+  std::map<std::string, std::string> options;
+  for (const auto& kv : args.all("env-option")) options.insert(key_value(kv, "--env-option"));
+  std::string targets;
+  for (const auto& t : args.all("target")) targets += (targets.empty() ? "" : ";") + t;
+  if (!targets.empty()) options["targets"] = targets;
+  return options;
+}
+
 IndexVector build_point(const DesignSpace& space, const Args& args, const PointOptions& shorthand) {
   ParamMap values;
   if (args.has("config")) {
@@ -28,12 +70,8 @@ IndexVector build_point(const DesignSpace& space, const Args& args, const PointO
   };
   for (const auto& s : shorthand) set(s.name, s.text, s.source);
   for (const auto& assignment : args.all("set")) {
-    const auto pos = assignment.find('=');
-    if (pos == std::string::npos || pos == 0) {
-      throw InputError("--set: expected KEY=VALUE, got '" + assignment + "'");
-    }
-    const std::string name = assignment.substr(0, pos);
-    set(name, assignment.substr(pos + 1), "--set " + name);
+    const auto [name, text] = key_value(assignment, "--set");
+    set(name, text, "--set " + name);
   }
   // Values for dimensions that a shorthand or --set made inactive are dropped only when they
   // came from the defaults; explicit ones are errors (encode reports them).

@@ -3,6 +3,8 @@
 // then --set KEY=VALUE. Every value is checked against the space.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,5 +24,14 @@ using PointOptions = std::vector<ShorthandValue>;
 IndexVector build_point(const DesignSpace& space, const Args& args, const PointOptions& shorthand);
 
 std::vector<std::string> split(const std::string& text, char sep);
+
+// Option values, checked: InputError naming the option on anything else.
+uint64_t parse_count(const std::string& text, const std::string& option, uint64_t min = 0);
+double parse_number(const std::string& text, const std::string& option);
+std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option);
+
+// Declares --env-option and --target, and turns them into make_env options.
+void declare_env_options(Args& args);
+std::map<std::string, std::string> env_options(const Args& args);
 
 }  // namespace accelgym::cli
