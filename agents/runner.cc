@@ -40,7 +40,7 @@ SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const Sea
   if (o.batch == 0) throw InputError("--batch must be at least 1");
   SearchResult result;
   std::vector<v1::Evaluation> all;
-  while (result.evaluations < o.budget) {
+  while (result.evaluations < o.budget && !(o.stop_at_target && result.evaluations_to_target)) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(o.batch, o.budget - result.evaluations));
     const auto designs = searcher.ask(n);
     if (designs.empty()) break;  // the searcher is exhausted (e.g. a finished grid)

@@ -28,6 +28,7 @@ struct SearchOptions {
   std::function<void(uint64_t, double)> progress;
   // Optional: where the searcher's checkpoint is written after every batch.
   std::string checkpoint_path;
+  bool stop_at_target = false;  // end the search once a design meets every target
 };
 
 SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const SearchOptions& options);

@@ -5,6 +5,7 @@
 
 #include "agents/basic_searchers.h"
 #include "agents/bayes_opt.h"
+#include "agents/nsga2_tpe.h"
 #include "agents/policy_gradient.h"
 #include "sim/core/errors.h"
 
@@ -17,7 +18,8 @@ const std::vector<std::pair<std::string, Factory>>& factories() {
   static const std::vector<std::pair<std::string, Factory>> all = {
       {"random", make_random}, {"walk", make_walk},          {"grid", make_grid},
       {"ga", make_genetic},    {"aco", make_ant_colony},     {"bo", make_bayes_opt},
-      {"marl", make_marl},     {"ppo", make_ppo},
+      {"marl", make_marl},     {"ppo", make_ppo},            {"nsga2", make_nsga2},
+      {"tpe", make_tpe},
   };
   return all;
 }
@@ -37,8 +39,7 @@ std::unique_ptr<Searcher> make_searcher(const std::string& name, const DesignSpa
   }
   std::string known;
   for (const auto& n : searcher_names()) known += (known.empty() ? "" : ", ") + n;
-  throw InputError("unknown searcher '" + name + "' (available: " + known +
-                   "; nsga2 and tpe are not implemented yet)");
+  throw InputError("unknown searcher '" + name + "' (available: " + known + ")");
 }
 
 double option_number(const Options& options, const std::string& key, double fallback, double min,

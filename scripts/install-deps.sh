@@ -12,6 +12,7 @@ PACKAGES=(
   libeigen3-dev               # linear algebra (Bayesian optimisation)
   pybind11-dev python3-dev    # python/ bindings
   python3-numpy python3-pytest
+  python3-matplotlib          # scripts/plot_compare.py
 )
 
 missing=()

@@ -54,7 +54,7 @@ int cmd_compare(int argc, char** argv) {
             "evaluations needed to meet every target. --out DIR writes curves.csv (agent, seed,\n"
             "evaluation, best_so_far) and summary.json.");
   args.option("env", "NAME", "an env (accelgym space --list)");
-  args.option("agents", "LIST", "comma-separated searchers", "random,walk,ga,aco,bo,marl,ppo");
+  args.option("agents", "LIST", "comma-separated searchers", "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
   args.option("seeds", "N", "seeds 1..N per searcher", "10");
   args.option("budget", "N", "evaluations per run", "100");
   declare_env_options(args);

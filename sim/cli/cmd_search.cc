@@ -90,6 +90,7 @@ int cmd_search(int argc, char** argv) {
   args.option("records", "FILE", "append every evaluation to FILE");
   args.option("checkpoint", "FILE", "write the searcher's checkpoint to FILE after every batch");
   args.option("format", "FORMAT", "table or json", "table");
+  args.flag("stop-at-target", "end the search once a design meets every target");
   args.flag("quiet", "no progress on stderr");
   args.parse(argc, argv, 2);
   if (args.help_requested()) {
@@ -104,6 +105,7 @@ int cmd_search(int argc, char** argv) {
   options.seed = parse_count(args.get("seed"), "--seed");
   options.batch = static_cast<size_t>(parse_count(args.get("batch"), "--batch", 1));
   options.checkpoint_path = args.get("checkpoint");
+  options.stop_at_target = args.has("stop-at-target");
   agents::Options agent_options;
   for (const auto& kv : args.all("set")) {
     auto [key, value] = key_value(kv, "--set");

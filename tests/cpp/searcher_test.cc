@@ -65,7 +65,7 @@ TEST(Searchers, ModelBasedAndEvolutionaryBeatRandomOnTheMedian) {
   const uint64_t budget = 120;
   const double random = median_best("random", budget);
   EXPECT_LT(random, -0.05);  // random search does not find the optimum of 262 144 points
-  for (const char* agent : {"walk", "ga", "aco", "bo", "marl", "ppo"}) {
+  for (const char* agent : {"walk", "ga", "aco", "bo", "marl", "ppo", "nsga2", "tpe"}) {
     const double m = median_best(agent, budget);
     EXPECT_GT(m, random) << agent << " median " << m << " vs random " << random;
   }
@@ -173,6 +173,133 @@ TEST(Searchers, ParetoFrontKeepsOnlyNonDominated) {
   const auto front = pareto_front(all, r);
   ASSERT_EQ(front.size(), 3u);
   for (const auto& e : front) EXPECT_NE(e.metrics().latency_ns(), 3.0);
+}
+
+}  // namespace
+}  // namespace accelgym::agents
+
+namespace accelgym::agents {
+namespace {
+
+// Two conflicting objectives: distance to optimum A (latency) and to optimum B (power).
+class TwoBowls : public env::Evaluator {
+ public:
+  v1::Metrics evaluate(const ParamMap& d) const override {
+    double a = 0, b = 0;
+    for (int i = 0; i < 6; ++i) {
+      const double x = static_cast<double>(d.get_int("x" + std::to_string(i)));
+      a += (x - 1) * (x - 1);
+      b += (x - 6) * (x - 6);
+    }
+    v1::Metrics m;
+    m.set_latency_ns(1 + a);
+    m.set_avg_power_mw(1 + b);
+    return m;
+  }
+  std::vector<v1::WorkloadRef> workloads() const override { return {}; }
+};
+
+// Area dominated by the front, against the reference point (300, 300).
+double hypervolume(std::vector<v1::Evaluation> front) {
+  std::sort(front.begin(), front.end(), [](const auto& p, const auto& q) {
+    return p.metrics().latency_ns() < q.metrics().latency_ns();
+  });
+  double area = 0, previous_power = 300;
+  for (const auto& e : front) {
+    const double power = std::min(e.metrics().avg_power_mw(), previous_power);
+    area += (300 - e.metrics().latency_ns()) * (previous_power - power);
+    previous_power = power;
+  }
+  return area;
+}
+
+TEST(Searchers, Nsga2FindsABetterFrontThanRandom) {
+  v1::DesignSpaceSpec spec;
+  spec.set_name("two-bowls");
+  for (int i = 0; i < 6; ++i) *spec.add_dimensions() = Param::integer("x" + std::to_string(i), 0, 7).group("g");
+  env::RewardConfig reward;
+  reward.targets = {env::parse_target("latency_ns<=1"), env::parse_target("avg_power_mw<=1")};
+  env::Env e("two-bowls", DesignSpace(spec), std::make_shared<TwoBowls>(), reward, 1);
+  auto median_hv = [&](const std::string& agent) {
+    std::vector<double> hv;
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      CheckpointedSearcher s(agent, e.space(), seed, {{"population", "16"}});
+      SearchOptions o;
+      o.budget = 200;
+      o.seed = seed;
+      o.batch = 8;
+      hv.push_back(hypervolume(run_search(e, s, o).pareto_front));
+    }
+    std::sort(hv.begin(), hv.end());
+    return hv[1];
+  };
+  std::vector<double> random_hv;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    CheckpointedSearcher s("random", e.space(), seed, {});
+    SearchOptions o;
+    o.budget = 200;
+    o.seed = seed;
+    random_hv.push_back(hypervolume(run_search(e, s, o).pareto_front));
+  }
+  std::sort(random_hv.begin(), random_hv.end());
+  EXPECT_GT(median_hv("nsga2"), random_hv[1]);
+}
+
+}  // namespace
+}  // namespace accelgym::agents
+
+namespace accelgym::agents {
+namespace {
+
+// 4 knobs x 6 values (1 296 designs), optimum at (5, 2, 0, 3): evaluations until a searcher
+// first evaluates it (budget + 1 when it never does), median over five seeds.
+class SmallBowl : public env::Evaluator {
+ public:
+  v1::Metrics evaluate(const ParamMap& d) const override {
+    const int64_t opt[4] = {5, 2, 0, 3};
+    double dist = 0;
+    for (int i = 0; i < 4; ++i) {
+      const double x = static_cast<double>(d.get_int("k" + std::to_string(i)) - opt[i]);
+      dist += x * x;
+    }
+    v1::Metrics m;
+    m.set_latency_ns(1 + dist / 20);
+    return m;
+  }
+  std::vector<v1::WorkloadRef> workloads() const override { return {}; }
+};
+
+double median_evaluations_to_optimum(const std::string& agent, uint64_t budget) {
+  v1::DesignSpaceSpec spec;
+  spec.set_name("small-bowl");
+  for (int i = 0; i < 4; ++i) *spec.add_dimensions() = Param::integer("k" + std::to_string(i), 0, 5).group(i < 2 ? "a" : "b");
+  env::RewardConfig reward;
+  reward.targets = {env::parse_target("latency_ns<=1")};
+  env::Env e("small-bowl", DesignSpace(spec), std::make_shared<SmallBowl>(), reward, 1);
+  std::vector<double> found;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    CheckpointedSearcher s(agent, e.space(), seed, {});
+    SearchOptions o;
+    o.budget = budget;
+    o.seed = seed;
+    o.batch = agent == "aco" || agent == "nsga2" ? 8 : 1;
+    o.stop_at_target = true;
+    const auto r = run_search(e, s, o);
+    found.push_back(r.evaluations_to_target ? static_cast<double>(r.evaluations_to_target)
+                                            : static_cast<double>(budget + 1));
+  }
+  std::sort(found.begin(), found.end());
+  return found[2];
+}
+
+TEST(Searchers, EveryModelOrPopulationSearcherFindsTheKnownOptimumFasterThanRandom) {
+  const uint64_t budget = 400;
+  const double random = median_evaluations_to_optimum("random", budget);
+  for (const char* agent : {"walk", "ga", "nsga2", "aco", "bo", "tpe", "marl", "ppo"}) {
+    const double m = median_evaluations_to_optimum(agent, budget);
+    EXPECT_LE(m, static_cast<double>(budget)) << agent << " did not find the optimum";
+    EXPECT_LT(m, random) << agent << " needed " << m << ", random " << random;
+  }
 }
 
 }  // namespace

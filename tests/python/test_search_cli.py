@@ -10,7 +10,7 @@ def search_json(run, *args):
     return json.loads(run("search", *QUICK, *args, "--format", "json", check=0).stdout)
 
 
-@pytest.mark.parametrize("agent", ["random", "walk", "grid", "ga", "aco", "bo", "marl", "ppo"])
+@pytest.mark.parametrize("agent", ["random", "walk", "grid", "ga", "aco", "bo", "marl", "ppo", "nsga2", "tpe"])
 def test_every_searcher_reports_the_documented_fields(run, agent):
     out = search_json(run, "--agent", agent, "--budget", "12", "--seed", "3")
     for key in ("best_point", "best_reward", "best_metrics", "evaluations", "valid", "invalid",
@@ -86,3 +86,9 @@ def test_compare_protocol(run, tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text())["budget"] == 8
     proc = run("compare", "--env", "systolic-v0", "--agents", "bo,tpe9")
     assert proc.returncode == 2 and "unknown searcher 'tpe9'" in proc.stderr
+
+
+def test_stop_at_target(run):
+    out = search_json(run, "--agent", "random", "--budget", "50", "--target", "latency_ns<=1e12",
+                      "--stop-at-target")
+    assert out["evaluations"] == 1 and out["evaluations_to_target"] == 1
