@@ -1,10 +1,14 @@
 import os
 import pathlib
 import subprocess
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The package built by `make` (build/python), unless PYTHONPATH already points at one.
+if not any("accelgym" in p or p.endswith("python") for p in sys.path[1:]):
+    sys.path.insert(0, str(ROOT / "build" / "python"))
 
 
 @pytest.fixture(scope="session")

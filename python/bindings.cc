@@ -1,0 +1,144 @@
+// pybind11 module `accelgym._core`: the C++ Env, its spaces and the searchers, in-process.
+// The GIL is released while a design is simulated.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "agents/runner.h"
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/core/version.h"
+#include "sim/env/multi_agent.h"
+#include "sim/env/registry.h"
+
+namespace py = pybind11;
+using namespace accelgym;
+
+namespace {
+
+py::dict info_dict(const env::Info& info) {
+  py::dict d;
+  d["valid"] = info.valid;
+  d["status"] = v1::Evaluation::Status_Name(info.status);
+  d["reason"] = info.reason;
+  d["step"] = info.step;
+  d["objectives"] = info.objectives;
+  py::dict metrics;
+  if (info.valid) {
+    const auto& m = info.metrics;
+    metrics["cycles"] = m.cycles();
+    metrics["stall_cycles"] = m.stall_cycles();
+    metrics["latency_ns"] = m.latency_ns();
+    metrics["energy_pj"] = m.energy_pj();
+    metrics["avg_power_mw"] = m.avg_power_mw();
+    metrics["area_mm2"] = m.area_mm2();
+    metrics["utilization_pct"] = m.utilization_pct();
+    metrics["macs"] = m.macs();
+    for (const auto& [k, v] : m.extra()) metrics[k.c_str()] = v;
+  }
+  d["metrics"] = metrics;
+  return d;
+}
+
+py::list dimensions(const DesignSpace& space) {
+  py::list out;
+  for (size_t d = 0; d < space.num_dimensions(); ++d) {
+    py::dict dim;
+    dim["name"] = space.dimension(d).name();
+    dim["group"] = space.dimension(d).group();
+    dim["unit"] = space.dimension(d).unit();
+    py::list values;
+    for (uint32_t i = 0; i < space.cardinality(d); ++i) {
+      const ParamValue& v = space.value(d, i);
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        values.append(*s);
+      } else if (const auto* n = std::get_if<int64_t>(&v)) {
+        values.append(*n);
+      } else {
+        values.append(std::get<double>(v));
+      }
+    }
+    dim["values"] = values;
+    dim["default"] = space.default_index(d);
+    out.append(dim);
+  }
+  return out;
+}
+
+struct CoreEnv {
+  std::unique_ptr<env::Env> env;
+
+  py::tuple step(const std::vector<uint32_t>& action) {
+    env::StepResult r;
+    {
+      py::gil_scoped_release release;
+      r = env->step(action);
+    }
+    return py::make_tuple(r.observation, r.reward, r.terminated, r.truncated, info_dict(r.info));
+  }
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "accelgym's C++ core: environments, design spaces and searchers";
+  py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
+  m.def("version", &version);
+  m.def("registered_envs", [] {
+    std::vector<std::string> out;
+    for (const auto& e : env::registered_envs()) out.push_back(e.name);
+    return out;
+  });
+  m.def("searchers", &agents::searcher_names);
+
+  py::class_<CoreEnv>(m, "Env")
+      .def(py::init([](const std::string& name, const std::map<std::string, std::string>& options) {
+             return CoreEnv{env::make_env(name, options)};
+           }),
+           py::arg("name"), py::arg("options") = std::map<std::string, std::string>{})
+      .def_property_readonly("name", [](const CoreEnv& e) { return e.env->name(); })
+      .def_property_readonly("action_nvec", [](const CoreEnv& e) { return e.env->action_nvec(); })
+      .def_property_readonly("observation_low", [](const CoreEnv& e) { return e.env->observation_space().low; })
+      .def_property_readonly("observation_high", [](const CoreEnv& e) { return e.env->observation_space().high; })
+      .def_property_readonly("episode_length", [](const CoreEnv& e) { return e.env->episode_length(); })
+      .def_property_readonly("dimensions", [](const CoreEnv& e) { return dimensions(e.env->space()); })
+      .def_property_readonly("groups", [](const CoreEnv& e) { return e.env->space().groups(); })
+      .def_property_readonly("targets", [](const CoreEnv& e) {
+        std::vector<std::string> out;
+        for (const auto& t : e.env->reward_config().targets) out.push_back(env::describe(t));
+        return out;
+      })
+      .def("group_dimensions", [](const CoreEnv& e, const std::string& g) {
+        return e.env->space().dimensions_in_group(g);
+      })
+      .def("reset", [](CoreEnv& e, std::optional<uint64_t> seed) {
+        auto [obs, info] = e.env->reset(seed);
+        return py::make_tuple(obs, info_dict(info));
+      }, py::arg("seed") = py::none())
+      .def("step", &CoreEnv::step)
+      .def("decode", [](const CoreEnv& e, const std::vector<uint32_t>& action) {
+        return to_json(e.env->space().to_proto(action), false);
+      })
+      .def("search", [](CoreEnv& e, const std::string& agent, uint64_t budget, uint64_t seed,
+                        const std::map<std::string, std::string>& options) {
+        agents::CheckpointedSearcher s(agent, e.env->space(), seed, options);
+        agents::SearchOptions o;
+        o.budget = budget;
+        o.seed = seed;
+        agents::SearchResult r;
+        {
+          py::gil_scoped_release release;
+          r = agents::run_search(*e.env, s, o);
+        }
+        py::dict out;
+        out["best_reward"] = r.have_best ? r.best.reward() : e.env->reward_config().invalid_penalty();
+        out["best_point"] = r.have_best ? to_json(r.best.point(), false) : std::string("{}");
+        out["evaluations"] = r.evaluations;
+        out["valid"] = r.valid;
+        out["invalid"] = r.invalid;
+        out["failed"] = r.failed;
+        out["best_so_far"] = r.best_so_far;
+        out["evaluations_to_target"] = r.evaluations_to_target;
+        return out;
+      }, py::arg("agent"), py::arg("budget"), py::arg("seed") = 0,
+         py::arg("options") = std::map<std::string, std::string>{});
+}

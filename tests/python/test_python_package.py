@@ -1,0 +1,86 @@
+"""The Python package: Gymnasium- and PettingZoo-style APIs over the C++ core."""
+import numpy as np
+import pytest
+
+import accelgym  # built by `make` into build/python; a failure here is a real failure
+from accelgym.testing import check_env, parallel_api_test
+
+QUICK = {"dram-v0": {"count": 300}, "dram-ddr4-v0": {"count": 300}, "dram-hbm2-v0": {"count": 300},
+         "dram-rw-v0": {"count": 300}, "systolic-v0": {"workload": "conv_test"},
+         "accel-v0": {"workload": "conv_test"}}
+
+
+def test_every_env_is_registered_here():
+    assert set(accelgym.registered_envs()) == set(QUICK)
+
+
+@pytest.mark.parametrize("name", sorted(QUICK))
+def test_check_env(name):
+    check_env(accelgym.make(name, **QUICK[name]))
+
+
+@pytest.mark.parametrize("name", sorted(QUICK))
+@pytest.mark.parametrize("split", ["groups", "knobs"])
+def test_parallel_api(name, split):
+    parallel_api_test(accelgym.make_parallel(name, split=split, **QUICK[name]))
+
+
+def test_dram_v0_matches_archgym():
+    env = accelgym.make("dram-v0", count=300)
+    assert env.action_space.nvec.tolist() == [4, 3, 3, 8, 2, 2, 4, 4, 3, 8]
+    assert int(np.prod(env.action_space.nvec)) == 442368
+    assert env.spec.id == "dram-v0" and env.spec.kwargs == {"count": 300}
+    assert [d["name"] for d in env.dimensions][:2] == ["PagePolicy", "Scheduler"]
+
+
+def test_bad_actions_raise_clear_errors():
+    env = accelgym.make("systolic-v0", workload="conv_test")
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="shape"):
+        env.step([0, 1])
+    with pytest.raises(ValueError, match="integers"):
+        env.step(np.zeros(7))
+    with pytest.raises(ValueError, match="outside MultiDiscrete"):
+        env.step(np.array([99, 0, 0, 0, 0, 0, 0]))
+    with pytest.raises(accelgym.InputError, match="unknown env"):
+        accelgym.make("dram-v9")
+    with pytest.raises(accelgym.InputError, match="unknown option 'colour'"):
+        accelgym.make("dram-v0", colour="red")
+
+
+def test_parallel_env_joins_partial_actions():
+    par = accelgym.make_parallel("accel-v0", workload="conv_test")
+    assert par.possible_agents == ["compute", "memory", "dram"]
+    par.reset(seed=3)
+    actions = {"compute": np.array([2, 2, 1, 0]), "memory": np.array([1, 1, 1]),
+               "dram": np.array([2, 1, 1, 2, 0])}
+    _, rewards, _, _, _ = par.step(actions)
+    single = accelgym.make("accel-v0", workload="conv_test")
+    single.reset(seed=3)
+    _, reward, _, _, _ = single.step(np.array([2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0]))
+    assert rewards == {a: reward for a in par.possible_agents}  # shared reward
+    par.reset(seed=3)
+    with pytest.raises(ValueError, match="missing"):
+        par.step({"compute": actions["compute"]})
+
+
+def test_search_from_python():
+    result = accelgym.search("systolic-v0", "bo", 20, seed=1, workload="conv_test")
+    again = accelgym.search("systolic-v0", "bo", 20, seed=1, workload="conv_test")
+    assert result["evaluations"] == 20 and result["best_so_far"] == again["best_so_far"]
+    assert set(result["best_point"]) >= {"rows", "cols", "dataflow"}
+    assert "bo" in accelgym.searchers()
+
+
+def test_spaces_follow_gymnasium():
+    from accelgym import spaces
+    d = spaces.Discrete(3, start=1, seed=0)
+    assert all(d.contains(d.sample()) for _ in range(20)) and not d.contains(0)
+    m = spaces.MultiDiscrete([2, 5], seed=1)
+    assert m.contains(m.sample()) and not m.contains(np.array([2, 0]))
+    b = spaces.Box(0.0, 1.0, shape=(3,), seed=2)
+    assert b.contains(b.sample()) and not b.contains(np.array([2.0, 0, 0]))
+    dd = spaces.Dict({"a": spaces.Discrete(2), "b": m}, seed=3)
+    s1 = dd.sample()
+    dd.seed(3)
+    assert dd.contains(s1) and spaces.Dict({"a": spaces.Discrete(2), "b": m}, seed=3).sample()["a"] in (0, 1)
