@@ -81,9 +81,10 @@ int cmd_records(int argc, char** argv) {
             "point's values and the metrics.");
   args.option("format", "FORMAT", "csv", "csv");
   args.option("out", "FILE", "write to FILE instead of standard output");
-  if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
+  if (argc < 3) throw InputError("records: give an action: records export FILE (see --help)");
+  if (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
     std::cout << args.help();
-    return argc < 3 ? 2 : 0;
+    return 0;
   }
   const std::string action = argv[2];
   if (action != "export") throw InputError("unknown records action '" + action + "' (export)");

@@ -146,3 +146,6 @@ def test_records_export_errors(run, tmp_path):
     assert proc.returncode == 2 and "cannot open records file" in proc.stderr
     proc = run("records", "frobnicate", "x")
     assert proc.returncode == 2 and "unknown records action" in proc.stderr
+    proc = run("records")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert run("records", "--help", check=0).stdout.startswith("usage: accelgym records")
