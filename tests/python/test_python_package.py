@@ -84,3 +84,31 @@ def test_spaces_follow_gymnasium():
     s1 = dd.sample()
     dd.seed(3)
     assert dd.contains(s1) and spaces.Dict({"a": spaces.Discrete(2), "b": m}, seed=3).sample()["a"] in (0, 1)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_vector_env_equals_sequential_envs(asynchronous):
+    kwargs = {"workload": "conv_test", "episode_length": 2}
+    vec = accelgym.make_vec("systolic-v0", 2, asynchronous=asynchronous, **kwargs)
+    singles = [accelgym.make("systolic-v0", **kwargs) for _ in range(2)]
+    obs, infos = vec.reset(seed=10)
+    assert obs.shape == (2, singles[0].observation_space.shape[0]) and infos["_valid"].all()
+    for i, env in enumerate(singles):
+        assert np.array_equal(obs[i], env.reset(seed=10 + i)[0])
+    vec.action_space.seed(4)
+    for step in range(4):
+        actions = vec.action_space.sample()
+        o, r, term, trunc, info = vec.step(actions)
+        for i, env in enumerate(singles):
+            if step == 2:  # episodes of two steps: the third call autoresets (next-step mode)
+                assert r[i] == 0.0 and not trunc[i]
+                expected = env.reset(seed=None)[0]
+                assert np.array_equal(o[i], expected)
+                continue
+            eo, er, et, etr, _ = env.step(actions[i])
+            assert np.array_equal(o[i], eo) and r[i] == er and trunc[i] == etr
+        if step == 1:
+            assert trunc.all()
+    with pytest.raises(ValueError, match="shape"):
+        vec.step(np.zeros((3, 7), dtype=np.int64))
+    vec.close()
