@@ -5,6 +5,7 @@
 
 #include "agents/runner.h"
 #include "sim/core/errors.h"
+#include "sim/core/records.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/version.h"
 #include "sim/env/multi_agent.h"
@@ -89,6 +90,27 @@ PYBIND11_MODULE(_core, m) {
     return out;
   });
   m.def("searchers", &agents::searcher_names);
+  m.def("read_records", [](const std::string& path) {
+    py::list out;
+    read_records(path, [&](const v1::Evaluation& e) {
+      py::dict r;
+      r["key"] = e.key();
+      r["env"] = e.env();
+      r["status"] = v1::Evaluation::Status_Name(e.status());
+      r["message"] = e.message();
+      r["seed"] = e.seed();
+      r["reward"] = e.reward();
+      r["wall_time_s"] = e.wall_time_s();
+      r["simulator_version"] = e.simulator_version();
+      r["point"] = to_json(e.point(), false);
+      env::Info info;
+      info.valid = e.status() == v1::Evaluation::OK;
+      info.metrics = e.metrics();
+      r["metrics"] = info_dict(info)["metrics"];
+      out.append(r);
+    });
+    return out;
+  }, py::arg("path"));
 
   py::class_<CoreEnv>(m, "Env")
       .def(py::init([](const std::string& name, const std::map<std::string, std::string>& options) {

@@ -112,3 +112,21 @@ def test_vector_env_equals_sequential_envs(asynchronous):
     with pytest.raises(ValueError, match="shape"):
         vec.step(np.zeros((3, 7), dtype=np.int64))
     vec.close()
+
+
+def test_records_and_plots(run, tmp_path):
+    records = tmp_path / "r.pb"
+    run("search", "--env", "systolic-v0", "--env-option", "workload=conv_test", "--agent", "random",
+        "--budget", "12", "--quiet", "--records", records, check=0)
+    from accelgym import plot
+    from accelgym import records as rec
+    cols = rec.load(records)
+    assert len(cols["reward"]) == 12 and set(cols["status"]) == {"OK"}
+    assert cols["point.rows"].shape == (12,) and np.isfinite(cols["metrics.latency_ns"]).all()
+    front = plot.pareto_front(np.array([1.0, 2, 3, 2]), np.array([3.0, 1, 2, 2]))
+    assert sorted(front.tolist()) == [0, 1]  # (3, 2) and (2, 2) are dominated by (2, 1)
+    out = tmp_path / "p.png"
+    plot.main([str(records), "--x", "latency_ns", "--y", "energy_pj", "--out", str(out)])
+    assert out.stat().st_size > 1000
+    plot.main([str(records), "--out", str(tmp_path / "b.png")])
+    assert (tmp_path / "b.png").exists()
