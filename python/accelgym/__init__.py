@@ -9,12 +9,14 @@ from accelgym import _core
 from accelgym.env import AccelEnv, make, registered_envs
 from accelgym.parallel import ParallelAccelEnv, make_parallel
 from accelgym.vector import AsyncVectorEnv, SyncVectorEnv, make_vec
+from accelgym.batch import evaluate
 
 __version__ = _core.version()
 InputError = _core.InputError
 
 __all__ = ["AccelEnv", "AsyncVectorEnv", "InputError", "ParallelAccelEnv", "SyncVectorEnv",
-           "make", "make_parallel", "make_vec", "registered_envs", "search", "searchers"]
+           "evaluate", "make", "make_parallel", "make_vec", "registered_envs", "search",
+           "searchers"]
 
 
 def searchers():

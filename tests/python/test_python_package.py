@@ -130,3 +130,41 @@ def test_records_and_plots(run, tmp_path):
     assert out.stat().st_size > 1000
     plot.main([str(records), "--out", str(tmp_path / "b.png")])
     assert (tmp_path / "b.png").exists()
+
+
+@pytest.mark.parametrize("example", ["random_search.py", "optuna_dram.py", "ippo_torch.py",
+                                     "archgym_dram.py"])
+def test_examples_run(example, tmp_path):
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[2]
+    env = dict(os.environ, ACCELGYM_EXAMPLE_BUDGET="3", ACCELGYM_EXAMPLE_SEEDS="1",
+               PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run(["/usr/bin/python3", str(root / "examples" / example)], env=env,
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip()
+
+
+def test_batch_evaluate_equals_single_steps():
+    env = accelgym.make("systolic-v0", workload="conv_test")
+    env.action_space.seed(2)
+    actions = [env.action_space.sample() for _ in range(6)]
+    parallel = accelgym.evaluate("systolic-v0", actions, workers=2, workload="conv_test")
+    serial = accelgym.evaluate("systolic-v0", actions, workers=1, workload="conv_test")
+    assert [r["reward"] for r in parallel] == [r["reward"] for r in serial]
+    env.reset(seed=0)
+    assert parallel[3]["reward"] == env.step(actions[3])[1]
+    assert parallel[0]["design"] == env.decode(actions[0])
+
+
+def test_plot_command(run, tmp_path):
+    records = tmp_path / "r.pb"
+    run("search", "--env", "systolic-v0", "--env-option", "workload=conv_test", "--agent", "ga",
+        "--budget", "10", "--quiet", "--records", records, check=0)
+    out = tmp_path / "curve.png"
+    proc = run("plot", records, "--out", out, check=0)
+    assert "wrote" in proc.stdout and out.stat().st_size > 1000
+    assert run("plot").returncode == 2
