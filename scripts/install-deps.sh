@@ -12,7 +12,7 @@ PACKAGES=(
   libeigen3-dev               # linear algebra (Bayesian optimisation)
   pybind11-dev python3-dev    # python/ bindings
   python3-numpy python3-pytest
-  python3-matplotlib          # scripts/plot_compare.py, accelgym.plot
+  python3-matplotlib          # accelgym.plot, accelgym plot
   python3-optuna python3-torch  # examples/ (Optuna TPE, PyTorch IPPO)
 )
 

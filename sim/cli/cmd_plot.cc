@@ -14,7 +14,7 @@ namespace accelgym::cli {
 // plotter (matplotlib) under Debian's /usr/bin/python3, with the package built next to this
 // binary on PYTHONPATH.
 int cmd_plot(int argc, char** argv) {
-  if (argc < 3) throw InputError("plot: give a records file (see accelgym plot --help)");
+  if (argc < 3) throw InputError("plot: give a records file or --compare DIR (see --help)");
   std::string path = ACCELGYM_PYTHON_DIR;
   if (const char* existing = std::getenv("PYTHONPATH"); existing && *existing) {
     path += ":" + std::string(existing);

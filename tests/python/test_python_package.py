@@ -130,6 +130,16 @@ def test_records_and_plots(run, tmp_path):
     assert out.stat().st_size > 1000
     plot.main([str(records), "--out", str(tmp_path / "b.png")])
     assert (tmp_path / "b.png").exists()
+    plot.main([str(records), "--project", "dataflow", "--out", str(tmp_path / "proj.png")])
+    assert (tmp_path / "proj.png").stat().st_size > 1000
+
+
+def test_compare_plot(run, tmp_path):
+    run("compare", "--env", "systolic-v0", "--env-option", "workload=conv_test", "--agents", "ga",
+        "--seeds", "2", "--budget", "5", "--out", tmp_path, check=0)
+    out = tmp_path / "curves.png"
+    assert "wrote" in run("plot", "--compare", tmp_path, "--out", out, check=0).stdout
+    assert out.stat().st_size > 1000
 
 
 @pytest.mark.parametrize("example", ["random_search.py", "optuna_dram.py", "ippo_torch.py",
