@@ -203,10 +203,6 @@ std::unique_ptr<TraceSource> open_trace(const std::string& path, TraceFormat for
   return std::make_unique<FileTrace>(path, format, clock_mhz);
 }
 
-bool is_named_trace(const std::string& name) {
-  return name == "stream" || name == "random" || name == "cloud-1" || name == "cloud-2";
-}
-
 GeneratorConfig named_trace(const std::string& name) {
   GeneratorConfig c;
   c.count = 10000;

@@ -59,7 +59,6 @@ struct GeneratorConfig {
 // at 800 MHz: stream (sequential), random (uniform over 1 GiB), cloud-1 and cloud-2
 // (alternating sequential and random phases, starting sequential resp. random).
 GeneratorConfig named_trace(const std::string& name);  // InputError for unknown names
-bool is_named_trace(const std::string& name);
 
 std::unique_ptr<TraceSource> generate_trace(const GeneratorConfig& config);
 

@@ -124,8 +124,6 @@ class Channel {
     if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
   }
 
-  bool busy() const { return reads_ + writes_ > 0; }
-
   // Issues at most one command at `now`; returns the next cycle something may issue.
   uint64_t step(uint64_t now) {
     Candidate best{};
@@ -630,6 +628,7 @@ void fill_latency(std::vector<float>& v, double* avg, double* p50, double* p99, 
 v1::DramReport MemorySystem::finish(uint64_t end_cycle) {
   v1::DramReport r;
   r.set_standard(device_.spec.name());
+  r.set_address_mapping(map_.describe());
   r.set_total_cycles(end_cycle);
   r.set_total_time_ns(static_cast<double>(end_cycle) * device_.tck_ns);
   r.set_reads(read_latency_ns_.size());

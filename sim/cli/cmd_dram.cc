@@ -41,6 +41,7 @@ void print_table(const v1::DramReport& r, std::ostream& out) {
   out << "standard " << r.standard() << ": " << r.reads() << " reads, " << r.writes()
       << " writes in " << r.total_cycles() << " cycles (" << r.total_time_ns() / 1000.0
       << " us)\n";
+  out << "address mapping " << r.address_mapping() << "\n";
   out << "bandwidth " << r.bandwidth_gbps() << " GB/s, row hit rate "
       << 100.0 * r.row_hit_rate() << " % (" << r.row_hits() << " hits, " << r.row_misses()
       << " misses, " << r.row_conflicts() << " conflicts)\n";

@@ -13,8 +13,7 @@ int sc_main(int, char**) { return 1; }
 namespace accelgym::kernel {
 namespace {
 
-bool g_session_open = false;           // SystemC runs one context at a time per process
-unsigned long g_sessions_completed = 0;
+bool g_session_open = false;  // SystemC runs one context at a time per process
 
 // The startup context: created once, made before any user context, never deleted.
 sc_core::sc_simcontext* startup_context() {
@@ -57,7 +56,6 @@ Session::~Session() {
   delete context_;
   tlm::tlm_global_quantum::instance().set(sc_core::SC_ZERO_TIME);
   g_session_open = false;
-  ++g_sessions_completed;
 }
 
 void Session::destroy_owned() noexcept {
@@ -72,7 +70,5 @@ void Session::run_for_ns(double limit_ns) {
 }
 
 double Session::now_ns() const { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
-
-unsigned long sessions_completed() { return g_sessions_completed; }
 
 }  // namespace accelgym::kernel

@@ -72,7 +72,4 @@ class Session {
   std::vector<Owned> owned_;
 };
 
-// Number of sessions completed in this process (for soak tests and diagnostics).
-unsigned long sessions_completed();
-
 }  // namespace accelgym::kernel

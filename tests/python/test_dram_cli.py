@@ -16,6 +16,9 @@ def test_json_has_the_documented_fields(run):
         assert key in out, key
     assert out["reads"] == 2000
     assert out["commands"]["RD"] == 2000
+    # 8 Gb x8 DDR4, one channel and rank: 16 row bits, 2 + 2 bank bits, 7 column, 6 offset.
+    assert out["address_mapping"] == ("row:16 | rank:0 | bank:2 | bankgroup:2 | column:7 | "
+                                      "channel:0 | offset:6")
     assert out["energy_pj"] > 0
 
 
