@@ -502,6 +502,11 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
 
 MemorySystem::~MemorySystem() = default;
 
+void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstanding) {
+  if (initiator >= initiator_limit_.size()) initiator_limit_.resize(initiator + 1, 0);
+  initiator_limit_[initiator] = max_outstanding;
+}
+
 uint64_t MemorySystem::cycle_at(double ns) const {
   // Times within a thousandth of a cycle of a clock edge are that edge: whole-cycle times
   // must not round up through floating-point noise or SystemC's picosecond resolution.
@@ -525,11 +530,14 @@ bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
 bool MemorySystem::try_accept(const MemRequest& request, const Location& location, uint64_t now) {
   const Location* loc = &location;
   const auto& k = config_.controller;
-  const bool limit_active = k.arbiter != Arbiter::kSimple;
   if (request.initiator >= active_per_initiator_.size()) {
     active_per_initiator_.resize(request.initiator + 1, 0);
   }
-  if (limit_active && active_per_initiator_[request.initiator] >= k.max_active_transactions) {
+  const uint32_t own_limit =
+      request.initiator < initiator_limit_.size() ? initiator_limit_[request.initiator] : 0;
+  if (own_limit > 0 ? active_per_initiator_[request.initiator] >= own_limit
+                    : k.arbiter != Arbiter::kSimple &&
+                          active_per_initiator_[request.initiator] >= k.max_active_transactions) {
     return false;
   }
   Channel& channel = *channels_[loc->channel];

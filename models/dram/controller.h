@@ -89,6 +89,10 @@ class MemorySystem {
   // commands, energy, bandwidth).
   v1::DramReport finish(uint64_t end_cycle);
 
+  // Outstanding requests allowed for one initiator (overrides MaxActiveTransactions for it;
+  // applies with every arbiter): how accelerators sharing a DRAM split its bandwidth.
+  void set_initiator_limit(uint32_t initiator, uint32_t max_outstanding);
+
   // Every command issued from now on is appended to `sink` (tests, debugging); null stops.
   void record_commands(std::vector<IssuedCommand>* sink) { command_sink_ = sink; }
 
@@ -117,6 +121,7 @@ class MemorySystem {
   std::deque<Outstanding> window_;  // every request not yet delivered, by id
   uint64_t window_base_ = 0;
   std::vector<uint32_t> active_per_initiator_;
+  std::vector<uint32_t> initiator_limit_;  // 0 = the configured MaxActiveTransactions
   // Unordered responses: min-heap of (completion, id).
   std::priority_queue<std::pair<uint64_t, uint64_t>, std::vector<std::pair<uint64_t, uint64_t>>,
                       std::greater<>> due_;

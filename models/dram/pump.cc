@@ -29,7 +29,11 @@ bool RequestPump::load_head() {
 }
 
 void RequestPump::run_until(const std::function<bool()>& finished) {
-  while (!finished()) {
+  run_until(finished, kNever);
+}
+
+void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limit_cycle) {
+  while (!finished() && now_ < limit_cycle) {
     // A refused request is offered again only once capacity has been freed.
     if (blocked_ && sys_.take_capacity_freed()) blocked_ = false;
     while (!blocked_ && load_head() && head_cycle_ <= now_) {
@@ -47,7 +51,10 @@ void RequestPump::run_until(const std::function<bool()>& finished) {
     sys_.completions().clear();
     if (finished()) return;
     const bool have_head = load_head();
-    if (!have_head && !sys_.busy()) return;  // nothing left to do
+    if (!have_head && !sys_.busy()) {  // nothing left to do: idle up to the limit
+      if (limit_cycle != kNever) now_ = std::max(now_, limit_cycle);
+      return;
+    }
     if (have_head && !blocked_) next = std::min(next, std::max(head_cycle_, now_ + 1));
     if (blocked_ && sys_.take_capacity_freed()) {
       blocked_ = false;
@@ -56,7 +63,7 @@ void RequestPump::run_until(const std::function<bool()>& finished) {
     if (next == kNever || next <= now_) {
       throw InternalError("DRAM controller made no progress at cycle " + std::to_string(now_));
     }
-    now_ = next;
+    now_ = std::min(next, std::max(limit_cycle, now_ + 1));
   }
 }
 

@@ -23,6 +23,8 @@ class RequestPump {
   // to pull and nothing in flight. A request whose address lies beyond the memory's capacity
   // throws InputError.
   void run_until(const std::function<bool()>& finished);
+  // The same, but never advancing past `limit_cycle` (returns there when nothing finished).
+  void run_until(const std::function<bool()>& finished, uint64_t limit_cycle);
   // Requests that appeared after the pump ran out of them (e.g. an accelerator enqueued more).
   void more_requests() { exhausted_ = false; }
 
