@@ -5,7 +5,6 @@
 #include "models/memory/tile_buffer.h"
 
 namespace accelgym::accel {
-namespace {
 
 using compute::ceil_div;
 using compute::Dataflow;
@@ -86,77 +85,85 @@ class LayerFolds {
   double unique_ratio_ = 1;
 };
 
-// Operand regions spread over the memory so tiles of different operands do not share rows.
-struct Regions {
-  uint64_t ifmap, filter, ofmap, span;
-};
 
-}  // namespace
+LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
+                           const compute::SystolicConfig& config, uint32_t word_bytes,
+                           memory::DramPort& port, uint32_t initiator)
+    : folds_(std::make_unique<LayerFolds>(gemm, timing, config)),
+      port_(port),
+      word_bytes_(word_bytes),
+      initiator_(initiator),
+      ifmap_(config.ifmap_sram_kib * 1024 / word_bytes / 2),
+      filter_(config.filter_sram_kib * 1024 / word_bytes / 2),
+      ofmap_half_(config.ofmap_sram_kib * 1024 / word_bytes / 2) {
+  // Operand regions a third of the memory apart, so operands do not share rows; each
+  // initiator starts at its own offset inside them.
+  const uint64_t third = port.device().capacity_bytes() / 3 / 4096 * 4096;
+  region_span_ = third;
+  for (int r = 0; r < 3; ++r) {
+    region_base_[r] = static_cast<uint64_t>(r) * third;
+    next_address_[r] = (uint64_t{initiator} * 7919 * 4096) % third;
+  }
+  fold_ns_ = static_cast<double>(timing.cycles_per_fold) * 1000.0 /
+             static_cast<double>(config.clock_mhz);
+}
+
+LayerTraffic::~LayerTraffic() = default;
+
+uint64_t LayerTraffic::folds() const { return folds_->count(); }
+
+void LayerTraffic::move(uint32_t group, int region, bool write, uint64_t words, double at) {
+  if (words == 0) return;
+  const uint64_t bytes = words * word_bytes_;
+  port_.transfer(group, write, region_base_[region] + next_address_[region] % region_span_, bytes,
+                 at, initiator_);
+  next_address_[region] += bytes;
+}
+
+uint32_t LayerTraffic::prefetch(uint64_t f, double at) {
+  const uint32_t g = port_.group();
+  const Fold fold = folds_->fold(f);
+  const FoldTraffic t = folds_->traffic(fold);
+  const uint64_t in = ifmap_.fetch(t.ifmap_tile, t.ifmap_words);
+  const uint64_t weights = filter_.fetch(t.filter_tile, t.filter_words);
+  move(g, 0, false, in, at);
+  move(g, 1, false, weights, at);
+  result_.ifmap_words += in;
+  result_.filter_words += weights;
+  // Partial sums that did not fit on chip come back for every row fold after the first.
+  if (t.partial_sums && t.out_tile_words > ofmap_half_ && fold.i > 0) {
+    move(g, 2, false, t.out_tile_words, at);
+    result_.ofmap_read_words += t.out_tile_words;
+  }
+  return g;
+}
+
+uint32_t LayerTraffic::drain(uint64_t f, double at) {
+  const uint32_t g = port_.group();
+  const Fold fold = folds_->fold(f);
+  const FoldTraffic t = folds_->traffic(fold);
+  if (!t.partial_sums || t.out_tile_words > ofmap_half_ || folds_->last_row_fold(fold)) {
+    move(g, 2, true, t.out_tile_words, at);
+    result_.ofmap_write_words += t.out_tile_words;
+  }
+  return g;
+}
 
 DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
                                   const compute::FoldTiming& timing,
                                   const compute::SystolicConfig& config, uint32_t word_bytes,
                                   memory::DramPort& port, double start_ns) {
-  const LayerFolds folds(gemm, timing, config);
-  const auto half_words = [&](uint64_t kib) { return kib * 1024 / word_bytes / 2; };
-  memory::TileBuffer ifmap(half_words(config.ifmap_sram_kib));
-  memory::TileBuffer filter(half_words(config.filter_sram_kib));
-  const uint64_t ofmap_half = half_words(config.ofmap_sram_kib);
-  const uint64_t third = port.device().capacity_bytes() / 3 / 4096 * 4096;
-  const Regions regions{0, third, 2 * third, third};
-  const double cycle_ns = 1000.0 / static_cast<double>(config.clock_mhz);
-  const double fold_ns = static_cast<double>(timing.cycles_per_fold) * cycle_ns;
-
-  DramLayerResult result;
-  uint64_t next_address[3] = {0, 0, 0};
-  auto move = [&](uint32_t group, int region, bool write, uint64_t words, double at) {
-    if (words == 0) return;
-    const uint64_t bytes = words * word_bytes;
-    const uint64_t base = region == 0 ? regions.ifmap : region == 1 ? regions.filter : regions.ofmap;
-    port.transfer(group, write, base + next_address[region] % regions.span, bytes, at);
-    next_address[region] += bytes;
-  };
-  // Loads what fold f needs that is not resident; returns the group to wait for.
-  auto prefetch = [&](uint64_t f, double at) {
-    const uint32_t g = port.group();
-    const Fold fold = folds.fold(f);
-    const FoldTraffic t = folds.traffic(fold);
-    const uint64_t in = ifmap.fetch(t.ifmap_tile, t.ifmap_words);
-    const uint64_t weights = filter.fetch(t.filter_tile, t.filter_words);
-    move(g, 0, false, in, at);
-    move(g, 1, false, weights, at);
-    result.ifmap_words += in;
-    result.filter_words += weights;
-    // Partial sums that did not fit on chip come back for every row fold after the first.
-    if (t.partial_sums && t.out_tile_words > ofmap_half && fold.i > 0) {
-      move(g, 2, false, t.out_tile_words, at);
-      result.ofmap_read_words += t.out_tile_words;
-    }
-    return g;
-  };
-  // Writes what fold f produced; returns the group to wait for.
-  auto drain = [&](uint64_t f, double at) {
-    const uint32_t g = port.group();
-    const Fold fold = folds.fold(f);
-    const FoldTraffic t = folds.traffic(fold);
-    const bool write = !t.partial_sums || t.out_tile_words > ofmap_half || folds.last_row_fold(fold);
-    if (write) {
-      move(g, 2, true, t.out_tile_words, at);
-      result.ofmap_write_words += t.out_tile_words;
-    }
-    return g;
-  };
-
-  const uint64_t n = folds.count();
-  double start = port.wait(prefetch(0, start_ns));
+  LayerTraffic layer(gemm, timing, config, word_bytes, port, 0);
+  const uint64_t n = layer.folds();
+  double start = port.wait(layer.prefetch(0, start_ns));
   uint32_t previous_drain = 0;
   bool have_previous_drain = false;
   double end = start;
   for (uint64_t f = 0; f < n; ++f) {
-    end = start + fold_ns;
+    end = start + layer.fold_ns();
     const bool more = f + 1 < n;
-    const uint32_t next_load = more ? prefetch(f + 1, start) : 0;
-    const uint32_t this_drain = drain(f, end);
+    const uint32_t next_load = more ? layer.prefetch(f + 1, start) : 0;
+    const uint32_t this_drain = layer.drain(f, end);
     double next_start = end;
     if (more) next_start = std::max(next_start, port.wait(next_load));
     if (have_previous_drain) next_start = std::max(next_start, port.wait(previous_drain));
@@ -164,6 +171,7 @@ DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
     have_previous_drain = true;
     start = next_start;
   }
+  DramLayerResult result = layer.result();
   result.end_ns = std::max(end, port.wait(previous_drain));
   return result;
 }

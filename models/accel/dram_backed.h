@@ -16,12 +16,43 @@
 #include "models/compute/systolic_params.h"
 #include "models/compute/systolic_timing.h"
 #include "models/memory/dram_port.h"
+#include "models/memory/tile_buffer.h"
+
+#include <memory>
 
 namespace accelgym::accel {
 
 struct DramLayerResult {
   double end_ns = 0;
   uint64_t ifmap_words = 0, filter_words = 0, ofmap_write_words = 0, ofmap_read_words = 0;
+};
+
+class LayerFolds;
+
+// One layer's DRAM traffic: fold f's tile prefetch and its output drain, as groups of
+// requests on the port from `initiator`, with the scratchpads' tile reuse.
+class LayerTraffic {
+ public:
+  LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
+               const compute::SystolicConfig& config, uint32_t word_bytes,
+               memory::DramPort& port, uint32_t initiator);
+  ~LayerTraffic();
+  uint64_t folds() const;
+  double fold_ns() const { return fold_ns_; }
+  uint32_t prefetch(uint64_t fold, double at_ns);  // what fold needs and is not resident
+  uint32_t drain(uint64_t fold, double at_ns);     // what fold produced
+  const DramLayerResult& result() const { return result_; }
+
+ private:
+  void move(uint32_t group, int region, bool write, uint64_t words, double at_ns);
+  std::unique_ptr<LayerFolds> folds_;
+  memory::DramPort& port_;
+  uint32_t word_bytes_, initiator_;
+  memory::TileBuffer ifmap_, filter_;
+  uint64_t ofmap_half_;
+  uint64_t region_base_[3] = {}, next_address_[3] = {}, region_span_ = 0;
+  double fold_ns_ = 0;
+  DramLayerResult result_;
 };
 
 // `start_ns`: when the layer may begin (the previous layer's end).

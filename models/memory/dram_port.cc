@@ -1,5 +1,7 @@
 #include "models/memory/dram_port.h"
 
+#include <limits>
+
 #include "sim/core/errors.h"
 
 namespace accelgym::memory {
@@ -26,7 +28,7 @@ uint32_t DramPort::group() {
 }
 
 void DramPort::transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes,
-                        double at_ns) {
+                        double at_ns, uint32_t initiator) {
   if (at_ns + 1e-9 < last_issue_ns_) throw InternalError("DramPort: transfers out of time order");
   last_issue_ns_ = at_ns;
   Group& g = groups_[group];
@@ -35,7 +37,7 @@ void DramPort::transfer(uint32_t group, bool is_write, uint64_t address, uint64_
   const uint64_t capacity = sys_.device().capacity_bytes();
   const uint64_t first = address / burst * burst;
   for (uint64_t a = first; a < address + bytes; a += burst) {
-    pending_.push_back(dram::MemRequest{a % capacity, is_write, at_ns, 0, group});
+    pending_.push_back(dram::MemRequest{a % capacity, is_write, at_ns, initiator, group});
     ++g.outstanding;
   }
   pump_.more_requests();
@@ -46,6 +48,12 @@ double DramPort::wait(uint32_t group) {
   if (g.outstanding > 0) pump_.run_until([&] { return groups_[group].outstanding == 0; });
   if (groups_[group].outstanding > 0) throw InternalError("DramPort: a group never completed");
   return std::max(groups_[group].done_ns, groups_[group].issued_ns);
+}
+
+void DramPort::run(const std::function<bool()>& finished, double limit_ns) {
+  pump_.run_until(finished, limit_ns == std::numeric_limits<double>::infinity()
+                                ? dram::kNever
+                                : sys_.cycle_at(limit_ns));
 }
 
 v1::DramReport DramPort::finish() {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include "models/dram/controller.h"
@@ -19,14 +21,25 @@ class DramPort {
 
   // Opens a group of requests issued together (e.g. one tile prefetch).
   uint32_t group();
-  // `bytes` from `address` as consecutive bursts, all issued at `at_ns`. Calls must come in
-  // non-decreasing `at_ns`.
-  void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns);
+  // `bytes` from `address` as consecutive bursts, all issued at `at_ns` by `initiator`. Calls
+  // must come in non-decreasing `at_ns`.
+  void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns,
+                uint32_t initiator = 0);
   // Runs the DRAM until every request of `group` has its response; returns when the last one
   // arrived (the group's issue time when it is empty).
   double wait(uint32_t group);
   // Runs until every request has its response, and reports.
   v1::DramReport finish();
+
+  // Non-blocking use by several accelerators sharing the DRAM:
+  bool complete(uint32_t group) const { return groups_[group].outstanding == 0; }
+  double completion_ns(uint32_t group) const {
+    return std::max(groups_[group].done_ns, groups_[group].issued_ns);
+  }
+  // Runs the DRAM until `finished()` holds or its clock reaches `limit_ns`.
+  void run(const std::function<bool()>& finished, double limit_ns);
+  double now_ns() const { return static_cast<double>(pump_.now()) * sys_.device().tck_ns; }
+  dram::MemorySystem& memory() { return sys_; }
 
  private:
   struct Group {

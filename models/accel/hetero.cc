@@ -1,0 +1,197 @@
+#include "models/accel/hetero.h"
+
+#include <limits>
+#include <memory>
+
+#include "models/accel/dram_backed.h"
+#include "models/accel/systolic_evaluator.h"
+#include "models/compute/systolic_timing.h"
+#include "sim/core/errors.h"
+
+namespace accelgym::accel {
+namespace {
+
+constexpr double kNone = std::numeric_limits<double>::infinity();
+
+// One sub-accelerator: its layers one after another, each fold by fold. States:
+//   kStart     at `at_ns`: fold f starts; prefetch fold f + 1's tiles
+//   kDrain     at `at_ns` (the fold's compute end): drain fold f's outputs
+//   kWait      until the groups it needs complete; then the next fold (or layer) starts
+class Process {
+ public:
+  Process(const SubAccelerator& sub, uint32_t initiator, memory::DramPort& port,
+          const energy::Technology& tech)
+      : sub_(sub), initiator_(initiator), port_(port),
+        word_bytes_(std::max(1u, tech.precision_bits(sub.config.precision) / 8)) {
+    for (const auto* net : sub.networks) {
+      for (const auto& layer : net->layers()) layers_.push_back(&layer);
+    }
+    start_layer(0.0);
+  }
+
+  bool done() const { return state_ == State::kDone; }
+  double finish_ns() const { return finish_ns_; }
+  // When this process next acts on its own (kNone while it waits for the DRAM).
+  double action_time() const {
+    return state_ == State::kStart || state_ == State::kDrain ? at_ns_ : kNone;
+  }
+  bool ready_to_decide() const {
+    if (state_ != State::kWait) return false;
+    for (uint32_t g : waiting_) {
+      if (!port_.complete(g)) return false;
+    }
+    return true;
+  }
+
+  void act() {
+    if (state_ == State::kStart) {
+      end_ns_ = at_ns_ + traffic_->fold_ns();
+      has_next_load_ = fold_ + 1 < traffic_->folds();
+      if (has_next_load_) next_load_ = traffic_->prefetch(fold_ + 1, at_ns_);
+      state_ = State::kDrain;
+      at_ns_ = end_ns_;
+      return;
+    }
+    // kDrain: outputs leave; wait for the next tiles and the previous fold's drain (the
+    // ofmap half it frees), or for every drain at the end of the layer.
+    const uint32_t drain = traffic_->drain(fold_, at_ns_);
+    waiting_.clear();
+    if (has_next_load_) waiting_.push_back(next_load_);
+    if (has_previous_drain_) waiting_.push_back(previous_drain_);
+    if (!has_next_load_) waiting_.push_back(drain);
+    previous_drain_ = drain;
+    has_previous_drain_ = true;
+    state_ = State::kWait;
+  }
+
+  void decide() {
+    double next = end_ns_;
+    for (uint32_t g : waiting_) next = std::max(next, port_.completion_ns(g));
+    waiting_.clear();
+    if (state_ == State::kWait && first_load_) {  // the layer's first tiles arrived
+      first_load_ = false;
+      begin_fold(0, next);
+      return;
+    }
+    if (fold_ + 1 < traffic_->folds()) {
+      begin_fold(fold_ + 1, next);
+      return;
+    }
+    start_layer(next);  // the layer is done once its last drain is
+  }
+
+ private:
+  enum class State { kStart, kDrain, kWait, kDone };
+
+  void begin_fold(uint64_t f, double at) {
+    fold_ = f;
+    at_ns_ = at;
+    state_ = State::kStart;
+  }
+
+  void start_layer(double at) {
+    if (layer_index_ >= layers_.size()) {
+      finish_ns_ = layers_.empty() ? 0.0 : at;
+      state_ = State::kDone;
+      return;
+    }
+    const v1::Layer& layer = *layers_[layer_index_++];
+    gemm_ = workloads::lower(layer, workloads::LoweringRule::kStandard);
+    timing_ = compute::fold_timing(gemm_, sub_.config.array, sub_.config.dataflow);
+    traffic_ = std::make_unique<LayerTraffic>(gemm_, timing_, sub_.config, word_bytes_, port_,
+                                              initiator_);
+    // Fold 0 starts when its tiles are in: a wait with no compute before it.
+    end_ns_ = at;
+    waiting_ = {traffic_->prefetch(0, at)};
+    has_previous_drain_ = false;
+    first_load_ = true;
+    state_ = State::kWait;
+  }
+
+  const SubAccelerator& sub_;
+  uint32_t initiator_;
+  memory::DramPort& port_;
+  uint32_t word_bytes_;
+  std::vector<const v1::Layer*> layers_;
+  size_t layer_index_ = 0;
+  workloads::GemmShape gemm_;
+  compute::FoldTiming timing_;
+  std::unique_ptr<LayerTraffic> traffic_;
+  State state_ = State::kWait;
+  uint64_t fold_ = 0;
+  double at_ns_ = 0, end_ns_ = 0, finish_ns_ = 0;
+  bool first_load_ = false, has_next_load_ = false, has_previous_drain_ = false;
+  uint32_t next_load_ = 0, previous_drain_ = 0;
+  std::vector<uint32_t> waiting_;
+};
+
+}  // namespace
+
+HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram::DramConfig& dram,
+                             const energy::Technology& technology) {
+  if (subs.empty()) throw InputError("a heterogeneous design needs at least one sub-accelerator");
+  memory::DramPort port(dram::make_device(dram), dram);
+  std::vector<std::unique_ptr<Process>> procs;
+  for (uint32_t i = 0; i < subs.size(); ++i) {
+    if (subs[i].max_outstanding > 0) port.memory().set_initiator_limit(i, subs[i].max_outstanding);
+    procs.push_back(std::make_unique<Process>(subs[i], i, port, technology));
+  }
+  auto any_ready = [&] {
+    for (const auto& p : procs) {
+      if (p->ready_to_decide()) return true;
+    }
+    return false;
+  };
+  while (true) {
+    for (auto& p : procs) {
+      if (p->ready_to_decide()) p->decide();
+    }
+    Process* next = nullptr;
+    bool waiting = false;
+    for (auto& p : procs) {
+      if (p->done()) continue;
+      if (p->action_time() == kNone) {
+        waiting = true;
+      } else if (!next || p->action_time() < next->action_time()) {
+        next = p.get();
+      }
+    }
+    if (!next && !waiting) break;  // every sub-accelerator finished
+    const double limit = next ? next->action_time() : kNone;
+    // Run the DRAM up to the next action, stopping early when a waiting process can decide.
+    if (waiting && !any_ready()) port.run(any_ready, limit);
+    if (any_ready()) continue;  // decide first: its next action may come before `limit`
+    if (!next) throw InternalError("heterogeneous simulation stalled: the DRAM never answered");
+    next->act();
+  }
+  HeteroResult r;
+  for (size_t i = 0; i < subs.size(); ++i) {
+    r.finish_ns.push_back(procs[i]->finish_ns());
+    r.latency_ns = std::max(r.latency_ns, procs[i]->finish_ns());
+    // On-chip energy and area from the closed-form model of the same layers.
+    v1::Network all;
+    all.set_name("sub" + std::to_string(i));
+    for (const auto* net : subs[i].networks) {
+      for (const auto& layer : net->layers()) *all.add_layers() = layer;
+    }
+    if (all.layers_size() > 0) {
+      const auto ideal = simulate_systolic(all, subs[i].config, MemoryMode::kIdeal, technology);
+      r.on_chip_energy_pj += ideal.total().energy_pj();
+      r.area_mm2 += ideal.total().area_mm2();
+    } else {
+      v1::Network probe;
+      *probe.add_layers() = v1::Layer();
+      auto* l = probe.mutable_layers(0);
+      l->set_name("idle");
+      l->set_kind(v1::Layer::GEMM);
+      l->set_m(1);
+      l->set_n(1);
+      l->set_k(1);
+      r.area_mm2 += simulate_systolic(probe, subs[i].config, MemoryMode::kIdeal, technology).total().area_mm2();
+    }
+  }
+  r.dram = port.finish();
+  return r;
+}
+
+}  // namespace accelgym::accel

@@ -1,0 +1,76 @@
+// Heterogeneous sub-accelerators sharing one DRAM: the co-simulation equals the single
+// accelerator when alone, and shows contention when several run at once.
+#include <gtest/gtest.h>
+
+#include "models/accel/hetero.h"
+#include "models/accel/systolic_evaluator.h"
+#include "sim/core/space_registry.h"
+#include "workloads/network_zoo.h"
+
+namespace accelgym::accel {
+namespace {
+
+compute::SystolicConfig array(uint64_t side, compute::Dataflow df) {
+  compute::SystolicConfig c;
+  c.array = {side, side};
+  c.dataflow = df;
+  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
+  c.precision = "int8";
+  c.clock_mhz = 1000;
+  c.tech_node_nm = 45;
+  return c;
+}
+
+dram::DramConfig ddr4() {
+  const DesignSpace space = make_space("dram");
+  return dram::dram_config(space.decode(space.default_point()));
+}
+
+TEST(Hetero, OneSubAcceleratorEqualsTheSingleAcceleratorModel) {
+  const auto net = workloads::load_network("alexnet");
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const auto config = array(16, compute::Dataflow::kWeightStationary);
+  const auto single = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
+  const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
+  // The single-accelerator report rounds each layer up to whole cycles (1 ns at 1 GHz).
+  EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
+  EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
+  EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
+  EXPECT_DOUBLE_EQ(hetero.area_mm2, single.total().area_mm2());
+}
+
+TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
+  const auto a = workloads::load_network("alexnet");
+  const auto b = workloads::load_network("mobilenet-v1");
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const auto ca = array(16, compute::Dataflow::kWeightStationary);
+  const auto cb = array(16, compute::Dataflow::kOutputStationary);
+  const double alone_a = simulate_hetero({{ca, 0, {&a}}}, dram, tech).latency_ns;
+  const double alone_b = simulate_hetero({{cb, 0, {&b}}}, dram, tech).latency_ns;
+  const auto both = simulate_hetero({{ca, 0, {&a}}, {cb, 0, {&b}}}, dram, tech);
+  ASSERT_EQ(both.finish_ns.size(), 2u);
+  EXPECT_GT(both.finish_ns[0], alone_a);  // each is slowed by the other's traffic
+  EXPECT_GT(both.finish_ns[1], alone_b);
+  EXPECT_LT(both.latency_ns, alone_a + alone_b);  // but they do run concurrently
+  // A smaller share of the DRAM (fewer outstanding requests) slows a sub-accelerator down.
+  const auto throttled = simulate_hetero({{ca, 2, {&a}}, {cb, 0, {&b}}}, dram, tech);
+  EXPECT_GT(throttled.finish_ns[0], both.finish_ns[0]);
+}
+
+TEST(Hetero, IdleSubAcceleratorsOnlyAddArea) {
+  const auto a = workloads::load_network("conv_test");
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const auto ca = array(8, compute::Dataflow::kOutputStationary);
+  const auto one = simulate_hetero({{ca, 0, {&a}}}, dram, tech);
+  const auto two = simulate_hetero({{ca, 0, {&a}}, {ca, 0, {}}}, dram, tech);
+  EXPECT_DOUBLE_EQ(two.latency_ns, one.latency_ns);
+  EXPECT_EQ(two.finish_ns[1], 0.0);
+  EXPECT_DOUBLE_EQ(two.area_mm2, 2 * one.area_mm2);
+  EXPECT_DOUBLE_EQ(two.on_chip_energy_pj, one.on_chip_energy_pj);
+}
+
+}  // namespace
+}  // namespace accelgym::accel
