@@ -1,5 +1,6 @@
 #include "models/accel/hetero.h"
 
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -7,6 +8,7 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
+#include "sim/core/param.h"
 
 namespace accelgym::accel {
 namespace {
@@ -126,6 +128,53 @@ class Process {
 };
 
 }  // namespace
+
+std::vector<v1::Dimension> hetero_parameters(uint32_t k, const std::vector<std::string>& networks) {
+  std::vector<v1::Dimension> dims;
+  for (uint32_t i = 0; i < k; ++i) {
+    const std::string p = "acc" + std::to_string(i);
+    dims.push_back(Param::categorical(p + "_template", {"shidiannao", "nvdla", "eyeriss"})
+                       .group(p).def(i % 3 == 0 ? "shidiannao" : i % 3 == 1 ? "nvdla" : "eyeriss")
+                       .doc("Dataflow template (NASAIC): output-, weight- or input-stationary"));
+    dims.push_back(Param::integer_set(p + "_pes", {64, 256, 1024}).group(p).unit("PEs").def(256)
+                       .doc("Processing elements, as a square array"));
+    dims.push_back(Param::integer_set(p + "_bw_share", {25, 50, 75}).group(p).unit("%").def(50)
+                       .doc("Share of the DRAM's outstanding requests"));
+  }
+  for (size_t n = 0; n < networks.size(); ++n) {
+    dims.push_back(Param::integer("map_" + networks[n], 0, k - 1).group("mapping")
+                       .def(static_cast<int64_t>(n % k))
+                       .doc("The sub-accelerator that runs " + networks[n]));
+  }
+  return dims;
+}
+
+std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
+                                          const std::vector<std::string>& names,
+                                          const std::vector<v1::Network>& networks) {
+  std::vector<SubAccelerator> subs(k);
+  for (uint32_t i = 0; i < k; ++i) {
+    const std::string p = "acc" + std::to_string(i);
+    const std::string t = design.get_string(p + "_template");
+    auto& c = subs[i].config;
+    c.dataflow = t == "shidiannao" ? compute::Dataflow::kOutputStationary
+                 : t == "nvdla"    ? compute::Dataflow::kWeightStationary
+                                   : compute::Dataflow::kInputStationary;
+    const auto side = static_cast<uint64_t>(std::lround(std::sqrt(design.get_real(p + "_pes"))));
+    c.array = {side, side};
+    c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
+    c.precision = "int8";
+    c.clock_mhz = 1000;
+    c.tech_node_nm = 45;
+    // 64 outstanding requests are half the default controller's 128 buffer slots.
+    subs[i].max_outstanding =
+        static_cast<uint32_t>(std::max<int64_t>(1, design.get_int(p + "_bw_share") * 64 / 100));
+  }
+  for (size_t n = 0; n < names.size(); ++n) {
+    subs[static_cast<size_t>(design.get_int("map_" + names[n]))].networks.push_back(&networks[n]);
+  }
+  return subs;
+}
 
 HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram::DramConfig& dram,
                              const energy::Technology& technology) {

@@ -5,13 +5,16 @@
 // to that time, so every sub-accelerator's requests enter the controller in time order.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "accelgym/v1/dram.pb.h"
+#include "accelgym/v1/space.pb.h"
 #include "accelgym/v1/workload.pb.h"
 #include "models/compute/systolic_params.h"
 #include "models/dram/dram_params.h"
 #include "models/energy/technology.h"
+#include "sim/core/value.h"
 
 namespace accelgym::accel {
 
@@ -28,6 +31,19 @@ struct HeteroResult {
   double area_mm2 = 0;
   v1::DramReport dram;
 };
+
+// The design knobs of K sub-accelerators and the mapping of the named networks:
+//   acc<i>_template  shidiannao (output-stationary), nvdla (weight-stationary), eyeriss
+//                    (input-stationary: accelgym has no row-stationary dataflow yet)
+//   acc<i>_pes       64, 256 or 1024 PEs (a square array)
+//   acc<i>_bw_share  25, 50 or 75 % of the DRAM's outstanding requests
+//   map_<network>    the sub-accelerator that runs it
+std::vector<v1::Dimension> hetero_parameters(uint32_t k, const std::vector<std::string>& networks);
+
+// The sub-accelerators a decoded design describes (networks by name, in `networks` order).
+std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
+                                          const std::vector<std::string>& names,
+                                          const std::vector<v1::Network>& networks);
 
 HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs,
                              const dram::DramConfig& dram, const energy::Technology& technology);

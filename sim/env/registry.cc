@@ -1,9 +1,11 @@
 #include "sim/env/registry.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <sstream>
 
+#include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/trace_sim.h"
 #include "sim/core/errors.h"
@@ -141,6 +143,55 @@ class SystolicEvaluator : public Evaluator {
   v1::Network network_;
   energy::Technology technology_;
   accel::MemoryMode memory_;
+};
+
+// NASAIC-style heterogeneous sub-accelerators running several DNNs at once on one DRAM.
+class HeteroEvaluator : public Evaluator {
+ public:
+  HeteroEvaluator(uint32_t k, std::vector<std::string> names)
+      : k_(k), names_(std::move(names)), technology_(energy::Technology::builtin()) {
+    for (const auto& n : names_) networks_.push_back(workloads::load_network(n));
+    const DesignSpace dram_space = make_space("dram");
+    dram_ = dram::dram_config(dram_space.decode(dram_space.default_point()));
+  }
+
+  v1::Metrics evaluate(const ParamMap& design) const override {
+    const auto r = accel::simulate_hetero(accel::hetero_design(design, k_, names_, networks_),
+                                          dram_, technology_);
+    v1::Metrics m;
+    m.set_latency_ns(r.latency_ns);
+    m.set_cycles(static_cast<uint64_t>(std::ceil(r.latency_ns)));  // 1 GHz sub-accelerators
+    m.set_energy_pj(r.on_chip_energy_pj + r.dram.energy_pj());
+    m.set_area_mm2(r.area_mm2);
+    m.set_avg_power_mw(r.latency_ns > 0 ? m.energy_pj() / r.latency_ns : 0);
+    auto& x = *m.mutable_extra();
+    x["dram_energy_pj"] = r.dram.energy_pj();
+    for (uint32_t i = 0; i < k_; ++i) x["acc" + std::to_string(i) + "_finish_ns"] = r.finish_ns[i];
+    return m;
+  }
+
+  std::vector<std::string> extra_metrics() const override {
+    std::vector<std::string> out = {"dram_energy_pj"};
+    for (uint32_t i = 0; i < k_; ++i) out.push_back("acc" + std::to_string(i) + "_finish_ns");
+    return out;
+  }
+
+  std::vector<v1::WorkloadRef> workloads() const override {
+    std::vector<v1::WorkloadRef> out;
+    for (const auto& n : names_) {
+      v1::WorkloadRef w;
+      w.set_name(n);
+      out.push_back(w);
+    }
+    return out;
+  }
+
+ private:
+  uint32_t k_;
+  std::vector<std::string> names_;
+  std::vector<v1::Network> networks_;
+  energy::Technology technology_;
+  dram::DramConfig dram_;
 };
 
 std::string take(Options& o, const std::string& key, const std::string& fallback) {
@@ -285,6 +336,55 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
   return std::make_unique<Env>(name, space, evaluator, reward, length);
 }
 
+std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
+  std::vector<std::string> networks;
+  {
+    std::istringstream in(take(o, "workloads", "alexnet,mobilenet-v1"));
+    std::string w;
+    while (std::getline(in, w, ',')) {
+      if (!w.empty()) networks.push_back(w);
+    }
+  }
+  if (networks.empty()) throw InputError("env option 'workloads': give at least one network");
+  const auto k = static_cast<uint32_t>(to_u64(take(o, "k", "2"), "k"));
+  if (k < 1 || k > 4) throw InputError("env option 'k': 1 to 4 sub-accelerators");
+  const uint64_t pe_budget = to_u64(take(o, "pe_budget", "1280"), "pe_budget");
+  const std::string targets = take(o, "targets", "");
+  const uint32_t length = static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
+  if (!o.empty()) throw InputError("env '" + name + "': unknown option '" + o.begin()->first + "'");
+  v1::DesignSpaceSpec spec;
+  spec.set_name(name);
+  spec.set_doc("NASAIC-style heterogeneous sub-accelerators running several DNNs at once, "
+               "contending for one DRAM");
+  for (const auto& d : accel::hetero_parameters(k, networks)) *spec.add_dimensions() = d;
+  DesignSpace space(spec, "env " + name);
+  space.add_constraint("pe_budget", "total PEs <= " + std::to_string(pe_budget),
+                       [k, pe_budget](const ParamMap& v) -> std::optional<std::string> {
+                         int64_t total = 0;
+                         for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + "_pes");
+                         if (total <= static_cast<int64_t>(pe_budget)) return std::nullopt;
+                         return std::to_string(total) + " PEs > " + std::to_string(pe_budget);
+                       });
+  space.add_constraint("bandwidth_budget", "bandwidth shares sum to <= 100 %",
+                       [k](const ParamMap& v) -> std::optional<std::string> {
+                         int64_t total = 0;
+                         for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + "_bw_share");
+                         if (total <= 100) return std::nullopt;
+                         return std::to_string(total) + " % > 100 %";
+                       });
+  auto evaluator = std::make_shared<HeteroEvaluator>(k, networks);
+  RewardConfig reward = targets_from(targets);
+  if (reward.targets.empty()) {
+    // Upper bounds on latency, energy and area, as NASAIC's specs: 30 % less latency and
+    // 10 % less energy than the default design, within its area.
+    const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
+    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.7 * base.latency_ns())));
+    reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.9 * base.energy_pj())));
+    reward.targets.push_back(parse_target("area_mm2<=" + std::to_string(base.area_mm2())));
+  }
+  return std::make_unique<Env>(name, space, evaluator, reward, length);
+}
+
 }  // namespace
 
 std::vector<EnvInfo> registered_envs() {
@@ -296,6 +396,8 @@ std::vector<EnvInfo> registered_envs() {
                  {"workload", "seq_len", "memory", "targets", "episode_length"}});
   out.push_back({"accel-v0", "Systolic array + scratchpads + DRAM co-exploration (DRAM-backed)",
                  {"workload", "seq_len", "memory", "targets", "episode_length"}});
+  out.push_back({"hetero-v0", "NASAIC-style heterogeneous sub-accelerators sharing one DRAM",
+                 {"workloads", "k", "pe_budget", "targets", "episode_length"}});
   return out;
 }
 
@@ -305,6 +407,7 @@ std::unique_ptr<Env> make_env(const std::string& name, const Options& options) {
   }
   if (name == "systolic-v0") return make_systolic_env(name, options, false);
   if (name == "accel-v0") return make_systolic_env(name, options, true);
+  if (name == "hetero-v0") return make_hetero_env(name, options);
   std::string known;
   for (const auto& e : registered_envs()) known += (known.empty() ? "" : ", ") + e.name;
   throw InputError("unknown env '" + name + "' (registered: " + known + ")");

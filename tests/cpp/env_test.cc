@@ -56,6 +56,7 @@ TEST(Reward, MaximiseToleranceWeightsAndBudgets) {
 // Small, fast versions of every registered env.
 std::map<std::string, std::string> quick_options(const std::string& name) {
   if (name.rfind("dram", 0) == 0) return {{"count", "300"}, {"trace", "cloud-1"}};
+  if (name == "hetero-v0") return {{"workloads", "conv_test,gemm_test"}};
   return {{"workload", "conv_test"}};
 }
 
@@ -118,6 +119,28 @@ TEST(Envs, DramV0IsArchGymsSpaceAndTargets) {
   auto custom = make_env("dram-v0", {{"count", "300"}, {"targets", "latency_ns<=1e9"}});
   custom->reset(0);
   EXPECT_TRUE(custom->step(custom->sample_action()).terminated);  // trivially met
+}
+
+TEST(Envs, HeteroV0BudgetsAndMapping) {
+  auto env = make_env("hetero-v0", quick_options("hetero-v0"));
+  EXPECT_EQ(env->space().size(), 3.0 * 3 * 3 * 3 * 3 * 3 * 2 * 2);
+  EXPECT_EQ(env->space().groups(), (std::vector<std::string>{"acc0", "acc1", "mapping"}));
+  env->reset(0);
+  const auto ok = env->step(env->space().default_point());
+  EXPECT_TRUE(ok.info.valid);
+  EXPECT_GT(ok.info.metrics.extra().at("acc0_finish_ns"), 0);
+  IndexVector over = env->space().default_point();
+  over[1] = 2;  // acc0: 1024 PEs + acc1's 256 > 1280
+  over[4] = 2;  // acc1: 1024 PEs
+  const auto bad = env->step(over);
+  EXPECT_EQ(bad.info.status, v1::Evaluation::INVALID);
+  EXPECT_NE(bad.info.reason.find("pe_budget"), std::string::npos);
+  IndexVector both_on_one = env->space().default_point();
+  both_on_one[7] = 0;  // gemm_test also on acc0: acc1 idles
+  const auto idle = env->step(both_on_one);
+  EXPECT_TRUE(idle.info.valid);
+  EXPECT_EQ(idle.info.metrics.extra().at("acc1_finish_ns"), 0.0);
+  EXPECT_THROW(make_env("hetero-v0", {{"k", "9"}}), InputError);
 }
 
 TEST(Envs, ForkAndReplayAreExact) {

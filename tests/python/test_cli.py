@@ -135,7 +135,8 @@ def test_space_of_envs(run):
         "MaxActiveTransactions"]
     assert dram["dimensions"][6]["values"] == [1, 2, 4, 8]
     listing = run("space", "--list", check=0).stdout
-    for name in ("dram-v0", "dram-ddr4-v0", "dram-hbm2-v0", "dram-rw-v0", "systolic-v0", "accel-v0"):
+    for name in ("dram-v0", "dram-ddr4-v0", "dram-hbm2-v0", "dram-rw-v0", "systolic-v0", "accel-v0",
+                 "hetero-v0"):
         assert f"env {name}" in listing
     proc = run("space", "--env", "dram-v9")
     assert proc.returncode == 2 and "unknown env 'dram-v9'" in proc.stderr
