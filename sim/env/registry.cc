@@ -358,20 +358,19 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
                "contending for one DRAM");
   for (const auto& d : accel::hetero_parameters(k, networks)) *spec.add_dimensions() = d;
   DesignSpace space(spec, "env " + name);
-  space.add_constraint("pe_budget", "total PEs <= " + std::to_string(pe_budget),
-                       [k, pe_budget](const ParamMap& v) -> std::optional<std::string> {
-                         int64_t total = 0;
-                         for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + "_pes");
-                         if (total <= static_cast<int64_t>(pe_budget)) return std::nullopt;
-                         return std::to_string(total) + " PEs > " + std::to_string(pe_budget);
-                       });
-  space.add_constraint("bandwidth_budget", "bandwidth shares sum to <= 100 %",
-                       [k](const ParamMap& v) -> std::optional<std::string> {
-                         int64_t total = 0;
-                         for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + "_bw_share");
-                         if (total <= 100) return std::nullopt;
-                         return std::to_string(total) + " % > 100 %";
-                       });
+  // Budgets on the sum of one knob over the sub-accelerators.
+  auto budget = [&space, k](const std::string& name, const std::string& knob, int64_t limit,
+                            const std::string& unit) {
+    space.add_constraint(name, "sum of acc<i>" + knob + " <= " + std::to_string(limit) + unit,
+                         [k, knob, limit, unit](const ParamMap& v) -> std::optional<std::string> {
+                           int64_t total = 0;
+                           for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + knob);
+                           if (total <= limit) return std::nullopt;
+                           return std::to_string(total) + unit + " > " + std::to_string(limit) + unit;
+                         });
+  };
+  budget("pe_budget", "_pes", static_cast<int64_t>(pe_budget), " PEs");
+  budget("bandwidth_budget", "_bw_share", 100, " %");
   auto evaluator = std::make_shared<HeteroEvaluator>(k, networks);
   RewardConfig reward = targets_from(targets);
   if (reward.targets.empty()) {
