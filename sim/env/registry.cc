@@ -359,9 +359,9 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   for (const auto& d : accel::hetero_parameters(k, networks)) *spec.add_dimensions() = d;
   DesignSpace space(spec, "env " + name);
   // Budgets on the sum of one knob over the sub-accelerators.
-  auto budget = [&space, k](const std::string& name, const std::string& knob, int64_t limit,
+  auto budget = [&space, k](const std::string& constraint, const std::string& knob, int64_t limit,
                             const std::string& unit) {
-    space.add_constraint(name, "sum of acc<i>" + knob + " <= " + std::to_string(limit) + unit,
+    space.add_constraint(constraint, "sum of acc<i>" + knob + " <= " + std::to_string(limit) + unit,
                          [k, knob, limit, unit](const ParamMap& v) -> std::optional<std::string> {
                            int64_t total = 0;
                            for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + knob);
