@@ -217,26 +217,16 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
   for (size_t i = 0; i < subs.size(); ++i) {
     r.finish_ns.push_back(procs[i]->finish_ns());
     r.latency_ns = std::max(r.latency_ns, procs[i]->finish_ns());
-    // On-chip energy and area from the closed-form model of the same layers.
+    r.area_mm2 += accelerator_area(subs[i].config, technology).total_mm2();
+    // On-chip energy from the closed-form model of the same layers.
     v1::Network all;
     all.set_name("sub" + std::to_string(i));
     for (const auto* net : subs[i].networks) {
       for (const auto& layer : net->layers()) *all.add_layers() = layer;
     }
     if (all.layers_size() > 0) {
-      const auto ideal = simulate_systolic(all, subs[i].config, MemoryMode::kIdeal, technology);
-      r.on_chip_energy_pj += ideal.total().energy_pj();
-      r.area_mm2 += ideal.total().area_mm2();
-    } else {
-      v1::Network probe;
-      *probe.add_layers() = v1::Layer();
-      auto* l = probe.mutable_layers(0);
-      l->set_name("idle");
-      l->set_kind(v1::Layer::GEMM);
-      l->set_m(1);
-      l->set_n(1);
-      l->set_k(1);
-      r.area_mm2 += simulate_systolic(probe, subs[i].config, MemoryMode::kIdeal, technology).total().area_mm2();
+      r.on_chip_energy_pj +=
+          simulate_systolic(all, subs[i].config, MemoryMode::kIdeal, technology).total().energy_pj();
     }
   }
   r.dram = port.finish();

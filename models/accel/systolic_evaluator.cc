@@ -88,16 +88,15 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, 
   return r;
 }
 
-void fill_area(const SystolicConfig& c, const energy::Technology& tech, v1::NetworkTotals* t) {
+}  // namespace
+
+Area accelerator_area(const SystolicConfig& c, const energy::Technology& tech) {
   const auto node = static_cast<uint32_t>(c.tech_node_nm);
   const double pes = static_cast<double>(c.array.rows * c.array.cols);
   const double sram_kib = static_cast<double>(c.ifmap_sram_kib + c.filter_sram_kib + c.ofmap_sram_kib);
-  t->set_pe_area_mm2(pes * tech.mac_area_um2(c.precision, node) * 1e-6);
-  t->set_sram_area_mm2(tech.sram_area_um2(sram_kib, node) * 1e-6);
-  t->set_area_mm2(t->pe_area_mm2() + t->sram_area_mm2());
+  return {pes * tech.mac_area_um2(c.precision, node) * 1e-6,
+          tech.sram_area_um2(sram_kib, node) * 1e-6};
 }
-
-}  // namespace
 
 MemoryMode parse_memory_mode(const std::string& text) {
   if (text == "scalesim-calc") return MemoryMode::kScaleSimCalc;
@@ -156,7 +155,10 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
   t->set_latency_ns(static_cast<double>(t->cycles()) * 1000.0 /
                     static_cast<double>(config.clock_mhz));
   t->set_avg_power_mw(t->energy_pj() / t->latency_ns());  // pJ / ns = mW
-  fill_area(config, technology, t);
+  const Area area = accelerator_area(config, technology);
+  t->set_pe_area_mm2(area.pe_mm2);
+  t->set_sram_area_mm2(area.sram_mm2);
+  t->set_area_mm2(area.total_mm2());
   t->set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return report;

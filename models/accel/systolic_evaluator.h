@@ -32,6 +32,13 @@ v1::SimReport simulate_systolic(const v1::Network& network, const compute::Systo
                                 MemoryMode memory, const energy::Technology& technology,
                                 const dram::DramConfig* dram = nullptr);
 
+// Silicon area of the accelerator (PEs and scratchpads), independent of the workload.
+struct Area {
+  double pe_mm2 = 0, sram_mm2 = 0;
+  double total_mm2() const { return pe_mm2 + sram_mm2; }
+};
+Area accelerator_area(const compute::SystolicConfig& config, const energy::Technology& technology);
+
 // The gym-facing metrics of a report.
 v1::Metrics metrics_of(const v1::SimReport& report);
 
