@@ -1,11 +1,12 @@
 #include "sim/core/records.h"
 
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <cinttypes>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "sim/core/errors.h"
 
@@ -37,27 +38,27 @@ void read_records(const std::string& path,
                   const std::function<void(const v1::Evaluation&)>& visit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open records file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string data = buffer.str();
-  google::protobuf::io::ArrayInputStream raw(data.data(), static_cast<int>(data.size()));
-  google::protobuf::io::CodedInputStream coded(&raw);
-  coded.SetTotalBytesLimit(INT32_MAX);
-  uint64_t index = 0;
-  while (true) {
+  std::error_code error;
+  const uint64_t file_size = std::filesystem::file_size(path, error);
+  if (error) throw InputError(path + ": cannot read records file size");
+  // Streamed, record by record: files of any size, in constant memory. A fresh coded stream
+  // per record keeps protobuf's per-stream 2 GiB limit per record, not per file.
+  google::protobuf::io::IstreamInputStream raw(&in);
+  uint64_t position = 0;
+  for (uint64_t index = 0;; ++index) {
+    google::protobuf::io::CodedInputStream coded(&raw);
     uint32_t size = 0;
     if (!coded.ReadVarint32(&size)) return;  // end of file (or a cut length prefix)
-    if (static_cast<uint64_t>(coded.CurrentPosition()) + size > data.size()) {
-      return;  // truncated last record: the writer was killed mid-write
-    }
+    position += static_cast<uint64_t>(coded.CurrentPosition());
+    if (position + size > file_size) return;  // truncated last record: the writer was killed
     const auto limit = coded.PushLimit(static_cast<int>(size));
     v1::Evaluation record;
     if (!record.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
       throw InputError(path + ": record " + std::to_string(index) + " is corrupt");
     }
     coded.PopLimit(limit);
+    position += size;
     visit(record);
-    ++index;
   }
 }
 
