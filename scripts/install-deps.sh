@@ -14,6 +14,8 @@ PACKAGES=(
   python3-numpy python3-pytest
   python3-matplotlib          # accelgym.plot, accelgym plot
   python3-optuna python3-torch  # examples/ (Optuna TPE, PyTorch IPPO)
+  libopenmpi-dev openmpi-bin  # accelgym sweep under mpirun / srun
+  python3-distributed         # accelgym.sweep on Dask
 )
 
 missing=()

@@ -1,7 +1,9 @@
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
+#include <vector>
 
 #include <google/protobuf/struct.pb.h>
 
@@ -31,77 +33,119 @@ std::string number(double x) { return to_string(ParamValue(x)); }
 
 // Metric columns: the Metrics fields, then every `extra` key seen.
 std::map<std::string, std::string> metric_cells(const v1::Metrics& m) {
-  std::map<std::string, std::string> out = {
-      {"cycles", std::to_string(m.cycles())},       {"stall_cycles", std::to_string(m.stall_cycles())},
-      {"latency_ns", number(m.latency_ns())},       {"energy_pj", number(m.energy_pj())},
-      {"avg_power_mw", number(m.avg_power_mw())},   {"area_mm2", number(m.area_mm2())},
-      {"utilization_pct", number(m.utilization_pct())}, {"macs", std::to_string(m.macs())}};
+  std::map<std::string, std::string> out = {{"cycles", std::to_string(m.cycles())},
+                                            {"stall_cycles", std::to_string(m.stall_cycles())},
+                                            {"latency_ns", number(m.latency_ns())},
+                                            {"energy_pj", number(m.energy_pj())},
+                                            {"avg_power_mw", number(m.avg_power_mw())},
+                                            {"area_mm2", number(m.area_mm2())},
+                                            {"utilization_pct", number(m.utilization_pct())},
+                                            {"macs", std::to_string(m.macs())}};
   for (const auto& [k, v] : m.extra()) out[k] = number(v);
   return out;
 }
 
-void export_csv(const std::string& path, std::ostream& out) {
+void export_csv(const std::vector<std::string>& files, std::ostream& out) {
   std::set<std::string> point_columns, metric_columns;
-  read_records(path, [&](const v1::Evaluation& e) {
-    for (const auto& [k, v] : e.point().values()) point_columns.insert(k);
-    if (e.status() == v1::Evaluation::OK) {
-      for (const auto& [k, v] : metric_cells(e.metrics())) metric_columns.insert(k);
-    }
-  });
+  for (const auto& path : files) {
+    read_records(path, [&](const v1::Evaluation& e) {
+      for (const auto& [k, v] : e.point().values()) point_columns.insert(k);
+      if (e.status() == v1::Evaluation::OK) {
+        for (const auto& [k, v] : metric_cells(e.metrics())) metric_columns.insert(k);
+      }
+    });
+  }
   out << "key,env,status,seed,reward,wall_time_s,simulator_version,workloads";
   for (const auto& c : point_columns) out << "," << csv_field(c);
   for (const auto& c : metric_columns) out << "," << csv_field(c);
   out << ",message\n";
-  read_records(path, [&](const v1::Evaluation& e) {
-    std::string workloads;
-    for (const auto& w : e.workloads()) workloads += (workloads.empty() ? "" : ";") + w.name();
-    out << e.key() << "," << csv_field(e.env()) << "," << v1::Evaluation::Status_Name(e.status())
-        << "," << e.seed() << "," << number(e.reward()) << "," << number(e.wall_time_s()) << ","
-        << e.simulator_version() << "," << csv_field(workloads);
-    for (const auto& c : point_columns) {
-      const auto it = e.point().values().find(c);
-      out << "," << (it == e.point().values().end() ? "" : csv_field(value_text(it->second)));
-    }
-    const auto cells = e.status() == v1::Evaluation::OK ? metric_cells(e.metrics())
-                                                        : std::map<std::string, std::string>{};
-    for (const auto& c : metric_columns) {
-      const auto it = cells.find(c);
-      out << "," << (it == cells.end() ? "" : it->second);
-    }
-    out << "," << csv_field(e.message()) << "\n";
-  });
+  for (const auto& path : files)
+    read_records(path, [&](const v1::Evaluation& e) {
+      std::string workloads;
+      for (const auto& w : e.workloads()) workloads += (workloads.empty() ? "" : ";") + w.name();
+      out << e.key() << "," << csv_field(e.env()) << "," << v1::Evaluation::Status_Name(e.status())
+          << "," << e.seed() << "," << number(e.reward()) << "," << number(e.wall_time_s()) << ","
+          << e.simulator_version() << "," << csv_field(workloads);
+      for (const auto& c : point_columns) {
+        const auto it = e.point().values().find(c);
+        out << "," << (it == e.point().values().end() ? "" : csv_field(value_text(it->second)));
+      }
+      const auto cells = e.status() == v1::Evaluation::OK ? metric_cells(e.metrics())
+                                                          : std::map<std::string, std::string>{};
+      for (const auto& c : metric_columns) {
+        const auto it = cells.find(c);
+        out << "," << (it == cells.end() ? "" : it->second);
+      }
+      out << "," << csv_field(e.message()) << "\n";
+    });
+}
+
+void merge(const std::vector<std::string>& inputs, const std::string& out_path) {
+  const auto files = expand_record_paths(inputs);
+  if (files.empty()) throw InputError("records merge: no .records files in the inputs");
+  const std::string tmp = out_path + ".tmp";
+  std::remove(tmp.c_str());
+  uint64_t written = 0, dropped = 0;
+  {
+    RecordWriter writer(tmp);
+    dropped = read_unique_records(files, [&](const v1::Evaluation& e) {
+      writer.append(e);
+      ++written;
+    });
+  }
+  if (std::rename(tmp.c_str(), out_path.c_str()) != 0)
+    throw InputError(out_path + ": cannot write");
+  std::cerr << "merged " << written << " evaluations from " << files.size() << " files into "
+            << out_path << " (" << dropped << " duplicate records left out)\n";
 }
 
 }  // namespace
 
 int cmd_records(int argc, char** argv) {
-  Args args("accelgym records export FILE --format csv [--out FILE]",
-            "Work with evaluation records (length-delimited accelgym.v1.Evaluation files).\n"
-            "export: one CSV row per record: key, env, status, seed, reward, the design\n"
-            "point's values and the metrics.");
+  Args args(
+      "accelgym records export FILE|DIR --format csv [--out FILE]\n"
+      "       accelgym records merge FILE|DIR... --out FILE",
+      "Work with evaluation records (length-delimited accelgym.v1.Evaluation files; a\n"
+      "directory stands for its *.records files, e.g. a sweep's output).\n"
+      "export: one CSV row per record: key, env, status, seed, reward, the design\n"
+      "point's values and the metrics.\n"
+      "merge: one file with each evaluation key once (its successful record when there is\n"
+      "one), e.g. the per-worker files of a sweep.");
   args.option("format", "FORMAT", "csv", "csv");
-  args.option("out", "FILE", "write to FILE instead of standard output");
-  if (argc < 3) throw InputError("records: give an action: records export FILE (see --help)");
+  args.option("out", "FILE", "write to FILE (export: instead of standard output)");
+  if (argc < 3) throw InputError("records: give an action: records export|merge (see --help)");
   if (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
     std::cout << args.help();
     return 0;
   }
   const std::string action = argv[2];
-  if (action != "export") throw InputError("unknown records action '" + action + "' (export)");
-  if (argc < 4 || argv[3][0] == '-') throw InputError("records export: give the records FILE");
-  const std::string file = argv[3];
-  args.parse(argc, argv, 4);
+  if (action != "export" && action != "merge") {
+    throw InputError("unknown records action '" + action + "' (export, merge)");
+  }
+  std::vector<std::string> inputs;
+  int first_option = 3;
+  while (first_option < argc && argv[first_option][0] != '-')
+    inputs.push_back(argv[first_option++]);
+  if (inputs.empty()) throw InputError("records " + action + ": give the records FILE or DIR");
+  args.parse(argc, argv, first_option);
   if (args.help_requested()) {
     std::cout << args.help();
     return 0;
   }
+  if (action == "merge") {
+    if (!args.has("out")) throw InputError("records merge: --out FILE is required");
+    merge(inputs, args.get("out"));
+    return 0;
+  }
+  if (inputs.size() != 1) throw InputError("records export: give one FILE or DIR");
   if (args.get("format") != "csv") throw InputError("--format must be csv");
+  const auto files = expand_record_paths(inputs);
   if (args.has("out")) {
     std::ofstream out(args.get("out"));
     if (!out) throw InputError(args.get("out") + ": cannot write");
-    export_csv(file, out);
+    export_csv(files, out);
   } else {
-    export_csv(file, std::cout);
+    export_csv(files, std::cout);
   }
   return 0;
 }

@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -9,6 +7,7 @@
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/point_options.h"
+#include "sim/cli/progress.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/records.h"
@@ -19,41 +18,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A live bar on a terminal; on a pipe or log, a line at every tenth of the budget.
-class Progress {
- public:
-  explicit Progress(uint64_t budget) : budget_(budget), tty_(isatty(STDERR_FILENO) == 1) {}
-  void update(uint64_t done, double best) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
-    const double eta = rate > 0 ? static_cast<double>(budget_ - done) / rate : 0;
-    if (!tty_ && done * 10 / budget_ == last_tenth_ && done != budget_) return;
-    last_tenth_ = done * 10 / budget_;
-    const int width = 30;
-    const int filled = static_cast<int>(width * done / budget_);
-    std::fprintf(stderr, "%s[%s%s] %llu/%llu  best %.4g  %.1f eval/s  ETA %.0f s%s",
-                 tty_ ? "\r" : "", std::string(static_cast<size_t>(filled), '#').c_str(),
-                 std::string(static_cast<size_t>(width - filled), '.').c_str(),
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(budget_),
-                 best, rate, eta, tty_ ? "" : "\n");
-    if (tty_ && done == budget_) std::fputc('\n', stderr);
-  }
-
- private:
-  uint64_t budget_;
-  bool tty_;
-  uint64_t last_tenth_ = 0;
-  Clock::time_point start_ = Clock::now();
-};
-
 void print_table(const v1::SearchSummary& s, const DesignSpace& space, std::ostream& out) {
   out << "search " << s.searcher() << " on " << s.env() << " (seed " << s.seed() << "), targets:";
   for (const auto& t : s.targets()) out << " " << t;
-  out << "\n" << s.evaluations() << " evaluations: " << s.valid() << " valid, " << s.invalid()
+  out << "\n"
+      << s.evaluations() << " evaluations: " << s.valid() << " valid, " << s.invalid()
       << " invalid, " << s.failed() << " failed; "
-      << (s.evaluations_to_target() ? "targets met after " + std::to_string(s.evaluations_to_target()) +
-                                          " evaluations"
-                                    : std::string("targets not met"))
+      << (s.evaluations_to_target()
+              ? "targets met after " + std::to_string(s.evaluations_to_target()) + " evaluations"
+              : std::string("targets not met"))
       << "\n\nbest design (reward " << s.best_reward() << "):\n";
   for (size_t d = 0; d < space.num_dimensions(); ++d) {  // in the space's order
     const auto it = s.best_point().values().find(space.dimension(d).name());
@@ -116,9 +89,16 @@ int cmd_search(int argc, char** argv) {
   }
   auto env = env::make_env(args.get("env"), env_options(args));
   if (args.has("records")) env->record_to(std::make_shared<RecordWriter>(args.get("records")));
-  agents::CheckpointedSearcher searcher(args.get("agent"), env->space(), options.seed, agent_options);
+  agents::CheckpointedSearcher searcher(args.get("agent"), env->space(), options.seed,
+                                        agent_options);
   Progress progress(options.budget);
-  if (!args.has("quiet")) options.progress = [&](uint64_t done, double best) { progress.update(done, best); };
+  if (!args.has("quiet")) {
+    options.progress = [&](uint64_t done, double best) {
+      char note[48];
+      std::snprintf(note, sizeof note, "best %.4g", best);
+      progress.update(done, note);
+    };
+  }
 
   const auto start = Clock::now();
   const agents::SearchResult result = agents::run_search(*env, searcher, options);

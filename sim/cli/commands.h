@@ -11,5 +11,6 @@ int cmd_records(int argc, char** argv);
 int cmd_search(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
 
 }  // namespace accelgym::cli

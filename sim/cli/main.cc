@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
     {"dram", "simulate a DRAM trace on a memory controller and device", accelgym::cli::cmd_dram},
     {"search", "search an env's design space with a searcher", accelgym::cli::cmd_search},
     {"compare", "compare searchers fairly over seeds", accelgym::cli::cmd_compare},
+    {"sweep", "run a resumable sweep on local workers or MPI ranks", accelgym::cli::cmd_sweep},
     {"plot", "plot records: best reward so far, or a Pareto front (--x, --y)",
      accelgym::cli::cmd_plot},
     {"records", "export evaluation records (records export FILE --format csv)",

@@ -4,9 +4,12 @@
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <filesystem>
 #include <fstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "sim/core/errors.h"
 
@@ -34,8 +37,12 @@ void RecordWriter::append(const v1::Evaluation& record) {
   }
 }
 
-void read_records(const std::string& path,
-                  const std::function<void(const v1::Evaluation&)>& visit) {
+namespace {
+
+// Visits every whole record; returns the byte offset just past the last one (a truncated
+// tail, left by a writer killed mid-record, lies beyond it).
+uint64_t scan_records(const std::string& path,
+                      const std::function<void(const v1::Evaluation&)>& visit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open records file");
   std::error_code error;
@@ -48,18 +55,87 @@ void read_records(const std::string& path,
   for (uint64_t index = 0;; ++index) {
     google::protobuf::io::CodedInputStream coded(&raw);
     uint32_t size = 0;
-    if (!coded.ReadVarint32(&size)) return;  // end of file (or a cut length prefix)
-    position += static_cast<uint64_t>(coded.CurrentPosition());
-    if (position + size > file_size) return;  // truncated last record: the writer was killed
+    if (!coded.ReadVarint32(&size)) return position;  // end of file (or a cut length prefix)
+    const uint64_t body = position + static_cast<uint64_t>(coded.CurrentPosition());
+    if (body + size > file_size) return position;  // truncated last record
     const auto limit = coded.PushLimit(static_cast<int>(size));
     v1::Evaluation record;
     if (!record.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
       throw InputError(path + ": record " + std::to_string(index) + " is corrupt");
     }
     coded.PopLimit(limit);
-    position += size;
+    position = body + size;
     visit(record);
   }
+}
+
+}  // namespace
+
+void read_records(const std::string& path,
+                  const std::function<void(const v1::Evaluation&)>& visit) {
+  scan_records(path, visit);
+}
+
+std::optional<v1::Evaluation> repair_records(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return std::nullopt;
+  std::optional<v1::Evaluation> last;
+  const uint64_t end = scan_records(path, [&](const v1::Evaluation& e) { last = e; });
+  if (std::filesystem::file_size(path, error) > end) {
+    std::filesystem::resize_file(path, end, error);
+    if (error)
+      throw InputError(path + ": cannot cut the truncated last record: " + error.message());
+  }
+  return last;
+}
+
+std::vector<std::string> record_files(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".records")
+      out.push_back(entry.path().string());
+  }
+  if (error) throw InputError(dir + ": cannot list the directory: " + error.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> expand_record_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    if (std::filesystem::is_directory(p)) {
+      const auto files = record_files(p);
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+uint64_t read_unique_records(const std::vector<std::string>& files,
+                             const std::function<void(const v1::Evaluation&)>& visit) {
+  // Pass 1: which keys have a successful record. Pass 2: visit each key's chosen record.
+  std::unordered_map<std::string, bool> has_ok;
+  for (const auto& f : files) {
+    read_records(
+        f, [&](const v1::Evaluation& e) { has_ok[e.key()] |= e.status() == v1::Evaluation::OK; });
+  }
+  std::unordered_set<std::string> seen;
+  uint64_t dropped = 0;
+  for (const auto& f : files) {
+    read_records(f, [&](const v1::Evaluation& e) {
+      const bool chosen =
+          (!has_ok[e.key()] || e.status() == v1::Evaluation::OK) && seen.insert(e.key()).second;
+      if (chosen) {
+        visit(e);
+      } else {
+        ++dropped;
+      }
+    });
+  }
+  return dropped;
 }
 
 std::string evaluation_key(const v1::Evaluation& record) {

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "accelgym/v1/result.pb.h"
 
@@ -25,6 +27,19 @@ class RecordWriter {
 // Calls `visit` for every record of the file in order; a truncated last record (a writer
 // killed mid-write) is ignored, corruption elsewhere is an InputError naming the record.
 void read_records(const std::string& path, const std::function<void(const v1::Evaluation&)>& visit);
+
+// Cuts a truncated last record (its writer was killed mid-write) so appending can go on;
+// returns the last whole record, if any. A missing file is no error.
+std::optional<v1::Evaluation> repair_records(const std::string& path);
+
+// The *.records files of a directory, sorted by name.
+std::vector<std::string> record_files(const std::string& dir);
+// Files as given; directories stand for their *.records files.
+std::vector<std::string> expand_record_paths(const std::vector<std::string>& paths);
+// Visits every evaluation key once across the files (in file order): its first OK record,
+// else its first record. Returns how many records were left out as duplicates.
+uint64_t read_unique_records(const std::vector<std::string>& files,
+                             const std::function<void(const v1::Evaluation&)>& visit);
 
 // Hash of (design point, workloads, simulator version, seed): equal evaluations, equal keys.
 std::string evaluation_key(const v1::Evaluation& record);

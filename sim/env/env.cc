@@ -62,6 +62,26 @@ std::pair<std::vector<double>, Info> Env::reset(std::optional<uint64_t> seed, bo
   return {observe(nullptr), info};
 }
 
+v1::Evaluation Env::identity(const IndexVector& design, uint64_t seed) const {
+  space_.check(design);
+  v1::Evaluation record;
+  record.set_env(name_);
+  record.set_seed(seed);
+  record.set_simulator_version(version());
+  for (const auto& w : evaluator_->workloads()) *record.add_workloads() = w;
+  *record.mutable_point() = space_.to_proto(design);
+  record.set_key(evaluation_key(record));
+  return record;
+}
+
+std::unique_ptr<Env> Env::restricted(const v1::SpaceRestriction& restriction,
+                                     const std::string& where) const {
+  auto out = std::make_unique<Env>(name_, space_.restricted(restriction, where), evaluator_,
+                                   reward_, episode_length_);
+  out->writer_ = writer_;
+  return out;
+}
+
 v1::Evaluation Env::evaluate(const IndexVector& design, uint64_t seed) const {
   v1::Evaluation record;
   record.set_env(name_);

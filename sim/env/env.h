@@ -89,6 +89,12 @@ class Env {
   void record_to(std::shared_ptr<RecordWriter> writer) { writer_ = std::move(writer); }
   // Evaluates one design outside an episode (searchers, sweeps): the record is returned.
   v1::Evaluation evaluate(const IndexVector& design, uint64_t seed = 0) const;
+  // What identifies that evaluation (env, point, workloads, version, seed) and its key,
+  // without running it: sweeps look finished work up by key. InputError outside the space.
+  v1::Evaluation identity(const IndexVector& design, uint64_t seed = 0) const;
+  // The same env over a narrower space (same evaluator, targets and record file).
+  std::unique_ptr<Env> restricted(const v1::SpaceRestriction& restriction,
+                                  const std::string& where) const;
 
  private:
   std::vector<double> observe(const v1::Metrics* metrics) const;

@@ -1,14 +1,18 @@
 #include "sim/env/registry.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
+#include <thread>
 
 #include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/trace_sim.h"
 #include "sim/core/errors.h"
+#include "sim/core/param.h"
 #include "sim/core/space_registry.h"
 #include "workloads/network_zoo.h"
 
@@ -62,7 +66,9 @@ class Completer {
 class DramEvaluator : public Evaluator {
  public:
   DramEvaluator(Completer completer, workloads::GeneratorConfig trace, std::string trace_name)
-      : completer_(std::move(completer)), trace_(std::move(trace)), trace_name_(std::move(trace_name)) {}
+      : completer_(std::move(completer)),
+        trace_(std::move(trace)),
+        trace_name_(std::move(trace_name)) {}
 
   v1::Metrics evaluate(const ParamMap& design) const override {
     const auto config = dram::dram_config(completer_.complete(design));
@@ -83,8 +89,8 @@ class DramEvaluator : public Evaluator {
   }
 
   std::vector<std::string> extra_metrics() const override {
-    return {"avg_read_latency_ns", "p99_read_latency_ns", "avg_write_latency_ns",
-            "bandwidth_gbps", "row_hit_rate"};
+    return {"avg_read_latency_ns", "p99_read_latency_ns", "avg_write_latency_ns", "bandwidth_gbps",
+            "row_hit_rate"};
   }
 
   std::vector<v1::WorkloadRef> workloads() const override {
@@ -124,8 +130,8 @@ class SystolicEvaluator : public Evaluator {
   }
 
   std::vector<std::string> extra_metrics() const override {
-    return {"mac_energy_pj", "sram_energy_pj", "leakage_energy_pj", "pe_area_mm2",
-            "sram_area_mm2", "dram_energy_pj"};
+    return {"mac_energy_pj", "sram_energy_pj", "leakage_energy_pj",
+            "pe_area_mm2",   "sram_area_mm2",  "dram_energy_pj"};
   }
 
   std::vector<v1::WorkloadRef> workloads() const override {
@@ -254,7 +260,8 @@ struct DramVariant {
 
 constexpr DramVariant kDramVariants[] = {
     {"dram-v0", "DDR3-1600", 1, 1.0,
-     "ArchGym's DRAM-controller task: ten DRAMSys knobs (442 368 points), DDR3-1600, 10 000-read traces"},
+     "ArchGym's DRAM-controller task: ten DRAMSys knobs (442 368 points), DDR3-1600, 10 000-read "
+     "traces"},
     {"dram-ddr4-v0", "DDR4-2400R", 1, 1.0, "dram-v0's knobs on DDR4-2400R (8 Gb x8)"},
     {"dram-hbm2-v0", "HBM2-2000", 2, 1.0, "dram-v0's knobs on HBM2-2000, two pseudo-channels"},
     {"dram-rw-v0", "DDR3-1600", 1, 0.7, "dram-v0 with 30 % writes in the traces"},
@@ -271,7 +278,8 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
     try {
       size_t used = 0;
       trace.read_ratio = std::stod(text, &used);
-      if (used != text.size() || trace.read_ratio < 0 || trace.read_ratio > 1) throw std::exception();
+      if (used != text.size() || trace.read_ratio < 0 || trace.read_ratio > 1)
+        throw std::exception();
     } catch (const std::exception&) {
       throw InputError("env option 'read_ratio': '" + text + "' is not a number in [0, 1]");
     }
@@ -280,8 +288,11 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   // lower latency while power rises by at most 5 %. Latency and power trade off (energy is
   // nearly fixed), so both cannot drop together (docs/ENVS.md).
   const std::string targets = take(o, "targets", "");
-  const uint32_t length = static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
-  if (!o.empty()) throw InputError("env '" + std::string(v.name) + "': unknown option '" + o.begin()->first + "'");
+  const uint32_t length =
+      static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
+  if (!o.empty())
+    throw InputError("env '" + std::string(v.name) + "': unknown option '" + o.begin()->first +
+                     "'");
   ParamMap fixed;
   fixed.set("standard", std::string(v.standard));
   fixed.set("channels", v.channels);
@@ -291,8 +302,10 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   RewardConfig reward = targets_from(targets);
   if (reward.targets.empty()) {
     const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.94 * base.latency_ns())));
-    reward.targets.push_back(parse_target("avg_power_mw<=" + std::to_string(1.05 * base.avg_power_mw())));
+    reward.targets.push_back(
+        parse_target("latency_ns<=" + std::to_string(0.94 * base.latency_ns())));
+    reward.targets.push_back(
+        parse_target("avg_power_mw<=" + std::to_string(1.05 * base.avg_power_mw())));
   }
   return std::make_unique<Env>(v.name, space, evaluator, reward, length);
 }
@@ -300,9 +313,11 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
 std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool with_dram) {
   const std::string workload = take(o, "workload", with_dram ? "alexnet" : "resnet50");
   const uint32_t seq_len = static_cast<uint32_t>(to_u64(take(o, "seq_len", "0"), "seq_len"));
-  const auto memory = accel::parse_memory_mode(take(o, "memory", with_dram ? "dram" : "scalesim-calc"));
+  const auto memory =
+      accel::parse_memory_mode(take(o, "memory", with_dram ? "dram" : "scalesim-calc"));
   const std::string targets = take(o, "targets", "");
-  const uint32_t length = static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
+  const uint32_t length =
+      static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
   if (!o.empty()) throw InputError("env '" + name + "': unknown option '" + o.begin()->first + "'");
   Cut cut{name,
           {{"rows", {}},
@@ -320,16 +335,19 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
     cut.dims.push_back({"RequestBufferSize", ints({4, 8, 16, 32})});
   }
   Completer completer("accel", {});
-  const std::string doc = with_dram
-      ? "Co-exploration of a systolic array, its scratchpads and its DRAM (simulated together)"
-      : "One systolic array on a DNN: array, dataflow, scratchpads, precision";
+  const std::string doc =
+      with_dram
+          ? "Co-exploration of a systolic array, its scratchpads and its DRAM (simulated together)"
+          : "One systolic array on a DNN: array, dataflow, scratchpads, precision";
   const DesignSpace space = cut_space(completer.full(), cut, doc);
-  auto evaluator = std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory);
+  auto evaluator =
+      std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory);
   RewardConfig reward = targets_from(targets);
   if (reward.targets.empty()) {
     // 40 % less latency and 20 % less energy than the default design, within its area.
     const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.6 * base.latency_ns())));
+    reward.targets.push_back(
+        parse_target("latency_ns<=" + std::to_string(0.6 * base.latency_ns())));
     reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.8 * base.energy_pj())));
     reward.targets.push_back(parse_target("area_mm2<=" + std::to_string(base.area_mm2())));
   }
@@ -350,12 +368,14 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   if (k < 1 || k > 4) throw InputError("env option 'k': 1 to 4 sub-accelerators");
   const uint64_t pe_budget = to_u64(take(o, "pe_budget", "1280"), "pe_budget");
   const std::string targets = take(o, "targets", "");
-  const uint32_t length = static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
+  const uint32_t length =
+      static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
   if (!o.empty()) throw InputError("env '" + name + "': unknown option '" + o.begin()->first + "'");
   v1::DesignSpaceSpec spec;
   spec.set_name(name);
-  spec.set_doc("NASAIC-style heterogeneous sub-accelerators running several DNNs at once, "
-               "contending for one DRAM");
+  spec.set_doc(
+      "NASAIC-style heterogeneous sub-accelerators running several DNNs at once, "
+      "contending for one DRAM");
   for (const auto& d : accel::hetero_parameters(k, networks)) *spec.add_dimensions() = d;
   DesignSpace space(spec, "env " + name);
   // Budgets on the sum of one knob over the sub-accelerators.
@@ -364,9 +384,11 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
     space.add_constraint(constraint, "sum of acc<i>" + knob + " <= " + std::to_string(limit) + unit,
                          [k, knob, limit, unit](const ParamMap& v) -> std::optional<std::string> {
                            int64_t total = 0;
-                           for (uint32_t i = 0; i < k; ++i) total += v.get_int("acc" + std::to_string(i) + knob);
+                           for (uint32_t i = 0; i < k; ++i)
+                             total += v.get_int("acc" + std::to_string(i) + knob);
                            if (total <= limit) return std::nullopt;
-                           return std::to_string(total) + unit + " > " + std::to_string(limit) + unit;
+                           return std::to_string(total) + unit + " > " + std::to_string(limit) +
+                                  unit;
                          });
   };
   budget("pe_budget", "_pes", static_cast<int64_t>(pe_budget), " PEs");
@@ -377,11 +399,83 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
     // Upper bounds on latency, energy and area, as NASAIC's specs: 30 % less latency and
     // 10 % less energy than the default design, within its area.
     const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(parse_target("latency_ns<=" + std::to_string(0.7 * base.latency_ns())));
+    reward.targets.push_back(
+        parse_target("latency_ns<=" + std::to_string(0.7 * base.latency_ns())));
     reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.9 * base.energy_pj())));
     reward.targets.push_back(parse_target("area_mm2<=" + std::to_string(base.area_mm2())));
   }
   return std::make_unique<Env>(name, space, evaluator, reward, length);
+}
+
+// synthetic-v0: an analytic env for testing searchers and the sweep machinery in
+// microseconds per step. Latency is a bowl around one corner, energy around the mirrored one,
+// so the two targets conflict and form a Pareto front. Option `fault=KIND@xD=V` makes designs
+// with xD = V throw (INVALID-free FAILED), crash the process (abort) or hang (sleep forever).
+class SyntheticEvaluator final : public Evaluator {
+ public:
+  static constexpr int kDims = 4;
+  static constexpr int64_t kOptimum[kDims] = {11, 4, 7, 9};
+
+  explicit SyntheticEvaluator(const std::string& fault) {
+    if (fault.empty() || fault == "none") return;
+    const auto at = fault.find('@'), eq = fault.find('=');
+    kind_ = fault.substr(0, at);
+    if (at == std::string::npos || eq == std::string::npos || eq < at ||
+        (kind_ != "throw" && kind_ != "crash" && kind_ != "hang")) {
+      throw InputError("env option 'fault': '" + fault +
+                       "' is not KIND@xD=V with KIND throw, crash or hang (e.g. crash@x0=3)");
+    }
+    dim_ = fault.substr(at + 1, eq - at - 1);
+    value_ = static_cast<int64_t>(to_u64(fault.substr(eq + 1), "fault"));
+  }
+  static DesignSpace space() {
+    v1::DesignSpaceSpec spec;
+    spec.set_name("synthetic-v0");
+    spec.set_doc("Four integer knobs; latency and energy are bowls around opposite corners");
+    for (int d = 0; d < kDims; ++d) {
+      *spec.add_dimensions() =
+          Param::integer("x" + std::to_string(d), 0, 15).group(d < 2 ? "a" : "b").def(0);
+    }
+    return DesignSpace(spec, "synthetic-v0");
+  }
+  v1::Metrics evaluate(const ParamMap& design) const override {
+    if (!kind_.empty() && design.get_int(dim_) == value_) inject();
+    double near = 1, far = 1;
+    for (int d = 0; d < kDims; ++d) {
+      const auto x = static_cast<double>(design.get_int("x" + std::to_string(d)));
+      near += (x - kOptimum[d]) * (x - kOptimum[d]);
+      far += (x - (15 - kOptimum[d])) * (x - (15 - kOptimum[d]));
+    }
+    v1::Metrics m;
+    m.set_latency_ns(near);
+    m.set_energy_pj(far);
+    m.set_cycles(static_cast<uint64_t>(near));
+    return m;
+  }
+  std::vector<v1::WorkloadRef> workloads() const override {
+    v1::WorkloadRef w;
+    w.set_name("synthetic");
+    return {w};
+  }
+
+ private:
+  void inject() const {
+    if (kind_ == "throw") throw std::runtime_error("injected failure (env option fault)");
+    if (kind_ == "crash") std::abort();
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // hang
+  }
+  std::string kind_, dim_;
+  int64_t value_ = 0;
+};
+
+std::unique_ptr<Env> make_synthetic_env(Options o) {
+  auto evaluator = std::make_shared<SyntheticEvaluator>(take(o, "fault", "none"));
+  RewardConfig reward = targets_from(take(o, "targets", "latency_ns<=2"));
+  const uint32_t length =
+      static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
+  if (!o.empty()) throw InputError("env 'synthetic-v0': unknown option '" + o.begin()->first + "'");
+  return std::make_unique<Env>("synthetic-v0", SyntheticEvaluator::space(), evaluator, reward,
+                               length);
 }
 
 }  // namespace
@@ -389,14 +483,27 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
 std::vector<EnvInfo> registered_envs() {
   std::vector<EnvInfo> out;
   for (const auto& v : kDramVariants) {
-    out.push_back({v.name, v.doc, {"trace", "count", "seed", "read_ratio", "targets", "episode_length"}});
+    out.push_back({v.name,
+                   v.doc,
+                   {"trace", "count", "seed", "read_ratio", "targets", "episode_length"},
+                   "trace"});
   }
-  out.push_back({"systolic-v0", "One systolic array on a DNN (SCALE-Sim-compatible timing by default)",
-                 {"workload", "seq_len", "memory", "targets", "episode_length"}});
-  out.push_back({"accel-v0", "Systolic array + scratchpads + DRAM co-exploration (DRAM-backed)",
-                 {"workload", "seq_len", "memory", "targets", "episode_length"}});
-  out.push_back({"hetero-v0", "NASAIC-style heterogeneous sub-accelerators sharing one DRAM",
-                 {"workloads", "k", "pe_budget", "targets", "episode_length"}});
+  out.push_back({"systolic-v0",
+                 "One systolic array on a DNN (SCALE-Sim-compatible timing by default)",
+                 {"workload", "seq_len", "memory", "targets", "episode_length"},
+                 "workload"});
+  out.push_back({"accel-v0",
+                 "Systolic array + scratchpads + DRAM co-exploration (DRAM-backed)",
+                 {"workload", "seq_len", "memory", "targets", "episode_length"},
+                 "workload"});
+  out.push_back({"hetero-v0",
+                 "NASAIC-style heterogeneous sub-accelerators sharing one DRAM",
+                 {"workloads", "k", "pe_budget", "targets", "episode_length"},
+                 "workloads"});
+  out.push_back({"synthetic-v0",
+                 "Analytic test env (microseconds per step); option fault=crash@x0=3 etc.",
+                 {"fault", "targets", "episode_length"},
+                 ""});
   return out;
 }
 
@@ -407,6 +514,7 @@ std::unique_ptr<Env> make_env(const std::string& name, const Options& options) {
   if (name == "systolic-v0") return make_systolic_env(name, options, false);
   if (name == "accel-v0") return make_systolic_env(name, options, true);
   if (name == "hetero-v0") return make_hetero_env(name, options);
+  if (name == "synthetic-v0") return make_synthetic_env(options);
   std::string known;
   for (const auto& e : registered_envs()) known += (known.empty() ? "" : ", ") + e.name;
   throw InputError("unknown env '" + name + "' (registered: " + known + ")");

@@ -14,6 +14,7 @@ struct EnvInfo {
   std::string name;
   std::string doc;
   std::vector<std::string> options;  // accepted option names
+  std::string workload_option;       // the option naming the workload (sweeps set it); "" = none
 };
 
 std::vector<EnvInfo> registered_envs();

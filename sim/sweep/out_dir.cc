@@ -1,0 +1,89 @@
+#include "sim/sweep/out_dir.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/core/records.h"
+
+namespace accelgym::sweep {
+namespace fs = std::filesystem;
+namespace {
+
+// Fields a resumed run may change: they decide how, not what, is evaluated.
+v1::SweepSpec what_is_evaluated(v1::SweepSpec spec) {
+  spec.clear_workers();
+  spec.clear_timeout_s();
+  return spec;
+}
+
+int last_run(const std::string& dir) {
+  int last = 0;
+  for (const auto& f : record_files(dir)) {
+    const std::string name = fs::path(f).filename().string();
+    if (name.rfind("run", 0) == 0) last = std::max(last, std::atoi(name.c_str() + 3));
+  }
+  return last;
+}
+
+}  // namespace
+
+OutDir::OutDir(std::string dir, const v1::SweepSpec& spec, bool resume) : dir_(std::move(dir)) {
+  std::error_code error;
+  fs::create_directories(dir_, error);
+  if (error) throw InputError(dir_ + ": cannot create the output directory: " + error.message());
+  const std::string saved = dir_ + "/sweep.json";
+  const bool started = fs::exists(saved) || !record_files(dir_).empty();
+  if (started && !resume) {
+    throw InputError(
+        dir_ + " already holds a sweep: pass --resume to continue it, or choose another --out");
+  }
+  if (started) {
+    v1::SweepSpec before;
+    load_json_file(saved, &before);
+    if (!google::protobuf::util::MessageDifferencer::Equals(what_is_evaluated(before),
+                                                            what_is_evaluated(spec))) {
+      throw InputError(dir_ + ": the spec differs from the one this sweep started with (" + saved +
+                       "); only workers and timeoutS may change on --resume");
+    }
+  }
+  const std::string tmp = saved + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << to_json(spec);
+    if (!out) throw InputError(saved + ": cannot write");
+  }
+  fs::rename(tmp, saved);
+  run_ = last_run(dir_) + 1;
+}
+
+std::string OutDir::prefix(const std::string& who) const {
+  return dir_ + "/run" + std::to_string(run_) + "-" + who;
+}
+
+uint64_t OutDir::load_previous(Coordinator& coordinator, bool retry_failed) const {
+  uint64_t n = 0;
+  for (const auto& f : record_files(dir_)) {
+    read_records(f, [&](const v1::Evaluation& e) {
+      coordinator.add_previous(e, retry_failed);
+      ++n;
+    });
+  }
+  return n;
+}
+
+void OutDir::write_summary(const v1::SweepSummary& summary) const {
+  const std::string path = dir_ + "/summary.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << to_report_json(summary) << "\n";
+    if (!out) throw InputError(path + ": cannot write");
+  }
+  fs::rename(tmp, path);
+}
+
+}  // namespace accelgym::sweep

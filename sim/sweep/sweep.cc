@@ -1,0 +1,32 @@
+#include "sim/sweep/sweep.h"
+
+#include <chrono>
+
+#include "sim/sweep/process_pool.h"
+
+namespace accelgym::sweep {
+
+v1::SweepSummary coordinate(const SweepSetup& setup, const OutDir& dir, Executor& executor,
+                            const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  Coordinator coordinator(setup);
+  dir.load_previous(coordinator, options.retry_failed);
+  drive(coordinator, executor, [&] {
+    if (options.progress) options.progress(coordinator);
+  });
+  v1::SweepSummary summary = coordinator.summary();
+  summary.set_host_time_s(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  summary.set_workers(static_cast<uint32_t>(executor.capacity()));
+  summary.set_out_dir(dir.path());
+  dir.write_summary(summary);
+  return summary;
+}
+
+v1::SweepSummary run_local(const SweepSetup& setup, const OutDir& dir, size_t workers,
+                           const RunOptions& options) {
+  ProcessPool pool(setup, workers, setup.spec().timeout_s(), dir.prefix("local"));
+  return coordinate(setup, dir, pool, options);
+}
+
+}  // namespace accelgym::sweep
