@@ -87,8 +87,12 @@ SweepSetup::SweepSetup(v1::SweepSpec spec, const std::string& source) : spec_(st
     for (uint64_t s : seeds) jobs_.push_back({w, s});
   }
   for (int i = 0; i < spec_.points_size(); ++i) {
-    points_.push_back(envs_[0]->space().from_proto(spec_.points(i),
-                                                   source + ": points[" + std::to_string(i) + "]"));
+    const std::string field = "points[" + std::to_string(i) + "]";
+    try {
+      points_.push_back(envs_[0]->space().from_proto(spec_.points(i), source + ": " + field));
+    } catch (const InputError& e) {
+      throw InputError::at(source, 0, field, e.what());
+    }
   }
   if (searches()) {  // unknown searcher or option: fail now, not in the middle of the sweep
     const agents::Options options(spec_.searcher().options().begin(),

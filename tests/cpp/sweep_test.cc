@@ -1,0 +1,199 @@
+// Sweeps: the coordinator's rounds, resume from records, the worker pool's handling of
+// crashes and hangs, and spec errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "sim/core/errors.h"
+#include "sim/core/proto_io.h"
+#include "sim/core/records.h"
+#include "sim/sweep/process_pool.h"
+#include "sim/sweep/sweep.h"
+
+namespace accelgym::sweep {
+namespace {
+
+v1::SweepSpec spec_from(const std::string& json) {
+  v1::SweepSpec spec;
+  parse_json(json, "test spec", &spec);
+  return spec;
+}
+
+std::string fresh_dir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "sweep_" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// What a record says about its design, without the wall time: equal across runs.
+std::map<std::string, std::string> outcomes(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  read_unique_records(record_files(dir), [&](const v1::Evaluation& e) {
+    v1::Evaluation same = e;
+    same.clear_wall_time_s();
+    std::string bytes;
+    same.mutable_metrics()->clear_extra();  // map order is not deterministic in bytes
+    same.mutable_point()->clear_values();
+    same.SerializeToString(&bytes);
+    out[e.key()] = bytes + "|" + std::to_string(e.reward()) + "|" + std::to_string(e.metrics().latency_ns());
+  });
+  return out;
+}
+
+const char* kRandomSpec =
+    R"({"env": "synthetic-v0", "searcher": {"name": "ga", "options": {"population": "6"}},
+        "budget": 30, "seeds": [1, 2], "batch": 6})";
+
+TEST(Sweep, CoordinatorAnswersEveryAskInRounds) {
+  const SweepSetup setup(spec_from(kRandomSpec), "test");
+  ASSERT_EQ(setup.num_jobs(), 2u);
+  const OutDir dir(fresh_dir("rounds"), setup.spec(), false);
+  InProcessExecutor executor(setup, dir.prefix("inproc") + ".records");
+  const v1::SweepSummary s = coordinate(setup, dir, executor, {});
+  EXPECT_EQ(s.evaluations(), 60u);
+  EXPECT_EQ(s.ok(), 60u);
+  EXPECT_EQ(s.simulated() + s.reused(), 60u);  // GA repeats some designs: answered from records
+  EXPECT_EQ(outcomes(dir.path()).size(), s.simulated());
+  ASSERT_EQ(s.jobs_size(), 2);
+  // The bowl's value at the best design: reward = -min(10, latency / 2 - 1) under latency <= 2.
+  for (const auto& j : s.jobs()) {
+    EXPECT_EQ(j.evaluations(), 30u);
+    EXPECT_NEAR(j.best_reward(), -std::min(10.0, j.best_metrics().latency_ns() / 2 - 1), 1e-12);
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/summary.json"));
+}
+
+TEST(Sweep, RecordsDoNotDependOnTheNumberOfWorkers) {
+  const SweepSetup setup(spec_from(kRandomSpec), "test");
+  const OutDir one(fresh_dir("one"), setup.spec(), false);
+  InProcessExecutor executor(setup, one.prefix("inproc") + ".records");
+  coordinate(setup, one, executor, {});
+  const OutDir three(fresh_dir("three"), setup.spec(), false);
+  run_local(setup, three, 3, {});
+  EXPECT_EQ(outcomes(one.path()), outcomes(three.path()));
+}
+
+TEST(Sweep, ResumeReusesFinishedWorkAndEndsTheSame) {
+  const SweepSetup setup(spec_from(kRandomSpec), "test");
+  const OutDir whole(fresh_dir("whole"), setup.spec(), false);
+  const v1::SweepSummary full = run_local(setup, whole, 2, {});
+
+  // A first run that stops after 17 completions (as if killed), then a resumed one.
+  const std::string path = fresh_dir("partial");
+  {
+    const OutDir dir(path, setup.spec(), false);
+    Coordinator coordinator(setup);
+    InProcessExecutor executor(setup, dir.prefix("inproc") + ".records");
+    for (int done = 0; done < 17; ++done) {
+      executor.submit(*coordinator.next());
+      auto [id, record] = executor.wait();
+      coordinator.complete(id, record);
+    }
+    EXPECT_FALSE(coordinator.finished());
+  }
+  EXPECT_THROW(OutDir(path, setup.spec(), false), InputError);  // must say --resume
+  const OutDir resumed(path, setup.spec(), true);
+  EXPECT_EQ(resumed.run(), 2);
+  const v1::SweepSummary rest = run_local(setup, resumed, 2, {});
+  EXPECT_EQ(rest.simulated(), full.simulated() - 17);
+  EXPECT_EQ(outcomes(path), outcomes(whole.path()));
+  EXPECT_EQ(rest.jobs(0).best_reward(), full.jobs(0).best_reward());
+  // A resumed spec may change workers and timeout, nothing else.
+  v1::SweepSpec other = setup.spec();
+  other.set_workers(7);
+  EXPECT_NO_THROW(OutDir(path, other, true));
+  other.set_budget(31);
+  EXPECT_THROW(OutDir(path, other, true), InputError);
+}
+
+TEST(Sweep, CrashesHangsAndThrowsAreRecordedAndTheSweepGoesOn) {
+  for (const std::string kind : {"crash", "hang", "throw"}) {
+    SCOPED_TRACE(kind);
+    const SweepSetup setup(
+        spec_from(R"({"env": "synthetic-v0", "envOptions": {"fault": ")" + kind +
+                  R"(@x0=3"}, "points": [{"values": {"x0": 1}}, {"values": {"x0": 3}},
+                     {"values": {"x0": 5}}, {"values": {"x0": 3, "x1": 1}}], "timeoutS": 0.3})"),
+        "test");
+    const OutDir dir(fresh_dir("fault_" + kind), setup.spec(), false);
+    const v1::SweepSummary s = run_local(setup, dir, 2, {});
+    EXPECT_EQ(s.evaluations(), 4u);
+    EXPECT_EQ(s.ok(), 2u);
+    EXPECT_EQ(s.failed(), 2u);
+    std::vector<std::string> messages;
+    read_unique_records(record_files(dir.path()), [&](const v1::Evaluation& e) {
+      if (e.status() == v1::Evaluation::FAILED) messages.push_back(e.message());
+    });
+    ASSERT_EQ(messages.size(), 2u);
+    const std::string expected = kind == "crash"  ? "signal 6"
+                                 : kind == "hang" ? "timed out after 0.3 s"
+                                                  : "injected failure";
+    for (const auto& m : messages) EXPECT_NE(m.find(expected), std::string::npos) << m;
+  }
+}
+
+TEST(Sweep, SpecErrorsNameTheField) {
+  auto error = [](const std::string& json) {
+    try {
+      SweepSetup(spec_from(json), "s.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "budget": 3})").find("searcher"), std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "random"}})").find("budget"), std::string::npos);
+  EXPECT_NE(error(R"({"env": "dram-v9", "searcher": {"name": "random"}, "budget": 1})").find("env"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "annealing"}, "budget": 1})").find("searcher"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "workloads": [{"name": "x"}], "searcher": {"name": "random"},
+                      "budget": 1})").find("takes no workload"), std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "points": [{"values": {"x9": 1}}]})").find("points[0]"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "space": {"dimensions": {"x0": {"min": 20}}},
+                      "searcher": {"name": "random"}, "budget": 1})").find("x0"), std::string::npos);
+}
+
+TEST(Records, RepairCutsATruncatedTailSoAppendingGoesOn) {
+  const std::string path = fresh_dir("repair.records");
+  v1::Evaluation a, b;
+  a.set_key("a");
+  b.set_key("b");
+  RecordWriter(path).append(a);
+  RecordWriter(path).append(b);
+  const auto size = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, size - 1);  // the writer of b was killed mid-record
+  const auto last = repair_records(path);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->key(), "a");
+  RecordWriter(path).append(b);
+  std::vector<std::string> keys;
+  read_records(path, [&](const v1::Evaluation& e) { keys.push_back(e.key()); });
+  EXPECT_EQ(keys, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(Records, UniqueRecordsPreferSuccess) {
+  const std::string dir = fresh_dir("unique");
+  std::filesystem::create_directories(dir);
+  v1::Evaluation failed, ok, other;
+  failed.set_key("k");
+  failed.set_status(v1::Evaluation::FAILED);
+  ok.set_key("k");
+  ok.set_status(v1::Evaluation::OK);
+  other.set_key("j");
+  RecordWriter(dir + "/1.records").append(failed);
+  RecordWriter(dir + "/2.records").append(ok);
+  RecordWriter(dir + "/2.records").append(other);
+  std::vector<std::pair<std::string, int>> seen;
+  const uint64_t dropped = read_unique_records(expand_record_paths({dir}), [&](const v1::Evaluation& e) {
+    seen.emplace_back(e.key(), e.status());
+  });
+  EXPECT_EQ(dropped, 1u);
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, int>>{{"k", v1::Evaluation::OK}, {"j", 0}}));
+}
+
+}  // namespace
+}  // namespace accelgym::sweep
