@@ -3,6 +3,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <filesystem>
+
 #include "agents/runner.h"
 #include "sim/core/errors.h"
 #include "sim/core/records.h"
@@ -80,6 +82,8 @@ struct CoreEnv {
 
 }  // namespace
 
+void bind_sweep(py::module_& m);  // sweep_bindings.cc
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "accelgym's C++ core: environments, design spaces and searchers";
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
@@ -92,7 +96,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("searchers", &agents::searcher_names);
   m.def("read_records", [](const std::string& path) {
     py::list out;
-    read_records(path, [&](const v1::Evaluation& e) {
+    const auto visit = [&](const v1::Evaluation& e) {
       py::dict r;
       r["key"] = e.key();
       r["env"] = e.env();
@@ -108,9 +112,16 @@ PYBIND11_MODULE(_core, m) {
       info.metrics = e.metrics();
       r["metrics"] = info_dict(info)["metrics"];
       out.append(r);
-    });
+    };
+    // A file: all its records; a directory (a sweep's): each evaluation once.
+    if (std::filesystem::is_directory(path)) {
+      read_unique_records(record_files(path), visit);
+    } else {
+      read_records(path, visit);
+    }
     return out;
   }, py::arg("path"));
+  bind_sweep(m);
 
   py::class_<CoreEnv>(m, "Env")
       .def(py::init([](const std::string& name, const std::map<std::string, std::string>& options) {

@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,9 +72,11 @@ ProcessPool::ProcessPool(const SweepSetup& setup, size_t workers, double timeout
 }
 
 ProcessPool::~ProcessPool() {
+  // Idle workers wait in read() with every record flushed, so killing them loses nothing; a
+  // busy one's task is abandoned (its record, if half written, is cut on the next open).
   for (auto& w : workers_) {
-    if (w.fd >= 0) close(w.fd);  // an idle worker sees end of file and exits
-    if (w.pid > 0 && w.busy) kill(w.pid, SIGKILL);
+    if (w.fd >= 0) close(w.fd);
+    if (w.pid > 0) kill(w.pid, SIGKILL);
   }
   for (auto& w : workers_) {
     if (w.pid > 0) waitpid(w.pid, nullptr, 0);
@@ -90,11 +93,12 @@ void ProcessPool::spawn(size_t i) {
   const pid_t pid = fork();
   if (pid < 0) throw InternalError(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
-    close(fds[0]);
-    for (const auto& other : workers_) {
-      if (other.fd >= 0) close(other.fd);
-    }
-    worker_main(setup_, fds[1], parent, workers_[i].records);
+    // Keep only stdio and this worker's socket: an inherited end of another worker's socket
+    // (of this pool or any other in the process) would hide that worker's hang-ups.
+    const int fd = fds[1];
+    if (fd > 3) close_range(3, static_cast<unsigned>(fd - 1), 0);
+    close_range(static_cast<unsigned>(fd + 1), ~0U, 0);
+    worker_main(setup_, fd, parent, workers_[i].records);
   }
   close(fds[1]);
   workers_[i].pid = pid;
