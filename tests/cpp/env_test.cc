@@ -57,6 +57,7 @@ TEST(Reward, MaximiseToleranceWeightsAndBudgets) {
 std::map<std::string, std::string> quick_options(const std::string& name) {
   if (name.rfind("dram", 0) == 0) return {{"count", "300"}, {"trace", "cloud-1"}};
   if (name == "hetero-v0") return {{"workloads", "conv_test,gemm_test"}};
+  if (name == "synthetic-v0") return {};
   return {{"workload", "conv_test"}};
 }
 
@@ -100,6 +101,22 @@ TEST(CheckEnv, EveryRegisteredEnv) {
     auto env = make_env(e.name, quick_options(e.name));
     check_env(*env);
   }
+}
+
+TEST(Envs, SyntheticV0IsItsTwoBowls) {
+  auto env = make_env("synthetic-v0");
+  EXPECT_EQ(env->space().size(), 65536.0);
+  // The latency bowl's centre (11, 4, 7, 9): latency 1 meets latency_ns <= 2, reward 0;
+  // energy is 1 + (11-4)^2 + (4-11)^2 + (7-8)^2 + (9-6)^2 = 109 there.
+  const auto e = env->evaluate({11, 4, 7, 9});
+  EXPECT_EQ(e.metrics().latency_ns(), 1.0);
+  EXPECT_EQ(e.metrics().energy_pj(), 109.0);
+  EXPECT_EQ(e.reward(), 0.0);
+  // Faults: a throw is a FAILED record, not an exception.
+  auto faulty = make_env("synthetic-v0", {{"fault", "throw@x2=7"}});
+  EXPECT_EQ(faulty->evaluate({11, 4, 7, 9}).status(), v1::Evaluation::FAILED);
+  EXPECT_EQ(faulty->evaluate({11, 4, 6, 9}).status(), v1::Evaluation::OK);
+  EXPECT_THROW(make_env("synthetic-v0", {{"fault", "melt@x0=1"}}), InputError);
 }
 
 TEST(Envs, DramV0IsArchGymsSpaceAndTargets) {

@@ -7,7 +7,8 @@ from accelgym.testing import check_env, parallel_api_test
 
 QUICK = {"dram-v0": {"count": 300}, "dram-ddr4-v0": {"count": 300}, "dram-hbm2-v0": {"count": 300},
          "dram-rw-v0": {"count": 300}, "systolic-v0": {"workload": "conv_test"},
-         "accel-v0": {"workload": "conv_test"}, "hetero-v0": {"workloads": "conv_test,gemm_test"}}
+         "accel-v0": {"workload": "conv_test"}, "hetero-v0": {"workloads": "conv_test,gemm_test"},
+         "synthetic-v0": {}}
 
 
 def test_every_env_is_registered_here():
