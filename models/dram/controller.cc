@@ -113,15 +113,22 @@ class Channel {
     return false;
   }
 
-  void accept(const Req& r) {
+  // Queues the request arriving at cycle `at`; returns the first cycle at which the
+  // controller must step because of it.
+  uint64_t accept(const Req& r, uint64_t at) {
     Bank& bk = bank(r.loc.rank, r.loc.bank);
     bk.queue.push_back(r);
-    changed(r.loc.rank * d_.banks + r.loc.bank);
+    const uint32_t flat = r.loc.rank * d_.banks + r.loc.bank;
+    changed(flat);
     (r.is_write ? writes_ : reads_)++;
     Rank& rank = ranks_[r.loc.rank];
+    // A request for an idle or powered-down rank changes what the rank wants (refresh,
+    // power-down exit) from `at` on; otherwise only its bank's next command changed.
+    const bool rank_was_idle = rank.pending == 0 || rank.in_power_down;
     rank.pending++;
     rank.pulling_in = false;
     if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
+    return rank_was_idle ? at : std::max(at, wake_[flat]);
   }
 
   // Issues at most one command at `now`; returns the next cycle something may issue.
@@ -144,8 +151,12 @@ class Channel {
     for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
     // Banks whose wake-up bound has come: compute their exact ready time.
     ready_banks_.clear();
+    uint64_t bank_next = kNever;  // the banks' earliest wake-up
     for (uint32_t flat = 0; flat < wake_.size(); ++flat) {
-      if (wake_[flat] > now) continue;
+      if (wake_[flat] > now) {
+        bank_next = std::min(bank_next, wake_[flat]);
+        continue;
+      }
       Bank& bk = banks_[flat];
       const uint32_t r = rank_of(flat), b = bank_of(flat);
       const int64_t blocked = forced_refresh_bank(r, now);
@@ -158,6 +169,7 @@ class Channel {
       const uint64_t ready = exact_ready(flat, now);
       if (ready > now) {
         wake_[flat] = ready;
+        bank_next = std::min(bank_next, ready);
         continue;
       }
       ready_banks_.push_back(flat);
@@ -166,6 +178,7 @@ class Channel {
                ready);
     }
     if (have_best) {
+      changed_wake_ = kNever;
       issue(best, now);
       // A rank command, or a request command that left its rank idle, changes what the rank
       // wants (refresh, power-down): collect when those commands may issue next. Otherwise
@@ -177,12 +190,19 @@ class Channel {
         rank_candidates(best.rank, now + 1, collect, next);
       }
     }
-    // Ready banks that lost: the issue may have moved their commands later.
-    for (uint32_t flat : ready_banks_) {
-      Bank& bk = banks_[flat];
-      if (bk.choice_valid && !bk.parked) wake_[flat] = std::max(exact_ready(flat, now), now + 1);
+    if (have_best) {
+      // Ready banks that lost: the issue may have moved their commands later.
+      for (uint32_t flat : ready_banks_) {
+        Bank& bk = banks_[flat];
+        if (bk.choice_valid && !bk.parked) wake_[flat] = std::max(exact_ready(flat, now), now + 1);
+        bank_next = std::min(bank_next, wake_[flat]);
+      }
+      // And the banks the issue changed (changed() recomputed their wake-ups). A bank read
+      // in the scan whose command the issue moved later only makes `next` early: an idle
+      // step, never a missed command.
+      bank_next = std::min(bank_next, changed_wake_);
     }
-    for (uint64_t w : wake_) next = std::min(next, w);
+    next = std::min(next, bank_next);
     for (const Rank& rank : ranks_) {
       if (rank.next_due > now) next = std::min(next, rank.next_due);
     }
@@ -218,6 +238,7 @@ class Channel {
     bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
     bk.choice_valid = true;
     wake_[flat] = exact_ready(flat, 0);
+    changed_wake_ = std::min(changed_wake_, wake_[flat]);
   }
 
   // When the bank's chosen command may issue, from the timing state as of now.
@@ -483,6 +504,7 @@ class Channel {
   // Per bank, when to look at it next: a lower bound on its next command's issue time
   // (kNever when it has nothing to do or is parked). Kept apart from Bank for a tight scan.
   std::vector<uint64_t> wake_;
+  uint64_t changed_wake_ = kNever;  // earliest wake-up set by changed() during an issue
   uint32_t bank_shift_;
   bool parked_any_ = false;
 };
@@ -543,7 +565,7 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   Channel& channel = *channels_[loc->channel];
   if (!channel.has_room(*loc, request.is_write)) return false;
   const uint64_t id = next_id_++;
-  channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write});
+  accept_wake_ = std::min(accept_wake_, channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now));
   window_.push_back(Outstanding{kNever, request.arrival_ns, request.cookie, request.initiator,
                                 request.is_write, false});
   active_per_initiator_[request.initiator]++;

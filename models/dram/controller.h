@@ -75,6 +75,12 @@ class MemorySystem {
   std::optional<Location> decode(uint64_t address) const { return map_.decode(address); }
   bool try_accept(const MemRequest& request, const Location& location, uint64_t now);
 
+  // The first cycle at which advance() must run because of requests accepted since the last
+  // call (kNever if none); resets it. Lets a caller accept requests for a cycle ahead of the
+  // controller (a refused request re-offered the cycle after capacity freed) without an
+  // advance() just for that cycle.
+  uint64_t take_accept_wake() { return std::exchange(accept_wake_, kNever); }
+
   // Issues what can issue at `now`, delivers responses due by `now` (appended to
   // completions()), and returns the next cycle at which anything can happen (kNever if none).
   uint64_t advance(uint64_t now);
@@ -132,6 +138,7 @@ class MemorySystem {
   std::vector<float> read_latency_ns_, write_latency_ns_;
   std::vector<IssuedCommand>* command_sink_ = nullptr;
   bool capacity_freed_ = false;
+  uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
   uint64_t commands_[kNumCmds] = {};
   double act_pj_ = 0, pre_pj_ = 0, read_pj_ = 0, write_pj_ = 0, ref_pj_ = 0;

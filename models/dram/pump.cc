@@ -28,6 +28,16 @@ bool RequestPump::load_head() {
   return true;
 }
 
+void RequestPump::accept_ready(uint64_t at) {
+  while (!blocked_ && load_head() && head_cycle_ <= at) {
+    if (!sys_.try_accept(head_, head_loc_, at)) {
+      blocked_ = true;
+      return;
+    }
+    head_ready_ = false;
+  }
+}
+
 void RequestPump::run_until(const std::function<bool()>& finished) {
   run_until(finished, kNever);
 }
@@ -36,13 +46,7 @@ void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limi
   while (!finished() && now_ < limit_cycle) {
     // A refused request is offered again only once capacity has been freed.
     if (blocked_ && sys_.take_capacity_freed()) blocked_ = false;
-    while (!blocked_ && load_head() && head_cycle_ <= now_) {
-      if (!sys_.try_accept(head_, head_loc_, now_)) {
-        blocked_ = true;
-        break;
-      }
-      head_ready_ = false;
-    }
+    accept_ready(now_);
     uint64_t next = sys_.advance(now_);
     for (const Completion& c : sys_.completions()) {
       last_completion_ = std::max(last_completion_, c.cycle);
@@ -55,11 +59,16 @@ void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limi
       if (limit_cycle != kNever) now_ = std::max(now_, limit_cycle);
       return;
     }
-    if (have_head && !blocked_) next = std::min(next, std::max(head_cycle_, now_ + 1));
     if (blocked_ && sys_.take_capacity_freed()) {
+      // Offer the refused request (and those behind it) for the next cycle right away:
+      // nothing happens between now and now + 1, so this is what the next cycle would do,
+      // without an advance() at now + 1 only for that.
       blocked_ = false;
-      next = std::min(next, now_ + 1);
+      sys_.take_accept_wake();
+      accept_ready(now_ + 1);
+      next = std::min(next, sys_.take_accept_wake());
     }
+    if (load_head() && !blocked_) next = std::min(next, std::max(head_cycle_, now_ + 1));
     if (next == kNever || next <= now_) {
       throw InternalError("DRAM controller made no progress at cycle " + std::to_string(now_));
     }

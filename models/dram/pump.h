@@ -33,6 +33,7 @@ class RequestPump {
 
  private:
   bool load_head();
+  void accept_ready(uint64_t at);  // offers the requests arrived by `at` until one is refused
 
   MemorySystem& sys_;
   Pull pull_;

@@ -109,6 +109,9 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
       groups_(size_t{d.ranks} * d.bankgroups, Times{}),
       banks_(size_t{d.ranks} * d.banks, Times{}) {
   level_nodes_ = {1, d.ranks, size_t{d.ranks} * d.bankgroups, size_t{d.ranks} * d.banks};
+  for (uint32_t flat = 0; flat < d.ranks * d.banks; ++flat) {
+    group_of_.push_back(flat / d.banks * d.bankgroups + flat % d.banks / d.banks_per_group);
+  }
   for (const Rule& rule : rules) {
     Applied a{rule.next, rule.latency, rule.window, rule.sibling, 0};
     if (rule.window > 1) a.history = windowed_rules_++;
@@ -154,8 +157,7 @@ void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
     }
     return;
   }
-  apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + bank / banks_per_group_, 0, 0, groups_,
-        now);
+  apply(Level::kBankGroup, cmd, group_of_[rank * banks_per_rank_ + bank], 0, 0, groups_, now);
   apply(Level::kBank, cmd, rank * banks_per_rank_ + bank, 0, 0, banks_, now);
 }
 

@@ -48,8 +48,9 @@ class TimingState {
     const size_t c = static_cast<size_t>(cmd);
     uint64_t t = std::max(channel_[0][c], ranks_[rank][c]);
     if (cmd == Cmd::PREA || cmd == Cmd::REF || cmd == Cmd::PDE || cmd == Cmd::PDX) return t;
-    t = std::max(t, groups_[rank * groups_per_rank_ + bank / banks_per_group_][c]);
-    return std::max(t, banks_[rank * banks_per_rank_ + bank][c]);
+    const size_t flat = rank * banks_per_rank_ + bank;
+    t = std::max(t, groups_[group_of_[flat]][c]);
+    return std::max(t, banks_[flat][c]);
   }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
@@ -68,6 +69,7 @@ class TimingState {
 
   uint32_t ranks_count_, groups_per_rank_, banks_per_group_, banks_per_rank_;
   std::vector<Times> channel_, ranks_, groups_, banks_;
+  std::vector<uint32_t> group_of_;  // flat bank index -> flat bank-group index (no division)
   // by level and prev command
   std::array<std::array<std::vector<Applied>, kNumCmds>, kNumLevels> table_;
   size_t windowed_rules_ = 0;
