@@ -13,7 +13,8 @@ namespace {
 
 v1::SweepSpec random_spec(uint64_t budget) {
   v1::SweepSpec spec;
-  parse_json(R"({"env": "synthetic-v0", "searcher": {"name": "random"}, "batch": 64})", "bench", &spec);
+  parse_json(R"({"env": "synthetic-v0", "searcher": {"name": "random"}, "batch": 64})", "bench",
+             &spec);
   spec.set_budget(budget);
   return spec;
 }

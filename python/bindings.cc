@@ -7,8 +7,8 @@
 
 #include "agents/runner.h"
 #include "sim/core/errors.h"
-#include "sim/core/records.h"
 #include "sim/core/proto_io.h"
+#include "sim/core/records.h"
 #include "sim/core/version.h"
 #include "sim/env/multi_agent.h"
 #include "sim/env/registry.h"
@@ -94,33 +94,36 @@ PYBIND11_MODULE(_core, m) {
     return out;
   });
   m.def("searchers", &agents::searcher_names);
-  m.def("read_records", [](const std::string& path) {
-    py::list out;
-    const auto visit = [&](const v1::Evaluation& e) {
-      py::dict r;
-      r["key"] = e.key();
-      r["env"] = e.env();
-      r["status"] = v1::Evaluation::Status_Name(e.status());
-      r["message"] = e.message();
-      r["seed"] = e.seed();
-      r["reward"] = e.reward();
-      r["wall_time_s"] = e.wall_time_s();
-      r["simulator_version"] = e.simulator_version();
-      r["point"] = to_json(e.point(), false);
-      env::Info info;
-      info.valid = e.status() == v1::Evaluation::OK;
-      info.metrics = e.metrics();
-      r["metrics"] = info_dict(info)["metrics"];
-      out.append(r);
-    };
-    // A file: all its records; a directory (a sweep's): each evaluation once.
-    if (std::filesystem::is_directory(path)) {
-      read_unique_records(record_files(path), visit);
-    } else {
-      read_records(path, visit);
-    }
-    return out;
-  }, py::arg("path"));
+  m.def(
+      "read_records",
+      [](const std::string& path) {
+        py::list out;
+        const auto visit = [&](const v1::Evaluation& e) {
+          py::dict r;
+          r["key"] = e.key();
+          r["env"] = e.env();
+          r["status"] = v1::Evaluation::Status_Name(e.status());
+          r["message"] = e.message();
+          r["seed"] = e.seed();
+          r["reward"] = e.reward();
+          r["wall_time_s"] = e.wall_time_s();
+          r["simulator_version"] = e.simulator_version();
+          r["point"] = to_json(e.point(), false);
+          env::Info info;
+          info.valid = e.status() == v1::Evaluation::OK;
+          info.metrics = e.metrics();
+          r["metrics"] = info_dict(info)["metrics"];
+          out.append(r);
+        };
+        // A file: all its records; a directory (a sweep's): each evaluation once.
+        if (std::filesystem::is_directory(path)) {
+          read_unique_records(record_files(path), visit);
+        } else {
+          read_records(path, visit);
+        }
+        return out;
+      },
+      py::arg("path"));
   bind_sweep(m);
 
   py::class_<CoreEnv>(m, "Env")
@@ -130,48 +133,63 @@ PYBIND11_MODULE(_core, m) {
            py::arg("name"), py::arg("options") = std::map<std::string, std::string>{})
       .def_property_readonly("name", [](const CoreEnv& e) { return e.env->name(); })
       .def_property_readonly("action_nvec", [](const CoreEnv& e) { return e.env->action_nvec(); })
-      .def_property_readonly("observation_low", [](const CoreEnv& e) { return e.env->observation_space().low; })
-      .def_property_readonly("observation_high", [](const CoreEnv& e) { return e.env->observation_space().high; })
-      .def_property_readonly("episode_length", [](const CoreEnv& e) { return e.env->episode_length(); })
-      .def_property_readonly("dimensions", [](const CoreEnv& e) { return dimensions(e.env->space()); })
+      .def_property_readonly("observation_low",
+                             [](const CoreEnv& e) { return e.env->observation_space().low; })
+      .def_property_readonly("observation_high",
+                             [](const CoreEnv& e) { return e.env->observation_space().high; })
+      .def_property_readonly("episode_length",
+                             [](const CoreEnv& e) { return e.env->episode_length(); })
+      .def_property_readonly("dimensions",
+                             [](const CoreEnv& e) { return dimensions(e.env->space()); })
       .def_property_readonly("groups", [](const CoreEnv& e) { return e.env->space().groups(); })
-      .def_property_readonly("targets", [](const CoreEnv& e) {
-        std::vector<std::string> out;
-        for (const auto& t : e.env->reward_config().targets) out.push_back(env::describe(t));
-        return out;
-      })
-      .def("group_dimensions", [](const CoreEnv& e, const std::string& g) {
-        return e.env->space().dimensions_in_group(g);
-      })
-      .def("reset", [](CoreEnv& e, std::optional<uint64_t> seed) {
-        auto [obs, info] = e.env->reset(seed);
-        return py::make_tuple(obs, info_dict(info));
-      }, py::arg("seed") = py::none())
+      .def_property_readonly("targets",
+                             [](const CoreEnv& e) {
+                               std::vector<std::string> out;
+                               for (const auto& t : e.env->reward_config().targets)
+                                 out.push_back(env::describe(t));
+                               return out;
+                             })
+      .def("group_dimensions",
+           [](const CoreEnv& e, const std::string& g) {
+             return e.env->space().dimensions_in_group(g);
+           })
+      .def(
+          "reset",
+          [](CoreEnv& e, std::optional<uint64_t> seed) {
+            auto [obs, info] = e.env->reset(seed);
+            return py::make_tuple(obs, info_dict(info));
+          },
+          py::arg("seed") = py::none())
       .def("step", &CoreEnv::step)
-      .def("decode", [](const CoreEnv& e, const std::vector<uint32_t>& action) {
-        return to_json(e.env->space().to_proto(action), false);
-      })
-      .def("search", [](CoreEnv& e, const std::string& agent, uint64_t budget, uint64_t seed,
-                        const std::map<std::string, std::string>& options) {
-        agents::CheckpointedSearcher s(agent, e.env->space(), seed, options);
-        agents::SearchOptions o;
-        o.budget = budget;
-        o.seed = seed;
-        agents::SearchResult r;
-        {
-          py::gil_scoped_release release;
-          r = agents::run_search(*e.env, s, o);
-        }
-        py::dict out;
-        out["best_reward"] = r.have_best ? r.best.reward() : e.env->reward_config().invalid_penalty();
-        out["best_point"] = r.have_best ? to_json(r.best.point(), false) : std::string("{}");
-        out["evaluations"] = r.evaluations;
-        out["valid"] = r.valid;
-        out["invalid"] = r.invalid;
-        out["failed"] = r.failed;
-        out["best_so_far"] = r.best_so_far;
-        out["evaluations_to_target"] = r.evaluations_to_target;
-        return out;
-      }, py::arg("agent"), py::arg("budget"), py::arg("seed") = 0,
-         py::arg("options") = std::map<std::string, std::string>{});
+      .def("decode",
+           [](const CoreEnv& e, const std::vector<uint32_t>& action) {
+             return to_json(e.env->space().to_proto(action), false);
+           })
+      .def(
+          "search",
+          [](CoreEnv& e, const std::string& agent, uint64_t budget, uint64_t seed,
+             const std::map<std::string, std::string>& options) {
+            agents::CheckpointedSearcher s(agent, e.env->space(), seed, options);
+            agents::SearchOptions o;
+            o.budget = budget;
+            o.seed = seed;
+            agents::SearchResult r;
+            {
+              py::gil_scoped_release release;
+              r = agents::run_search(*e.env, s, o);
+            }
+            py::dict out;
+            out["best_reward"] =
+                r.have_best ? r.best.reward() : e.env->reward_config().invalid_penalty();
+            out["best_point"] = r.have_best ? to_json(r.best.point(), false) : std::string("{}");
+            out["evaluations"] = r.evaluations;
+            out["valid"] = r.valid;
+            out["invalid"] = r.invalid;
+            out["failed"] = r.failed;
+            out["best_so_far"] = r.best_so_far;
+            out["evaluations_to_target"] = r.evaluations_to_target;
+            return out;
+          },
+          py::arg("agent"), py::arg("budget"), py::arg("seed") = 0,
+          py::arg("options") = std::map<std::string, std::string>{});
 }

@@ -10,12 +10,18 @@ namespace {
 
 const char* field_name(Field f) {
   switch (f) {
-    case Field::kRow: return "row";
-    case Field::kRank: return "rank";
-    case Field::kBank: return "bank";
-    case Field::kBankGroup: return "bankgroup";
-    case Field::kColumn: return "column";
-    case Field::kChannel: return "channel";
+    case Field::kRow:
+      return "row";
+    case Field::kRank:
+      return "rank";
+    case Field::kBank:
+      return "bank";
+    case Field::kBankGroup:
+      return "bankgroup";
+    case Field::kColumn:
+      return "column";
+    case Field::kChannel:
+      return "channel";
   }
   return "?";
 }
@@ -72,12 +78,24 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping, bool xor_ban
   for (Field f : parse_fields(fields)) {
     uint32_t bits = 0;
     switch (f) {
-      case Field::kRow: bits = log2u(d.rows); break;
-      case Field::kRank: bits = log2u(d.ranks); break;
-      case Field::kBank: bits = log2u(d.banks_per_group); break;
-      case Field::kBankGroup: bits = log2u(d.bankgroups); break;
-      case Field::kColumn: bits = log2u(d.column_slots); break;
-      case Field::kChannel: bits = log2u(d.channels); break;
+      case Field::kRow:
+        bits = log2u(d.rows);
+        break;
+      case Field::kRank:
+        bits = log2u(d.ranks);
+        break;
+      case Field::kBank:
+        bits = log2u(d.banks_per_group);
+        break;
+      case Field::kBankGroup:
+        bits = log2u(d.bankgroups);
+        break;
+      case Field::kColumn:
+        bits = log2u(d.column_slots);
+        break;
+      case Field::kChannel:
+        bits = log2u(d.channels);
+        break;
     }
     fields_.push_back({f, bits});
   }
@@ -95,12 +113,24 @@ std::optional<Location> AddressMap::decode(uint64_t address) const {
     const auto value = static_cast<uint32_t>(a & ((uint64_t{1} << it->bits) - 1));
     a >>= it->bits;
     switch (it->field) {
-      case Field::kRow: loc.row = value; break;
-      case Field::kRank: loc.rank = value; break;
-      case Field::kBank: bank = value; break;
-      case Field::kBankGroup: group = value; break;
-      case Field::kColumn: loc.column = value; break;
-      case Field::kChannel: loc.channel = value; break;
+      case Field::kRow:
+        loc.row = value;
+        break;
+      case Field::kRank:
+        loc.rank = value;
+        break;
+      case Field::kBank:
+        bank = value;
+        break;
+      case Field::kBankGroup:
+        group = value;
+        break;
+      case Field::kColumn:
+        loc.column = value;
+        break;
+      case Field::kChannel:
+        loc.channel = value;
+        break;
     }
   }
   if (a != 0) return std::nullopt;

@@ -30,7 +30,8 @@ class AddressMap {
 
   // Nothing when the address lies beyond the memory's capacity.
   std::optional<Location> decode(uint64_t address) const;
-  std::string describe() const;  // e.g. "row:16 | rank:0 | bank:2 | bankgroup:2 | column:7 | channel:0 | offset:6"
+  std::string describe()
+      const;  // e.g. "row:16 | rank:0 | bank:2 | bankgroup:2 | column:7 | channel:0 | offset:6"
 
  private:
   struct Slice {

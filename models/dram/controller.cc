@@ -32,6 +32,7 @@ EnergyModel::EnergyModel(const Device& d) {
   background_pj_per_cycle[1] = sum([](const auto& s) { return s.idd2n_ma(); });
   background_pj_per_cycle[2] = sum([](const auto& s) { return s.idd3p_ma(); });
   background_pj_per_cycle[3] = sum([](const auto& s) { return s.idd2p_ma(); });
+  background_pj_per_cycle[4] = sum([](const auto& s) { return s.idd6_ma(); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,10 +64,17 @@ struct Rank {
   uint64_t next_due = kNever;  // when the next REF falls due
   bool pulling_in = false;
   bool in_power_down = false;
-  uint32_t pending = 0;      // requests queued for this rank
+  // Self-refresh (PowerDownPolicy Staggered, as DRAMSys): wanted after a power-down exit for
+  // a refresh while the rank is idle; entered instead of that refresh; left when a request
+  // arrives, followed by one extra REF before anything else. Refreshes restart from the exit.
+  bool self_refresh_wanted = false;
+  bool in_self_refresh = false;
+  bool extra_refresh = false;
+  uint64_t refresh_origin = 0;  // the refresh schedule counts intervals from here
+  uint32_t pending = 0;         // requests queued for this rank
   uint32_t next_pb_bank = 0;
   // Background energy bookkeeping.
-  uint32_t open_banks = 0;   // banks whose row is open (including auto-precharges in flight)
+  uint32_t open_banks = 0;  // banks whose row is open (including auto-precharges in flight)
   uint64_t settled_until = 0;
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<>> closes;  // auto-precharges
   double background_pj = 0;
@@ -96,9 +104,14 @@ class Channel {
         wake_(banks_.size(), kNever),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
     switch (k_.refresh_policy) {
-      case RefreshPolicy::kAllBank: refresh_interval_ = d.t.refi(); break;
-      case RefreshPolicy::kPerBank: refresh_interval_ = d.t.refi_pb(); break;
-      default: refresh_interval_ = 0;
+      case RefreshPolicy::kAllBank:
+        refresh_interval_ = d.t.refi();
+        break;
+      case RefreshPolicy::kPerBank:
+        refresh_interval_ = d.t.refi_pb();
+        break;
+      default:
+        refresh_interval_ = 0;
     }
     for (Rank& rank : ranks_) set_refs_issued(rank, 0);
   }
@@ -106,9 +119,12 @@ class Channel {
   bool has_room(const Location& loc, bool is_write) const {
     const uint32_t cap = k_.request_buffer_size;
     switch (k_.scheduler_buffer) {
-      case SchedulerBuffer::kBankwise: return bank(loc.rank, loc.bank).queue.size() < cap;
-      case SchedulerBuffer::kReadWrite: return (is_write ? writes_ : reads_) < cap;
-      case SchedulerBuffer::kShared: return reads_ + writes_ < cap;
+      case SchedulerBuffer::kBankwise:
+        return bank(loc.rank, loc.bank).queue.size() < cap;
+      case SchedulerBuffer::kReadWrite:
+        return (is_write ? writes_ : reads_) < cap;
+      case SchedulerBuffer::kShared:
+        return reads_ + writes_ < cap;
     }
     return false;
   }
@@ -124,9 +140,10 @@ class Channel {
     Rank& rank = ranks_[r.loc.rank];
     // A request for an idle or powered-down rank changes what the rank wants (refresh,
     // power-down exit) from `at` on; otherwise only its bank's next command changed.
-    const bool rank_was_idle = rank.pending == 0 || rank.in_power_down;
+    const bool rank_was_idle = rank.pending == 0 || rank.in_power_down || rank.in_self_refresh;
     rank.pending++;
     rank.pulling_in = false;
+    rank.self_refresh_wanted = false;
     if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
     return rank_was_idle ? at : std::max(at, wake_[flat]);
   }
@@ -160,7 +177,8 @@ class Channel {
       Bank& bk = banks_[flat];
       const uint32_t r = rank_of(flat), b = bank_of(flat);
       const int64_t blocked = forced_refresh_bank(r, now);
-      if (ranks_[r].in_power_down || blocked == -2 || blocked == static_cast<int64_t>(b)) {
+      if (ranks_[r].in_power_down || ranks_[r].in_self_refresh || blocked == -2 ||
+          blocked == static_cast<int64_t>(b)) {
         bk.parked = true;  // looked at again after the refresh or the power-down exit
         wake_[flat] = kNever;
         parked_any_ = true;
@@ -173,9 +191,9 @@ class Channel {
         continue;
       }
       ready_banks_.push_back(flat);
-      consider(Candidate{bk.choice_cmd, r, b, 1, bk.queue[static_cast<size_t>(bk.choice)].id,
-                         bk.choice},
-               ready);
+      consider(
+          Candidate{bk.choice_cmd, r, b, 1, bk.queue[static_cast<size_t>(bk.choice)].id, bk.choice},
+          ready);
     }
     if (have_best) {
       changed_wake_ = kNever;
@@ -247,8 +265,7 @@ class Channel {
     const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
     uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, rank_of(flat), bank_of(flat)),
                                req.ready_cycle, cmd_bus_free_});
-    if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict &&
-        req.id != *pending_ids_.begin()) {
+    if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict && req.id != *pending_ids_.begin()) {
       ready = std::max(ready, now + 1);  // Strict: reads and writes leave in request order
     }
     return ready;
@@ -264,7 +281,8 @@ class Channel {
 
   void set_refs_issued(Rank& rank, uint64_t refs) {
     rank.refs_issued = refs;
-    rank.next_due = refresh_interval_ ? (refs + 1) * refresh_interval_ : kNever;
+    rank.next_due =
+        refresh_interval_ ? rank.refresh_origin + (refs + 1) * refresh_interval_ : kNever;
   }
   const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * d_.banks + b]; }
 
@@ -272,7 +290,8 @@ class Channel {
   // owed >= n  <=>  now >= (refs_issued + n) * interval.
   bool owed_at_least(const Rank& rank, uint64_t now, int64_t n) const {
     const int64_t due_index = static_cast<int64_t>(rank.refs_issued) + n;
-    return due_index <= 0 || now >= static_cast<uint64_t>(due_index) * refresh_interval_;
+    return due_index <= 0 ||
+           now >= rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
   }
 
   bool refresh_forced(uint32_t r, uint64_t now) const {
@@ -283,6 +302,7 @@ class Channel {
   bool refresh_wanted(uint32_t r, uint64_t now) const {
     if (refresh_interval_ == 0) return false;
     const Rank& rank = ranks_[r];
+    if (rank.in_self_refresh) return false;  // the device refreshes itself
     if (refresh_forced(r, now)) return true;
     if (rank.pending != 0) return false;
     if (owed_at_least(rank, now, 1)) return true;  // due, rank idle
@@ -292,6 +312,7 @@ class Channel {
 
   // -1: nothing blocked; -2: the whole rank (all-bank refresh); else the bank being refreshed.
   int64_t forced_refresh_bank(uint32_t r, uint64_t now) const {
+    if (ranks_[r].extra_refresh) return -2;
     if (!refresh_forced(r, now)) return -1;
     if (k_.refresh_policy == RefreshPolicy::kPerBank) return ranks_[r].next_pb_bank;
     return -2;
@@ -302,6 +323,19 @@ class Channel {
     Rank& rank = ranks_[r];
     const bool refresh = refresh_wanted(r, now);
     if (k_.power_down == PowerDownPolicy::kStaggered) {
+      if (rank.in_self_refresh) {
+        if (rank.pending > 0)
+          consider(Candidate{Cmd::SRX, r, 0, 0, 0, -1}, timing_.earliest(Cmd::SRX, r, 0));
+        return;
+      }
+      if (rank.extra_refresh) {  // every bank is closed after self-refresh
+        consider(Candidate{Cmd::REF, r, 0, 0, 0, -1}, timing_.earliest(Cmd::REF, r, 0));
+        return;
+      }
+      if (rank.self_refresh_wanted && rank.pending == 0 && !any_bank_open(r)) {
+        consider(Candidate{Cmd::SRE, r, 0, 0, 0, -1}, timing_.earliest(Cmd::SRE, r, 0));
+        return;
+      }
       if (rank.in_power_down) {
         if (rank.pending > 0 || refresh) {
           consider(Candidate{Cmd::PDX, r, 0, 0, 0, -1}, timing_.earliest(Cmd::PDX, r, 0));
@@ -316,7 +350,9 @@ class Channel {
     if (!refresh) {
       // While a refresh is owed but postponed, wake up when it becomes forced.
       if (refresh_interval_ > 0 && owed_at_least(rank, now, 1)) {
-        next = std::min(next, (rank.refs_issued + k_.refresh_max_postponed + 1) * refresh_interval_);
+        next =
+            std::min(next, rank.refresh_origin + (rank.refs_issued + k_.refresh_max_postponed + 1) *
+                                                     refresh_interval_);
       }
       return;
     }
@@ -326,10 +362,15 @@ class Channel {
       consider(Candidate{cmd, r, b, 0, 0, -1}, timing_.earliest(cmd, r, b));
       return;
     }
-    bool any_open = false;
-    for (uint32_t b = 0; b < d_.banks && !any_open; ++b) any_open = bank(r, b).open_row >= 0;
-    const Cmd cmd = any_open ? Cmd::PREA : Cmd::REF;
+    const Cmd cmd = any_bank_open(r) ? Cmd::PREA : Cmd::REF;
     consider(Candidate{cmd, r, 0, 0, 0, -1}, timing_.earliest(cmd, r, 0));
+  }
+
+  bool any_bank_open(uint32_t r) const {
+    for (uint32_t b = 0; b < d_.banks; ++b) {
+      if (bank(r, b).open_row >= 0) return true;
+    }
+    return false;
   }
 
   // The request the bank's scheduler serves next (index into its queue).
@@ -356,10 +397,13 @@ class Channel {
   // DRAMSys page policies (reference/dram.md).
   bool auto_precharge(const Bank& b, const Req& served) const {
     switch (k_.page_policy) {
-      case PagePolicy::kOpen: return false;
-      case PagePolicy::kClosed: return true;
+      case PagePolicy::kOpen:
+        return false;
+      case PagePolicy::kClosed:
+        return true;
       case PagePolicy::kOpenAdaptive:
-      case PagePolicy::kClosedAdaptive: break;
+      case PagePolicy::kClosedAdaptive:
+        break;
     }
     bool others = false, other_hit = false;
     for (const Req& q : b.queue) {
@@ -375,7 +419,8 @@ class Channel {
     const auto* bg = sys_.energy_.background_pj_per_cycle;
     auto integrate = [&](uint64_t to) {
       if (to <= rank.settled_until) return;
-      const int state = (rank.in_power_down ? 2 : 0) + (rank.open_banks > 0 ? 0 : 1);
+      const int state =
+          rank.in_self_refresh ? 4 : (rank.in_power_down ? 2 : 0) + (rank.open_banks > 0 ? 0 : 1);
       rank.background_pj += bg[state] * static_cast<double>(to - rank.settled_until);
       rank.settled_until = to;
     };
@@ -407,8 +452,8 @@ class Channel {
     sys_.commands_[static_cast<size_t>(c.cmd)]++;
     if (sys_.command_sink_) sys_.command_sink_->push_back({now, c.cmd, index_, c.rank, c.bank});
     const auto& e = sys_.energy_;
-    Bank* bk = c.index >= 0 || c.cmd == Cmd::PRE || c.cmd == Cmd::REFPB ? &bank(c.rank, c.bank)
-                                                                        : nullptr;
+    Bank* bk =
+        c.index >= 0 || c.cmd == Cmd::PRE || c.cmd == Cmd::REFPB ? &bank(c.rank, c.bank) : nullptr;
     Req* req = c.index >= 0 ? &bk->queue[static_cast<size_t>(c.index)] : nullptr;
     if (req) classify(*req, c.cmd);
     switch (c.cmd) {
@@ -436,7 +481,11 @@ class Channel {
         }
         break;
       case Cmd::REF:
-        set_refs_issued(rank, rank.refs_issued + 1);
+        if (rank.extra_refresh) {
+          rank.extra_refresh = false;  // after self-refresh: outside the refresh schedule
+        } else {
+          set_refs_issued(rank, rank.refs_issued + 1);
+        }
         rank.pulling_in = rank.pending == 0;
         sys_.ref_pj_ += e.ref_pj;
         unpark(c.rank);
@@ -448,12 +497,28 @@ class Channel {
         sys_.ref_pj_ += e.refpb_pj;
         unpark(c.rank);
         break;
-      case Cmd::PDE: rank.in_power_down = true; break;
+      case Cmd::PDE:
+        rank.in_power_down = true;
+        break;
       case Cmd::PDX:
         rank.in_power_down = false;
+        // Left for a refresh while idle: self-refresh instead (DRAMSys Staggered).
+        rank.self_refresh_wanted = rank.pending == 0 && !any_bank_open(c.rank);
         unpark(c.rank);
         break;
-      default: issue_cas(c, *bk, now); break;
+      case Cmd::SRE:
+        rank.in_self_refresh = true;
+        rank.self_refresh_wanted = false;
+        break;
+      case Cmd::SRX:
+        rank.in_self_refresh = false;
+        rank.extra_refresh = true;
+        rank.refresh_origin = now;
+        set_refs_issued(rank, 0);
+        break;
+      default:
+        issue_cas(c, *bk, now);
+        break;
     }
   }
 
@@ -477,8 +542,7 @@ class Channel {
     (req.is_write ? sys_.write_pj_ : sys_.read_pj_) += req.is_write ? e.write_pj : e.read_pj;
     if (c.cmd == Cmd::RDA || c.cmd == Cmd::WRA) {
       // The bank closes once tRTP (reads) or write recovery, and tRAS, have elapsed.
-      const uint64_t after_cas =
-          c.cmd == Cmd::RDA ? t.rtp() : t.cwl() + d_.burst_cycles + t.wr();
+      const uint64_t after_cas = c.cmd == Cmd::RDA ? t.rtp() : t.cwl() + d_.burst_cycles + t.wr();
       ranks_[c.rank].closes.push(std::max(now + after_cas, bk.act_cycle + t.ras()));
       bk.open_row = -1;
       sys_.pre_pj_ += e.pre_pj;
@@ -499,7 +563,7 @@ class Channel {
   uint64_t cmd_bus_free_ = 0;
   uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
-  std::set<uint64_t> pending_ids_;  // CmdMux Strict only
+  std::set<uint64_t> pending_ids_;     // CmdMux Strict only
   std::vector<uint32_t> ready_banks_;  // banks whose command could issue at now
   // Per bank, when to look at it next: a lower bound on its next command's issue time
   // (kNever when it has nothing to do or is parked). Kept apart from Bank for a tight scan.
@@ -565,7 +629,9 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   Channel& channel = *channels_[loc->channel];
   if (!channel.has_room(*loc, request.is_write)) return false;
   const uint64_t id = next_id_++;
-  accept_wake_ = std::min(accept_wake_, channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now));
+  accept_wake_ = std::min(
+      accept_wake_,
+      channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now));
   window_.push_back(Outstanding{kNever, request.arrival_ns, request.cookie, request.initiator,
                                 request.is_write, false});
   active_per_initiator_[request.initiator]++;

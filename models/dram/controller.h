@@ -30,7 +30,7 @@ struct MemRequest {
   bool is_write = false;
   double arrival_ns = 0;  // when the initiator issued it (latency counts from here)
   uint32_t initiator = 0;
-  uint64_t cookie = 0;    // returned in the completion (e.g. the TLM payload)
+  uint64_t cookie = 0;  // returned in the completion (e.g. the TLM payload)
 };
 
 struct IssuedCommand {
@@ -51,8 +51,8 @@ struct EnergyModel {
   explicit EnergyModel(const Device& device);
   double act_pj, pre_pj, read_pj, write_pj, ref_pj, refpb_pj;
   // Background power per rank in pJ per cycle: [active standby, precharged standby,
-  // active power-down, precharged power-down].
-  double background_pj_per_cycle[4];
+  // active power-down, precharged power-down, self-refresh (IDD6)].
+  double background_pj_per_cycle[5];
 };
 
 class Channel;
@@ -130,7 +130,8 @@ class MemorySystem {
   std::vector<uint32_t> initiator_limit_;  // 0 = the configured MaxActiveTransactions
   // Unordered responses: min-heap of (completion, id).
   std::priority_queue<std::pair<uint64_t, uint64_t>, std::vector<std::pair<uint64_t, uint64_t>>,
-                      std::greater<>> due_;
+                      std::greater<>>
+      due_;
   // Ordered responses: per order domain, ids in request order.
   std::vector<std::deque<uint64_t>> ordered_;
   std::vector<uint64_t> last_delivered_;

@@ -26,46 +26,94 @@ std::vector<v1::Dimension> dram_parameters() {
   std::vector<std::string> mappings;
   for (const auto& [name, fields] : mapping_presets()) mappings.push_back(name);
   return {
-      Param::categorical("standard", kStandards).group("dram").def("DDR4-2400R")
+      Param::categorical("standard", kStandards)
+          .group("dram")
+          .def("DDR4-2400R")
           .doc("DRAM standard and speed bin (models/dram/data)"),
-      Param::categorical("density", {"4Gb", "8Gb", "16Gb"}).group("dram").def("8Gb")
-          .when("standard", kDdr4).doc("Device density (DDR4)"),
-      Param::categorical("device_width", {"x8", "x16"}).group("dram").def("x8")
-          .when("standard", kDdr4).doc("Device width (DDR4)"),
-      Param::pow2("channels", 1, 16).group("dram").def(1)
+      Param::categorical("density", {"4Gb", "8Gb", "16Gb"})
+          .group("dram")
+          .def("8Gb")
+          .when("standard", kDdr4)
+          .doc("Device density (DDR4)"),
+      Param::categorical("device_width", {"x8", "x16"})
+          .group("dram")
+          .def("x8")
+          .when("standard", kDdr4)
+          .doc("Device width (DDR4)"),
+      Param::pow2("channels", 1, 16)
+          .group("dram")
+          .def(1)
           .doc("Independent channels (pseudo-channels for HBM2)"),
       Param::pow2("ranks", 1, 4).group("dram").def(1).doc("Ranks per channel"),
-      Param::categorical("address_mapping", mappings).group("dram").def("RoRaBaBgCoCh")
+      Param::categorical("address_mapping", mappings)
+          .group("dram")
+          .def("RoRaBaBgCoCh")
           .doc("Address bit fields, MSB to LSB"),
-      Param::categorical("address_xor", {"off", "on"}).group("dram").def("off")
+      Param::categorical("address_xor", {"off", "on"})
+          .group("dram")
+          .def("off")
           .doc("XOR bank bits with low row bits (permutation interleaving)"),
       Param::categorical("PagePolicy", {"Open", "OpenAdaptive", "Closed", "ClosedAdaptive"})
-          .group("dram").def("Open").doc("Row-buffer policy (DRAMSys semantics)"),
-      Param::categorical("Scheduler", {"Fifo", "FrFcfsGrp", "FrFcfs"}).group("dram")
-          .def("FrFcfs").doc("Per-bank request scheduler"),
-      Param::categorical("SchedulerBuffer", {"Bankwise", "ReadWrite", "Shared"}).group("dram")
-          .def("Bankwise").doc("How the request buffer is partitioned"),
-      Param::pow2("RequestBufferSize", 1, 128).group("dram").def(8)
-          .unit("requests").doc("Depth of each request buffer"),
-      Param::categorical("RespQueue", {"Fifo", "Reorder"}).group("dram").def("Fifo")
+          .group("dram")
+          .def("Open")
+          .doc("Row-buffer policy (DRAMSys semantics)"),
+      Param::categorical("Scheduler", {"Fifo", "FrFcfsGrp", "FrFcfs"})
+          .group("dram")
+          .def("FrFcfs")
+          .doc("Per-bank request scheduler"),
+      Param::categorical("SchedulerBuffer", {"Bankwise", "ReadWrite", "Shared"})
+          .group("dram")
+          .def("Bankwise")
+          .doc("How the request buffer is partitioned"),
+      Param::pow2("RequestBufferSize", 1, 128)
+          .group("dram")
+          .def(8)
+          .unit("requests")
+          .doc("Depth of each request buffer"),
+      Param::categorical("RespQueue", {"Fifo", "Reorder"})
+          .group("dram")
+          .def("Fifo")
           .doc("Reorder returns responses in request order"),
       Param::categorical("RefreshPolicy", {"NoRefresh", "AllBank", "PerBank", "SameBank"})
-          .group("dram").def("AllBank").doc("Refresh granularity"),
-      Param::integer_set("RefreshMaxPostponed", {0, 1, 2, 4, 8}).group("dram").def(0)
-          .unit("REFs").doc("REFs that may be postponed while the rank is busy"),
-      Param::integer_set("RefreshMaxPulledin", {0, 1, 2, 4, 8}).group("dram").def(0)
-          .unit("REFs").doc("REFs that may be issued early while the rank is idle"),
-      Param::categorical("Arbiter", {"Simple", "Fifo", "Reorder"}).group("dram").def("Simple")
+          .group("dram")
+          .def("AllBank")
+          .doc("Refresh granularity"),
+      Param::integer_set("RefreshMaxPostponed", {0, 1, 2, 4, 8})
+          .group("dram")
+          .def(0)
+          .unit("REFs")
+          .doc("REFs that may be postponed while the rank is busy"),
+      Param::integer_set("RefreshMaxPulledin", {0, 1, 2, 4, 8})
+          .group("dram")
+          .def(0)
+          .unit("REFs")
+          .doc("REFs that may be issued early while the rank is idle"),
+      Param::categorical("Arbiter", {"Simple", "Fifo", "Reorder"})
+          .group("dram")
+          .def("Simple")
           .doc("Front end: forward, FIFO per initiator, or FIFO with per-initiator order"),
-      Param::pow2("MaxActiveTransactions", 1, 128).group("dram").def(128)
-          .unit("requests").doc("Outstanding requests per initiator (Fifo/Reorder arbiters)"),
-      Param::categorical("PowerDownPolicy", {"NoPowerDown", "Staggered"}).group("dram")
-          .def("NoPowerDown").doc("Enter power-down when a rank idles"),
-      Param::categorical("CmdMux", {"Oldest", "Strict"}).group("dram").def("Oldest")
+      Param::pow2("MaxActiveTransactions", 1, 128)
+          .group("dram")
+          .def(128)
+          .unit("requests")
+          .doc("Outstanding requests per initiator (Fifo/Reorder arbiters)"),
+      Param::categorical("PowerDownPolicy", {"NoPowerDown", "Staggered"})
+          .group("dram")
+          .def("NoPowerDown")
+          .doc("Enter power-down when a rank idles"),
+      Param::categorical("CmdMux", {"Oldest", "Strict"})
+          .group("dram")
+          .def("Oldest")
           .doc("Strict issues reads/writes in request order"),
-      Param::integer("controller_delay_cycles", 0, 32).group("dram").def(0).unit("tCK")
+      Param::integer("controller_delay_cycles", 0, 32)
+          .group("dram")
+          .def(0)
+          .unit("tCK")
           .doc("Front-end + controller delay on the request path"),
-      Param::integer("phy_delay_cycles", 0, 32).group("dram").def(0).unit("tCK")
+      Param::integer("phy_delay_cycles", 0, 32)
+          .group("dram")
+          .def(0)
+          .unit("tCK")
           .doc("PHY delay on the response path"),
   };
 }
@@ -97,9 +145,9 @@ DramConfig dram_config(const ParamMap& p) {
                                               {"Shared", SchedulerBuffer::kShared}},
                                              "SchedulerBuffer");
   k.request_buffer_size = static_cast<uint32_t>(p.get_int("RequestBufferSize"));
-  k.resp_queue = pick<RespQueue>(p.get_string("RespQueue"),
-                                 {{"Fifo", RespQueue::kFifo}, {"Reorder", RespQueue::kReorder}},
-                                 "RespQueue");
+  k.resp_queue =
+      pick<RespQueue>(p.get_string("RespQueue"),
+                      {{"Fifo", RespQueue::kFifo}, {"Reorder", RespQueue::kReorder}}, "RespQueue");
   k.refresh_policy = pick<RefreshPolicy>(p.get_string("RefreshPolicy"),
                                          {{"NoRefresh", RefreshPolicy::kNoRefresh},
                                           {"AllBank", RefreshPolicy::kAllBank},
@@ -108,16 +156,15 @@ DramConfig dram_config(const ParamMap& p) {
                                          "RefreshPolicy");
   k.refresh_max_postponed = static_cast<uint32_t>(p.get_int("RefreshMaxPostponed"));
   k.refresh_max_pulledin = static_cast<uint32_t>(p.get_int("RefreshMaxPulledin"));
-  k.arbiter = pick<Arbiter>(p.get_string("Arbiter"),
-                            {{"Simple", Arbiter::kSimple},
-                             {"Fifo", Arbiter::kFifo},
-                             {"Reorder", Arbiter::kReorder}},
-                            "Arbiter");
+  k.arbiter = pick<Arbiter>(
+      p.get_string("Arbiter"),
+      {{"Simple", Arbiter::kSimple}, {"Fifo", Arbiter::kFifo}, {"Reorder", Arbiter::kReorder}},
+      "Arbiter");
   k.max_active_transactions = static_cast<uint32_t>(p.get_int("MaxActiveTransactions"));
-  k.power_down = pick<PowerDownPolicy>(p.get_string("PowerDownPolicy"),
-                                       {{"NoPowerDown", PowerDownPolicy::kNoPowerDown},
-                                        {"Staggered", PowerDownPolicy::kStaggered}},
-                                       "PowerDownPolicy");
+  k.power_down = pick<PowerDownPolicy>(
+      p.get_string("PowerDownPolicy"),
+      {{"NoPowerDown", PowerDownPolicy::kNoPowerDown}, {"Staggered", PowerDownPolicy::kStaggered}},
+      "PowerDownPolicy");
   k.cmd_mux = pick<CmdMux>(p.get_string("CmdMux"),
                            {{"Oldest", CmdMux::kOldest}, {"Strict", CmdMux::kStrict}}, "CmdMux");
   k.controller_delay_cycles = static_cast<uint32_t>(p.get_int("controller_delay_cycles"));
@@ -131,12 +178,15 @@ Device make_device(const DramConfig& c) {
   spec.mutable_org()->set_ranks(c.ranks);
   Device d = make_device(spec, c.standard);
   if (c.controller.refresh_policy == RefreshPolicy::kPerBank && !d.per_bank_refresh) {
-    throw InputError("parameter 'RefreshPolicy': PerBank refresh needs a standard with per-bank "
-                     "refresh (LPDDR4, HBM2); " + c.standard + " has none");
+    throw InputError(
+        "parameter 'RefreshPolicy': PerBank refresh needs a standard with per-bank "
+        "refresh (LPDDR4, HBM2); " +
+        c.standard + " has none");
   }
   if (c.controller.refresh_policy == RefreshPolicy::kSameBank) {
-    throw InputError("parameter 'RefreshPolicy': SameBank refresh is a DDR5 feature; no "
-                     "supported standard has it");
+    throw InputError(
+        "parameter 'RefreshPolicy': SameBank refresh is a DDR5 feature; no "
+        "supported standard has it");
   }
   if (c.controller.request_buffer_size == 0) {
     throw InputError("parameter 'RequestBufferSize': must be at least 1");

@@ -4,11 +4,10 @@
 
 namespace accelgym::dram {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
-DramTarget::DramTarget(sc_core::sc_module_name name, const Device& device,
-                       const DramConfig& config)
+DramTarget::DramTarget(sc_core::sc_module_name name, const Device& device, const DramConfig& config)
     : sc_module(name), socket("socket"), memory_(device, config) {
   socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
   socket.register_b_transport(this, &DramTarget::b_transport);
@@ -50,8 +49,9 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& p, tlm:
                                                sc_time& delay) {
   if (phase == tlm::BEGIN_REQ) {
     if (delay != sc_core::SC_ZERO_TIME) {
-      throw InputError("DramTarget: annotated BEGIN_REQ delays are not supported; notify at the "
-                       "request time");
+      throw InputError(
+          "DramTarget: annotated BEGIN_REQ delays are not supported; notify at the "
+          "request time");
     }
     if (waiting_) throw InternalError("DramTarget: BEGIN_REQ before END_REQ (protocol error)");
     const uint64_t now = now_cycle();

@@ -13,11 +13,11 @@
 // waking while the simulation runs: stop it with sc_stop() or run for a bounded time.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <deque>
 #include <map>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/dram/controller.h"
 
@@ -48,8 +48,8 @@ class DramTarget : public sc_core::sc_module {
   MemorySystem memory_;
   sc_core::sc_event wake_event_;
   sc_core::sc_event work_event_;
-  sc_core::sc_event blocking_event_;            // b_transport callers re-check their state
-  tlm::tlm_generic_payload* waiting_ = nullptr;  // refused BEGIN_REQ, END_REQ withheld
+  sc_core::sc_event blocking_event_;                 // b_transport callers re-check their state
+  tlm::tlm_generic_payload* waiting_ = nullptr;      // refused BEGIN_REQ, END_REQ withheld
   std::deque<tlm::tlm_generic_payload*> responses_;  // ready, waiting for the response channel
   tlm::tlm_generic_payload* in_response_ = nullptr;  // BEGIN_RESP sent, END_RESP not yet seen
   std::map<tlm::tlm_generic_payload*, bool> blocking_done_;  // b_transport payloads

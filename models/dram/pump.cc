@@ -38,9 +38,7 @@ void RequestPump::accept_ready(uint64_t at) {
   }
 }
 
-void RequestPump::run_until(const std::function<bool()>& finished) {
-  run_until(finished, kNever);
-}
+void RequestPump::run_until(const std::function<bool()>& finished) { run_until(finished, kNever); }
 
 void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limit_cycle) {
   while (!finished() && now_ < limit_cycle) {

@@ -1,5 +1,8 @@
 #include "models/dram/spec.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/resources.h"
@@ -95,8 +98,8 @@ v1::DramSpec load_standard(const std::string& name, const std::string& density,
     apply_variant(&spec, file.speed_bins(), bin, file.default_speed_bin(), "speed bin");
     apply_variant(&spec, file.densities(), density, file.default_density(), "density");
     apply_variant(&spec, file.widths(), width, file.default_width(), "width");
-    spec.set_name(name == base && !file.default_speed_bin().empty() ? base + file.default_speed_bin()
-                                                                     : name);
+    spec.set_name(
+        name == base && !file.default_speed_bin().empty() ? base + file.default_speed_bin() : name);
     return spec;
   }
   std::string known;
@@ -119,9 +122,12 @@ Device make_device(const v1::DramSpec& spec, const std::string& source) {
   d.tck_ns = spec.tck_ns();
   if (d.tck_ns <= 0) throw fail("tck_ns", "must be > 0");
   const std::pair<const char*, uint32_t> pow2_fields[] = {
-      {"org.channels", o.channels()},   {"org.ranks", o.ranks()},
-      {"org.bankgroups", o.bankgroups()}, {"org.banks_per_group", o.banks_per_group()},
-      {"org.rows", o.rows()},           {"org.columns", o.columns()},
+      {"org.channels", o.channels()},
+      {"org.ranks", o.ranks()},
+      {"org.bankgroups", o.bankgroups()},
+      {"org.banks_per_group", o.banks_per_group()},
+      {"org.rows", o.rows()},
+      {"org.columns", o.columns()},
       {"org.burst_length", o.burst_length()}};
   for (const auto& [field, value] : pow2_fields) {
     if (!pow2(value)) throw fail(field, "must be a power of two, got " + std::to_string(value));
@@ -143,10 +149,10 @@ Device make_device(const v1::DramSpec& spec, const std::string& source) {
   d.t = spec.timing();
   auto& t = d.t;
   const std::pair<const char*, uint32_t> required[] = {
-      {"timing.cl", t.cl()},   {"timing.cwl", t.cwl()},   {"timing.rcd", t.rcd()},
-      {"timing.rp", t.rp()},   {"timing.ras", t.ras()},   {"timing.rc", t.rc()},
+      {"timing.cl", t.cl()},       {"timing.cwl", t.cwl()},     {"timing.rcd", t.rcd()},
+      {"timing.rp", t.rp()},       {"timing.ras", t.ras()},     {"timing.rc", t.rc()},
       {"timing.rrd_s", t.rrd_s()}, {"timing.ccd_s", t.ccd_s()}, {"timing.wr", t.wr()},
-      {"timing.wtr_s", t.wtr_s()}, {"timing.rtp", t.rtp()}, {"timing.rfc", t.rfc()},
+      {"timing.wtr_s", t.wtr_s()}, {"timing.rtp", t.rtp()},     {"timing.rfc", t.rfc()},
       {"timing.refi", t.refi()}};
   for (const auto& [field, value] : required) {
     if (value == 0) throw fail(field, "missing (must be > 0 cycles)");
@@ -156,7 +162,12 @@ Device make_device(const v1::DramSpec& spec, const std::string& source) {
   if (t.wtr_l() == 0) t.set_wtr_l(t.wtr_s());
   if (t.rcd_wr() == 0) t.set_rcd_wr(t.rcd());
   if (t.rp_ab() == 0) t.set_rp_ab(t.rp());
-  if (t.rtw() == 0) t.set_rtw(t.cl() + d.burst_cycles + 2 - std::min(t.cwl(), t.cl() + d.burst_cycles + 2));
+  const bool lpddr = d.family.rfind("LPDDR", 0) == 0;
+  auto cycles = [&](double ns) { return static_cast<uint32_t>(std::ceil(ns / d.tck_ns - 1e-9)); };
+  if (t.xs() == 0) t.set_xs(t.rfc() + cycles(lpddr ? 7.5 : 10.0));
+  if (t.ckesr() == 0) t.set_ckesr(lpddr ? std::max(cycles(15.0), 3u) : t.cke() + 1);
+  if (t.rtw() == 0)
+    t.set_rtw(t.cl() + d.burst_cycles + 2 - std::min(t.cwl(), t.cl() + d.burst_cycles + 2));
   if (t.rc() < t.ras() + t.rp()) throw fail("timing.rc", "tRC must be at least tRAS + tRP");
   d.per_bank_refresh = t.rfc_pb() > 0 && t.refi_pb() > 0;
   if (spec.supplies_size() == 0) throw fail("supplies", "no supply currents (needed for energy)");

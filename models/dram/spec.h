@@ -28,8 +28,8 @@ struct Device {
   uint32_t burst_cycles = 0;            // data-bus cycles per access (BL / 2)
   uint32_t access_bytes = 0;            // bytes per access (bus width x BL / 8)
   uint32_t devices_per_rank = 0;
-  v1::DramTiming t;                     // with defaults filled (rcd_wr, rp_ab, rtw)
-  bool per_bank_refresh = false;        // the standard has REFpb (LPDDR4, HBM2)
+  v1::DramTiming t;               // with defaults filled (rcd_wr, rp_ab, rtw)
+  bool per_bank_refresh = false;  // the standard has REFpb (LPDDR4, HBM2)
   uint64_t capacity_bytes() const;
 };
 

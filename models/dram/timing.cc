@@ -5,8 +5,8 @@
 namespace accelgym::dram {
 
 const char* cmd_name(Cmd cmd) {
-  static const char* const names[kNumCmds] = {"ACT", "PRE", "PREA", "RD",  "WR", "RDA",
-                                              "WRA", "REF", "REFPB", "PDE", "PDX"};
+  static const char* const names[kNumCmds] = {"ACT", "PRE",   "PREA", "RD",  "WR",  "RDA", "WRA",
+                                              "REF", "REFPB", "PDE",  "PDX", "SRE", "SRX"};
   return names[static_cast<size_t>(cmd)];
 }
 
@@ -20,11 +20,13 @@ std::vector<Rule> build_rules(const Device& d) {
       t.cwl() + bl + t.rtrs() > t.cl() ? t.cwl() + bl + t.rtrs() - t.cl() : 1;
   const Cmd reads[] = {Cmd::RD, Cmd::RDA};
   const Cmd writes[] = {Cmd::WR, Cmd::WRA};
-  const Cmd all[] = {Cmd::ACT, Cmd::PRE, Cmd::PREA, Cmd::RD,    Cmd::WR, Cmd::RDA,
-                     Cmd::WRA, Cmd::REF, Cmd::REFPB, Cmd::PDE};
+  const Cmd all[] = {Cmd::ACT, Cmd::PRE, Cmd::PREA,  Cmd::RD,  Cmd::WR, Cmd::RDA,
+                     Cmd::WRA, Cmd::REF, Cmd::REFPB, Cmd::PDE, Cmd::SRE};
   std::vector<Rule> r;
   auto add = [&](Level level, Cmd prev, Cmd next, uint32_t latency, uint8_t window = 1,
-                 bool sibling = false) { r.push_back({level, prev, next, latency, window, sibling}); };
+                 bool sibling = false) {
+    r.push_back({level, prev, next, latency, window, sibling});
+  };
   auto add_group = [&](Level level, const Cmd* prevs, size_t np, const Cmd* nexts, size_t nn,
                        uint32_t latency, bool sibling = false) {
     for (size_t i = 0; i < np; ++i) {
@@ -73,6 +75,16 @@ std::vector<Rule> build_rules(const Device& d) {
   for (Cmd c : reads) add(L::kRank, c, Cmd::PDE, t.cl() + bl + 1);
   for (Cmd c : writes) add(L::kRank, c, Cmd::PDE, write_recovery + 1);
   for (Cmd c : {Cmd::ACT, Cmd::PRE, Cmd::PREA, Cmd::REF, Cmd::REFPB}) add(L::kRank, c, Cmd::PDE, 1);
+  // Rank: self-refresh (entered from an idle rank with every bank precharged): the
+  // precharges and refreshes before it complete, it lasts tCKESR, and tXS passes after its
+  // exit before any command (JESD79-4 4.26).
+  add(L::kRank, Cmd::PRE, Cmd::SRE, t.rp());
+  add(L::kRank, Cmd::PREA, Cmd::SRE, t.rp_ab());
+  add(L::kRank, Cmd::RDA, Cmd::SRE, t.rtp() + t.rp());
+  add(L::kRank, Cmd::WRA, Cmd::SRE, write_recovery + t.rp());
+  if (d.per_bank_refresh) add(L::kRank, Cmd::REFPB, Cmd::SRE, t.rfc_pb());
+  add(L::kRank, Cmd::SRE, Cmd::SRX, std::max(t.ckesr(), 1u));
+  for (Cmd c : all) add(L::kRank, Cmd::SRX, c, std::max(t.xs(), 1u));
   // Bank group.
   add(L::kBankGroup, Cmd::ACT, Cmd::ACT, t.rrd_l());
   add_group(L::kBankGroup, reads, 2, reads, 2, t.ccd_l());
@@ -121,8 +133,8 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
   history_.resize(windowed_rules_ * level_nodes_[static_cast<size_t>(Level::kBank)]);
 }
 
-void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling,
-                        size_t siblings, std::vector<Times>& nodes, uint64_t now) {
+void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
+                        std::vector<Times>& nodes, uint64_t now) {
   for (const Applied& a : table_[static_cast<size_t>(level)][static_cast<size_t>(prev)]) {
     const size_t next = static_cast<size_t>(a.next);
     if (a.sibling) {
@@ -146,8 +158,7 @@ void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling
 void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
   apply(Level::kChannel, cmd, 0, 0, 1, channel_, now);
   apply(Level::kRank, cmd, rank, 0, ranks_count_, ranks_, now);
-  const bool rank_wide = cmd == Cmd::PREA || cmd == Cmd::REF || cmd == Cmd::PDE || cmd == Cmd::PDX;
-  if (rank_wide) {
+  if (is_rank_wide(cmd)) {
     // A rank-wide command constrains every bank and group of the rank the same way.
     for (uint32_t g = 0; g < groups_per_rank_; ++g) {
       apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + g, 0, 0, groups_, now);

@@ -13,12 +13,18 @@
 
 namespace accelgym::dram {
 
-enum class Cmd : uint8_t { ACT, PRE, PREA, RD, WR, RDA, WRA, REF, REFPB, PDE, PDX };
-constexpr size_t kNumCmds = 11;
+// PDE/PDX: power-down entry/exit; SRE/SRX: self-refresh entry/exit.
+enum class Cmd : uint8_t { ACT, PRE, PREA, RD, WR, RDA, WRA, REF, REFPB, PDE, PDX, SRE, SRX };
+constexpr size_t kNumCmds = 13;
 const char* cmd_name(Cmd cmd);
 inline bool is_read(Cmd c) { return c == Cmd::RD || c == Cmd::RDA; }
 inline bool is_write(Cmd c) { return c == Cmd::WR || c == Cmd::WRA; }
 inline bool is_cas(Cmd c) { return is_read(c) || is_write(c); }
+// Commands addressed to a whole rank (they constrain all its banks alike).
+inline bool is_rank_wide(Cmd c) {
+  return c == Cmd::PREA || c == Cmd::REF || c == Cmd::PDE || c == Cmd::PDX || c == Cmd::SRE ||
+         c == Cmd::SRX;
+}
 
 enum class Level : uint8_t { kChannel, kRank, kBankGroup, kBank };
 constexpr size_t kNumLevels = 4;
@@ -47,7 +53,7 @@ class TimingState {
   uint64_t earliest(Cmd cmd, uint32_t rank, uint32_t bank) const {
     const size_t c = static_cast<size_t>(cmd);
     uint64_t t = std::max(channel_[0][c], ranks_[rank][c]);
-    if (cmd == Cmd::PREA || cmd == Cmd::REF || cmd == Cmd::PDE || cmd == Cmd::PDX) return t;
+    if (is_rank_wide(cmd)) return t;
     const size_t flat = rank * banks_per_rank_ + bank;
     t = std::max(t, groups_[group_of_[flat]][c]);
     return std::max(t, banks_[flat][c]);

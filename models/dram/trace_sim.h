@@ -15,7 +15,7 @@ namespace accelgym::dram {
 struct Completion;
 
 struct TraceRunOptions {
-  std::string latency_out;                  // optional CSV: id,type,arrival_ns,latency_ns
+  std::string latency_out;                         // optional CSV: id,type,arrival_ns,latency_ns
   std::vector<Completion>* completions = nullptr;  // optional: every response, in delivery order
 };
 

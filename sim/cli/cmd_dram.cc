@@ -53,7 +53,7 @@ void print_table(const v1::DramReport& r, std::ostream& out) {
         << r.max_write_latency_ns() << "\n";
   }
   out << "commands:";
-  for (const char* c : {"ACT", "PRE", "PREA", "RD", "WR", "RDA", "WRA", "REF", "REFPB", "PDE", "PDX"}) {
+  for (const char* c : {"ACT", "PRE", "PREA", "RD", "WR", "RDA", "WRA", "REF", "REFPB", "PDE", "PDX", "SRE", "SRX"}) {
     const auto it = r.commands().find(c);
     if (it != r.commands().end() && it->second > 0) out << " " << c << " " << it->second;
   }

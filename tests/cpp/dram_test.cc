@@ -102,18 +102,18 @@ uint64_t ddr4_bank_addr(uint64_t bank, uint64_t group) { return (bank * 4 + grou
 TEST(DramTiming, ActSpacingFollowsRrdAndFaw) {
   // Four ACTs to four bank groups are tRRD_S = 4 apart; the fifth (bank group 0 again) waits
   // for tFAW = 26 after the first (tRRD_L = 6 and tRRD_S after the fourth are shorter).
-  const RunResult r = run(config_for("DDR4-2400R"),
-                    {rd(0, ddr4_bank_addr(0, 0)), rd(0, ddr4_bank_addr(0, 1)),
-                     rd(0, ddr4_bank_addr(0, 2)), rd(0, ddr4_bank_addr(0, 3)),
-                     rd(0, ddr4_bank_addr(1, 0))});
+  const RunResult r =
+      run(config_for("DDR4-2400R"),
+          {rd(0, ddr4_bank_addr(0, 0)), rd(0, ddr4_bank_addr(0, 1)), rd(0, ddr4_bank_addr(0, 2)),
+           rd(0, ddr4_bank_addr(0, 3)), rd(0, ddr4_bank_addr(1, 0))});
   EXPECT_EQ(r.cycles_of(Cmd::ACT), (std::vector<uint64_t>{0, 4, 8, 12, 26}));
   // Reads: tRCD after each ACT, tCCD_S = 4 apart across bank groups.
   EXPECT_EQ(r.cycles_of(Cmd::RD), (std::vector<uint64_t>{16, 20, 24, 28, 42}));
 }
 
 TEST(DramTiming, SameBankGroupActsUseRrdL) {
-  const RunResult r = run(config_for("DDR4-2400R"),
-                    {rd(0, ddr4_bank_addr(0, 0)), rd(0, ddr4_bank_addr(1, 0))});
+  const RunResult r =
+      run(config_for("DDR4-2400R"), {rd(0, ddr4_bank_addr(0, 0)), rd(0, ddr4_bank_addr(1, 0))});
   EXPECT_EQ(r.cycles_of(Cmd::ACT), (std::vector<uint64_t>{0, 6}));
   // tCCD_L = 6 would allow 22, but the second ACT's tRCD ends at 22 too.
   EXPECT_EQ(r.cycles_of(Cmd::RD), (std::vector<uint64_t>{16, 22}));
@@ -131,12 +131,14 @@ TEST(DramTiming, WriteToReadTurnaround) {
   const RunResult rw = run(config_for("DDR4-2400R"), {rd(0, 0), wr(0, 64)});
   EXPECT_EQ(rw.cycles_of(Cmd::WR), (std::vector<uint64_t>{26}));
   // Write latency: CWL + BL/2 after the WR command.
-  EXPECT_NEAR(rw.completions[1].latency_ns, (26 + 12 + 4) * make_device(config_for("DDR4-2400R")).tck_ns, 1e-6);
+  EXPECT_NEAR(rw.completions[1].latency_ns,
+              (26 + 12 + 4) * make_device(config_for("DDR4-2400R")).tck_ns, 1e-6);
 }
 
 std::vector<TraceRequest> paced(uint64_t count, double interval_ns, uint64_t stride) {
   std::vector<TraceRequest> out;
-  for (uint64_t i = 0; i < count; ++i) out.push_back(rd(static_cast<double>(i) * interval_ns, i * stride));
+  for (uint64_t i = 0; i < count; ++i)
+    out.push_back(rd(static_cast<double>(i) * interval_ns, i * stride));
   return out;
 }
 
@@ -186,13 +188,14 @@ TEST(DramRefresh, PerBankRefreshOnHbm2) {
 }
 
 TEST(DramRefresh, NoRefreshIssuesNone) {
-  const RunResult r = run(config_for("DDR4-2400R", {{"RefreshPolicy", "NoRefresh"}}), paced(30, 1000, 64));
+  const RunResult r =
+      run(config_for("DDR4-2400R", {{"RefreshPolicy", "NoRefresh"}}), paced(30, 1000, 64));
   EXPECT_EQ(r.report.commands().at("REF"), 0u);
 }
 
 TEST(DramPagePolicy, ClosedIssuesAutoPrecharge) {
   const RunResult r = run(config_for("DDR4-2400R", {{"PagePolicy", "Closed"}}),
-                    {rd(0, 0), wr(100, 64), rd(200, 1 << 20), rd(300, 128)});
+                          {rd(0, 0), wr(100, 64), rd(200, 1 << 20), rd(300, 128)});
   EXPECT_EQ(r.report.commands().at("RDA"), 3u);
   EXPECT_EQ(r.report.commands().at("WRA"), 1u);
   EXPECT_EQ(r.report.commands().at("RD"), 0u);
@@ -231,8 +234,8 @@ TEST(DramScheduler, FrFcfsServesRowHitsFirstFifoDoesNot) {
 
 TEST(DramScheduler, ReorderReturnsResponsesInRequestOrder) {
   const uint64_t row1 = uint64_t{1} << 17;
-  const RunResult r = run(config_for("DDR4-2400R", {{"RespQueue", "Reorder"}}),
-                    {rd(0, 0), rd(0, row1), rd(0, 64)});
+  const RunResult r =
+      run(config_for("DDR4-2400R", {{"RespQueue", "Reorder"}}), {rd(0, 0), rd(0, row1), rd(0, 64)});
   ASSERT_EQ(r.completions.size(), 3u);
   EXPECT_EQ(r.completions[1].cookie, 1u);
   EXPECT_EQ(r.completions[2].cookie, 2u);
@@ -241,8 +244,8 @@ TEST(DramScheduler, ReorderReturnsResponsesInRequestOrder) {
 
 TEST(DramScheduler, StrictCmdMuxKeepsReadOrder) {
   const uint64_t row1 = uint64_t{1} << 17;
-  const RunResult r = run(config_for("DDR4-2400R", {{"CmdMux", "Strict"}}),
-                    {rd(0, 0), rd(0, row1), rd(0, 64)});
+  const RunResult r =
+      run(config_for("DDR4-2400R", {{"CmdMux", "Strict"}}), {rd(0, 0), rd(0, row1), rd(0, 64)});
   EXPECT_EQ(r.completions[1].cookie, 1u);
 }
 
@@ -253,19 +256,22 @@ TEST(DramFrontEnd, BackPressureWhenBuffersAreFull) {
   EXPECT_FALSE(sys.try_accept({64, false, 0, 0, 1}, 0));  // same bank: its buffer is full
   EXPECT_TRUE(sys.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 2}, 0));
 
-  const auto shared = config_for("DDR4-2400R", {{"SchedulerBuffer", "Shared"}, {"RequestBufferSize", "2"}});
+  const auto shared =
+      config_for("DDR4-2400R", {{"SchedulerBuffer", "Shared"}, {"RequestBufferSize", "2"}});
   MemorySystem s2(make_device(shared), shared);
   EXPECT_TRUE(s2.try_accept({0, false, 0, 0, 0}, 0));
   EXPECT_TRUE(s2.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 1}, 0));
   EXPECT_FALSE(s2.try_accept({ddr4_bank_addr(0, 2), false, 0, 0, 2}, 0));
 
-  const auto rw = config_for("DDR4-2400R", {{"SchedulerBuffer", "ReadWrite"}, {"RequestBufferSize", "1"}});
+  const auto rw =
+      config_for("DDR4-2400R", {{"SchedulerBuffer", "ReadWrite"}, {"RequestBufferSize", "1"}});
   MemorySystem s3(make_device(rw), rw);
   EXPECT_TRUE(s3.try_accept({0, false, 0, 0, 0}, 0));
   EXPECT_TRUE(s3.try_accept({64, true, 0, 0, 1}, 0));
   EXPECT_FALSE(s3.try_accept({128, false, 0, 0, 2}, 0));
 
-  const auto limited = config_for("DDR4-2400R", {{"Arbiter", "Fifo"}, {"MaxActiveTransactions", "1"}});
+  const auto limited =
+      config_for("DDR4-2400R", {{"Arbiter", "Fifo"}, {"MaxActiveTransactions", "1"}});
   MemorySystem s4(make_device(limited), limited);
   EXPECT_TRUE(s4.try_accept({0, false, 0, 0, 0}, 0));
   EXPECT_FALSE(s4.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 1}, 0));
@@ -283,10 +289,10 @@ TEST(DramEnergy, SmallSequenceByHand) {
   // the same bank at t = 1000 ns: ACT 0, RD 16, PRE 1200, ACT 1216, RD 1232, data 1252.
   const RunResult r = run(config_for("DDR4-2400R"), {rd(0, 0), rd(1000, uint64_t{1} << 17)});
   EXPECT_EQ(r.report.total_cycles(), 1252u);
-  const double k = 1.2 * (5.0 / 6.0) * 8;          // V x tCK x devices (pJ per mA-cycle)
-  const double act = (48 - 43) * 39 * k;           // (IDD0 - IDD3N) x tRAS = 1560 pJ
-  const double pre = (48 - 34) * 16 * k;           // (IDD0 - IDD2N) x tRP = 1792 pJ
-  const double read = (135 - 43) * 4 * k;          // (IDD4R - IDD3N) x BL/2 = 2944 pJ
+  const double k = 1.2 * (5.0 / 6.0) * 8;  // V x tCK x devices (pJ per mA-cycle)
+  const double act = (48 - 43) * 39 * k;   // (IDD0 - IDD3N) x tRAS = 1560 pJ
+  const double pre = (48 - 34) * 16 * k;   // (IDD0 - IDD2N) x tRP = 1792 pJ
+  const double read = (135 - 43) * 4 * k;  // (IDD4R - IDD3N) x BL/2 = 2944 pJ
   const double background = (1200 + 36) * 43 * k + 16 * 34 * k;  // IDD3N open, IDD2N closed
   const auto& e = r.report.energy();
   EXPECT_NEAR(e.act_pj(), 2 * act, 1e-6);
@@ -318,6 +324,42 @@ TEST(DramPowerDown, StaggeredSavesBackgroundEnergy) {
   EXPECT_LT(with.report.energy().background_pj(), 0.9 * without.report.energy().background_pj());
   // Exit costs tXP = 8 cycles on the way back.
   EXPECT_GT(with.report.avg_read_latency_ns(), without.report.avg_read_latency_ns());
+}
+
+TEST(DramPowerDown, IdleRankSelfRefreshesAndPaysTxsAndAnExtraRefreshOnExit) {
+  // DRAMSys Staggered: the first refresh that falls due while the rank is idle in
+  // (precharged) power-down becomes a self-refresh entry; a request ends it with SRX, tXS,
+  // one extra REF (tRFC), then ACT and the read. Closed page: no bank stays open.
+  const auto config =
+      config_for("DDR4-2400R", {{"PowerDownPolicy", "Staggered"}, {"PagePolicy", "Closed"}});
+  const Device d = make_device(config);
+  ASSERT_EQ(d.t.xs(), d.t.rfc() + 12u);  // tRFC + 10 ns at 1200 MHz
+  ASSERT_EQ(d.t.ckesr(), d.t.cke() + 1u);
+  const RunResult r = run(config, {rd(0, 0), rd(100000, 0)});
+  EXPECT_EQ(r.report.commands().at("SRE"), 1u);
+  EXPECT_EQ(r.report.commands().at("SRX"), 1u);
+  EXPECT_EQ(r.report.commands().at("REF"), 1u);  // only the extra one: SRE replaced the first
+  const auto pdx = r.cycles_of(Cmd::PDX), sre = r.cycles_of(Cmd::SRE), srx = r.cycles_of(Cmd::SRX);
+  const auto ref = r.cycles_of(Cmd::REF), act = r.cycles_of(Cmd::ACT);
+  ASSERT_EQ(pdx.size(), 1u);
+  EXPECT_EQ(pdx[0], d.t.refi());         // the refresh fell due
+  EXPECT_EQ(sre[0], pdx[0] + d.t.xp());  // PDX -> SRE: tXP
+  EXPECT_EQ(srx[0], 120000u);            // the request's arrival (100 us)
+  EXPECT_EQ(ref[0], srx[0] + d.t.xs());  // SRX -> REF: tXS
+  ASSERT_EQ(act.size(), 2u);
+  EXPECT_EQ(act[1], ref[0] + d.t.rfc());  // REF -> ACT: tRFC
+  const uint64_t cycles = d.t.xs() + d.t.rfc() + d.t.rcd() + d.t.cl() + d.burst_cycles;
+  EXPECT_NEAR(r.completions[1].latency_ns, static_cast<double>(cycles) * d.tck_ns,
+              1e-6);  // 741.7 ns
+  // Against no power-down: 12 REFs in 100 us (one per tREFI) instead of 1, and the rank's
+  // background at IDD6 rather than IDD2N for most of the time (30 vs 34 mA per device for
+  // this part: the saving is mostly the refreshes).
+  const RunResult awake =
+      run(config_for("DDR4-2400R", {{"PagePolicy", "Closed"}}), {rd(0, 0), rd(100000, 0)});
+  EXPECT_EQ(awake.report.commands().at("REF"), 12u);
+  EXPECT_NEAR(r.report.energy().refresh_pj(), awake.report.energy().refresh_pj() / 12, 1e-6);
+  EXPECT_LT(r.report.energy().background_pj(), awake.report.energy().background_pj());
+  EXPECT_LT(r.report.energy_pj(), 0.9 * awake.report.energy_pj());
 }
 
 TEST(DramRun, SameSeedSameNumbers) {
@@ -381,7 +423,8 @@ TEST(DramTraces, ReadersParseAndRejectWithFileAndLine) {
     ns->next(r);
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(bad + ":2: field 'command'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(bad + ":2: field 'command'"), std::string::npos)
+        << e.what();
   }
   {
     std::ofstream f(bad);

@@ -38,7 +38,8 @@ std::map<std::string, std::string> outcomes(const std::string& dir) {
     same.mutable_metrics()->clear_extra();  // map order is not deterministic in bytes
     same.mutable_point()->clear_values();
     same.SerializeToString(&bytes);
-    out[e.key()] = bytes + "|" + std::to_string(e.reward()) + "|" + std::to_string(e.metrics().latency_ns());
+    out[e.key()] =
+        bytes + "|" + std::to_string(e.reward()) + "|" + std::to_string(e.metrics().latency_ns());
   });
   return out;
 }
@@ -144,17 +145,25 @@ TEST(Sweep, SpecErrorsNameTheField) {
     return std::string("no error");
   };
   EXPECT_NE(error(R"({"env": "synthetic-v0", "budget": 3})").find("searcher"), std::string::npos);
-  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "random"}})").find("budget"), std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "random"}})").find("budget"),
+            std::string::npos);
   EXPECT_NE(error(R"({"env": "dram-v9", "searcher": {"name": "random"}, "budget": 1})").find("env"),
             std::string::npos);
-  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "annealing"}, "budget": 1})").find("searcher"),
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "annealing"}, "budget": 1})")
+                .find("searcher"),
             std::string::npos);
-  EXPECT_NE(error(R"({"env": "synthetic-v0", "workloads": [{"name": "x"}], "searcher": {"name": "random"},
-                      "budget": 1})").find("takes no workload"), std::string::npos);
-  EXPECT_NE(error(R"({"env": "synthetic-v0", "points": [{"values": {"x9": 1}}]})").find("points[0]"),
-            std::string::npos);
+  EXPECT_NE(
+      error(R"({"env": "synthetic-v0", "workloads": [{"name": "x"}], "searcher": {"name": "random"},
+                      "budget": 1})")
+          .find("takes no workload"),
+      std::string::npos);
+  EXPECT_NE(
+      error(R"({"env": "synthetic-v0", "points": [{"values": {"x9": 1}}]})").find("points[0]"),
+      std::string::npos);
   EXPECT_NE(error(R"({"env": "synthetic-v0", "space": {"dimensions": {"x0": {"min": 20}}},
-                      "searcher": {"name": "random"}, "budget": 1})").find("x0"), std::string::npos);
+                      "searcher": {"name": "random"}, "budget": 1})")
+                .find("x0"),
+            std::string::npos);
 }
 
 TEST(Records, RepairCutsATruncatedTailSoAppendingGoesOn) {
@@ -188,9 +197,9 @@ TEST(Records, UniqueRecordsPreferSuccess) {
   RecordWriter(dir + "/2.records").append(ok);
   RecordWriter(dir + "/2.records").append(other);
   std::vector<std::pair<std::string, int>> seen;
-  const uint64_t dropped = read_unique_records(expand_record_paths({dir}), [&](const v1::Evaluation& e) {
-    seen.emplace_back(e.key(), e.status());
-  });
+  const uint64_t dropped =
+      read_unique_records(expand_record_paths({dir}),
+                          [&](const v1::Evaluation& e) { seen.emplace_back(e.key(), e.status()); });
   EXPECT_EQ(dropped, 1u);
   EXPECT_EQ(seen, (std::vector<std::pair<std::string, int>>{{"k", v1::Evaluation::OK}, {"j", 0}}));
 }
