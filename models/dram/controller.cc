@@ -102,6 +102,7 @@ class Channel {
         ranks_(d.ranks),
         banks_(size_t{d.ranks} * d.banks),
         wake_(banks_.size(), kNever),
+        due_(banks_.size() + 1),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
     switch (k_.refresh_policy) {
       case RefreshPolicy::kAllBank:
@@ -169,11 +170,17 @@ class Channel {
     // Banks whose wake-up bound has come: compute their exact ready time.
     ready_banks_.clear();
     uint64_t bank_next = kNever;  // the banks' earliest wake-up
-    for (uint32_t flat = 0; flat < wake_.size(); ++flat) {
-      if (wake_[flat] > now) {
-        bank_next = std::min(bank_next, wake_[flat]);
-        continue;
-      }
+    // A branch-free pass first (most banks are not due): the due ones, and the others' minimum.
+    const uint32_t num_banks = static_cast<uint32_t>(wake_.size());
+    uint32_t due_count = 0;
+    for (uint32_t flat = 0; flat < num_banks; ++flat) {
+      const uint64_t w = wake_[flat];
+      due_[due_count] = flat;
+      due_count += w <= now;
+      bank_next = std::min(bank_next, w > now ? w : kNever);
+    }
+    for (uint32_t i = 0; i < due_count; ++i) {
+      const uint32_t flat = due_[i];
       Bank& bk = banks_[flat];
       const uint32_t r = rank_of(flat), b = bank_of(flat);
       const int64_t blocked = forced_refresh_bank(r, now);
@@ -568,6 +575,7 @@ class Channel {
   // Per bank, when to look at it next: a lower bound on its next command's issue time
   // (kNever when it has nothing to do or is parked). Kept apart from Bank for a tight scan.
   std::vector<uint64_t> wake_;
+  std::vector<uint32_t> due_;       // scratch: banks whose wake-up has come
   uint64_t changed_wake_ = kNever;  // earliest wake-up set by changed() during an issue
   uint32_t bank_shift_;
   bool parked_any_ = false;

@@ -125,9 +125,20 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     group_of_.push_back(flat / d.banks * d.bankgroups + flat % d.banks / d.banks_per_group);
   }
   for (const Rule& rule : rules) {
+    if (rule.sibling && d.ranks == 1) continue;  // no other rank to constrain
+    auto& applied = table_[static_cast<size_t>(rule.level)][static_cast<size_t>(rule.prev)];
+    if (rule.window == 1) {  // the same plain rule twice: only the longer latency matters
+      auto same = std::find_if(applied.begin(), applied.end(), [&](const Applied& a) {
+        return a.window == 1 && a.next == rule.next && a.sibling == rule.sibling;
+      });
+      if (same != applied.end()) {
+        same->latency = std::max(same->latency, rule.latency);
+        continue;
+      }
+    }
     Applied a{rule.next, rule.latency, rule.window, rule.sibling, 0};
     if (rule.window > 1) a.history = windowed_rules_++;
-    table_[static_cast<size_t>(rule.level)][static_cast<size_t>(rule.prev)].push_back(a);
+    applied.push_back(a);
   }
   // One history per windowed rule per node of the largest level it may apply to.
   history_.resize(windowed_rules_ * level_nodes_[static_cast<size_t>(Level::kBank)]);
