@@ -592,6 +592,7 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
   for (uint32_t c = 0; c < device_.channels; ++c) {
     channels_.push_back(std::make_unique<Channel>(*this, c, device_, config_));
   }
+  channel_next_.assign(channels_.size(), 0);
 }
 
 MemorySystem::~MemorySystem() = default;
@@ -637,9 +638,10 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   Channel& channel = *channels_[loc->channel];
   if (!channel.has_room(*loc, request.is_write)) return false;
   const uint64_t id = next_id_++;
-  accept_wake_ = std::min(
-      accept_wake_,
-      channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now));
+  const uint64_t wake =
+      channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now);
+  accept_wake_ = std::min(accept_wake_, wake);
+  channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
   window_.push_back(Outstanding{kNever, request.arrival_ns, request.cookie, request.initiator,
                                 request.is_write, false});
   active_per_initiator_[request.initiator]++;
@@ -704,7 +706,12 @@ uint64_t MemorySystem::deliver_due(uint64_t now) {
 
 uint64_t MemorySystem::advance(uint64_t now) {
   uint64_t next = kNever;
-  for (auto& channel : channels_) next = std::min(next, channel->step(now));
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    // A channel has nothing to do before the time its last step returned (lowered by every
+    // request accepted since): skip it, e.g. at cycles where only responses are delivered.
+    if (now >= channel_next_[c]) channel_next_[c] = channels_[c]->step(now);
+    next = std::min(next, channel_next_[c]);
+  }
   return std::min(next, deliver_due(now));
 }
 

@@ -123,6 +123,7 @@ class MemorySystem {
   AddressMap map_;
   std::vector<Rule> rules_;
   std::vector<std::unique_ptr<Channel>> channels_;
+  std::vector<uint64_t> channel_next_;  // per channel: nothing to do before this cycle
   uint64_t next_id_ = 0;
   std::deque<Outstanding> window_;  // every request not yet delivered, by id
   uint64_t window_base_ = 0;
