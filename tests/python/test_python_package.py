@@ -144,7 +144,7 @@ def test_compare_plot(run, tmp_path):
 
 
 @pytest.mark.parametrize("example", ["random_search.py", "optuna_dram.py", "ippo_torch.py",
-                                     "archgym_dram.py"])
+                                     "archgym_dram.py", "sweep_dask.py"])
 def test_examples_run(example, tmp_path):
     import os
     import pathlib
