@@ -3,8 +3,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <filesystem>
-
 #include "agents/runner.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
@@ -115,12 +113,7 @@ PYBIND11_MODULE(_core, m) {
           r["metrics"] = info_dict(info)["metrics"];
           out.append(r);
         };
-        // A file: all its records; a directory (a sweep's): each evaluation once.
-        if (std::filesystem::is_directory(path)) {
-          read_unique_records(record_files(path), visit);
-        } else {
-          read_records(path, visit);
-        }
+        for_each_record(path, visit);  // a directory (a sweep's): each evaluation once
         return out;
       },
       py::arg("path"));

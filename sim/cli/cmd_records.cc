@@ -45,39 +45,36 @@ std::map<std::string, std::string> metric_cells(const v1::Metrics& m) {
   return out;
 }
 
-void export_csv(const std::vector<std::string>& files, std::ostream& out) {
+void export_csv(const std::string& input, std::ostream& out) {
   std::set<std::string> point_columns, metric_columns;
-  for (const auto& path : files) {
-    read_records(path, [&](const v1::Evaluation& e) {
-      for (const auto& [k, v] : e.point().values()) point_columns.insert(k);
-      if (e.status() == v1::Evaluation::OK) {
-        for (const auto& [k, v] : metric_cells(e.metrics())) metric_columns.insert(k);
-      }
-    });
-  }
+  for_each_record(input, [&](const v1::Evaluation& e) {
+    for (const auto& [k, v] : e.point().values()) point_columns.insert(k);
+    if (e.status() == v1::Evaluation::OK) {
+      for (const auto& [k, v] : metric_cells(e.metrics())) metric_columns.insert(k);
+    }
+  });
   out << "key,env,status,seed,reward,wall_time_s,simulator_version,workloads";
   for (const auto& c : point_columns) out << "," << csv_field(c);
   for (const auto& c : metric_columns) out << "," << csv_field(c);
   out << ",message\n";
-  for (const auto& path : files)
-    read_records(path, [&](const v1::Evaluation& e) {
-      std::string workloads;
-      for (const auto& w : e.workloads()) workloads += (workloads.empty() ? "" : ";") + w.name();
-      out << e.key() << "," << csv_field(e.env()) << "," << v1::Evaluation::Status_Name(e.status())
-          << "," << e.seed() << "," << number(e.reward()) << "," << number(e.wall_time_s()) << ","
-          << e.simulator_version() << "," << csv_field(workloads);
-      for (const auto& c : point_columns) {
-        const auto it = e.point().values().find(c);
-        out << "," << (it == e.point().values().end() ? "" : csv_field(value_text(it->second)));
-      }
-      const auto cells = e.status() == v1::Evaluation::OK ? metric_cells(e.metrics())
-                                                          : std::map<std::string, std::string>{};
-      for (const auto& c : metric_columns) {
-        const auto it = cells.find(c);
-        out << "," << (it == cells.end() ? "" : it->second);
-      }
-      out << "," << csv_field(e.message()) << "\n";
-    });
+  for_each_record(input, [&](const v1::Evaluation& e) {
+    std::string workloads;
+    for (const auto& w : e.workloads()) workloads += (workloads.empty() ? "" : ";") + w.name();
+    out << e.key() << "," << csv_field(e.env()) << "," << v1::Evaluation::Status_Name(e.status())
+        << "," << e.seed() << "," << number(e.reward()) << "," << number(e.wall_time_s()) << ","
+        << e.simulator_version() << "," << csv_field(workloads);
+    for (const auto& c : point_columns) {
+      const auto it = e.point().values().find(c);
+      out << "," << (it == e.point().values().end() ? "" : csv_field(value_text(it->second)));
+    }
+    const auto cells = e.status() == v1::Evaluation::OK ? metric_cells(e.metrics())
+                                                        : std::map<std::string, std::string>{};
+    for (const auto& c : metric_columns) {
+      const auto it = cells.find(c);
+      out << "," << (it == cells.end() ? "" : it->second);
+    }
+    out << "," << csv_field(e.message()) << "\n";
+  });
 }
 
 void merge(const std::vector<std::string>& inputs, const std::string& out_path) {
@@ -107,8 +104,8 @@ int cmd_records(int argc, char** argv) {
       "       accelgym records merge FILE|DIR... --out FILE",
       "Work with evaluation records (length-delimited accelgym.v1.Evaluation files; a\n"
       "directory stands for its *.records files, e.g. a sweep's output).\n"
-      "export: one CSV row per record: key, env, status, seed, reward, the design\n"
-      "point's values and the metrics.\n"
+      "export: one CSV row per record (for a directory: per evaluation, as merge): key,\n"
+      "env, status, seed, reward, the design point's values and the metrics.\n"
       "merge: one file with each evaluation key once (its successful record when there is\n"
       "one), e.g. the per-worker files of a sweep.");
   args.option("format", "FORMAT", "csv", "csv");
@@ -139,13 +136,12 @@ int cmd_records(int argc, char** argv) {
   }
   if (inputs.size() != 1) throw InputError("records export: give one FILE or DIR");
   if (args.get("format") != "csv") throw InputError("--format must be csv");
-  const auto files = expand_record_paths(inputs);
   if (args.has("out")) {
     std::ofstream out(args.get("out"));
     if (!out) throw InputError(args.get("out") + ": cannot write");
-    export_csv(files, out);
+    export_csv(inputs.front(), out);
   } else {
-    export_csv(files, std::cout);
+    export_csv(inputs.front(), std::cout);
   }
   return 0;
 }

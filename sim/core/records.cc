@@ -138,6 +138,15 @@ uint64_t read_unique_records(const std::vector<std::string>& files,
   return dropped;
 }
 
+void for_each_record(const std::string& file_or_dir,
+                     const std::function<void(const v1::Evaluation&)>& visit) {
+  if (std::filesystem::is_directory(file_or_dir)) {
+    read_unique_records(record_files(file_or_dir), visit);
+  } else {
+    read_records(file_or_dir, visit);
+  }
+}
+
 std::string evaluation_key(const v1::Evaluation& record) {
   v1::Evaluation identity;
   *identity.mutable_point() = record.point();

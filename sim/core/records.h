@@ -41,6 +41,11 @@ std::vector<std::string> expand_record_paths(const std::vector<std::string>& pat
 uint64_t read_unique_records(const std::vector<std::string>& files,
                              const std::function<void(const v1::Evaluation&)>& visit);
 
+// A records file: every record in order; a directory (a sweep's): each evaluation once, as
+// read_unique_records over its *.records files.
+void for_each_record(const std::string& file_or_dir,
+                     const std::function<void(const v1::Evaluation&)>& visit);
+
 // Hash of (design point, workloads, simulator version, seed): equal evaluations, equal keys.
 std::string evaluation_key(const v1::Evaluation& record);
 
