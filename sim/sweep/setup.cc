@@ -107,7 +107,10 @@ SweepSetup::SweepSetup(v1::SweepSpec spec, const std::string& source) : spec_(st
 
 uint64_t SweepSetup::budget_per_job() const { return searches() ? spec_.budget() : points_.size(); }
 
-size_t SweepSetup::batch() const { return spec_.batch() ? spec_.batch() : kDefaultBatch; }
+size_t SweepSetup::batch() const {
+  if (!searches()) return std::max<size_t>(1, points_.size());  // nothing adapts: one round
+  return spec_.batch() ? spec_.batch() : kDefaultBatch;
+}
 
 std::string SweepSetup::describe(size_t j) const {
   const auto& job = jobs_[j];

@@ -33,7 +33,7 @@ class SweepSetup {
   const std::vector<IndexVector>& points() const { return points_; }
   bool searches() const { return points_.empty(); }
   uint64_t budget_per_job() const;
-  size_t batch() const;
+  size_t batch() const;  // designs per round per job (all the points when there is no searcher)
   std::string describe(size_t job) const;  // "workload 'random', seed 3"
 
   // Runs one task in this process (the workers' inner loop).

@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "sim/sweep/process_pool.h"
 
@@ -9,6 +10,14 @@ namespace accelgym::sweep {
 v1::SweepSummary coordinate(const SweepSetup& setup, const OutDir& dir, Executor& executor,
                             const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const size_t busy_at_most = setup.batch() * setup.num_jobs();
+  if (busy_at_most < executor.capacity()) {
+    std::fprintf(
+        stderr,
+        "accelgym sweep: warning: %zu workers but at most %zu tasks at a time (batch %zu x "
+        "%zu jobs): raise the spec's batch to keep every worker busy\n",
+        executor.capacity(), busy_at_most, setup.batch(), setup.num_jobs());
+  }
   Coordinator coordinator(setup);
   dir.load_previous(coordinator, options.retry_failed);
   drive(coordinator, executor, [&] {
