@@ -9,8 +9,7 @@ namespace accelgym::dram {
 RequestPump::RequestPump(MemorySystem& system, Pull pull, Done done)
     : sys_(system), pull_(std::move(pull)), done_(std::move(done)) {}
 
-bool RequestPump::load_head() {
-  if (head_ready_) return true;
+bool RequestPump::load_next() {
   if (exhausted_ || !pull_(head_)) {
     exhausted_ = true;
     return false;

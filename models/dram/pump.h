@@ -32,7 +32,9 @@ class RequestPump {
   uint64_t last_completion() const { return last_completion_; }
 
  private:
-  bool load_head();
+  // The next request is loaded (decoded, its arrival cycle known); false when none is left.
+  bool load_head() { return head_ready_ || load_next(); }
+  bool load_next();
   void accept_ready(uint64_t at);  // offers the requests arrived by `at` until one is refused
 
   MemorySystem& sys_;
