@@ -147,10 +147,12 @@ std::pair<uint64_t, v1::Evaluation> ProcessPool::wait() {
       Worker& w = workers_[index[p]];
       std::string frame;
       v1::Evaluation record;
-      if (read_frame(w.fd, &frame) && record.ParseFromString(frame)) {
+      const bool got_frame = read_frame(w.fd, &frame);
+      if (got_frame && record.ParseFromString(frame)) {
         w.busy = false;
         return {w.task.id(), std::move(record)};
       }
+      if (got_frame) kill(w.pid, SIGKILL);  // a garbled reply: treat the worker as lost
       const uint64_t id = w.task.id();
       if (auto r = after_death(index[p], false)) return {id, std::move(*r)};
     }
