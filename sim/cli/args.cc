@@ -1,5 +1,9 @@
 #include "sim/cli/args.h"
 
+#include <iostream>
+
+#include <algorithm>
+
 #include <sstream>
 
 #include "sim/core/errors.h"
@@ -51,8 +55,8 @@ void Args::parse(int argc, char** argv, int first) {
       continue;
     }
     if (!value) {
-      if (i + 1 >= argc) throw InputError("option '--" + name + "' needs a value <" +
-                                          spec.value_name + ">");
+      if (i + 1 >= argc)
+        throw InputError("option '--" + name + "' needs a value <" + spec.value_name + ">");
       value = argv[++i];
     }
     auto& slot = values_[name];
@@ -85,6 +89,22 @@ std::string Args::get(const std::string& name) const {
   const auto it = values_.find(name);
   if (it != values_.end()) return it->second.front();
   return specs_.at(name).default_value;
+}
+
+bool Args::parse_or_help(int argc, char** argv, int first) {
+  parse(argc, argv, first);
+  if (help_) std::cout << help();
+  return help_;
+}
+
+std::string Args::choice(const std::string& name, const std::vector<std::string>& allowed) const {
+  const std::string value = get(name);
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+  std::string list;
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+  }
+  throw InputError("--" + name + " must be " + list + ", got '" + value + "'");
 }
 
 const std::vector<std::string>& Args::all(const std::string& name) const {

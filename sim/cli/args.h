@@ -20,11 +20,15 @@ class Args {
 
   // Parses argv[first..]; throws InputError for an unknown option or a missing value.
   void parse(int argc, char** argv, int first);
+  // parse(), then with --help prints the help on stdout: true when the command should end.
+  bool parse_or_help(int argc, char** argv, int first);
 
   bool help_requested() const { return help_; }
   std::string help() const;
-  bool has(const std::string& name) const;  // given on the command line (or a flag set)
+  bool has(const std::string& name) const;         // given on the command line (or a flag set)
   std::string get(const std::string& name) const;  // the value, or the default
+  // get(), which must be one of `allowed` (InputError naming the option otherwise).
+  std::string choice(const std::string& name, const std::vector<std::string>& allowed) const;
   const std::vector<std::string>& all(const std::string& name) const;
 
  private:

@@ -28,10 +28,12 @@ void print_table(const v1::CompareSummary& s, std::ostream& out) {
   out << "compare on " << s.env() << ": budget " << s.budget() << " evaluations, " << s.seeds()
       << " seeds, targets:";
   for (const auto& t : s.targets()) out << " " << t;
-  out << "\n\n" << std::left << std::setw(8) << "agent" << std::right << std::setw(12)
-      << "median" << std::setw(12) << "q25" << std::setw(12) << "q75" << std::setw(14)
-      << "vs random" << std::setw(10) << "reached" << std::setw(14) << "evals->target"
-      << std::setw(10) << "speedup" << "\n";
+  out << "\n\n"
+      << std::left << std::setw(8) << "agent" << std::right << std::setw(12) << "median"
+      << std::setw(12) << "q25" << std::setw(12) << "q75" << std::setw(14) << "vs random"
+      << std::setw(10) << "reached" << std::setw(14) << "evals->target" << std::setw(10)
+      << "speedup"
+      << "\n";
   out << std::fixed << std::setprecision(4);
   for (const auto& a : s.agents()) {
     out << std::left << std::setw(8) << a.agent() << std::right << std::setw(12) << a.median_best()
@@ -54,18 +56,16 @@ int cmd_compare(int argc, char** argv) {
             "evaluations needed to meet every target. --out DIR writes curves.csv (agent, seed,\n"
             "evaluation, best_so_far) and summary.json.");
   args.option("env", "NAME", "an env (accelgym space --list)");
-  args.option("agents", "LIST", "comma-separated searchers", "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
+  args.option("agents", "LIST", "comma-separated searchers",
+              "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
   args.option("seeds", "N", "seeds 1..N per searcher", "10");
   args.option("budget", "N", "evaluations per run", "100");
   declare_env_options(args);
   args.option("out", "DIR", "write curves.csv and summary.json here");
   args.option("format", "FORMAT", "table or json", "table");
-  args.parse(argc, argv, 2);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
+  if (args.parse_or_help(argc, argv, 2)) return 0;
   if (!args.has("env")) throw InputError("--env is required");
+  const std::string format = args.choice("format", {"table", "json"});
   const uint64_t budget = parse_count(args.get("budget"), "--budget", 1);
   const uint32_t seeds = static_cast<uint32_t>(parse_count(args.get("seeds"), "--seeds", 1));
   std::vector<std::string> agent_names = split(args.get("agents"), ',');
@@ -93,9 +93,10 @@ int cmd_compare(int argc, char** argv) {
       o.batch = name == "aco" ? 16 : 1;  // an ant colony learns per batch of ants
       const auto r = agents::run_search(*env, searcher, o);
       stats[name].first.push_back(r.best_so_far.empty() ? env->reward_config().invalid_penalty()
-                                                          : r.best_so_far.back());
-      stats[name].second.push_back(r.evaluations_to_target ? static_cast<double>(r.evaluations_to_target)
-                                                           : static_cast<double>(budget + 1));
+                                                        : r.best_so_far.back());
+      stats[name].second.push_back(r.evaluations_to_target
+                                       ? static_cast<double>(r.evaluations_to_target)
+                                       : static_cast<double>(budget + 1));
       if (curves) {
         for (size_t i = 0; i < r.best_so_far.size(); ++i) {
           curves << name << "," << seed << "," << i + 1 << "," << r.best_so_far[i] << "\n";
@@ -120,17 +121,18 @@ int cmd_compare(int argc, char** argv) {
     a->set_q25_best(quantile(best, 0.25));
     a->set_q75_best(quantile(best, 0.75));
     a->set_median_improvement_over_random(a->median_best() - random_median);
-    a->set_seeds_reaching_target(static_cast<uint32_t>(
-        std::count_if(etr.begin(), etr.end(), [&](double e) { return e <= static_cast<double>(budget); })));
+    a->set_seeds_reaching_target(static_cast<uint32_t>(std::count_if(
+        etr.begin(), etr.end(), [&](double e) { return e <= static_cast<double>(budget); })));
     a->set_median_evaluations_to_target(quantile(etr, 0.5));
     a->set_speedup_over_random(random_etr / a->median_evaluations_to_target());
   }
-  s.set_host_time_s(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  s.set_host_time_s(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (args.has("out")) {
     std::ofstream summary(args.get("out") + "/summary.json");
     summary << to_report_json(s) << "\n";
   }
-  if (args.get("format") == "json") {
+  if (format == "json") {
     std::cout << to_report_json(s) << "\n";
   } else {
     print_table(s, std::cout);

@@ -29,8 +29,10 @@ std::unique_ptr<workloads::TraceSource> make_source(const Args& args) {
   if (args.has("count")) g.count = parse_count(args.get("count"), "--count");
   if (args.has("seed")) g.seed = parse_count(args.get("seed"), "--seed");
   if (args.has("read-ratio")) g.read_ratio = parse_number(args.get("read-ratio"), "--read-ratio");
-  if (args.has("interval-ns")) g.interval_ns = parse_number(args.get("interval-ns"), "--interval-ns");
-  if (args.has("range-mib")) g.range_bytes = parse_count(args.get("range-mib"), "--range-mib") << 20;
+  if (args.has("interval-ns"))
+    g.interval_ns = parse_number(args.get("interval-ns"), "--interval-ns");
+  if (args.has("range-mib"))
+    g.range_bytes = parse_count(args.get("range-mib"), "--range-mib") << 20;
   if (args.has("stride")) g.stride_bytes = parse_count(args.get("stride"), "--stride");
   if (args.has("base")) g.base = parse_count(args.get("base"), "--base");
   return workloads::generate_trace(g);
@@ -39,12 +41,11 @@ std::unique_ptr<workloads::TraceSource> make_source(const Args& args) {
 void print_table(const v1::DramReport& r, std::ostream& out) {
   out << std::fixed << std::setprecision(2);
   out << "standard " << r.standard() << ": " << r.reads() << " reads, " << r.writes()
-      << " writes in " << r.total_cycles() << " cycles (" << r.total_time_ns() / 1000.0
-      << " us)\n";
+      << " writes in " << r.total_cycles() << " cycles (" << r.total_time_ns() / 1000.0 << " us)\n";
   out << "address mapping " << r.address_mapping() << "\n";
-  out << "bandwidth " << r.bandwidth_gbps() << " GB/s, row hit rate "
-      << 100.0 * r.row_hit_rate() << " % (" << r.row_hits() << " hits, " << r.row_misses()
-      << " misses, " << r.row_conflicts() << " conflicts)\n";
+  out << "bandwidth " << r.bandwidth_gbps() << " GB/s, row hit rate " << 100.0 * r.row_hit_rate()
+      << " % (" << r.row_hits() << " hits, " << r.row_misses() << " misses, " << r.row_conflicts()
+      << " conflicts)\n";
   out << "read latency ns: avg " << r.avg_read_latency_ns() << ", p50 " << r.p50_read_latency_ns()
       << ", p99 " << r.p99_read_latency_ns() << ", max " << r.max_read_latency_ns() << "\n";
   if (r.writes() > 0) {
@@ -53,7 +54,8 @@ void print_table(const v1::DramReport& r, std::ostream& out) {
         << r.max_write_latency_ns() << "\n";
   }
   out << "commands:";
-  for (const char* c : {"ACT", "PRE", "PREA", "RD", "WR", "RDA", "WRA", "REF", "REFPB", "PDE", "PDX", "SRE", "SRX"}) {
+  for (const char* c : {"ACT", "PRE", "PREA", "RD", "WR", "RDA", "WRA", "REF", "REFPB", "PDE",
+                        "PDX", "SRE", "SRX"}) {
     const auto it = r.commands().find(c);
     if (it != r.commands().end() && it->second > 0) out << " " << c << " " << it->second;
   }
@@ -68,11 +70,12 @@ void print_table(const v1::DramReport& r, std::ostream& out) {
 }  // namespace
 
 int cmd_dram(int argc, char** argv) {
-  Args args("accelgym dram (--trace FILE | --generate PATTERN | --trace-set NAME) [options]",
-            "Simulate a DRAM request stream on a memory controller and DRAM device.\n"
-            "A standard name alone (e.g. DDR4-2400R) means the 8 Gb x8 part, one 64-bit\n"
-            "channel, one rank, address mapping row | rank | bank | bankgroup | column | channel.\n"
-            "Controller knobs and organisation: --set Key=Value (see `accelgym space --space dram`).");
+  Args args(
+      "accelgym dram (--trace FILE | --generate PATTERN | --trace-set NAME) [options]",
+      "Simulate a DRAM request stream on a memory controller and DRAM device.\n"
+      "A standard name alone (e.g. DDR4-2400R) means the 8 Gb x8 part, one 64-bit\n"
+      "channel, one rank, address mapping row | rank | bank | bankgroup | column | channel.\n"
+      "Controller knobs and organisation: --set Key=Value (see `accelgym space --space dram`).");
   args.option("trace", "FILE", "a trace file");
   args.option("trace-format", "stl|ns", "DRAMSys .stl or `<time_ns> <R|W> <addr>`", "stl");
   args.option("trace-clock-mhz", "F", "clock of .stl cycle numbers", "800");
@@ -85,21 +88,16 @@ int cmd_dram(int argc, char** argv) {
   args.option("range-mib", "N", "random addresses span N MiB (default 1024)");
   args.option("stride", "BYTES", "sequential/strided step (default 64)");
   args.option("base", "ADDR", "first address (default 0)");
-  args.option("standard", "NAME", "DRAM standard, e.g. DDR4-2400R, DDR3-1600, LPDDR4-3200, HBM2-2000");
-  args.option("mapping", "FIELDS", "custom address mapping, MSB to LSB, e.g. row,rank,bank,bankgroup,column,channel");
+  args.option("standard", "NAME",
+              "DRAM standard, e.g. DDR4-2400R, DDR3-1600, LPDDR4-3200, HBM2-2000");
+  args.option("mapping", "FIELDS",
+              "custom address mapping, MSB to LSB, e.g. row,rank,bank,bankgroup,column,channel");
   args.option("config", "FILE", "a DesignPoint JSON with DRAM parameters");
   args.repeated("set", "KEY=VALUE", "set one parameter");
   args.option("latency-out", "FILE", "write per-request latencies (CSV)");
   args.option("format", "FORMAT", "table or json", "table");
-  args.parse(argc, argv, 2);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
-  const std::string format = args.get("format");
-  if (format != "table" && format != "json") {
-    throw InputError("--format must be table or json, got '" + format + "'");
-  }
+  if (args.parse_or_help(argc, argv, 2)) return 0;
+  const std::string format = args.choice("format", {"table", "json"});
   const DesignSpace space = make_space("dram");
   PointOptions shorthand;
   if (args.has("standard")) shorthand.push_back({"standard", args.get("standard"), "--standard"});

@@ -124,18 +124,14 @@ int cmd_records(int argc, char** argv) {
   while (first_option < argc && argv[first_option][0] != '-')
     inputs.push_back(argv[first_option++]);
   if (inputs.empty()) throw InputError("records " + action + ": give the records FILE or DIR");
-  args.parse(argc, argv, first_option);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
+  if (args.parse_or_help(argc, argv, first_option)) return 0;
   if (action == "merge") {
     if (!args.has("out")) throw InputError("records merge: --out FILE is required");
     merge(inputs, args.get("out"));
     return 0;
   }
   if (inputs.size() != 1) throw InputError("records export: give one FILE or DIR");
-  if (args.get("format") != "csv") throw InputError("--format must be csv");
+  args.choice("format", {"csv"});
   if (args.has("out")) {
     std::ofstream out(args.get("out"));
     if (!out) throw InputError(args.get("out") + ": cannot write");

@@ -65,14 +65,9 @@ int cmd_search(int argc, char** argv) {
   args.option("format", "FORMAT", "table or json", "table");
   args.flag("stop-at-target", "end the search once a design meets every target");
   args.flag("quiet", "no progress on stderr");
-  args.parse(argc, argv, 2);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
+  if (args.parse_or_help(argc, argv, 2)) return 0;
   if (!args.has("env") || !args.has("agent")) throw InputError("--env and --agent are required");
-  const std::string format = args.get("format");
-  if (format != "table" && format != "json") throw InputError("--format must be table or json");
+  const std::string format = args.choice("format", {"table", "json"});
   agents::SearchOptions options;
   options.budget = parse_count(args.get("budget"), "--budget", 1);
   options.seed = parse_count(args.get("seed"), "--seed");

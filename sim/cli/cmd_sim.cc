@@ -47,14 +47,15 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
       << std::setw(14) << "sram ifmap rd" << std::setw(14) << "sram filt rd" << std::setw(14)
       << "sram ofmap wr";
   if (dram) out << std::setw(14) << "dram rd" << std::setw(14) << "dram wr";
-  out << std::setw(14) << "on-chip uJ" << "\n";
+  out << std::setw(14) << "on-chip uJ"
+      << "\n";
   out << std::fixed;
   for (const auto& l : r.layers()) {
-    out << std::left << std::setw(22) << l.name() << std::right << std::setw(14)
-        << l.total_cycles() << std::setw(12) << l.stall_cycles() << std::setw(9)
-        << std::setprecision(2) << l.overall_util_pct() << std::setw(9) << l.mapping_eff_pct()
-        << std::setw(14) << l.sram_ifmap_reads() << std::setw(14) << l.sram_filter_reads()
-        << std::setw(14) << l.sram_ofmap_writes();
+    out << std::left << std::setw(22) << l.name() << std::right << std::setw(14) << l.total_cycles()
+        << std::setw(12) << l.stall_cycles() << std::setw(9) << std::setprecision(2)
+        << l.overall_util_pct() << std::setw(9) << l.mapping_eff_pct() << std::setw(14)
+        << l.sram_ifmap_reads() << std::setw(14) << l.sram_filter_reads() << std::setw(14)
+        << l.sram_ofmap_writes();
     if (dram) {
       out << std::setw(14) << l.dram_ifmap_reads() + l.dram_filter_reads() + l.dram_ofmap_reads()
           << std::setw(14) << l.dram_ofmap_writes();
@@ -64,16 +65,16 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
   if (dram) {
     const auto& d = r.dram();
     out << "\nDRAM " << d.standard() << ": " << d.reads() << " reads, " << d.writes()
-        << " writes of " << d.access_bytes() << " B, " << std::setprecision(2)
-        << d.bandwidth_gbps() << " GB/s, row hits " << 100.0 * d.row_hit_rate()
-        << " %, average read latency " << d.avg_read_latency_ns() << " ns, "
-        << std::setprecision(3) << d.energy_pj() * 1e-6 << " uJ\n";
+        << " writes of " << d.access_bytes() << " B, " << std::setprecision(2) << d.bandwidth_gbps()
+        << " GB/s, row hits " << 100.0 * d.row_hit_rate() << " %, average read latency "
+        << d.avg_read_latency_ns() << " ns, " << std::setprecision(3) << d.energy_pj() * 1e-6
+        << " uJ\n";
   }
   const auto& t = r.total();
   out << "\ntotal: " << t.cycles() << " cycles, " << std::setprecision(3) << t.latency_ns() * 1e-6
-      << " ms, " << t.energy_pj() * 1e-6 << " uJ (" << r.energy_scope() << "), "
-      << t.avg_power_mw() << " mW, " << std::setprecision(4) << t.area_mm2() << " mm2, util "
-      << std::setprecision(2) << t.overall_util_pct() << " %\n";
+      << " ms, " << t.energy_pj() * 1e-6 << " uJ (" << r.energy_scope() << "), " << t.avg_power_mw()
+      << " mW, " << std::setprecision(4) << t.area_mm2() << " mm2, util " << std::setprecision(2)
+      << t.overall_util_pct() << " %\n";
   out << std::scientific << std::setprecision(3) << "host time: " << t.host_time_s() << " s\n";
 }
 
@@ -83,12 +84,12 @@ void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
   const std::string path = dir + "/COMPUTE_REPORT.csv";
   std::ofstream out(path);
   if (!out) throw InputError(path + ": cannot write");
-  out << "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n";
+  out << "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util "
+         "%,\n";
   for (int i = 0; i < r.layers_size(); ++i) {
     const auto& l = r.layers(i);
-    out << i << ", " << l.total_cycles() << ", " << l.stall_cycles() << ", "
-        << l.overall_util_pct() << ", " << l.mapping_eff_pct() << ", " << l.compute_util_pct()
-        << ",\n";
+    out << i << ", " << l.total_cycles() << ", " << l.stall_cycles() << ", " << l.overall_util_pct()
+        << ", " << l.mapping_eff_pct() << ", " << l.compute_util_pct() << ",\n";
   }
   std::cout << "wrote " << path << "\n";
 }
@@ -106,7 +107,8 @@ int cmd_sim(int argc, char** argv) {
             "--config, then --array/--dataflow/--sram-kb, then --set.");
   args.option("workload", "NAME|FILE", "the DNN to run");
   args.flag("gemm", "read the topology CSV as GEMMs (Layer, M, N, K)");
-  args.option("seq-len", "N", "sequence length of a transformer workload (bert-base, gpt2-small, vit-b16)");
+  args.option("seq-len", "N",
+              "sequence length of a transformer workload (bert-base, gpt2-small, vit-b16)");
   args.option("array", "RxC", "array rows x columns, e.g. 32x32");
   args.option("dataflow", "os|ws|is", "dataflow");
   args.option("sram-kb", "I,F,O", "ifmap, filter, ofmap scratchpad sizes in KiB");
@@ -119,16 +121,9 @@ int cmd_sim(int argc, char** argv) {
   args.option("tech", "FILE", "a TechnologyTable JSON file (default: built-in 45 nm)");
   args.option("format", "FORMAT", "table, json or scalesim-csv", "table");
   args.option("out", "DIR", "directory for scalesim-csv reports", ".");
-  args.parse(argc, argv, 2);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
+  if (args.parse_or_help(argc, argv, 2)) return 0;
   if (!args.has("workload")) throw InputError("--workload is required (see --help)");
-  const std::string format = args.get("format");
-  if (format != "table" && format != "json" && format != "scalesim-csv") {
-    throw InputError("--format must be table, json or scalesim-csv, got '" + format + "'");
-  }
+  const std::string format = args.choice("format", {"table", "json", "scalesim-csv"});
   const DesignSpace space = make_space("accel");
   const IndexVector point = build_point(space, args, shorthand_of(args));
   const ParamMap params = space.decode(point);
@@ -151,7 +146,8 @@ int cmd_sim(int argc, char** argv) {
   const v1::Network network =
       workloads::load_network(args.get("workload"), args.has("gemm"), seq_len);
 
-  v1::SimReport report = accel::simulate_systolic(network, config, memory, technology, &dram_config);
+  v1::SimReport report =
+      accel::simulate_systolic(network, config, memory, technology, &dram_config);
   *report.mutable_config() = space.to_proto(point);
   if (format == "json") {
     std::cout << to_report_json(report) << "\n";

@@ -18,11 +18,16 @@ namespace {
 
 const char* kind_name(v1::Dimension::Kind kind) {
   switch (kind) {
-    case v1::Dimension::INT: return "int";
-    case v1::Dimension::POW2: return "pow2";
-    case v1::Dimension::CATEGORICAL: return "categorical";
-    case v1::Dimension::REAL: return "real";
-    default: return "?";
+    case v1::Dimension::INT:
+      return "int";
+    case v1::Dimension::POW2:
+      return "pow2";
+    case v1::Dimension::CATEGORICAL:
+      return "categorical";
+    case v1::Dimension::REAL:
+      return "real";
+    default:
+      return "?";
   }
 }
 
@@ -58,16 +63,17 @@ void print_table(const DesignSpace& space, std::ostream& out) {
     values_w = std::max(values_w, values_text(space, d).size() + 2);
     default_w = std::max(default_w, to_string(space.value(d, space.default_index(d))).size() + 2);
   }
-  out << std::left << std::setw(static_cast<int>(name_w)) << "dimension" << std::setw(12)
-      << "group" << std::setw(13) << "kind" << std::setw(static_cast<int>(values_w)) << "values"
-      << std::setw(static_cast<int>(default_w)) << "default" << "unit\n";
+  out << std::left << std::setw(static_cast<int>(name_w)) << "dimension" << std::setw(12) << "group"
+      << std::setw(13) << "kind" << std::setw(static_cast<int>(values_w)) << "values"
+      << std::setw(static_cast<int>(default_w)) << "default"
+      << "unit\n";
   for (size_t d = 0; d < space.num_dimensions(); ++d) {
     const auto& dim = space.dimension(d);
     out << std::left << std::setw(static_cast<int>(name_w)) << dim.name() << std::setw(12)
         << dim.group() << std::setw(13) << kind_name(dim.kind())
         << std::setw(static_cast<int>(values_w)) << values_text(space, d)
-        << std::setw(static_cast<int>(default_w)) << to_string(space.value(d, space.default_index(d)))
-        << dim.unit();
+        << std::setw(static_cast<int>(default_w))
+        << to_string(space.value(d, space.default_index(d))) << dim.unit();
     if (dim.has_condition()) out << "  (when " << dim.condition().dimension() << " matches)";
     out << "\n";
   }
@@ -86,7 +92,8 @@ v1::SpaceSummary summary(const DesignSpace& space) {
     v1::Dimension* dim = s.add_dimensions();
     *dim = space.dimension(d);
     dim->clear_values();
-    for (uint32_t i = 0; i < space.cardinality(d); ++i) *dim->add_values() = to_proto(space.value(d, i));
+    for (uint32_t i = 0; i < space.cardinality(d); ++i)
+      *dim->add_values() = to_proto(space.value(d, i));
   }
   *s.mutable_constraints() = space.spec().constraints();
   return s;
@@ -99,27 +106,22 @@ int cmd_space(int argc, char** argv) {
             "Print a design space: each dimension (group, kind, values, default, unit) and the\n"
             "total number of design points. --env prints a registered env's action space.");
   args.option("space", "NAME", "a component space: systolic, dram, accel", "systolic");
-  args.option("env", "NAME", "an env: dram-v0, dram-ddr4-v0, dram-hbm2-v0, dram-rw-v0, systolic-v0, accel-v0");
+  args.option("env", "NAME",
+              "an env: dram-v0, dram-ddr4-v0, dram-hbm2-v0, dram-rw-v0, systolic-v0, accel-v0");
   args.option("restrict", "FILE", "a SpaceRestriction JSON file narrowing the space");
   args.option("format", "FORMAT", "table or json", "table");
   args.flag("list", "list the built-in spaces");
-  args.parse(argc, argv, 2);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
+  if (args.parse_or_help(argc, argv, 2)) return 0;
   if (args.has("list")) {
     for (const auto& s : builtin_spaces()) std::cout << "space " << s.name << "  " << s.doc << "\n";
-    for (const auto& e : env::registered_envs()) std::cout << "env " << e.name << "  " << e.doc << "\n";
+    for (const auto& e : env::registered_envs())
+      std::cout << "env " << e.name << "  " << e.doc << "\n";
     return 0;
   }
   if (args.has("env") && args.has("space")) throw InputError("give --space or --env, not both");
-  const std::string format = args.get("format");
-  if (format != "table" && format != "json") {
-    throw InputError("--format must be table or json, got '" + format + "'");
-  }
-  DesignSpace space = args.has("env") ? env::make_env(args.get("env"))->space()
-                                      : make_space(args.get("space"));
+  const std::string format = args.choice("format", {"table", "json"});
+  DesignSpace space =
+      args.has("env") ? env::make_env(args.get("env"))->space() : make_space(args.get("space"));
   if (args.has("restrict")) {
     v1::SpaceRestriction restriction;
     load_json_file(args.get("restrict"), &restriction);

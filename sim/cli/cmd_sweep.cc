@@ -51,14 +51,9 @@ int cmd_sweep(int argc, char** argv) {
   args.flag("retry-failed", "with --resume: evaluate again what failed before (crash, timeout)");
   args.option("format", "FORMAT", "table or json", "table");
   args.flag("quiet", "no progress on stderr");
-  args.parse(argc, argv, 2);
-  if (args.help_requested()) {
-    std::cout << args.help();
-    return 0;
-  }
+  if (args.parse_or_help(argc, argv, 2)) return 0;
   if (!args.has("spec") || !args.has("out")) throw InputError("--spec and --out are required");
-  const std::string format = args.get("format");
-  if (format != "table" && format != "json") throw InputError("--format must be table or json");
+  const std::string format = args.choice("format", {"table", "json"});
   const std::string spec_path = args.get("spec");
   const sweep::SweepSetup setup(sweep::load_spec(spec_path), spec_path);
 

@@ -18,8 +18,7 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"space", "print a design space: its dimensions and total size",
-     accelgym::cli::cmd_space},
+    {"space", "print a design space: its dimensions and total size", accelgym::cli::cmd_space},
     {"sim", "simulate a DNN workload on a systolic-array accelerator", accelgym::cli::cmd_sim},
     {"dram", "simulate a DRAM trace on a memory controller and device", accelgym::cli::cmd_dram},
     {"search", "search an env's design space with a searcher", accelgym::cli::cmd_search},

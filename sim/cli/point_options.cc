@@ -46,7 +46,8 @@ std::pair<std::string, std::string> key_value(const std::string& text, const std
 
 void declare_env_options(Args& args) {
   args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
-  args.repeated("target", "METRIC<=VALUE", "a target (replaces the env's defaults), e.g. latency_ns<=5e4");
+  args.repeated("target", "METRIC<=VALUE",
+                "a target (replaces the env's defaults), e.g. latency_ns<=5e4");
 }
 
 std::map<std::string, std::string> env_options(const Args& args) {

@@ -11,7 +11,7 @@ def test_version(run):
 
 def test_help_everywhere(run):
     assert "commands:" in run("--help", check=0).stdout
-    for command in ("space", "sim"):
+    for command in ("space", "sim", "dram", "search", "compare", "sweep"):
         out = run(command, "--help", check=0).stdout
         assert out.startswith("usage: accelgym " + command)
 
@@ -20,6 +20,9 @@ def test_help_everywhere(run):
     (["frobnicate"], "unknown command 'frobnicate'"),
     (["space", "--space", "nope"], "unknown space 'nope'"),
     (["space", "--format", "xml"], "--format must be table or json"),
+    (["compare", "--env", "dram-v0", "--format", "xml"], "--format must be table or json, got 'xml'"),
+    (["sim", "--workload", "alexnet", "--format", "xml"], "--format must be table, json or scalesim-csv"),
+    (["records", "export", "x.pb", "--format", "xml"], "--format must be csv, got 'xml'"),
     (["sim", "--workload", "resnet51"], "unknown workload 'resnet51'"),
     (["sim", "--workload", "alexnet", "--set", "rowz=4"], "unknown parameter 'rowz'"),
     (["sim", "--workload", "alexnet", "--set", "rows=48"], "'48' is outside the space"),
