@@ -611,15 +611,19 @@ uint64_t MemorySystem::cycle_at(double ns) const {
   return static_cast<uint64_t>(std::ceil(cycles));
 }
 
-bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
-  const auto loc = map_.decode(request.address);
+Location MemorySystem::locate(uint64_t address) const {
+  const auto loc = map_.decode(address);
   if (!loc) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(request.address));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(address));
     throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
                      std::to_string(device_.capacity_bytes() >> 20) + " MiB)");
   }
-  return try_accept(request, *loc, now);
+  return *loc;
+}
+
+bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
+  return try_accept(request, locate(request.address), now);
 }
 
 bool MemorySystem::try_accept(const MemRequest& request, const Location& location, uint64_t now) {

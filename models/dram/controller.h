@@ -71,8 +71,9 @@ class MemorySystem {
   // MaxActiveTransactions outstanding (back-pressure: offer it again later). Throws
   // InputError when the address lies beyond the memory's capacity.
   bool try_accept(const MemRequest& request, uint64_t now);
-  // The same with the address already decoded (decode() once, offer many times).
-  std::optional<Location> decode(uint64_t address) const { return map_.decode(address); }
+  // The address decoded; InputError when it lies beyond the memory's capacity.
+  Location locate(uint64_t address) const;
+  // try_accept with the address already located (locate() once, offer many times).
   bool try_accept(const MemRequest& request, const Location& location, uint64_t now);
 
   // The first cycle at which advance() must run because of requests accepted since the last

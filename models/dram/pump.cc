@@ -1,7 +1,5 @@
 #include "models/dram/pump.h"
 
-#include <cstdio>
-
 #include "sim/core/errors.h"
 
 namespace accelgym::dram {
@@ -14,14 +12,7 @@ bool RequestPump::load_next() {
     exhausted_ = true;
     return false;
   }
-  const auto loc = sys_.decode(head_.address);
-  if (!loc) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(head_.address));
-    throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
-                     std::to_string(sys_.device().capacity_bytes() >> 20) + " MiB)");
-  }
-  head_loc_ = *loc;
+  head_loc_ = sys_.locate(head_.address);
   head_cycle_ = sys_.cycle_at(head_.arrival_ns);
   head_ready_ = true;
   return true;
