@@ -228,6 +228,21 @@ RewardConfig targets_from(const std::string& text) {
   return r;
 }
 
+// The option's targets, or targets relative to the env's default design (evaluated once):
+// metric <= factor x its value there.
+RewardConfig targets_or_relative(const std::string& text, const Evaluator& evaluator,
+                                 const DesignSpace& space,
+                                 const std::vector<std::pair<std::string, double>>& factors) {
+  RewardConfig reward = targets_from(text);
+  if (!reward.targets.empty()) return reward;
+  const v1::Metrics base = evaluator.evaluate(space.decode(space.default_point()));
+  for (const auto& [metric, factor] : factors) {
+    reward.targets.push_back(
+        parse_target(metric + "<=" + std::to_string(factor * metric_value(base, metric))));
+  }
+  return reward;
+}
+
 std::vector<ParamValue> ints(std::initializer_list<int64_t> v) { return {v.begin(), v.end()}; }
 std::vector<ParamValue> strs(std::initializer_list<const char*> v) {
   std::vector<ParamValue> out;
@@ -299,14 +314,8 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   Completer completer("dram", fixed);
   const DesignSpace space = cut_space(completer.full(), archgym_dram_cut(v.name), v.doc);
   auto evaluator = std::make_shared<DramEvaluator>(std::move(completer), trace, trace_name);
-  RewardConfig reward = targets_from(targets);
-  if (reward.targets.empty()) {
-    const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(
-        parse_target("latency_ns<=" + std::to_string(0.94 * base.latency_ns())));
-    reward.targets.push_back(
-        parse_target("avg_power_mw<=" + std::to_string(1.05 * base.avg_power_mw())));
-  }
+  const RewardConfig reward = targets_or_relative(targets, *evaluator, space,
+                                                  {{"latency_ns", 0.94}, {"avg_power_mw", 1.05}});
   return std::make_unique<Env>(v.name, space, evaluator, reward, length);
 }
 
@@ -342,15 +351,9 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
   const DesignSpace space = cut_space(completer.full(), cut, doc);
   auto evaluator =
       std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory);
-  RewardConfig reward = targets_from(targets);
-  if (reward.targets.empty()) {
-    // 40 % less latency and 20 % less energy than the default design, within its area.
-    const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(
-        parse_target("latency_ns<=" + std::to_string(0.6 * base.latency_ns())));
-    reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.8 * base.energy_pj())));
-    reward.targets.push_back(parse_target("area_mm2<=" + std::to_string(base.area_mm2())));
-  }
+  // 40 % less latency and 20 % less energy than the default design, within its area.
+  const RewardConfig reward = targets_or_relative(
+      targets, *evaluator, space, {{"latency_ns", 0.6}, {"energy_pj", 0.8}, {"area_mm2", 1.0}});
   return std::make_unique<Env>(name, space, evaluator, reward, length);
 }
 
@@ -394,16 +397,10 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   budget("pe_budget", "_pes", static_cast<int64_t>(pe_budget), " PEs");
   budget("bandwidth_budget", "_bw_share", 100, " %");
   auto evaluator = std::make_shared<HeteroEvaluator>(k, networks);
-  RewardConfig reward = targets_from(targets);
-  if (reward.targets.empty()) {
-    // Upper bounds on latency, energy and area, as NASAIC's specs: 30 % less latency and
-    // 10 % less energy than the default design, within its area.
-    const v1::Metrics base = evaluator->evaluate(space.decode(space.default_point()));
-    reward.targets.push_back(
-        parse_target("latency_ns<=" + std::to_string(0.7 * base.latency_ns())));
-    reward.targets.push_back(parse_target("energy_pj<=" + std::to_string(0.9 * base.energy_pj())));
-    reward.targets.push_back(parse_target("area_mm2<=" + std::to_string(base.area_mm2())));
-  }
+  // Upper bounds on latency, energy and area, as NASAIC's specs: 30 % less latency and 10 %
+  // less energy than the default design, within its area.
+  const RewardConfig reward = targets_or_relative(
+      targets, *evaluator, space, {{"latency_ns", 0.7}, {"energy_pj", 0.9}, {"area_mm2", 1.0}});
   return std::make_unique<Env>(name, space, evaluator, reward, length);
 }
 
