@@ -193,12 +193,8 @@ class BayesOpt : public Searcher {
   }
 
   VectorXd standardise(const std::vector<double>& ys) {
-    double mean = 0;
-    for (double v : ys) mean += v;
-    mean /= static_cast<double>(ys.size());
-    double var = 0;
-    for (double v : ys) var += (v - mean) * (v - mean);
-    const double sd = std::sqrt(var / static_cast<double>(ys.size())) + 1e-12;
+    const auto [mean, population_sd] = mean_sd(ys);
+    const double sd = population_sd + 1e-12;
     y_mean_ = mean;
     y_sd_ = sd;
     VectorXd y(static_cast<long>(ys.size()));

@@ -50,12 +50,8 @@ class Agent {
   // PPO update on a batch of (design, old log-prob, reward).
   void update(const std::vector<IndexVector>& designs, const std::vector<double>& old_lp,
               const std::vector<double>& rewards, const Hyper& h) {
-    double mean = 0;
-    for (double r : rewards) mean += r;
-    mean /= static_cast<double>(rewards.size());
-    double var = 0;
-    for (double r : rewards) var += (r - mean) * (r - mean);
-    const double sd = std::sqrt(var / static_cast<double>(rewards.size())) + 1e-8;
+    const auto [mean, population_sd] = mean_sd(rewards);
+    const double sd = population_sd + 1e-8;
     for (size_t epoch = 0; epoch < h.epochs; ++epoch) {
       std::vector<std::vector<double>> grad;
       for (const auto& l : logits_) grad.emplace_back(l.size(), 0.0);

@@ -1,6 +1,7 @@
 #include "agents/searcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include "agents/basic_searchers.h"
@@ -110,6 +111,16 @@ void CheckpointedSearcher::tell(const std::vector<Told>& results) {
     for (double o : r.objectives) t->add_objectives(o);
   }
   searcher_->tell(results);
+}
+
+MeanSd mean_sd(const std::vector<double>& values) {
+  MeanSd out;
+  for (double v : values) out.mean += v;
+  out.mean /= static_cast<double>(values.size());
+  double var = 0;
+  for (double v : values) var += (v - out.mean) * (v - out.mean);
+  out.sd = std::sqrt(var / static_cast<double>(values.size()));
+  return out;
 }
 
 }  // namespace accelgym::agents
