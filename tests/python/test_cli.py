@@ -29,6 +29,10 @@ def test_help_everywhere(run):
     (["sim", "--workload", "alexnet", "--array", "32"], "--array: expected RxC"),
     (["sim", "--workload", "alexnet", "--memory", "magic"], "unknown memory mode 'magic'"),
     (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
+    (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open records file"),
+    (["records", "merge", "/nonexistent.records"], "--out FILE is required"),
+    (["sweep", "--spec", "/nonexistent.json", "--out", "/tmp/o"], "/nonexistent.json"),
+    (["sweep", "--out", "/tmp/o"], "--spec and --out are required"),
 ])
 def test_bad_input_exits_2_with_one_line(run, args, needle):
     proc = run(*args)

@@ -146,6 +146,9 @@ def test_merge_of_partial_files(run, accelgym_bin, tmp_path):
     ({"env": "synthetic-v0", "budget": 3}, "searcher"),
     ({"env": "synthetic-v0", "searcher": {"name": "random"}, "budget": 3, "colour": 1}, "colour"),
     ({"env": "synthetic-v0", "points": [{"values": {"x0": 99}}]}, "points[0]"),
+    ({"env": "synthetic-v0", "searcher": {"name": "random"}, "budget": 3, "timeoutS": -1}, "timeoutS"),
+    ({"env": "synthetic-v0", "envOptions": {"fault": "melt"}, "searcher": {"name": "random"},
+      "budget": 3}, "envOptions"),
 ])
 def test_bad_specs_exit_2_naming_the_field(run, tmp_path, spec, message):
     path = write_spec(tmp_path, spec)
