@@ -1,7 +1,5 @@
 #include "agents/runner.h"
 
-#include <fstream>
-
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 
@@ -41,7 +39,8 @@ SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const Sea
   SearchResult result;
   std::vector<v1::Evaluation> all;
   while (result.evaluations < o.budget && !(o.stop_at_target && result.evaluations_to_target)) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(o.batch, o.budget - result.evaluations));
+    const size_t n =
+        static_cast<size_t>(std::min<uint64_t>(o.batch, o.budget - result.evaluations));
     const auto designs = searcher.ask(n);
     if (designs.empty()) break;  // the searcher is exhausted (e.g. a finished grid)
     std::vector<Told> told;
@@ -68,13 +67,7 @@ SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const Sea
     }
     searcher.tell(told);
     if (!o.checkpoint_path.empty()) {
-      const std::string tmp = o.checkpoint_path + ".tmp";
-      {
-        std::ofstream out(tmp);
-        if (!out) throw InputError(o.checkpoint_path + ": cannot write checkpoint");
-        out << to_json(searcher.checkpoint());
-      }
-      std::rename(tmp.c_str(), o.checkpoint_path.c_str());  // atomic replace
+      write_text_file_atomically(o.checkpoint_path, to_json(searcher.checkpoint()));
     }
   }
   result.pareto_front = pareto_front(all, env.reward_config());

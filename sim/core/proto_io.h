@@ -10,6 +10,8 @@ class Message;
 namespace accelgym {
 
 std::string read_text_file(const std::string& path);  // InputError when unreadable
+// Writes PATH.tmp then renames it over PATH: a reader never sees a half-written file.
+void write_text_file_atomically(const std::string& path, const std::string& text);
 void parse_json(const std::string& text, const std::string& source,
                 google::protobuf::Message* message);
 void load_json_file(const std::string& path, google::protobuf::Message* message);

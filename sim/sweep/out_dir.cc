@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
@@ -51,13 +50,7 @@ OutDir::OutDir(std::string dir, const v1::SweepSpec& spec, bool resume) : dir_(s
                        "); only workers and timeoutS may change on --resume");
     }
   }
-  const std::string tmp = saved + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << to_json(spec);
-    if (!out) throw InputError(saved + ": cannot write");
-  }
-  fs::rename(tmp, saved);
+  write_text_file_atomically(saved, to_json(spec));
   run_ = last_run(dir_) + 1;
 }
 
@@ -77,13 +70,7 @@ uint64_t OutDir::load_previous(Coordinator& coordinator, bool retry_failed) cons
 }
 
 void OutDir::write_summary(const v1::SweepSummary& summary) const {
-  const std::string path = dir_ + "/summary.json", tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << to_report_json(summary) << "\n";
-    if (!out) throw InputError(path + ": cannot write");
-  }
-  fs::rename(tmp, path);
+  write_text_file_atomically(dir_ + "/summary.json", to_report_json(summary) + "\n");
 }
 
 }  // namespace accelgym::sweep
