@@ -1,0 +1,40 @@
+// SCALE-Sim v2 "USER" mode (a fixed DRAM bandwidth in words per cycle) for one layer: stalls,
+// SRAM and DRAM access windows and DRAM word counts, equal to SCALE-Sim's reports.
+//
+// SCALE-Sim builds per-cycle demand matrices (one row per cycle, one column per array edge
+// port) and runs them through its double buffers (models/memory/scalesim_buffers.h). Here the
+// same rows are generated one at a time from the fold, the row index and the operand's
+// address function, so memory stays O(operand footprint), never O(cycles x ports).
+#pragma once
+
+#include <cstdint>
+
+#include "accelgym/v1/workload.pb.h"
+#include "models/compute/systolic_timing.h"
+#include "models/memory/scalesim_buffers.h"
+
+namespace accelgym::accel {
+
+struct ScaleSimUserMemory {
+  uint64_t ifmap_words = 0, filter_words = 0, ofmap_words = 0;  // whole scratchpads
+  uint64_t bandwidth_words_per_cycle = 10;
+};
+
+struct SramWindow {
+  int64_t start_cycle = 0, stop_cycle = 0;  // first and last cycle with a real access
+};
+
+struct ScaleSimUserLayer {
+  int64_t total_cycles = 0;
+  int64_t stall_cycles = 0;
+  SramWindow sram_ifmap, sram_filter, sram_ofmap;
+  memory::ExternalAccesses dram_ifmap, dram_filter, dram_ofmap;
+};
+
+// One instance of `layer` lowered SCALE-Sim style (a GEMM layer is its M x K ifmap, 1 x K
+// filters, 1 channel, N filters). Throws InputError for shapes SCALE-Sim cannot run.
+ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayShape array,
+                                         compute::Dataflow dataflow,
+                                         const ScaleSimUserMemory& memory);
+
+}  // namespace accelgym::accel

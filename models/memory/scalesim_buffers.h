@@ -1,0 +1,116 @@
+// SCALE-Sim v2's double-buffered scratchpads in "USER" bandwidth mode, emulated exactly but
+// without its per-cycle matrices (scalesim/memory/read_buffer.py and write_buffer.py at the
+// commit of its golden USER-mode outputs, test/general/golden_trace_user_{os,ws,is}).
+//
+// Read buffer: the operand's prefetch stream (addresses in the order the array will want them)
+// is cut into 100 sets of ceil(size / 100) valid addresses. The active half holds a window of
+// sets; a demanded address outside the window slides the window by the prefetch half and issues
+// the next prefetch (prefetch-half words, `bandwidth` per cycle) right after the previous one. Write buffer: outputs gather
+// in lines of `bandwidth` words; when the active half is full the drain half is written out
+// one line per cycle and the array waits if it fills again before the drain ends.
+// Every quirk that shapes its numbers is kept and marked "(SCALE-Sim)" where it is reproduced.
+// Which version's semantics: the combination that reproduces all three golden USER-mode runs
+// exactly (sets of size/100 as in read_buffer.py 48f6938, the stall counted twice as in
+// 18975c2, drains in the background as in write_buffer.py before the row waited for them).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace accelgym::memory {
+
+// For each address of one operand (0 .. address_count-1), the prefetch sets ("lines") that hold
+// it, in increasing order. Sets hold `set_words` valid addresses; the fetch matrix has rows of
+// `bandwidth_words` entries, null requests included.
+class PrefetchLines {
+ public:
+  PrefetchLines(uint64_t address_count, uint64_t set_words, uint64_t bandwidth_words);
+
+  // Counting pass, then filling pass: call count() for every stream entry, then start_fill(),
+  // then fill() for the same entries in the same order (-1 = SCALE-Sim's null request).
+  void count(int64_t address);
+  void start_fill();
+  void fill(int64_t address);
+
+  std::span<const uint32_t> lines_of(uint64_t address) const {
+    return {lines_.data() + begin_[address], lines_.data() + end_[address]};
+  }
+  // Sets: valid entries / set size + 1 (the last one may be empty, as in SCALE-Sim).
+  uint64_t line_count() const { return valid_ / set_words_ + 1; }
+  uint64_t set_words() const { return set_words_; }
+  // Rows of its fetch matrix: all entries, null requests included, per bandwidth.
+  uint64_t fetch_rows() const { return (entries_ + bandwidth_ - 1) / bandwidth_; }
+
+ private:
+  uint64_t set_words_, bandwidth_;
+  uint64_t valid_ = 0;
+  uint64_t entries_ = 0;
+  std::vector<uint32_t> begin_;  // where each address's lines start in lines_ (counts first)
+  std::vector<uint32_t> end_;    // and end (the fill cursor)
+  std::vector<uint32_t> lines_;
+};
+
+struct ExternalAccesses {
+  int64_t start_cycle = 0;
+  int64_t stop_cycle = 0;
+  uint64_t words = 0;
+};
+
+class ScaleSimReadBuffer {
+ public:
+  // `size_words` is the whole scratchpad; half is active, half prefetch (SCALE-Sim's default
+  // active_buf_frac 0.5). SRAM banks and ports are not modelled: the golden outputs were made
+  // before SCALE-Sim's bank-conflict model (later versions add ceil(lines / ports) - 1 per row).
+  ScaleSimReadBuffer(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth_words);
+
+  // Serves one demand row arriving at `cycle`; returns the cycle it is served
+  // (cycle + hit latency when nothing stalls). `addresses` skips null requests.
+  int64_t serve_row(int64_t cycle, std::span<const uint64_t> addresses);
+
+  ExternalAccesses dram() const { return {dram_start_, last_prefetch_cycle_, dram_words_}; }
+
+ private:
+  void prefetch_active(int64_t start_cycle);
+  void new_prefetch();
+  int64_t find_line(uint64_t address) const;  // -1 when not in the active window
+
+  const PrefetchLines& lines_;
+  uint64_t bandwidth_;
+  uint64_t active_words_, prefetch_words_;
+  uint64_t line_count_, active_lines_, prefetch_lines_;
+  uint64_t window_start_ = 0, window_end_ = 0;
+  bool started_ = false;
+  int64_t last_prefetch_cycle_ = 0, dram_start_ = 0;
+  uint64_t dram_words_ = 0;
+};
+
+class ScaleSimWriteBuffer {
+ public:
+  ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words);
+
+  // Writes one row of `words` outputs arriving at `cycle`; returns the cycle it is done.
+  int64_t write_row(int64_t cycle, uint64_t words);
+  // Drains what is left after the last row, from `cycle` on.
+  void drain_all(int64_t cycle);
+
+  ExternalAccesses dram() const { return {dram_start_, dram_stop_, dram_words_}; }
+
+ private:
+  void close_partial_line();
+  int64_t drain(int64_t start_cycle);  // returns the cycle the drain ends
+
+  uint64_t bandwidth_, total_words_, drain_words_;
+  int64_t free_words_;
+  uint64_t line_fill_ = 0;    // words in the open line
+  uint64_t lines_ = 0;        // closed lines so far
+  uint64_t drained_lines_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> partial_lines_;  // (line, words) of short lines
+  size_t partial_head_ = 0;
+  int64_t drain_end_cycle_ = 0;
+  bool drained_any_ = false;
+  int64_t dram_start_ = 0, dram_stop_ = 0;
+  uint64_t dram_words_ = 0;
+};
+
+}  // namespace accelgym::memory
