@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "models/accel/dram_backed.h"
+#include "models/accel/scalesim_user.h"
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
 
@@ -34,11 +35,38 @@ LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
   return e;
 }
 
+// Per instance: SCALE-Sim runs every instance as its own layer, with its -1.
+void run_scalesim_user(const v1::Layer& layer, const SystolicConfig& c, uint64_t words_per_cycle,
+                       uint64_t instances, v1::LayerReport& r) {
+  ScaleSimUserMemory memory;
+  memory.ifmap_words = c.ifmap_sram_kib * 1024;  // SCALE-Sim words are 1 byte
+  memory.filter_words = c.filter_sram_kib * 1024;
+  memory.ofmap_words = c.ofmap_sram_kib * 1024;
+  memory.bandwidth_words_per_cycle = words_per_cycle;
+  const ScaleSimUserLayer u = simulate_scalesim_user(layer, c.array, c.dataflow, memory);
+  r.set_total_cycles(static_cast<uint64_t>(u.total_cycles) * instances);
+  r.set_stall_cycles(static_cast<uint64_t>(u.stall_cycles) * instances);
+  r.set_dram_ifmap_reads(u.dram_ifmap.words * instances);
+  r.set_dram_filter_reads(u.dram_filter.words * instances);
+  r.set_dram_ofmap_writes(u.dram_ofmap.words * instances);
+  auto window = [](v1::AccessWindow* w, int64_t start, int64_t stop) {
+    w->set_start_cycle(start);
+    w->set_stop_cycle(stop);
+  };
+  window(r.mutable_sram_ifmap_window(), u.sram_ifmap.start_cycle, u.sram_ifmap.stop_cycle);
+  window(r.mutable_sram_filter_window(), u.sram_filter.start_cycle, u.sram_filter.stop_cycle);
+  window(r.mutable_sram_ofmap_window(), u.sram_ofmap.start_cycle, u.sram_ofmap.stop_cycle);
+  window(r.mutable_dram_ifmap_window(), u.dram_ifmap.start_cycle, u.dram_ifmap.stop_cycle);
+  window(r.mutable_dram_filter_window(), u.dram_filter.start_cycle, u.dram_filter.stop_cycle);
+  window(r.mutable_dram_ofmap_window(), u.dram_ofmap.start_cycle, u.dram_ofmap.stop_cycle);
+}
+
 // `port` is set in MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
-v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, MemoryMode memory,
-                               const energy::Technology& tech, memory::DramPort* port,
-                               double& now_ns) {
-  const bool compat = memory == MemoryMode::kScaleSimCalc;
+v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
+                               const MemoryModel& memory, const energy::Technology& tech,
+                               memory::DramPort* port, double& now_ns) {
+  const bool compat = memory.mode == MemoryMode::kScaleSimCalc ||
+                      memory.mode == MemoryMode::kScaleSimUser;
   const auto gemm = workloads::lower(
       layer, compat ? workloads::LoweringRule::kScaleSim : workloads::LoweringRule::kStandard);
   const auto timing = compute::fold_timing(gemm, c.array, c.dataflow);
@@ -53,11 +81,15 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, 
   r.set_macs(gemm.macs());
   r.set_folds(timing.folds);
   r.set_cycles_per_fold(timing.cycles_per_fold);
-  // SCALE-Sim reports one cycle fewer than the folds take (its own off-by-one).
   const uint64_t compute_cycles = timing.compute_cycles * gemm.instances;
-  uint64_t cycles = compute_cycles - (compat ? 1 : 0);
+  // SCALE-Sim reports one cycle fewer than each layer's folds take (its own off-by-one).
+  uint64_t cycles = compute_cycles - (compat ? gemm.instances : 0);
   const double cycle_ns = 1000.0 / static_cast<double>(c.clock_mhz);
-  if (port) {
+  if (memory.mode == MemoryMode::kScaleSimUser) {
+    run_scalesim_user(layer, c, memory.user_bandwidth_words_per_cycle, gemm.instances, r);
+    cycles = r.total_cycles();
+    now_ns += static_cast<double>(cycles) * cycle_ns;
+  } else if (port) {
     const uint32_t word_bytes = std::max(1u, tech.precision_bits(c.precision) / 8);
     const DramLayerResult d = run_layer_on_dram(gemm, timing, c, word_bytes, *port, now_ns);
     cycles = std::max(compute_cycles,
@@ -71,12 +103,13 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c, 
     now_ns += static_cast<double>(cycles) * cycle_ns;
   }
   r.set_total_cycles(cycles);
-  r.set_stall_cycles(cycles + (compat ? 1 : 0) - compute_cycles);
+  r.set_stall_cycles(cycles + (compat ? gemm.instances : 0) - compute_cycles);
   r.set_overall_util_pct(100.0 * static_cast<double>(gemm.macs()) /
                          (static_cast<double>(cycles) * static_cast<double>(c.array.rows) *
                           static_cast<double>(c.array.cols)));
-  r.set_mapping_eff_pct(timing.mapping_efficiency_pct);
-  r.set_compute_util_pct(timing.compute_util_pct);
+  r.set_mapping_eff_pct(compat ? timing.scalesim_mapping_efficiency_pct
+                               : timing.mapping_efficiency_pct);
+  r.set_compute_util_pct(compat ? timing.scalesim_compute_util_pct : timing.compute_util_pct);
   r.set_sram_ifmap_reads(sram.ifmap_reads * gemm.instances);
   r.set_sram_filter_reads(sram.filter_reads * gemm.instances);
   r.set_sram_ofmap_writes(sram.ofmap_writes * gemm.instances);
@@ -98,16 +131,30 @@ Area accelerator_area(const SystolicConfig& c, const energy::Technology& tech) {
           tech.sram_area_um2(sram_kib, node) * 1e-6};
 }
 
-MemoryMode parse_memory_mode(const std::string& text) {
+MemoryModel parse_memory_mode(const std::string& text) {
   if (text == "scalesim-calc") return MemoryMode::kScaleSimCalc;
   if (text == "ideal") return MemoryMode::kIdeal;
   if (text == "dram") return MemoryMode::kDram;
-  throw InputError("unknown memory mode '" + text + "' (available: scalesim-calc, ideal, dram)");
+  const std::string user = "scalesim-bw:";
+  if (text.rfind(user, 0) == 0) {
+    const std::string number = text.substr(user.size());
+    const bool digits = !number.empty() && number.size() <= 9 &&
+                        number.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoull(number) == 0) {
+      throw InputError("memory mode '" + text +
+                       "': expected scalesim-bw:<words per cycle>, a whole number >= 1");
+    }
+    return {MemoryMode::kScaleSimUser, std::stoull(number)};
+  }
+  throw InputError("unknown memory mode '" + text +
+                   "' (available: scalesim-calc, scalesim-bw:<words per cycle>, ideal, dram)");
 }
 
-const char* memory_mode_name(MemoryMode mode) {
-  switch (mode) {
+std::string memory_mode_name(const MemoryModel& memory) {
+  switch (memory.mode) {
     case MemoryMode::kScaleSimCalc: return "scalesim-calc";
+    case MemoryMode::kScaleSimUser:
+      return "scalesim-bw:" + std::to_string(memory.user_bandwidth_words_per_cycle);
     case MemoryMode::kIdeal: return "ideal";
     case MemoryMode::kDram: return "dram";
   }
@@ -115,7 +162,7 @@ const char* memory_mode_name(MemoryMode mode) {
 }
 
 v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig& config,
-                                MemoryMode memory, const energy::Technology& technology,
+                                const MemoryModel& memory, const energy::Technology& technology,
                                 const dram::DramConfig* dram) {
   if (config.clock_mhz == 0) throw InputError("clock_mhz must be at least 1");
   const auto start = std::chrono::steady_clock::now();
@@ -123,7 +170,7 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
   report.set_workload(network.name());
   report.set_memory(memory_mode_name(memory));
   std::optional<memory::DramPort> port;
-  if (memory == MemoryMode::kDram) {
+  if (memory.mode == MemoryMode::kDram) {
     if (!dram) throw InternalError("memory mode dram needs a DRAM configuration");
     port.emplace(dram::make_device(*dram), *dram);
     report.set_energy_scope("MACs, scratchpads, leakage and DRAM (command-level model)");

@@ -16,6 +16,9 @@ enum class MemoryMode {
   // SCALE-Sim v2 "CALC" compatibility: its lowering, its -1 per layer, its phantom os writes,
   // no stalls. Cycles, utilisation and SRAM counts match SCALE-Sim exactly.
   kScaleSimCalc,
+  // SCALE-Sim v2 "USER" compatibility: as CALC, plus its double-buffer stalls and DRAM traffic
+  // at a fixed bandwidth in words per cycle (models/accel/scalesim_user.h).
+  kScaleSimUser,
   // Ideal memory with standard convolution arithmetic (padding, batch, groups, depthwise),
   // no SCALE-Sim off-by-ones; a compute-bound lower bound on latency.
   kIdeal,
@@ -24,12 +27,21 @@ enum class MemoryMode {
   kDram,
 };
 
-MemoryMode parse_memory_mode(const std::string& text);  // InputError for unknown modes
-const char* memory_mode_name(MemoryMode mode);
+// A memory mode with its parameter: "scalesim-bw:10" is kScaleSimUser at 10 words per cycle.
+struct MemoryModel {
+  MemoryModel(MemoryMode m = MemoryMode::kScaleSimCalc, uint64_t words_per_cycle = 0)
+      : mode(m), user_bandwidth_words_per_cycle(words_per_cycle) {}
+  MemoryMode mode;
+  uint64_t user_bandwidth_words_per_cycle;  // kScaleSimUser only
+};
+
+// "scalesim-calc", "scalesim-bw:<words per cycle>", "ideal" or "dram"; InputError otherwise.
+MemoryModel parse_memory_mode(const std::string& text);
+std::string memory_mode_name(const MemoryModel& memory);
 
 // `dram` is required for MemoryMode::kDram and ignored otherwise.
 v1::SimReport simulate_systolic(const v1::Network& network, const compute::SystolicConfig& config,
-                                MemoryMode memory, const energy::Technology& technology,
+                                const MemoryModel& memory, const energy::Technology& technology,
                                 const dram::DramConfig* dram = nullptr);
 
 // Silicon area of the accelerator (PEs and scratchpads), independent of the workload.

@@ -1,5 +1,8 @@
 #include "models/compute/systolic_timing.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "sim/core/errors.h"
 
 namespace accelgym::compute {
@@ -29,6 +32,53 @@ Mapping map_gemm(const workloads::GemmShape& g, Dataflow dataflow) {
   throw InternalError("bad dataflow");
 }
 
+namespace {
+
+// CPython 3.12's sum() of floats: Neumaier compensation, the correction added at the end.
+class PythonFloatSum {
+ public:
+  void add(double x) {
+    const double t = sum_ + x;
+    compensation_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
+    sum_ = t;
+  }
+  double result() const {
+    return compensation_ != 0.0 && std::isfinite(compensation_) ? sum_ + compensation_ : sum_;
+  }
+
+ private:
+  double sum_ = 0.0, compensation_ = 0.0;
+};
+
+// Folds beyond this are averaged in closed form (may differ from SCALE-Sim in the last bit).
+constexpr uint64_t kMaxFoldsSummed = uint64_t{1} << 16;
+
+void scalesim_means(FoldTiming& t, uint64_t r, uint64_t c, uint64_t util_cycles_per_fold) {
+  const auto folds = static_cast<double>(t.folds);
+  if (t.folds > kMaxFoldsSummed) {
+    t.scalesim_mapping_efficiency_pct = t.mapping_efficiency_pct;
+    t.scalesim_compute_util_pct = t.mapping_efficiency_pct *
+                                  static_cast<double>(t.mapping.temporal) /
+                                  static_cast<double>(util_cycles_per_fold);
+    return;
+  }
+  PythonFloatSum mapping, util;
+  const auto pes = static_cast<double>(r * c);
+  const auto pe_cycles = static_cast<double>(r * c * util_cycles_per_fold);
+  for (uint64_t fc = 0; fc < t.col_folds; ++fc) {
+    const uint64_t cols = std::min(c, t.mapping.spatial_cols - fc * c);
+    for (uint64_t fr = 0; fr < t.row_folds; ++fr) {
+      const uint64_t macs = std::min(r, t.mapping.spatial_rows - fr * r) * cols;
+      mapping.add(static_cast<double>(macs) / pes);
+      util.add(static_cast<double>(macs * t.mapping.temporal) / pe_cycles);
+    }
+  }
+  t.scalesim_mapping_efficiency_pct = mapping.result() / folds * 100;
+  t.scalesim_compute_util_pct = util.result() / folds * 100;
+}
+
+}  // namespace
+
 FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow) {
   if (array.rows == 0 || array.cols == 0) throw InputError("array rows and columns must be >= 1");
   FoldTiming t;
@@ -49,6 +99,9 @@ FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataf
                              (static_cast<double>(t.folds) * pes);
   t.compute_util_pct = t.mapping_efficiency_pct * static_cast<double>(t.mapping.temporal) /
                        static_cast<double>(t.cycles_per_fold);
+  scalesim_means(t, r, c, dataflow == Dataflow::kOutputStationary
+                             ? t.cycles_per_fold
+                             : t.mapping.temporal + 2 * r + 2 * c - 3);
   return t;
 }
 

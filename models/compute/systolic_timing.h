@@ -37,6 +37,12 @@ struct FoldTiming {
   uint64_t compute_cycles = 0;   // folds * cycles_per_fold (one GEMM instance)
   double mapping_efficiency_pct = 0;  // mean over folds of used PEs / (R*C)
   double compute_util_pct = 0;        // mean over folds of used PE-cycles / (R*C*per_fold)
+  // The same two means as SCALE-Sim computes them, to the last bit: a Python sum (compensated
+  // since 3.12) over folds in its order, then / folds * 100. Its compute utilisation divides
+  // ws and is folds by T + 2R + 2C - 3 cycles (its filter or ifmap demand matrix plus its
+  // width), not the T + 2R + C - 2 they take (its golden ws run: 256 / 381 = 67.19 %).
+  double scalesim_mapping_efficiency_pct = 0;
+  double scalesim_compute_util_pct = 0;
 };
 FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow);
 

@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "models/accel/scalesim_reports.h"
 #include "models/accel/systolic_evaluator.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
@@ -78,20 +79,21 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
   out << std::scientific << std::setprecision(3) << "host time: " << t.host_time_s() << " s\n";
 }
 
-// SCALE-Sim's COMPUTE_REPORT.csv, so scripts written for it keep working.
+// SCALE-Sim's report files, so scripts written for it keep working. Bandwidth and detailed
+// access reports exist for memory mode scalesim-bw only (SCALE-Sim's USER mode).
 void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
   std::filesystem::create_directories(dir);
-  const std::string path = dir + "/COMPUTE_REPORT.csv";
-  std::ofstream out(path);
-  if (!out) throw InputError(path + ": cannot write");
-  out << "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util "
-         "%,\n";
-  for (int i = 0; i < r.layers_size(); ++i) {
-    const auto& l = r.layers(i);
-    out << i << ", " << l.total_cycles() << ", " << l.stall_cycles() << ", " << l.overall_util_pct()
-        << ", " << l.mapping_eff_pct() << ", " << l.compute_util_pct() << ",\n";
+  auto write = [&](const std::string& name, const std::string& text) {
+    const std::string path = dir + "/" + name;
+    std::ofstream out(path);
+    if (!out || !(out << text)) throw InputError(path + ": cannot write");
+    std::cout << "wrote " << path << "\n";
+  };
+  write("COMPUTE_REPORT.csv", accel::scalesim_compute_report(r));
+  if (r.memory().rfind("scalesim-bw:", 0) == 0) {
+    write("BANDWIDTH_REPORT.csv", accel::scalesim_bandwidth_report(r));
+    write("DETAILED_ACCESS_REPORT.csv", accel::scalesim_detailed_access_report(r));
   }
-  std::cout << "wrote " << path << "\n";
 }
 
 }  // namespace
@@ -113,14 +115,18 @@ int cmd_sim(int argc, char** argv) {
   args.option("dataflow", "os|ws|is", "dataflow");
   args.option("sram-kb", "I,F,O", "ifmap, filter, ofmap scratchpad sizes in KiB");
   args.option("memory", "MODE",
-              "scalesim-calc (SCALE-Sim v2 CALC numbers), ideal, or dram (DRAM controller model "
-              "behind the scratchpads; DRAM knobs via --set)",
+              "scalesim-calc (SCALE-Sim v2 CALC numbers), scalesim-bw:<words per cycle> "
+              "(SCALE-Sim v2 USER mode: stalls and DRAM traffic at a fixed bandwidth), ideal, or "
+              "dram (DRAM controller model behind the scratchpads; DRAM knobs via --set)",
               "scalesim-calc");
   args.option("config", "FILE", "a DesignPoint JSON file ({\"values\": {\"rows\": 32, ...}})");
   args.repeated("set", "KEY=VALUE", "set one parameter");
   args.option("tech", "FILE", "a TechnologyTable JSON file (default: built-in 45 nm)");
   args.option("format", "FORMAT", "table, json or scalesim-csv", "table");
-  args.option("out", "DIR", "directory for scalesim-csv reports", ".");
+  args.option("out", "DIR",
+              "directory for scalesim-csv reports (COMPUTE_REPORT.csv; with scalesim-bw also "
+              "BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv)",
+              ".");
   if (args.parse_or_help(argc, argv, 2)) return 0;
   if (!args.has("workload")) throw InputError("--workload is required (see --help)");
   const std::string format = args.choice("format", {"table", "json", "scalesim-csv"});

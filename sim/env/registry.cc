@@ -113,7 +113,7 @@ class DramEvaluator : public Evaluator {
 class SystolicEvaluator : public Evaluator {
  public:
   SystolicEvaluator(Completer completer, std::string workload, uint32_t seq_len,
-                    accel::MemoryMode memory)
+                    accel::MemoryModel memory)
       : completer_(std::move(completer)),
         workload_(std::move(workload)),
         seq_len_(seq_len),
@@ -148,7 +148,7 @@ class SystolicEvaluator : public Evaluator {
   uint32_t seq_len_;
   v1::Network network_;
   energy::Technology technology_;
-  accel::MemoryMode memory_;
+  accel::MemoryModel memory_;
 };
 
 // NASAIC-style heterogeneous sub-accelerators running several DNNs at once on one DRAM.

@@ -4,7 +4,9 @@
 // scratchpad, 10 words per cycle), and hand-derived small cases.
 #include <gtest/gtest.h>
 
+#include "models/accel/scalesim_reports.h"
 #include "models/accel/scalesim_user.h"
+#include "models/accel/systolic_evaluator.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::accel {
@@ -71,6 +73,81 @@ TEST(ScaleSimUser, GoldenInputStationary) {
                 {19984, 5777,
                  {{1, 19795}, {33, 19954}, {63, 19984}},
                  {{-3277, 9833, 131080}, {-3277, -1, 32770}, {1839, 26538, 262157}}});
+}
+
+// The three report files, byte for byte: the rows of SCALE-Sim's golden CSVs (layer 0).
+struct GoldenCsv {
+  Dataflow dataflow;
+  const char* compute;
+  const char* bandwidth;
+  const char* detailed;
+};
+
+std::string row_of(const std::string& csv) { return csv.substr(csv.find('\n') + 1); }
+
+class ScaleSimReports : public testing::TestWithParam<GoldenCsv> {};
+
+TEST_P(ScaleSimReports, EqualGoldenFiles) {
+  const GoldenCsv& g = GetParam();
+  v1::Network net;
+  *net.add_layers() = gemm(256, 128, 256);
+  compute::SystolicConfig c;
+  c.array = {32, 32};
+  c.dataflow = g.dataflow;
+  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
+  c.precision = "int8";
+  c.clock_mhz = 1000;
+  c.tech_node_nm = 45;
+  const auto report = simulate_systolic(net, c, parse_memory_mode("scalesim-bw:10"),
+                                        energy::Technology::builtin());
+  EXPECT_EQ(row_of(scalesim_compute_report(report)), g.compute);
+  EXPECT_EQ(row_of(scalesim_bandwidth_report(report)), g.bandwidth);
+  EXPECT_EQ(row_of(scalesim_detailed_access_report(report)), g.detailed);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Golden, ScaleSimReports,
+    testing::Values(
+        GoldenCsv{Dataflow::kOutputStationary,
+                  "0, 52447, 42272, 15.619577859553454, 100.0, 80.50314465408806,\n",
+                  "0, 4.9982649150571055, 4.9982649150571055, 0.6638320590310218, "
+                  "9.997139969874349, 10.0, 9.99938968568813,\n",
+                  "0, 1.0, 52417.0, 262144, 1.0, 52417.0, 262144, 255.0, 52447.0, 34816, -3277.0, "
+                  "49169.0, 524320, -3277.0, -1.0, 32770, 52447.0, 55723.0, 32768,\n"},
+        GoldenCsv{Dataflow::kWeightStationary,
+                  "0, 52447, 41248, 15.619577859553454, 100.0, 67.19160104986877,\n",
+                  "0, 4.9982649150571055, 0.6247831143821382, 4.9982649150571055, "
+                  "9.997139969874349, 10.0, 5.972775942590272,\n",
+                  "0, 33.0, 52417.0, 262144, 1.0, 52130.0, 32768, 63.0, 52447.0, 262144, -3277.0, "
+                  "49169.0, 524320, -3277.0, -1.0, 32770, 11831.0, 55725.0, 262175,\n"},
+        GoldenCsv{Dataflow::kInputStationary,
+                  "0, 19984, 5777, 40.99279423538831, 100.0, 50.59288537549407,\n",
+                  "0, 3.2794235388310646, 13.117694155324259, 13.117694155324259, "
+                  "9.997711845015635, 10.0, 10.613643724696356,\n",
+                  "0, 1.0, 19795.0, 65536, 33.0, 19954.0, 262144, 63.0, 19984.0, 262144, -3277.0, "
+                  "9833.0, 131080, -3277.0, -1.0, 32770, 1839.0, 26538.0, 262157,\n"}));
+
+TEST(ScaleSimReports, PythonFloatRepr) {
+  EXPECT_EQ(python_float_repr(100.0), "100.0");
+  EXPECT_EQ(python_float_repr(-3277.0), "-3277.0");
+  EXPECT_EQ(python_float_repr(0.1), "0.1");
+  EXPECT_EQ(python_float_repr(1e-05), "1e-05");
+  EXPECT_EQ(python_float_repr(0.0001), "0.0001");
+  EXPECT_EQ(python_float_repr(1e16), "1e+16");
+  EXPECT_EQ(python_float_repr(123456789012345678.0), "1.2345678901234568e+17");
+  EXPECT_EQ(python_float_repr(9999999999999998.0), "9999999999999998.0");
+  EXPECT_EQ(python_float_repr(0.0), "0.0");
+  EXPECT_EQ(python_float_repr(2.5e-7), "2.5e-07");
+}
+
+TEST(ScaleSimReports, BandwidthReportNeedsUserMode) {
+  v1::SimReport calc;
+  calc.set_memory("scalesim-calc");
+  EXPECT_THROW(scalesim_bandwidth_report(calc), InputError);
+  EXPECT_THROW(parse_memory_mode("scalesim-bw:0"), InputError);
+  EXPECT_THROW(parse_memory_mode("scalesim-bw:ten"), InputError);
+  EXPECT_EQ(parse_memory_mode("scalesim-bw:64").user_bandwidth_words_per_cycle, 64u);
+  EXPECT_EQ(memory_mode_name(parse_memory_mode("scalesim-bw:64")), "scalesim-bw:64");
 }
 
 }  // namespace
