@@ -1,6 +1,7 @@
 #include "models/accel/scalesim_user.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "sim/core/errors.h"
@@ -14,50 +15,61 @@ using compute::ceil_div;
 using compute::Dataflow;
 using memory::PrefetchLines;
 
-// operand_matrix.py's ifmap address of im2col entry (m, k), -1 where a window leaves the ifmap
-// (SCALE-Sim's output size rounds up, so strided windows can). Tables per m and per k keep it
-// to two lookups and two compares.
-class IfmapAddresses {
+// operand_matrix.py's im2col ifmap: entry (m, k) reads ifmap word (h, w, c), or nothing where a
+// window leaves the ifmap (SCALE-Sim's output size rounds up, so strided windows can). Only
+// validity and "which other entries read the same word" are needed, never the address itself.
+class Im2col {
  public:
-  explicit IfmapAddresses(const v1::Layer& layer) {
-    uint64_t h, w, c, fw, sh, sw, eh, ew;
+  explicit Im2col(const v1::Layer& layer) {
     if (layer.kind() == v1::Layer::GEMM) {  // M x K ifmap, 1 x K filters, one channel
-      h = layer.m(), w = layer.k(), c = 1, fw = layer.k(), sh = sw = 1, eh = layer.m(), ew = 1;
+      h_ = layer.m(), w_ = layer.k(), c_ = 1, fh_ = 1, fw_ = layer.k(), sh_ = sw_ = 1;
+      eh_ = layer.m(), ew_ = 1;
     } else {
-      h = layer.ifmap_h(), w = layer.ifmap_w(), c = layer.channels(), fw = layer.filter_w();
-      sh = layer.stride_h(), sw = layer.stride_w() ? layer.stride_w() : layer.stride_h();
-      std::tie(eh, ew) = workloads::output_size(layer, workloads::LoweringRule::kScaleSim);
+      h_ = layer.ifmap_h(), w_ = layer.ifmap_w(), c_ = layer.channels();
+      fh_ = layer.filter_h(), fw_ = layer.filter_w();
+      sh_ = layer.stride_h(), sw_ = layer.stride_w() ? layer.stride_w() : layer.stride_h();
+      std::tie(eh_, ew_) = workloads::output_size(layer, workloads::LoweringRule::kScaleSim);
     }
-    height_ = h, width_ = w;
-    address_count_ = h * w * c;
-    const uint64_t window = layer.kind() == v1::Layer::GEMM ? layer.k() : layer.filter_h() * fw * c;
-    per_k_.resize(window);
-    for (uint64_t k = 0; k < window; ++k) {
-      const uint64_t row = k / (fw * c), col = (k % (fw * c)) / c, ch = k % c;
-      per_k_[k] = {row, col, row * w * c + col * c + ch};
-    }
-    per_m_.resize(eh * ew);
-    for (uint64_t m = 0; m < eh * ew; ++m) {
-      const uint64_t row = (m / ew) * sh, col = (m % ew) * sw;
-      per_m_[m] = {row, col, row * w * c + col * c};
+    per_m_.resize(eh_ * ew_);
+    for (uint64_t m = 0; m < per_m_.size(); ++m) per_m_[m] = {(m / ew_) * sh_, (m % ew_) * sw_, 0};
+    per_k_.resize(fh_ * fw_ * c_);
+    for (uint64_t k = 0; k < per_k_.size(); ++k) {
+      per_k_[k] = {k / (fw_ * c_), (k % (fw_ * c_)) / c_, k % c_};
     }
   }
 
-  int64_t at(uint64_t m, uint64_t k) const {
-    const Entry& a = per_m_[m];
-    const Entry& b = per_k_[k];
-    if (a.row + b.row >= height_ || a.col + b.col >= width_) return -1;
-    return static_cast<int64_t>(a.offset + b.offset);
-  }
-  uint64_t address_count() const { return address_count_; }
   uint64_t m() const { return per_m_.size(); }
   uint64_t k() const { return per_k_.size(); }
+  bool valid(uint64_t m, uint64_t k) const {
+    return per_m_[m].row + per_k_[k].row < h_ && per_m_[m].col + per_k_[k].col < w_;
+  }
+
+  // Calls visit(m2, k2) for the other entries reading the same word as (m, k) until one
+  // returns true; returns whether one did.
+  template <class Visit>
+  bool any_other(uint64_t m, uint64_t k, Visit visit) const {
+    if (fh_ * fw_ == 1 || (fh_ <= sh_ && fw_ <= sw_)) return false;  // windows do not overlap
+    const uint64_t h = per_m_[m].row + per_k_[k].row, w = per_m_[m].col + per_k_[k].col;
+    const uint64_t channel = per_k_[k].channel;
+    // Filter taps (kr, kc) whose output pixel ((h - kr) / sh, (w - kc) / sw) exists.
+    const uint64_t kr_lo = h >= (eh_ - 1) * sh_ ? h - (eh_ - 1) * sh_ : 0;
+    const uint64_t kc_lo = w >= (ew_ - 1) * sw_ ? w - (ew_ - 1) * sw_ : 0;
+    for (uint64_t kr = kr_lo; kr < fh_ && kr <= h; ++kr) {
+      if ((h - kr) % sh_) continue;
+      for (uint64_t kc = kc_lo; kc < fw_ && kc <= w; ++kc) {
+        if ((w - kc) % sw_) continue;
+        const uint64_t m2 = (h - kr) / sh_ * ew_ + (w - kc) / sw_;
+        if (m2 != m && visit(m2, (kr * fw_ + kc) * c_ + channel)) return true;
+      }
+    }
+    return false;
+  }
 
  private:
   struct Entry {
-    uint64_t row, col, offset;
+    uint64_t row, col, channel;
   };
-  uint64_t height_ = 0, width_ = 0, address_count_ = 0;
+  uint64_t h_ = 0, w_ = 0, c_ = 0, fh_ = 0, fw_ = 0, sh_ = 1, sw_ = 1, eh_ = 0, ew_ = 0;
   std::vector<Entry> per_m_, per_k_;
 };
 
@@ -65,14 +77,36 @@ class IfmapAddresses {
 // beyond the fold's used width are null requests. SCALE-Sim reads it row by row, or along
 // anti-diagonals ("rolled", its fix for issues #15/#16) where the demand is skewed.
 struct PrefetchMatrix {
-  bool rolled = false;
-  uint64_t folds = 0, height = 0, width = 0;
+  PrefetchMatrix(bool rolled_order, uint64_t fold_count, uint64_t fold_height, uint64_t columns)
+      : rolled(rolled_order), folds(fold_count), height(fold_height), width(columns) {
+    if (!rolled) return;
+    const uint64_t rows = folds * height;
+    diagonal_start.resize(rows + width);
+    uint64_t at = 0;
+    for (uint64_t d = 0; d < rows + width; ++d) {
+      diagonal_start[d] = at;
+      const uint64_t hi = std::min(d, rows - 1), lo = d + 1 >= width ? d + 1 - width : 0;
+      at += hi >= lo ? hi - lo + 1 : 0;
+    }
+  }
+  // Place of entry (row, col) in the stream.
+  uint64_t position(uint64_t row, uint64_t col) const {
+    if (!rolled) return row * width + col;
+    const uint64_t d = row + col;
+    return diagonal_start[d] + std::min(d, folds * height - 1) - row;
+  }
+
+  bool rolled;
+  uint64_t folds, height, width;
+  std::vector<uint64_t> diagonal_start;  // rolled: stream place of each anti-diagonal's first entry
 };
 
-template <class Used, class Elem, class Sink>
-void for_each_prefetch(const PrefetchMatrix& p, Used used, Elem elem, Sink sink) {
+// Calls sink(valid) for every entry of `p` in stream order; valid(fold, t, col) says whether
+// the entry (row t of the fold, column col below the fold's used width) is a real request.
+template <class Used, class Valid, class Sink>
+void for_each_prefetch(const PrefetchMatrix& p, Used used, Valid valid, Sink sink) {
   auto entry = [&](uint64_t fold, uint64_t t, uint64_t col) {
-    sink(col < used(fold) ? elem(fold, t, col) : int64_t{-1});
+    sink(col < used(fold) && valid(fold, t, col));
   };
   if (!p.rolled) {
     for (uint64_t f = 0; f < p.folds; ++f)
@@ -96,39 +130,41 @@ void for_each_prefetch(const PrefetchMatrix& p, Used used, Elem elem, Sink sink)
   }
 }
 
-template <class Used, class Elem>
-PrefetchLines build_lines(const PrefetchMatrix& p, uint64_t address_count, uint64_t set_words,
-                          uint64_t bandwidth, Used used, Elem elem) {
-  PrefetchLines lines(address_count, set_words, bandwidth);
-  for_each_prefetch(p, used, elem, [&](int64_t a) { lines.count(a); });
-  lines.start_fill();
-  for_each_prefetch(p, used, elem, [&](int64_t a) { lines.fill(a); });
+template <class Used, class Valid>
+PrefetchLines build_lines(const PrefetchMatrix& p, std::vector<uint32_t>& storage,
+                          uint64_t set_words, uint64_t bandwidth, Used used, Valid valid) {
+  PrefetchLines lines(storage, set_words, bandwidth);
+  storage.reserve(p.folds * p.height * p.width);
+  for_each_prefetch(p, used, valid, [&](bool v) { lines.append(v); });
   return lines;
 }
 
-// Demand rows of one operand inside a fold. Skewed: row t, port j wants entry s = t - shift - j
-// of a `length`-long stream (j below the fold's used ports). Block: the first `R` rows load a
-// stationary block bottom row first (row t holds block row R - 1 - t).
-template <class Addr>
-void skewed_row(int64_t t, int64_t shift, int64_t length, int64_t used, Addr addr,
-                std::vector<uint64_t>& out) {
+// The requests of one demand row: ports first_port .. first_port + count - 1, whose own stream
+// places are consecutive from first_position (a demand row is one anti-diagonal of a rolled
+// stream, or one row of a row-major one).
+struct DemandRow {
+  uint64_t first_port = 0, count = 0, first_position = 0;
+};
+
+// Skewed: row t, port j wants entry s = t - shift - j of a `length`-long stream (j below the
+// fold's used ports), which the prefetch matrix holds at (base_row + s, j).
+DemandRow skewed_row(const PrefetchMatrix& p, int64_t t, int64_t shift, int64_t length,
+                     int64_t used, uint64_t base_row) {
   const int64_t lo = std::max<int64_t>(0, t - shift - length + 1);
   const int64_t hi = std::min<int64_t>(used - 1, t - shift);
-  for (int64_t j = lo; j <= hi; ++j) {
-    const int64_t a = addr(static_cast<uint64_t>(j), static_cast<uint64_t>(t - shift - j));
-    if (a >= 0) out.push_back(static_cast<uint64_t>(a));
-  }
+  if (hi < lo) return {};
+  const auto first = static_cast<uint64_t>(lo);
+  return {first, static_cast<uint64_t>(hi - lo + 1),
+          p.position(base_row + static_cast<uint64_t>(t - shift - lo), first)};
 }
 
-template <class Addr>
-void block_row(int64_t t, int64_t array_rows, int64_t rows_used, int64_t cols_used, Addr addr,
-               std::vector<uint64_t>& out) {
+// Block: the first R rows load a stationary block bottom row first (row t holds block row
+// R - 1 - t), which the prefetch matrix holds in row base_row + R - 1 - t.
+DemandRow block_row(const PrefetchMatrix& p, int64_t t, int64_t array_rows, int64_t rows_used,
+                    int64_t cols_used, uint64_t base_row) {
   const int64_t r = array_rows - 1 - t;
-  if (r < 0 || r >= rows_used) return;
-  for (int64_t j = 0; j < cols_used; ++j) {
-    const int64_t a = addr(static_cast<uint64_t>(r), static_cast<uint64_t>(j));
-    if (a >= 0) out.push_back(static_cast<uint64_t>(a));
-  }
+  if (r < 0 || r >= rows_used) return {};
+  return {0, static_cast<uint64_t>(cols_used), p.position(base_row + static_cast<uint64_t>(r), 0)};
 }
 
 // Ports in [lo, hi] clipped to [0, used - 1].
@@ -144,16 +180,27 @@ void note_access(SramWindow& window, bool& seen, int64_t cycle) {
   seen = true;
 }
 
-// The per-dataflow shapes of SCALE-Sim's systolic_compute_{os,ws,is}.py, as address functions.
+// The per-dataflow shapes of SCALE-Sim's systolic_compute_{os,ws,is}.py: the prefetch matrix
+// each operand streams through, and where each demand row's requests sit in it.
+//   os: ifmap K x R per row fold (rolled), filter K x C per column fold (rolled)
+//   ws: ifmap M x R per row fold (rolled), filter K x C per column fold (row by row)
+//   is: ifmap K x C per column fold (row by row), filter N x R per row fold (rolled)
 class LayerStreams {
  public:
   LayerStreams(const v1::Layer& layer, ArrayShape array, Dataflow dataflow)
-      : ifmap_(layer), array_(array), dataflow_(dataflow) {
-    m_ = ifmap_.m(), k_ = ifmap_.k();
+      : im2col_(layer), array_(array), dataflow_(dataflow) {
+    m_ = im2col_.m(), k_ = im2col_.k();
     n_ = layer.kind() == v1::Layer::GEMM ? layer.n() : layer.num_filters();
     const auto map = compute::map_gemm({m_, n_, k_, 1}, dataflow);
     sr_ = map.spatial_rows, sc_ = map.spatial_cols, t_ = map.temporal;
     row_folds_ = ceil_div(sr_, array.rows), col_folds_ = ceil_div(sc_, array.cols);
+    const uint64_t r = array.rows, c = array.cols;
+    const bool os = dataflow == Dataflow::kOutputStationary;
+    const bool ws = dataflow == Dataflow::kWeightStationary;
+    ifmap_matrix_.emplace(os || ws, os || ws ? row_folds_ : col_folds_, ws ? m_ : k_,
+                          os || ws ? r : c);
+    filter_matrix_.emplace(!ws, os || ws ? col_folds_ : row_folds_, os || ws ? k_ : n_,
+                           os || ws ? c : r);
   }
 
   uint64_t row_folds() const { return row_folds_; }
@@ -170,75 +217,78 @@ class LayerStreams {
     return static_cast<int64_t>(std::min(array_.cols, sc_ - fc * array_.cols));
   }
 
-  PrefetchLines ifmap_lines(uint64_t set_words, uint64_t bandwidth) const {
-    const uint64_t r = array_.rows, c = array_.cols;
-    auto by_row_fold = [&](uint64_t f) { return static_cast<uint64_t>(rows_used(f)); };
-    auto by_col_fold = [&](uint64_t f) { return static_cast<uint64_t>(cols_used(f)); };
-    const uint64_t space = ifmap_.address_count();
-    switch (dataflow_) {
-      case Dataflow::kOutputStationary:
-        return build_lines({true, row_folds_, k_, r}, space, set_words, bandwidth, by_row_fold,
-                           [&](uint64_t f, uint64_t t, uint64_t j) { return ifmap_.at(f * r + j, t); });
-      case Dataflow::kWeightStationary:
-        return build_lines({true, row_folds_, m_, r}, space, set_words, bandwidth, by_row_fold,
-                           [&](uint64_t f, uint64_t t, uint64_t j) { return ifmap_.at(t, f * r + j); });
-      case Dataflow::kInputStationary:
-        return build_lines({false, col_folds_, k_, c}, space, set_words, bandwidth, by_col_fold,
-                           [&](uint64_t f, uint64_t t, uint64_t j) { return ifmap_.at(f * c + j, t); });
-    }
-    throw InternalError("bad dataflow");
+  PrefetchLines ifmap_lines(std::vector<uint32_t>& storage, uint64_t set_words,
+                            uint64_t bandwidth) const {
+    const bool by_row_fold = dataflow_ != Dataflow::kInputStationary;
+    return build_lines(
+        *ifmap_matrix_, storage, set_words, bandwidth,
+        [&](uint64_t f) { return static_cast<uint64_t>(by_row_fold ? rows_used(f) : cols_used(f)); },
+        [&](uint64_t f, uint64_t t, uint64_t j) {
+          const auto [m, k] = ifmap_entry(f, t, j);
+          return im2col_.valid(m, k);
+        });
   }
 
-  PrefetchLines filter_lines(uint64_t set_words, uint64_t bandwidth) const {
-    const uint64_t r = array_.rows, c = array_.cols;
-    auto by_row_fold = [&](uint64_t f) { return static_cast<uint64_t>(rows_used(f)); };
-    auto by_col_fold = [&](uint64_t f) { return static_cast<uint64_t>(cols_used(f)); };
-    const uint64_t space = n_ * k_;
-    switch (dataflow_) {
-      case Dataflow::kOutputStationary:
-        return build_lines({true, col_folds_, k_, c}, space, set_words, bandwidth, by_col_fold,
-                           [&](uint64_t f, uint64_t t, uint64_t j) { return filter(t, f * c + j); });
-      case Dataflow::kWeightStationary:
-        return build_lines({false, col_folds_, k_, c}, space, set_words, bandwidth, by_col_fold,
-                           [&](uint64_t f, uint64_t t, uint64_t j) { return filter(t, f * c + j); });
-      case Dataflow::kInputStationary:
-        return build_lines({true, row_folds_, n_, r}, space, set_words, bandwidth, by_row_fold,
-                           [&](uint64_t f, uint64_t t, uint64_t j) { return filter(f * r + j, t); });
-    }
-    throw InternalError("bad dataflow");
+  PrefetchLines filter_lines(std::vector<uint32_t>& storage, uint64_t set_words,
+                             uint64_t bandwidth) const {
+    const bool by_col_fold = dataflow_ != Dataflow::kInputStationary;
+    return build_lines(
+        *filter_matrix_, storage, set_words, bandwidth,
+        [&](uint64_t f) { return static_cast<uint64_t>(by_col_fold ? cols_used(f) : rows_used(f)); },
+        [](uint64_t, uint64_t, uint64_t) { return true; });
   }
 
-  // Addresses demanded in row t of fold (fr, fc).
-  void ifmap_row(uint64_t fr, uint64_t fc, int64_t t, std::vector<uint64_t>& out) const {
+  // Row t of fold (fr, fc): returns serve(demand_row, elsewhere) (see
+  // ScaleSimReadBuffer::serve_row for `elsewhere`).
+  template <class Serve>
+  int64_t ifmap_row(uint64_t fr, uint64_t fc, int64_t t, Serve serve) const {
     const uint64_t r = array_.rows, c = array_.cols;
+    const auto R = static_cast<int64_t>(r);
+    const PrefetchMatrix& p = *ifmap_matrix_;
+    DemandRow d;
     switch (dataflow_) {
       case Dataflow::kOutputStationary:
-        return skewed_row(t, 0, static_cast<int64_t>(k_), rows_used(fr),
-                          [&](uint64_t j, uint64_t s) { return ifmap_.at(fr * r + j, s); }, out);
+        d = skewed_row(p, t, 0, static_cast<int64_t>(k_), rows_used(fr), fr * k_);
+        break;
       case Dataflow::kWeightStationary:
-        return skewed_row(t, static_cast<int64_t>(r), static_cast<int64_t>(m_), rows_used(fr),
-                          [&](uint64_t j, uint64_t s) { return ifmap_.at(s, fr * r + j); }, out);
+        d = skewed_row(p, t, R, static_cast<int64_t>(m_), rows_used(fr), fr * m_);
+        break;
       case Dataflow::kInputStationary:
-        return block_row(t, static_cast<int64_t>(r), rows_used(fr), cols_used(fc),
-                         [&](uint64_t i, uint64_t j) { return ifmap_.at(fc * c + j, fr * r + i); },
-                         out);
+        d = block_row(p, t, R, rows_used(fr), cols_used(fc), fc * k_ + fr * r);
+        break;
     }
+    return serve(d, [&, fr, fc, t](uint64_t i, auto resident) {
+      const uint64_t j = d.first_port + i;
+      uint64_t m = 0, k = 0;
+      switch (dataflow_) {
+        case Dataflow::kOutputStationary: m = fr * r + j, k = static_cast<uint64_t>(t) - j; break;
+        case Dataflow::kWeightStationary: m = static_cast<uint64_t>(t - R) - j, k = fr * r + j; break;
+        case Dataflow::kInputStationary: m = fc * c + j, k = fr * r + static_cast<uint64_t>(R - 1 - t); break;
+      }
+      return im2col_.any_other(m, k, [&](uint64_t m2, uint64_t k2) {
+        return resident(ifmap_position(m2, k2));
+      });
+    });
   }
 
-  void filter_row(uint64_t fr, uint64_t fc, int64_t t, std::vector<uint64_t>& out) const {
-    const uint64_t r = array_.rows, c = array_.cols;
+  template <class Serve>
+  int64_t filter_row(uint64_t fr, uint64_t fc, int64_t t, Serve serve) const {
+    const auto R = static_cast<int64_t>(array_.rows);
+    const PrefetchMatrix& p = *filter_matrix_;
+    DemandRow d;
     switch (dataflow_) {
       case Dataflow::kOutputStationary:
-        return skewed_row(t, 0, static_cast<int64_t>(k_), cols_used(fc),
-                          [&](uint64_t j, uint64_t s) { return filter(s, fc * c + j); }, out);
+        d = skewed_row(p, t, 0, static_cast<int64_t>(k_), cols_used(fc), fc * k_);
+        break;
       case Dataflow::kWeightStationary:
-        return block_row(t, static_cast<int64_t>(r), rows_used(fr), cols_used(fc),
-                         [&](uint64_t i, uint64_t j) { return filter(fr * r + i, fc * c + j); },
-                         out);
+        d = block_row(p, t, R, rows_used(fr), cols_used(fc), fc * k_ + fr * array_.rows);
+        break;
       case Dataflow::kInputStationary:
-        return skewed_row(t, static_cast<int64_t>(r), static_cast<int64_t>(n_), rows_used(fr),
-                          [&](uint64_t j, uint64_t s) { return filter(fr * r + j, s); }, out);
+        d = skewed_row(p, t, R, static_cast<int64_t>(n_), rows_used(fr), fr * n_);
+        break;
     }
+    // Filter words are streamed once each: no other place to find them.
+    return serve(d, [](uint64_t, auto) { return false; });
   }
 
   // Outputs written in row t of fold (fr, fc): os drains its block bottom row first after the
@@ -252,47 +302,91 @@ class LayerStreams {
   }
 
  private:
-  int64_t filter(uint64_t k, uint64_t n) const { return static_cast<int64_t>(n * k_ + k); }
+  // The im2col entry at (fold f, row t, column j) of the ifmap prefetch matrix, and back.
+  std::pair<uint64_t, uint64_t> ifmap_entry(uint64_t f, uint64_t t, uint64_t j) const {
+    switch (dataflow_) {
+      case Dataflow::kOutputStationary: return {f * array_.rows + j, t};
+      case Dataflow::kWeightStationary: return {t, f * array_.rows + j};
+      case Dataflow::kInputStationary: return {f * array_.cols + j, t};
+    }
+    throw InternalError("bad dataflow");
+  }
+  uint64_t ifmap_position(uint64_t m, uint64_t k) const {
+    const uint64_t r = array_.rows, c = array_.cols;
+    switch (dataflow_) {
+      case Dataflow::kOutputStationary: return ifmap_matrix_->position(m / r * k_ + k, m % r);
+      case Dataflow::kWeightStationary: return ifmap_matrix_->position(k / r * m_ + m, k % r);
+      case Dataflow::kInputStationary: return ifmap_matrix_->position(m / c * k_ + k, m % c);
+    }
+    throw InternalError("bad dataflow");
+  }
 
-  IfmapAddresses ifmap_;
+  Im2col im2col_;
   ArrayShape array_;
   Dataflow dataflow_;
   uint64_t m_ = 0, n_ = 0, k_ = 0, sr_ = 0, sc_ = 0, t_ = 0;
   uint64_t row_folds_ = 0, col_folds_ = 0;
+  std::optional<PrefetchMatrix> ifmap_matrix_, filter_matrix_;
+};
+
+// Serves demand rows from one read buffer and remembers the first and last row with requests.
+class ReadStream {
+ public:
+  ReadStream(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth)
+      : buffer_(lines, size_words, bandwidth), lines_(lines) {}
+
+  auto server(int64_t cycle) {
+    return [this, cycle](const DemandRow& d, auto elsewhere) {
+      const int64_t done = buffer_.serve_row(cycle, d.first_position, d.count, elsewhere);
+      if (has_request(d)) note_access(window_, seen_, done);
+      return done;
+    };
+  }
+  SramWindow window() const { return window_; }
+  memory::ExternalAccesses dram() const { return buffer_.dram(); }
+
+ private:
+  bool has_request(const DemandRow& d) const {  // a row of only null requests is no access
+    for (uint64_t i = 0; i < d.count; ++i) {
+      if (lines_.line_at(d.first_position + i) != PrefetchLines::kNullRequest) return true;
+    }
+    return false;
+  }
+
+  memory::ScaleSimReadBuffer buffer_;
+  const PrefetchLines& lines_;
+  SramWindow window_;
+  bool seen_ = false;
 };
 
 }  // namespace
 
 ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape array,
-                                         Dataflow dataflow, const ScaleSimUserMemory& memory) {
+                                         Dataflow dataflow, const ScaleSimUserMemory& memory,
+                                         ScaleSimWorkspace& workspace) {
   const uint64_t bw = memory.bandwidth_words_per_cycle;
   if (bw == 0) throw InputError("SCALE-Sim USER bandwidth must be at least 1 word per cycle");
   const LayerStreams streams(layer, array, dataflow);
   // read_buffer.py cuts each scratchpad into 100 sets.
-  const PrefetchLines ifmap_lines = streams.ifmap_lines(ceil_div(memory.ifmap_words, 100), bw);
-  const PrefetchLines filter_lines = streams.filter_lines(ceil_div(memory.filter_words, 100), bw);
-  memory::ScaleSimReadBuffer ifmap(ifmap_lines, memory.ifmap_words, bw);
-  memory::ScaleSimReadBuffer filter(filter_lines, memory.filter_words, bw);
+  const PrefetchLines ifmap_lines =
+      streams.ifmap_lines(workspace.ifmap_lines, ceil_div(memory.ifmap_words, 100), bw);
+  const PrefetchLines filter_lines =
+      streams.filter_lines(workspace.filter_lines, ceil_div(memory.filter_words, 100), bw);
+  ReadStream ifmap(ifmap_lines, memory.ifmap_words, bw);
+  ReadStream filter(filter_lines, memory.filter_words, bw);
   memory::ScaleSimWriteBuffer ofmap(memory.ofmap_words, bw);
 
   ScaleSimUserLayer result;
-  bool seen_ifmap = false, seen_filter = false, seen_ofmap = false;
-  std::vector<uint64_t> ifmap_row, filter_row;
+  bool seen_ofmap = false;
   int64_t row = 0, stalls = 0, ofmap_done = 0;
   for (uint64_t fc = 0; fc < streams.col_folds(); ++fc) {
     for (uint64_t fr = 0; fr < streams.row_folds(); ++fr) {
       for (int64_t t = 0; t < streams.rows_per_fold(); ++t, ++row) {
         const int64_t cycle = row + stalls;
-        ifmap_row.clear();
-        filter_row.clear();
-        streams.ifmap_row(fr, fc, t, ifmap_row);
-        streams.filter_row(fr, fc, t, filter_row);
+        const int64_t ifmap_done = streams.ifmap_row(fr, fc, t, ifmap.server(cycle));
+        const int64_t filter_done = streams.filter_row(fr, fc, t, filter.server(cycle));
         const uint64_t outputs = streams.ofmap_words(fr, fc, t);
-        const int64_t ifmap_done = ifmap.serve_row(cycle, ifmap_row);
-        const int64_t filter_done = filter.serve_row(cycle, filter_row);
         ofmap_done = ofmap.write_row(cycle, outputs);
-        if (!ifmap_row.empty()) note_access(result.sram_ifmap, seen_ifmap, ifmap_done);
-        if (!filter_row.empty()) note_access(result.sram_filter, seen_filter, filter_done);
         if (outputs) note_access(result.sram_ofmap, seen_ofmap, ofmap_done);
         // Hit latency (1 cycle) is not a stall; the array waits for the slowest operand.
         stalls += std::max({ifmap_done - cycle - 1, filter_done - cycle - 1, ofmap_done - cycle});
@@ -302,10 +396,18 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape arra
   ofmap.drain_all(ofmap_done);
   result.total_cycles = ofmap_done;
   result.stall_cycles = stalls;
+  result.sram_ifmap = ifmap.window();
+  result.sram_filter = filter.window();
   result.dram_ifmap = ifmap.dram();
   result.dram_filter = filter.dram();
   result.dram_ofmap = ofmap.dram();
   return result;
+}
+
+ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape array,
+                                         Dataflow dataflow, const ScaleSimUserMemory& memory) {
+  ScaleSimWorkspace workspace;
+  return simulate_scalesim_user(layer, array, dataflow, memory, workspace);
 }
 
 }  // namespace accelgym::accel

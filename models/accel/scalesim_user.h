@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "accelgym/v1/workload.pb.h"
 #include "models/compute/systolic_timing.h"
@@ -31,8 +32,17 @@ struct ScaleSimUserLayer {
   memory::ExternalAccesses dram_ifmap, dram_filter, dram_ofmap;
 };
 
+// Buffers reused from layer to layer (one set index per prefetch-stream entry).
+struct ScaleSimWorkspace {
+  std::vector<uint32_t> ifmap_lines, filter_lines;
+};
+
 // One instance of `layer` lowered SCALE-Sim style (a GEMM layer is its M x K ifmap, 1 x K
 // filters, 1 channel, N filters). Throws InputError for shapes SCALE-Sim cannot run.
+ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayShape array,
+                                         compute::Dataflow dataflow,
+                                         const ScaleSimUserMemory& memory,
+                                         ScaleSimWorkspace& workspace);
 ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayShape array,
                                          compute::Dataflow dataflow,
                                          const ScaleSimUserMemory& memory);

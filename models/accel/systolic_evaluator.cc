@@ -37,13 +37,13 @@ LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
 
 // Per instance: SCALE-Sim runs every instance as its own layer, with its -1.
 void run_scalesim_user(const v1::Layer& layer, const SystolicConfig& c, uint64_t words_per_cycle,
-                       uint64_t instances, v1::LayerReport& r) {
+                       uint64_t instances, ScaleSimWorkspace& workspace, v1::LayerReport& r) {
   ScaleSimUserMemory memory;
   memory.ifmap_words = c.ifmap_sram_kib * 1024;  // SCALE-Sim words are 1 byte
   memory.filter_words = c.filter_sram_kib * 1024;
   memory.ofmap_words = c.ofmap_sram_kib * 1024;
   memory.bandwidth_words_per_cycle = words_per_cycle;
-  const ScaleSimUserLayer u = simulate_scalesim_user(layer, c.array, c.dataflow, memory);
+  const ScaleSimUserLayer u = simulate_scalesim_user(layer, c.array, c.dataflow, memory, workspace);
   r.set_total_cycles(static_cast<uint64_t>(u.total_cycles) * instances);
   r.set_stall_cycles(static_cast<uint64_t>(u.stall_cycles) * instances);
   r.set_dram_ifmap_reads(u.dram_ifmap.words * instances);
@@ -64,7 +64,8 @@ void run_scalesim_user(const v1::Layer& layer, const SystolicConfig& c, uint64_t
 // `port` is set in MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
 v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
                                const MemoryModel& memory, const energy::Technology& tech,
-                               memory::DramPort* port, double& now_ns) {
+                               memory::DramPort* port, ScaleSimWorkspace& workspace,
+                               double& now_ns) {
   const bool compat = memory.mode == MemoryMode::kScaleSimCalc ||
                       memory.mode == MemoryMode::kScaleSimUser;
   const auto gemm = workloads::lower(
@@ -86,7 +87,8 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
   uint64_t cycles = compute_cycles - (compat ? gemm.instances : 0);
   const double cycle_ns = 1000.0 / static_cast<double>(c.clock_mhz);
   if (memory.mode == MemoryMode::kScaleSimUser) {
-    run_scalesim_user(layer, c, memory.user_bandwidth_words_per_cycle, gemm.instances, r);
+    run_scalesim_user(layer, c, memory.user_bandwidth_words_per_cycle, gemm.instances, workspace,
+                      r);
     cycles = r.total_cycles();
     now_ns += static_cast<double>(cycles) * cycle_ns;
   } else if (port) {
@@ -179,9 +181,10 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
   }
   v1::NetworkTotals* t = report.mutable_total();
   double now_ns = 0;
+  ScaleSimWorkspace workspace;
   for (const auto& layer : network.layers()) {
-    v1::LayerReport r =
-        simulate_layer(layer, config, memory, technology, port ? &*port : nullptr, now_ns);
+    v1::LayerReport r = simulate_layer(layer, config, memory, technology,
+                                       port ? &*port : nullptr, workspace, now_ns);
     t->set_cycles(t->cycles() + r.total_cycles());
     t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());
     t->set_macs(t->macs() + r.macs());

@@ -1,7 +1,6 @@
 #include "models/memory/scalesim_buffers.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "sim/core/errors.h"
 
@@ -12,48 +11,15 @@ uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 // read_port.py / write_port.py: a fixed latency behind the buffers.
 constexpr int64_t kReadPortLatencyCycles = 1;
-constexpr int64_t kHitLatencyCycles = 1;  // read_buffer.py hit_latency
 
 }  // namespace
 
-PrefetchLines::PrefetchLines(uint64_t address_count, uint64_t set_words, uint64_t bandwidth_words)
-    : set_words_(set_words), bandwidth_(bandwidth_words), begin_(address_count + 1, 0) {
+PrefetchLines::PrefetchLines(std::vector<uint32_t>& storage, uint64_t set_words,
+                             uint64_t bandwidth_words)
+    : position_lines_(storage), set_words_(set_words), bandwidth_(bandwidth_words) {
   if (bandwidth_words == 0) throw InputError("SCALE-Sim bandwidth must be at least 1 word/cycle");
   if (set_words == 0) throw InternalError("SCALE-Sim prefetch sets need at least 1 word");
-}
-
-void PrefetchLines::count(int64_t address) {
-  ++entries_;
-  if (address < 0) return;
-  // Upper bound: one slot per occurrence (duplicates inside a line are dropped in fill()).
-  ++begin_[static_cast<uint64_t>(address) + 1];
-}
-
-void PrefetchLines::start_fill() {
-  uint64_t total = 0;
-  for (auto& b : begin_) {
-    total += b;
-    if (total > std::numeric_limits<uint32_t>::max()) {
-      throw InputError("layer too large for the SCALE-Sim USER-mode emulation (> 4 G prefetches)");
-    }
-    b = static_cast<uint32_t>(total);
-  }
-  end_.assign(begin_.begin(), begin_.end() - 1);
-  lines_.assign(total, 0);
-  valid_ = 0;
-  entries_ = 0;
-}
-
-void PrefetchLines::fill(int64_t address) {
-  ++entries_;
-  if (address < 0) return;
-  const auto line = static_cast<uint32_t>(valid_ / set_words_);
-  ++valid_;
-  uint32_t& cursor = end_[static_cast<uint64_t>(address)];
-  if (cursor > begin_[static_cast<uint64_t>(address)] && lines_[cursor - 1] == line) {
-    return;  // a line is a set: one copy of each address
-  }
-  lines_[cursor++] = line;
+  position_lines_.clear();
 }
 
 // ---------------------------------------------------------------- read buffer
@@ -91,37 +57,9 @@ void ScaleSimReadBuffer::new_prefetch() {
   last_prefetch_cycle_ += static_cast<int64_t>(fetch_lines) + kReadPortLatencyCycles;
 }
 
-int64_t ScaleSimReadBuffer::find_line(uint64_t address) const {
-  const auto lines = lines_.lines_of(address);
-  // The window is scanned from its start; a wrapped window (start >= end) is [start, n) + [0, end).
-  const auto at_or_after = std::lower_bound(lines.begin(), lines.end(), window_start_);
-  if (window_start_ < window_end_) {
-    if (at_or_after != lines.end() && *at_or_after < window_end_) return *at_or_after;
-    return -1;
-  }
-  if (at_or_after != lines.end()) return *at_or_after;
-  if (!lines.empty() && lines.front() < window_end_) return lines.front();
-  return -1;
-}
-
-int64_t ScaleSimReadBuffer::serve_row(int64_t cycle, std::span<const uint64_t> addresses) {
-  if (!started_) prefetch_active(cycle);
-  int64_t offset = kHitLatencyCycles;
-  for (const uint64_t address : addresses) {
-    int64_t line = find_line(address);
-    for (uint64_t tries = 0; line < 0; ++tries) {
-      if (tries > line_count_ + 1) {
-        throw InternalError("SCALE-Sim emulation: address " + std::to_string(address) +
-                            " is not in the operand's prefetch stream");
-      }
-      new_prefetch();
-      const int64_t potential_stall = last_prefetch_cycle_ - (cycle + offset);
-      offset += potential_stall;  // (SCALE-Sim) even when negative,
-      if (potential_stall > 0) offset += potential_stall;  // and counted twice when positive
-      line = find_line(address);
-    }
-  }
-  return cycle + offset;
+void ScaleSimReadBuffer::throw_not_streamed(uint64_t position) {
+  throw InternalError("SCALE-Sim emulation: the request at stream place " +
+                      std::to_string(position) + " is never prefetched");
 }
 
 // ---------------------------------------------------------------- write buffer

@@ -14,41 +14,43 @@
 // 18975c2, drains in the background as in write_buffer.py before the row waited for them).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <span>
 #include <vector>
 
 namespace accelgym::memory {
 
-// For each address of one operand (0 .. address_count-1), the prefetch sets ("lines") that hold
-// it, in increasing order. Sets hold `set_words` valid addresses; the fetch matrix has rows of
-// `bandwidth_words` entries, null requests included.
+// An operand's prefetch stream cut into sets ("lines") of `set_words` valid addresses: the set
+// of every stream position (null requests have none). The fetch matrix has rows of
+// `bandwidth_words` entries, null requests included. Storage comes from the caller so that one
+// allocation serves every layer of a network.
 class PrefetchLines {
  public:
-  PrefetchLines(uint64_t address_count, uint64_t set_words, uint64_t bandwidth_words);
+  static constexpr uint32_t kNullRequest = ~uint32_t{0};
 
-  // Counting pass, then filling pass: call count() for every stream entry, then start_fill(),
-  // then fill() for the same entries in the same order (-1 = SCALE-Sim's null request).
-  void count(int64_t address);
-  void start_fill();
-  void fill(int64_t address);
+  PrefetchLines(std::vector<uint32_t>& storage, uint64_t set_words, uint64_t bandwidth_words);
 
-  std::span<const uint32_t> lines_of(uint64_t address) const {
-    return {lines_.data() + begin_[address], lines_.data() + end_[address]};
+  // Call in stream order; `valid` is false for SCALE-Sim's null requests (-1).
+  void append(bool valid) {
+    if (!valid) {
+      position_lines_.push_back(kNullRequest);
+      return;
+    }
+    position_lines_.push_back(static_cast<uint32_t>(valid_ / set_words_));
+    ++valid_;
   }
+
+  uint32_t line_at(uint64_t position) const { return position_lines_[position]; }
   // Sets: valid entries / set size + 1 (the last one may be empty, as in SCALE-Sim).
   uint64_t line_count() const { return valid_ / set_words_ + 1; }
   uint64_t set_words() const { return set_words_; }
   // Rows of its fetch matrix: all entries, null requests included, per bandwidth.
-  uint64_t fetch_rows() const { return (entries_ + bandwidth_ - 1) / bandwidth_; }
+  uint64_t fetch_rows() const { return (position_lines_.size() + bandwidth_ - 1) / bandwidth_; }
 
  private:
+  std::vector<uint32_t>& position_lines_;
   uint64_t set_words_, bandwidth_;
   uint64_t valid_ = 0;
-  uint64_t entries_ = 0;
-  std::vector<uint32_t> begin_;  // where each address's lines start in lines_ (counts first)
-  std::vector<uint32_t> end_;    // and end (the fill cursor)
-  std::vector<uint32_t> lines_;
 };
 
 struct ExternalAccesses {
@@ -64,16 +66,47 @@ class ScaleSimReadBuffer {
   // before SCALE-Sim's bank-conflict model (later versions add ceil(lines / ports) - 1 per row).
   ScaleSimReadBuffer(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth_words);
 
-  // Serves one demand row arriving at `cycle`; returns the cycle it is served
-  // (cycle + hit latency when nothing stalls). `addresses` skips null requests.
-  int64_t serve_row(int64_t cycle, std::span<const uint64_t> addresses);
+  // Serves one demand row arriving at `cycle`: `count` requests whose own places in the
+  // prefetch stream are first_position, first_position + 1, ... Returns the cycle the row is
+  // served (cycle + hit latency when nothing stalls). A request is a hit when any set holding
+  // its address is in the window: its own set, or, for a word im2col repeats, another one;
+  // elsewhere(i, resident) calls resident(position) for the other places of request i's
+  // address until one returns true, and returns whether one did.
+  template <class Elsewhere>
+  int64_t serve_row(int64_t cycle, uint64_t first_position, uint64_t count,
+                    Elsewhere elsewhere) {
+    if (!started_) prefetch_active(cycle);
+    int64_t offset = kHitLatencyCycles;
+    auto resident = [this](uint64_t position) {
+      const uint32_t line = lines_.line_at(position);
+      return line != PrefetchLines::kNullRequest && in_window(line);
+    };
+    for (uint64_t i = 0; i < count; ++i) {
+      const uint64_t own = first_position + i;
+      if (lines_.line_at(own) == PrefetchLines::kNullRequest) continue;
+      for (uint64_t tries = 0; !resident(own) && !elsewhere(i, resident); ++tries) {
+        if (tries > line_count_) throw_not_streamed(own);
+        new_prefetch();
+        const int64_t potential_stall = last_prefetch_cycle_ - (cycle + offset);
+        offset += potential_stall;                           // (SCALE-Sim) even when negative,
+        if (potential_stall > 0) offset += potential_stall;  // and counted twice when positive
+      }
+    }
+    return cycle + offset;
+  }
 
   ExternalAccesses dram() const { return {dram_start_, last_prefetch_cycle_, dram_words_}; }
 
  private:
+  static constexpr int64_t kHitLatencyCycles = 1;  // read_buffer.py hit_latency
+
+  bool in_window(uint64_t line) const {
+    return window_start_ < window_end_ ? line >= window_start_ && line < window_end_
+                                       : line >= window_start_ || line < window_end_;
+  }
   void prefetch_active(int64_t start_cycle);
   void new_prefetch();
-  int64_t find_line(uint64_t address) const;  // -1 when not in the active window
+  [[noreturn]] static void throw_not_streamed(uint64_t position);
 
   const PrefetchLines& lines_;
   uint64_t bandwidth_;

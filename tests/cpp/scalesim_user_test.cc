@@ -75,6 +75,100 @@ TEST(ScaleSimUser, GoldenInputStationary) {
                  {{-3277, 9833, 131080}, {-3277, -1, 32770}, {1839, 26538, 262157}}});
 }
 
+v1::Layer conv(uint32_t h, uint32_t w, uint32_t fh, uint32_t fw, uint32_t c, uint32_t n,
+               uint32_t stride) {
+  v1::Layer l;
+  l.set_name("conv");
+  l.set_kind(v1::Layer::CONV);
+  l.set_ifmap_h(h);
+  l.set_ifmap_w(w);
+  l.set_filter_h(fh);
+  l.set_filter_w(fw);
+  l.set_channels(c);
+  l.set_num_filters(n);
+  l.set_stride_h(stride);
+  return l;
+}
+
+// Layers the golden runs do not cover (strided windows leaving the ifmap, overlapping windows
+// whose words are prefetched several times, edge folds, non-square arrays, tiny scratchpads
+// that thrash), against tests/tools/scalesim_reference.py: a per-cycle, matrix-by-matrix
+// model of the same SCALE-Sim semantics, itself checked against the three golden runs.
+// Regenerate with `/usr/bin/python3 tests/tools/scalesim_reference.py --cases`.
+struct ReferenceCase {
+  const char* name;
+  v1::Layer layer;
+  Dataflow dataflow;
+  compute::ArrayShape array;
+  ScaleSimUserMemory memory;
+  Golden expected;
+};
+
+class ScaleSimReference : public testing::TestWithParam<ReferenceCase> {};
+
+TEST_P(ScaleSimReference, EqualsPerCycleModel) {
+  const ReferenceCase& c = GetParam();
+  const auto r = simulate_scalesim_user(c.layer, c.array, c.dataflow, c.memory);
+  const Golden& g = c.expected;
+  EXPECT_EQ(r.total_cycles, g.total);
+  EXPECT_EQ(r.stall_cycles, g.stalls);
+  const SramWindow* sram[3] = {&r.sram_ifmap, &r.sram_filter, &r.sram_ofmap};
+  const memory::ExternalAccesses* dram[3] = {&r.dram_ifmap, &r.dram_filter, &r.dram_ofmap};
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(sram[i]->start_cycle, g.sram[i][0]);
+    EXPECT_EQ(sram[i]->stop_cycle, g.sram[i][1]);
+    EXPECT_EQ(dram[i]->start_cycle, g.dram[i][0]);
+    EXPECT_EQ(dram[i]->stop_cycle, g.dram[i][1]);
+    EXPECT_EQ(dram[i]->words, static_cast<uint64_t>(g.dram[i][2]));
+  }
+}
+
+// clang-format off
+const ReferenceCase kReferenceCases[] = {
+    {"conv_s2_os", conv(8, 10, 3, 3, 4, 10, 2), Dataflow::kOutputStationary, {4, 4}, {300, 200, 100, 4},
+     {1147, 518, {{1, 1132}, {1, 1143}, {35, 1145}},
+      {{-38, 467, 1976}, {-25, 1013, 4000}, {318, 1158, 200}}}},
+    {"conv_s2_ws", conv(8, 10, 3, 3, 4, 10, 2), Dataflow::kWeightStationary, {4, 4}, {64, 50, 40, 3},
+     {2656, 1847, {{5, 2648}, {1, 2631}, {7, 2654}},
+      {{-11, 1607, 4455}, {-9, 2589, 7020}, {13, 2664, 1824}}}},
+    {"conv_s2_is", conv(8, 10, 3, 3, 4, 10, 2), Dataflow::kInputStationary, {4, 4}, {2000, 1000, 500, 7},
+     {899, 0, {{1, 824}, {5, 897}, {7, 899}},
+      {{-103, -1, 721}, {-52, -1, 364}, {131, 905, 1800}}}},
+    {"conv_s1_os", conv(7, 7, 3, 3, 3, 5, 1), Dataflow::kOutputStationary, {4, 3}, {64, 50, 40, 3},
+     {1542, 1095, {{1, 1538}, {1, 1539}, {36, 1541}},
+      {{-11, 1511, 4191}, {-9, 699, 1917}, {87, 1548, 125}}}},
+    {"conv_s1_ws", conv(7, 7, 3, 3, 3, 5, 1), Dataflow::kWeightStationary, {4, 3}, {2000, 1000, 500, 7},
+     {475, 0, {{5, 473}, {1, 446}, {7, 474}},
+      {{-100, -1, 700}, {-24, -1, 168}, {118, 492, 875}}}},
+    {"conv_s1_is", conv(7, 7, 3, 3, 3, 5, 1), Dataflow::kInputStationary, {4, 3}, {120, 90, 30, 2},
+     {2524, 1643, {{1, 2515}, {5, 2522}, {7, 2522}},
+      {{-30, 2417, 4740}, {-23, 1655, 3220}, {21, 2529, 875}}}},
+    {"gemm_os", gemm(37, 19, 23), Dataflow::kOutputStationary, {8, 4}, {2000, 1000, 500, 7},
+     {824, 0, {{1, 819}, {1, 817}, {22, 823}},
+      {{-132, -1, 924}, {-66, -1, 462}, {289, 852, 703}}}},
+    {"gemm_ws", gemm(37, 19, 23), Dataflow::kWeightStationary, {8, 4}, {120, 90, 30, 2},
+     {5299, 4475, {{9, 5296}, {1, 4733}, {15, 5298}},
+      {{-30, 5269, 10260}, {-23, 1847, 3588}, {40, 5319, 2147}}}},
+    {"gemm_is", gemm(37, 19, 23), Dataflow::kInputStationary, {8, 4}, {300, 200, 100, 4},
+     {3684, 2575, {{1, 3656}, {9, 3681}, {15, 3681}},
+      {{-38, 3509, 13832}, {-25, 2937, 11400}, {29, 3688, 2109}}}},
+    {"conv_1x1_s2_os", conv(8, 6, 1, 1, 6, 7, 2), Dataflow::kOutputStationary, {3, 5}, {120, 90, 30, 2},
+     {259, 92, {{1, 232}, {1, 255}, {5, 256}},
+      {{-30, 216, 480}, {-23, -1, 46}, {17, 264, 140}}}},
+    {"conv_1x1_s2_ws", conv(8, 6, 1, 1, 6, 7, 2), Dataflow::kWeightStationary, {3, 5}, {300, 200, 100, 4},
+     {115, 0, {{4, 107}, {1, 90}, {5, 112}},
+      {{-30, -1, 120}, {-15, -1, 60}, {17, 121, 285}}}},
+    {"conv_1x1_s2_is", conv(8, 6, 1, 1, 6, 7, 2), Dataflow::kInputStationary, {3, 5}, {64, 50, 40, 3},
+     {144, 17, {{1, 100}, {4, 141}, {5, 144}},
+      {{-11, 71, 231}, {-9, 89, 270}, {11, 148, 287}}}}};
+// clang-format on
+
+INSTANTIATE_TEST_SUITE_P(Layers, ScaleSimReference, testing::ValuesIn(kReferenceCases),
+                         [](const testing::TestParamInfo<ReferenceCase>& p) {
+                           return std::string(p.param.name);
+                         });
+
 // The three report files, byte for byte: the rows of SCALE-Sim's golden CSVs (layer 0).
 struct GoldenCsv {
   Dataflow dataflow;

@@ -28,6 +28,7 @@ def test_help_everywhere(run):
     (["sim", "--workload", "alexnet", "--set", "rows=48"], "'48' is outside the space"),
     (["sim", "--workload", "alexnet", "--array", "32"], "--array: expected RxC"),
     (["sim", "--workload", "alexnet", "--memory", "magic"], "unknown memory mode 'magic'"),
+    (["sim", "--workload", "alexnet", "--memory", "scalesim-bw:0"], "expected scalesim-bw:<words per cycle>"),
     (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
     (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open records file"),
     (["records", "merge", "/nonexistent.records"], "--out FILE is required"),
@@ -108,6 +109,37 @@ def test_scalesim_csv_report(run, tmp_path):
     lines = (tmp_path / "COMPUTE_REPORT.csv").read_text().splitlines()
     assert lines[0].startswith("LayerID, Total Cycles, Stall Cycles")
     assert len(lines) == 1 + 5
+
+
+# SCALE-Sim v2's own golden USER-mode run (scalesim-project/scale-sim-v2,
+# test/general/golden_trace_user_os): topologies/GEMM_mnk/test_mnk_input.csv on a 32x32 array,
+# 64 KiB scratchpads, 10 words per cycle. Our files must equal its files after the header.
+GOLDEN_OS_ROWS = {
+    "COMPUTE_REPORT.csv": "0, 52447, 42272, 15.619577859553454, 100.0, 80.50314465408806,",
+    "BANDWIDTH_REPORT.csv": "0, 4.9982649150571055, 4.9982649150571055, 0.6638320590310218, "
+                            "9.997139969874349, 10.0, 9.99938968568813,",
+    "DETAILED_ACCESS_REPORT.csv": "0, 1.0, 52417.0, 262144, 1.0, 52417.0, 262144, 255.0, 52447.0, "
+                                  "34816, -3277.0, 49169.0, 524320, -3277.0, -1.0, 32770, 52447.0, "
+                                  "55723.0, 32768,",
+}
+
+
+def test_scalesim_user_mode_reproduces_golden_files(run, tmp_path):
+    topo = tmp_path / "test_mnk_input.csv"
+    topo.write_text("Layer Name, M, N, K,\nTest 1, 256, 128, 256,")
+    out = tmp_path / "reports"
+    run("sim", "--workload", topo, "--gemm", "--array", "32x32", "--dataflow", "os",
+        "--sram-kb", "64,64,64", "--memory", "scalesim-bw:10", "--format", "scalesim-csv",
+        "--out", out, check=0)
+    for name, row in GOLDEN_OS_ROWS.items():
+        assert (out / name).read_text().splitlines()[1] == row, name
+    report = json.loads(run("sim", "--workload", topo, "--gemm", "--array", "32x32",
+                            "--sram-kb", "64,64,64", "--memory", "scalesim-bw:10",
+                            "--format", "json", check=0).stdout)
+    layer = report["layers"][0]
+    assert report["memory"] == "scalesim-bw:10"
+    assert (layer["dram_ifmap_reads"], layer["stall_cycles"]) == (524320, 42272)
+    assert layer["dram_ifmap_window"] == {"start_cycle": -3277, "stop_cycle": 49169}
 
 
 def test_sim_with_dram_behind_the_scratchpads(run):
