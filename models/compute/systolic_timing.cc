@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "sim/core/errors.h"
 
@@ -34,45 +35,70 @@ Mapping map_gemm(const workloads::GemmShape& g, Dataflow dataflow) {
 
 namespace {
 
-// CPython 3.12's sum() of floats: Neumaier compensation, the correction added at the end.
-class PythonFloatSum {
+// Correctly rounded sum of doubles (Shewchuk's partials, as CPython's math.fsum).
+class ExactSum {
  public:
   void add(double x) {
-    const double t = sum_ + x;
-    compensation_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
-    sum_ = t;
+    size_t used = 0;
+    for (double y : partials_) {
+      if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
+      const double hi = x + y, lo = y - (hi - x);
+      if (lo != 0.0) partials_[used++] = lo;
+      x = hi;
+    }
+    partials_.resize(used);
+    partials_.push_back(x);
+  }
+  // count * x, exactly (the product and its rounding error via FMA).
+  void add_times(uint64_t count, double x) {
+    const auto n = static_cast<double>(count);
+    const double product = n * x;
+    add(product);
+    add(std::fma(n, x, -product));
   }
   double result() const {
-    return compensation_ != 0.0 && std::isfinite(compensation_) ? sum_ + compensation_ : sum_;
+    if (partials_.empty()) return 0.0;
+    size_t n = partials_.size() - 1;
+    double hi = partials_[n], lo = 0.0;
+    while (n > 0) {
+      const double x = hi, y = partials_[--n];
+      hi = x + y;
+      lo = y - (hi - x);
+      if (lo != 0.0) break;
+    }
+    // Round half to even across the remaining partials.
+    if (n > 0 && ((lo < 0 && partials_[n - 1] < 0) || (lo > 0 && partials_[n - 1] > 0))) {
+      const double y = lo * 2, x = hi + y;
+      if (y == x - hi) hi = x;
+    }
+    return hi;
   }
 
  private:
-  double sum_ = 0.0, compensation_ = 0.0;
+  std::vector<double> partials_;
 };
 
-// Folds beyond this are averaged in closed form (may differ from SCALE-Sim in the last bit).
-constexpr uint64_t kMaxFoldsSummed = uint64_t{1} << 16;
-
+// SCALE-Sim sums one value per fold with Python's sum(), compensated since Python 3.12 and so
+// the correctly rounded sum here: with only four fold shapes (full, last row fold, last column
+// fold, corner), count x value per shape summed exactly gives the same bits in O(1)
+// (tests/cpp/systolic_test.cc compares it with a fold-by-fold compensated sum).
 void scalesim_means(FoldTiming& t, uint64_t r, uint64_t c, uint64_t util_cycles_per_fold) {
-  const auto folds = static_cast<double>(t.folds);
-  if (t.folds > kMaxFoldsSummed) {
-    t.scalesim_mapping_efficiency_pct = t.mapping_efficiency_pct;
-    t.scalesim_compute_util_pct = t.mapping_efficiency_pct *
-                                  static_cast<double>(t.mapping.temporal) /
-                                  static_cast<double>(util_cycles_per_fold);
-    return;
-  }
-  PythonFloatSum mapping, util;
+  const uint64_t edge_rows = t.mapping.spatial_rows - (t.row_folds - 1) * r;
+  const uint64_t edge_cols = t.mapping.spatial_cols - (t.col_folds - 1) * c;
+  const uint64_t shapes[4][3] = {  // rows used, columns used, folds of that shape
+      {r, c, (t.row_folds - 1) * (t.col_folds - 1)},
+      {edge_rows, c, t.col_folds - 1},
+      {r, edge_cols, t.row_folds - 1},
+      {edge_rows, edge_cols, 1}};
+  ExactSum mapping, util;
   const auto pes = static_cast<double>(r * c);
   const auto pe_cycles = static_cast<double>(r * c * util_cycles_per_fold);
-  for (uint64_t fc = 0; fc < t.col_folds; ++fc) {
-    const uint64_t cols = std::min(c, t.mapping.spatial_cols - fc * c);
-    for (uint64_t fr = 0; fr < t.row_folds; ++fr) {
-      const uint64_t macs = std::min(r, t.mapping.spatial_rows - fr * r) * cols;
-      mapping.add(static_cast<double>(macs) / pes);
-      util.add(static_cast<double>(macs * t.mapping.temporal) / pe_cycles);
-    }
+  for (const auto& [rows, cols, count] : shapes) {
+    if (count == 0) continue;
+    mapping.add_times(count, static_cast<double>(rows * cols) / pes);
+    util.add_times(count, static_cast<double>(rows * cols * t.mapping.temporal) / pe_cycles);
   }
+  const auto folds = static_cast<double>(t.folds);
   t.scalesim_mapping_efficiency_pct = mapping.result() / folds * 100;
   t.scalesim_compute_util_pct = util.result() / folds * 100;
 }

@@ -38,7 +38,7 @@ struct FoldTiming {
   double mapping_efficiency_pct = 0;  // mean over folds of used PEs / (R*C)
   double compute_util_pct = 0;        // mean over folds of used PE-cycles / (R*C*per_fold)
   // The same two means as SCALE-Sim computes them, to the last bit: a Python sum (compensated
-  // since 3.12) over folds in its order, then / folds * 100. Its compute utilisation divides
+  // since 3.12) over folds, then / folds * 100. Its compute utilisation divides
   // ws and is folds by T + 2R + 2C - 3 cycles (its filter or ifmap demand matrix plus its
   // width), not the T + 2R + C - 2 they take (its golden ws run: 256 / 381 = 67.19 %).
   double scalesim_mapping_efficiency_pct = 0;

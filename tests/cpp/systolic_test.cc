@@ -2,6 +2,8 @@
 // reference/systolic.md (tables "Mapping and cycles" and "Scratchpad access counts").
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
@@ -67,6 +69,56 @@ TEST(SystolicTiming, ExactFitHasFullMappingEfficiency) {
   EXPECT_EQ(t.compute_cycles, 40u);
   EXPECT_DOUBLE_EQ(t.mapping_efficiency_pct, 100.0);
   EXPECT_DOUBLE_EQ(t.compute_util_pct, 80.0);
+}
+
+// SCALE-Sim's per-fold means, as it computes them: Python 3.12's compensated sum() over folds
+// in its order (column fold outer), / folds * 100.
+std::pair<double, double> python_fold_means(const FoldTiming& t, ArrayShape a, uint64_t cycles) {
+  double sums[2] = {0, 0}, comps[2] = {0, 0};
+  auto add = [&](int i, double x) {
+    const double sum = sums[i] + x;
+    comps[i] += std::fabs(sums[i]) >= std::fabs(x) ? (sums[i] - sum) + x : (x - sum) + sums[i];
+    sums[i] = sum;
+  };
+  for (uint64_t fc = 0; fc < t.col_folds; ++fc) {
+    for (uint64_t fr = 0; fr < t.row_folds; ++fr) {
+      const uint64_t macs = std::min(a.rows, t.mapping.spatial_rows - fr * a.rows) *
+                            std::min(a.cols, t.mapping.spatial_cols - fc * a.cols);
+      add(0, static_cast<double>(macs) / static_cast<double>(a.rows * a.cols));
+      add(1, static_cast<double>(macs * t.mapping.temporal) /
+                 static_cast<double>(a.rows * a.cols * cycles));
+    }
+  }
+  const auto folds = static_cast<double>(t.folds);
+  return {(sums[0] + comps[0]) / folds * 100, (sums[1] + comps[1]) / folds * 100};
+}
+
+TEST(SystolicTiming, ScaleSimMeansEqualFoldByFoldPythonSums) {
+  // Golden values (SCALE-Sim's COMPUTE_REPORT.csv of its USER-mode test runs).
+  const FoldTiming os = fold_timing({256, 128, 256, 1}, {32, 32}, Dataflow::kOutputStationary);
+  EXPECT_EQ(os.scalesim_compute_util_pct, 80.50314465408806);
+  const FoldTiming is = fold_timing({256, 128, 256, 1}, {32, 32}, Dataflow::kInputStationary);
+  EXPECT_EQ(is.scalesim_compute_util_pct, 50.59288537549407);
+  // And the O(1) exact sum equals the fold-by-fold compensated sum on many shapes.
+  uint64_t state = 12345;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return 1 + (state >> 33) % n;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const workloads::GemmShape g{next(700), next(700), next(900), 1};
+    const ArrayShape a{next(40), next(40)};
+    for (Dataflow d : {Dataflow::kOutputStationary, Dataflow::kWeightStationary,
+                       Dataflow::kInputStationary}) {
+      const FoldTiming t = fold_timing(g, a, d);
+      const uint64_t cycles = d == Dataflow::kOutputStationary
+                                  ? t.cycles_per_fold
+                                  : t.mapping.temporal + 2 * a.rows + 2 * a.cols - 3;
+      const auto [mapping, util] = python_fold_means(t, a, cycles);
+      ASSERT_EQ(t.scalesim_mapping_efficiency_pct, mapping) << g.m << " " << g.n << " " << g.k;
+      ASSERT_EQ(t.scalesim_compute_util_pct, util) << g.m << " " << g.n << " " << g.k;
+    }
+  }
 }
 
 TEST(SystolicTiming, BadDataflowAndArray) {
