@@ -88,7 +88,7 @@ class LayerFolds {
 
 LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
                            const compute::SystolicConfig& config, uint32_t word_bytes,
-                           memory::DramPort& port, uint32_t initiator)
+                           memory::TransferPort& port, uint32_t initiator)
     : folds_(std::make_unique<LayerFolds>(gemm, timing, config)),
       port_(port),
       word_bytes_(word_bytes),
@@ -98,7 +98,7 @@ LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::Fold
       ofmap_half_(config.ofmap_sram_kib * 1024 / word_bytes / 2) {
   // Operand regions a third of the memory apart, so operands do not share rows; each
   // initiator starts at its own offset inside them.
-  const uint64_t third = port.device().capacity_bytes() / 3 / 4096 * 4096;
+  const uint64_t third = port.capacity_bytes() / 3 / 4096 * 4096;
   region_span_ = third;
   for (int r = 0; r < 3; ++r) {
     region_base_[r] = static_cast<uint64_t>(r) * third;
@@ -152,7 +152,7 @@ uint32_t LayerTraffic::drain(uint64_t f, double at) {
 DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
                                   const compute::FoldTiming& timing,
                                   const compute::SystolicConfig& config, uint32_t word_bytes,
-                                  memory::DramPort& port, double start_ns) {
+                                  memory::TransferPort& port, double start_ns) {
   LayerTraffic layer(gemm, timing, config, word_bytes, port, 0);
   const uint64_t n = layer.folds();
   double start = port.wait(layer.prefetch(0, start_ns));

@@ -15,7 +15,7 @@
 #include "accelgym/v1/result.pb.h"
 #include "models/compute/systolic_params.h"
 #include "models/compute/systolic_timing.h"
-#include "models/memory/dram_port.h"
+#include "models/memory/transfer_port.h"
 #include "models/memory/tile_buffer.h"
 
 #include <memory>
@@ -35,7 +35,7 @@ class LayerTraffic {
  public:
   LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
                const compute::SystolicConfig& config, uint32_t word_bytes,
-               memory::DramPort& port, uint32_t initiator);
+               memory::TransferPort& port, uint32_t initiator);
   ~LayerTraffic();
   uint64_t folds() const;
   double fold_ns() const { return fold_ns_; }
@@ -46,7 +46,7 @@ class LayerTraffic {
  private:
   void move(uint32_t group, int region, bool write, uint64_t words, double at_ns);
   std::unique_ptr<LayerFolds> folds_;
-  memory::DramPort& port_;
+  memory::TransferPort& port_;
   uint32_t word_bytes_, initiator_;
   memory::TileBuffer ifmap_, filter_;
   uint64_t ofmap_half_;
@@ -59,6 +59,6 @@ class LayerTraffic {
 DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
                                   const compute::FoldTiming& timing,
                                   const compute::SystolicConfig& config, uint32_t word_bytes,
-                                  memory::DramPort& port, double start_ns);
+                                  memory::TransferPort& port, double start_ns);
 
 }  // namespace accelgym::accel

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "models/accel/dram_backed.h"
+#include "models/memory/dram_port.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"

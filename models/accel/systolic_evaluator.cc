@@ -6,6 +6,7 @@
 
 #include "models/accel/dram_backed.h"
 #include "models/accel/scalesim_user.h"
+#include "models/memory/dram_port.h"
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
 
@@ -64,7 +65,7 @@ void run_scalesim_user(const v1::Layer& layer, const SystolicConfig& c, uint64_t
 // `port` is set in MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
 v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
                                const MemoryModel& memory, const energy::Technology& tech,
-                               memory::DramPort* port, ScaleSimWorkspace& workspace,
+                               memory::TransferPort* port, ScaleSimWorkspace& workspace,
                                double& now_ns) {
   const bool compat = memory.mode == MemoryMode::kScaleSimCalc ||
                       memory.mode == MemoryMode::kScaleSimUser;
@@ -163,28 +164,27 @@ std::string memory_mode_name(const MemoryModel& memory) {
   return "?";
 }
 
-v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig& config,
-                                const MemoryModel& memory, const energy::Technology& technology,
-                                const dram::DramConfig* dram) {
+v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& config,
+                              const MemoryModel& memory, const energy::Technology& technology,
+                              memory::TransferPort* port) {
   if (config.clock_mhz == 0) throw InputError("clock_mhz must be at least 1");
-  const auto start = std::chrono::steady_clock::now();
+  if (memory.mode == MemoryMode::kDram && !port) {
+    throw InternalError("memory mode dram needs a port to the DRAM");
+  }
   v1::SimReport report;
   report.set_workload(network.name());
   report.set_memory(memory_mode_name(memory));
-  std::optional<memory::DramPort> port;
-  if (memory.mode == MemoryMode::kDram) {
-    if (!dram) throw InternalError("memory mode dram needs a DRAM configuration");
-    port.emplace(dram::make_device(*dram), *dram);
-    report.set_energy_scope("MACs, scratchpads, leakage and DRAM (command-level model)");
-  } else {
-    report.set_energy_scope("on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
-  }
+  report.set_energy_scope(
+      memory.mode == MemoryMode::kDram
+          ? "MACs, scratchpads, leakage and DRAM (command-level model)"
+          : "on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
   v1::NetworkTotals* t = report.mutable_total();
   double now_ns = 0;
   ScaleSimWorkspace workspace;
   for (const auto& layer : network.layers()) {
     v1::LayerReport r = simulate_layer(layer, config, memory, technology,
-                                       port ? &*port : nullptr, workspace, now_ns);
+                                       memory.mode == MemoryMode::kDram ? port : nullptr,
+                                       workspace, now_ns);
     t->set_cycles(t->cycles() + r.total_cycles());
     t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());
     t->set_macs(t->macs() + r.macs());
@@ -194,9 +194,15 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
     t->set_energy_pj(t->energy_pj() + r.energy_pj());
     *report.add_layers() = std::move(r);
   }
-  if (port) {
-    *report.mutable_dram() = port->finish();
-    t->set_dram_energy_pj(report.dram().energy_pj());
+  return report;
+}
+
+void finish_report(v1::SimReport& report, const SystolicConfig& config,
+                   const energy::Technology& technology, const v1::DramReport* dram) {
+  v1::NetworkTotals* t = report.mutable_total();
+  if (dram) {
+    *report.mutable_dram() = *dram;
+    t->set_dram_energy_pj(dram->energy_pj());
     t->set_energy_pj(t->energy_pj() + t->dram_energy_pj());
   }
   const double pes = static_cast<double>(config.array.rows * config.array.cols);
@@ -209,7 +215,23 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
   t->set_pe_area_mm2(area.pe_mm2);
   t->set_sram_area_mm2(area.sram_mm2);
   t->set_area_mm2(area.total_mm2());
-  t->set_host_time_s(
+}
+
+v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig& config,
+                                const MemoryModel& memory, const energy::Technology& technology,
+                                const dram::DramConfig* dram) {
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<memory::DramPort> port;
+  if (memory.mode == MemoryMode::kDram) {
+    if (!dram) throw InternalError("memory mode dram needs a DRAM configuration");
+    port.emplace(dram::make_device(*dram), *dram);
+  }
+  v1::SimReport report =
+      simulate_layers(network, config, memory, technology, port ? &*port : nullptr);
+  std::optional<v1::DramReport> dram_report;
+  if (port) dram_report = port->finish();
+  finish_report(report, config, technology, dram_report ? &*dram_report : nullptr);
+  report.mutable_total()->set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return report;
 }

@@ -9,6 +9,7 @@
 #include "models/compute/systolic_params.h"
 #include "models/dram/dram_params.h"
 #include "models/energy/technology.h"
+#include "models/memory/transfer_port.h"
 
 namespace accelgym::accel {
 
@@ -43,6 +44,15 @@ std::string memory_mode_name(const MemoryModel& memory);
 v1::SimReport simulate_systolic(const v1::Network& network, const compute::SystolicConfig& config,
                                 const MemoryModel& memory, const energy::Technology& technology,
                                 const dram::DramConfig* dram = nullptr);
+
+// The two halves of simulate_systolic, for engines that reach the DRAM another way (the
+// SystemC one, models/accel/systolic_tlm.h): the layers, with memory mode dram's traffic
+// through `port` (null in other modes); then the DRAM report (null when none), totals, area.
+v1::SimReport simulate_layers(const v1::Network& network, const compute::SystolicConfig& config,
+                              const MemoryModel& memory, const energy::Technology& technology,
+                              memory::TransferPort* port);
+void finish_report(v1::SimReport& report, const compute::SystolicConfig& config,
+                   const energy::Technology& technology, const v1::DramReport* dram);
 
 // Silicon area of the accelerator (PEs and scratchpads), independent of the workload.
 struct Area {

@@ -10,24 +10,26 @@
 
 #include "models/dram/controller.h"
 #include "models/dram/pump.h"
+#include "models/memory/transfer_port.h"
 
 namespace accelgym::memory {
 
-class DramPort {
+class DramPort : public TransferPort {
  public:
   DramPort(const dram::Device& device, const dram::DramConfig& config);
 
   const dram::Device& device() const { return sys_.device(); }
+  uint64_t capacity_bytes() const override { return sys_.device().capacity_bytes(); }
 
   // Opens a group of requests issued together (e.g. one tile prefetch).
-  uint32_t group();
+  uint32_t group() override;
   // `bytes` from `address` as consecutive bursts, all issued at `at_ns` by `initiator`. Calls
   // must come in non-decreasing `at_ns`.
   void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns,
-                uint32_t initiator = 0);
+                uint32_t initiator = 0) override;
   // Runs the DRAM until every request of `group` has its response; returns when the last one
   // arrived (the group's issue time when it is empty).
-  double wait(uint32_t group);
+  double wait(uint32_t group) override;
   // Runs until every request has its response, and reports.
   v1::DramReport finish();
 

@@ -5,6 +5,7 @@
 
 #include "models/accel/scalesim_reports.h"
 #include "models/accel/systolic_evaluator.h"
+#include "models/accel/systolic_tlm.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/point_options.h"
@@ -119,6 +120,11 @@ int cmd_sim(int argc, char** argv) {
               "(SCALE-Sim v2 USER mode: stalls and DRAM traffic at a fixed bandwidth), ideal, or "
               "dram (DRAM controller model behind the scratchpads; DRAM knobs via --set)",
               "scalesim-calc");
+  args.option("engine", "ENGINE",
+              "direct (in-process calls to the DRAM model) or systemc (the accelerator as a "
+              "SystemC module sending TLM-2.0 transactions to the DRAM target; memory dram only; "
+              "same numbers, slower)",
+              "direct");
   args.option("config", "FILE", "a DesignPoint JSON file ({\"values\": {\"rows\": 32, ...}})");
   args.repeated("set", "KEY=VALUE", "set one parameter");
   args.option("tech", "FILE", "a TechnologyTable JSON file (default: built-in 45 nm)");
@@ -152,8 +158,14 @@ int cmd_sim(int argc, char** argv) {
   const v1::Network network =
       workloads::load_network(args.get("workload"), args.has("gemm"), seq_len);
 
+  const std::string engine = args.choice("engine", {"direct", "systemc"});
+  if (engine == "systemc" && memory.mode != accel::MemoryMode::kDram) {
+    throw InputError("--engine systemc needs --memory dram (the other modes have no DRAM)");
+  }
   v1::SimReport report =
-      accel::simulate_systolic(network, config, memory, technology, &dram_config);
+      engine == "systemc"
+          ? accel::simulate_systolic_tlm(network, config, technology, dram_config)
+          : accel::simulate_systolic(network, config, memory, technology, &dram_config);
   *report.mutable_config() = space.to_proto(point);
   if (format == "json") {
     std::cout << to_report_json(report) << "\n";

@@ -29,6 +29,7 @@ def test_help_everywhere(run):
     (["sim", "--workload", "alexnet", "--array", "32"], "--array: expected RxC"),
     (["sim", "--workload", "alexnet", "--memory", "magic"], "unknown memory mode 'magic'"),
     (["sim", "--workload", "alexnet", "--memory", "scalesim-bw:0"], "expected scalesim-bw:<words per cycle>"),
+    (["sim", "--workload", "alexnet", "--engine", "systemc"], "--engine systemc needs --memory dram"),
     (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
     (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open records file"),
     (["records", "merge", "/nonexistent.records"], "--out FILE is required"),

@@ -1,0 +1,171 @@
+#include "models/accel/systolic_tlm.h"
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <chrono>
+#include <deque>
+#include <systemc>
+#include <tlm>
+#include <unordered_map>
+#include <vector>
+
+#include "models/dram/dram_tlm.h"
+#include "sim/core/errors.h"
+#include "sim/kernel/sim_kernel.h"
+
+namespace accelgym::accel {
+namespace {
+
+double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+
+// memory::TransferPort over an AT initiator socket; called from the accelerator's thread.
+class TlmTransferPort : public memory::TransferPort {
+ public:
+  TlmTransferPort(uint64_t capacity_bytes, uint32_t burst_bytes)
+      : capacity_(capacity_bytes), burst_(burst_bytes), data_(burst_bytes) {}
+
+  void bind(tlm::tlm_fw_transport_if<>& forward) { forward_ = &forward; }
+
+  uint64_t capacity_bytes() const override { return capacity_; }
+
+  uint32_t group() override {
+    groups_.push_back({});
+    return static_cast<uint32_t>(groups_.size() - 1);
+  }
+
+  void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns,
+                uint32_t) override {
+    if (at_ns > now_ns()) sc_core::wait(sc_core::sc_time(at_ns - now_ns(), sc_core::SC_NS));
+    Group& g = groups_[group];
+    if (g.outstanding == 0) g.issued_ns = at_ns;
+    for (uint64_t a = address / burst_ * burst_; a < address + bytes; a += burst_) {
+      tlm::tlm_generic_payload& p = payload();
+      p.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+      p.set_address(a % capacity_);
+      p.set_data_ptr(data_.data());
+      p.set_data_length(burst_);
+      p.set_streaming_width(burst_);
+      p.set_byte_enable_ptr(nullptr);
+      p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      group_of_[&p] = group;
+      ++g.outstanding;
+      tlm::tlm_phase phase = tlm::BEGIN_REQ;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      // Request exclusion: the next BEGIN_REQ only after this one's END_REQ.
+      if (forward_->nb_transport_fw(p, phase, delay) == tlm::TLM_ACCEPTED) {
+        sc_core::wait(end_req_);
+      }
+    }
+  }
+
+  double wait(uint32_t group) override {
+    while (groups_[group].outstanding > 0) sc_core::wait(response_);
+    return std::max(groups_[group].done_ns, groups_[group].issued_ns);
+  }
+
+  tlm::tlm_sync_enum backward(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase) {
+    if (phase == tlm::END_REQ) {
+      end_req_.notify(sc_core::SC_ZERO_TIME);
+      return tlm::TLM_ACCEPTED;
+    }
+    if (phase != tlm::BEGIN_RESP || p.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      throw InternalError("accelerator: unexpected response from the DRAM target");
+    }
+    Group& g = groups_[group_of_.at(&p)];
+    g.outstanding--;
+    g.done_ns = std::max(g.done_ns, now_ns());
+    group_of_.erase(&p);
+    free_.push_back(&p);
+    response_.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_COMPLETED;
+  }
+
+ private:
+  struct Group {
+    uint64_t outstanding = 0;
+    double issued_ns = 0, done_ns = 0;
+  };
+  tlm::tlm_generic_payload& payload() {
+    if (free_.empty()) {
+      pool_.emplace_back();
+      return pool_.back();
+    }
+    tlm::tlm_generic_payload* p = free_.back();
+    free_.pop_back();
+    return *p;
+  }
+
+  uint64_t capacity_;
+  uint32_t burst_;
+  std::vector<unsigned char> data_;  // the model moves no data; payloads point here
+  tlm::tlm_fw_transport_if<>* forward_ = nullptr;
+  std::vector<Group> groups_;
+  std::deque<tlm::tlm_generic_payload> pool_;  // stable addresses
+  std::vector<tlm::tlm_generic_payload*> free_;
+  std::unordered_map<const tlm::tlm_generic_payload*, uint32_t> group_of_;
+  sc_core::sc_event end_req_, response_;
+};
+
+class SystolicAccelerator : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<SystolicAccelerator> socket;
+
+  SystolicAccelerator(sc_core::sc_module_name name, const v1::Network& network,
+                      const compute::SystolicConfig& config, const energy::Technology& technology,
+                      uint64_t capacity_bytes, uint32_t burst_bytes)
+      : sc_module(name),
+        socket("socket"),
+        network_(network),
+        config_(config),
+        technology_(technology),
+        port_(capacity_bytes, burst_bytes) {
+    socket.register_nb_transport_bw(this, &SystolicAccelerator::nb_transport_bw);
+    SC_HAS_PROCESS(SystolicAccelerator);
+    SC_THREAD(run);
+  }
+
+  const v1::SimReport& report() const { return report_; }
+
+ private:
+  void run() {
+    port_.bind(*socket.operator->());  // bound by now
+    report_ = simulate_layers(network_, config_, MemoryModel(MemoryMode::kDram), technology_,
+                              &port_);
+    sc_core::sc_stop();  // the DRAM's refresh would keep the simulation going
+  }
+
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
+                                     sc_core::sc_time&) {
+    return port_.backward(p, phase);
+  }
+
+  const v1::Network& network_;
+  const compute::SystolicConfig& config_;
+  const energy::Technology& technology_;
+  TlmTransferPort port_;
+  v1::SimReport report_;
+};
+
+}  // namespace
+
+v1::SimReport simulate_systolic_tlm(const v1::Network& network,
+                                    const compute::SystolicConfig& config,
+                                    const energy::Technology& technology,
+                                    const dram::DramConfig& dram) {
+  const auto start = std::chrono::steady_clock::now();
+  const dram::Device device = dram::make_device(dram);
+  kernel::Session session;
+  auto& target = session.make<dram::DramTarget>("dram", device, dram);
+  auto& accelerator = session.make<SystolicAccelerator>(
+      "accelerator", network, config, technology, device.capacity_bytes(), device.access_bytes);
+  accelerator.socket.bind(target.socket);
+  session.run();
+  v1::SimReport report = accelerator.report();
+  const v1::DramReport dram_report = target.report();
+  finish_report(report, config, technology, &dram_report);
+  report.mutable_total()->set_host_time_s(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return report;
+}
+
+}  // namespace accelgym::accel
