@@ -149,31 +149,64 @@ uint32_t LayerTraffic::drain(uint64_t f, double at) {
   return g;
 }
 
-DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
-                                  const compute::FoldTiming& timing,
-                                  const compute::SystolicConfig& config, uint32_t word_bytes,
-                                  memory::TransferPort& port, double start_ns) {
-  LayerTraffic layer(gemm, timing, config, word_bytes, port, 0);
-  const uint64_t n = layer.folds();
-  double start = port.wait(layer.prefetch(0, start_ns));
+std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
+                                                 const compute::SystolicConfig& config,
+                                                 uint32_t word_bytes, memory::TransferPort& port,
+                                                 bool overlap_layers) {
+  std::vector<DramLayerResult> results;
+  if (layers.empty()) return results;
+  auto traffic = [&](size_t l) {
+    return std::make_unique<LayerTraffic>(layers[l].gemm, layers[l].timing, config, word_bytes,
+                                          port, 0);
+  };
+  std::unique_ptr<LayerTraffic> layer = traffic(0);
+  std::unique_ptr<LayerTraffic> next_layer;
+  double layer_start = 0;
+  double start = port.wait(layer->prefetch(0, layer_start));
   uint32_t previous_drain = 0;
   bool have_previous_drain = false;
-  double end = start;
-  for (uint64_t f = 0; f < n; ++f) {
-    end = start + layer.fold_ns();
-    const bool more = f + 1 < n;
-    const uint32_t next_load = more ? layer.prefetch(f + 1, start) : 0;
-    const uint32_t this_drain = layer.drain(f, end);
-    double next_start = end;
-    if (more) next_start = std::max(next_start, port.wait(next_load));
-    if (have_previous_drain) next_start = std::max(next_start, port.wait(previous_drain));
-    previous_drain = this_drain;
-    have_previous_drain = true;
-    start = next_start;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const uint64_t n = layer->folds();
+    const bool overlap_next = overlap_layers && l + 1 < layers.size();
+    double end = start;
+    for (uint64_t f = 0; f < n; ++f) {
+      end = start + layer->fold_ns();
+      // The next fold's tiles load while this fold computes (with overlap, across layers).
+      bool loads = true;
+      uint32_t next_load = 0;
+      if (f + 1 < n) {
+        next_load = layer->prefetch(f + 1, start);
+      } else if (overlap_next) {
+        next_layer = traffic(l + 1);
+        next_load = next_layer->prefetch(0, start);
+      } else {
+        loads = false;
+      }
+      const uint32_t this_drain = layer->drain(f, end);
+      double next_start = end;
+      if (loads) next_start = std::max(next_start, port.wait(next_load));
+      if (have_previous_drain) next_start = std::max(next_start, port.wait(previous_drain));
+      previous_drain = this_drain;
+      have_previous_drain = true;
+      start = next_start;
+    }
+    DramLayerResult result = layer->result();
+    result.start_ns = layer_start;
+    if (overlap_next) {
+      result.end_ns = start;  // the next layer's first fold starts here
+      layer = std::move(next_layer);
+    } else {
+      result.end_ns = std::max(end, port.wait(previous_drain));
+      have_previous_drain = false;
+      if (l + 1 < layers.size()) {
+        layer = traffic(l + 1);
+        start = port.wait(layer->prefetch(0, result.end_ns));
+      }
+    }
+    layer_start = result.end_ns;
+    results.push_back(result);
   }
-  DramLayerResult result = layer.result();
-  result.end_ns = std::max(end, port.wait(previous_drain));
-  return result;
+  return results;
 }
 
 }  // namespace accelgym::accel

@@ -19,11 +19,12 @@
 #include "models/memory/tile_buffer.h"
 
 #include <memory>
+#include <vector>
 
 namespace accelgym::accel {
 
 struct DramLayerResult {
-  double end_ns = 0;
+  double start_ns = 0, end_ns = 0;
   uint64_t ifmap_words = 0, filter_words = 0, ofmap_write_words = 0, ofmap_read_words = 0;
 };
 
@@ -55,10 +56,18 @@ class LayerTraffic {
   DramLayerResult result_;
 };
 
-// `start_ns`: when the layer may begin (the previous layer's end).
-DramLayerResult run_layer_on_dram(const workloads::GemmShape& gemm,
-                                  const compute::FoldTiming& timing,
-                                  const compute::SystolicConfig& config, uint32_t word_bytes,
-                                  memory::TransferPort& port, double start_ns);
+struct DramLayerPlan {
+  workloads::GemmShape gemm;
+  compute::FoldTiming timing;
+};
+
+// The layers back to back on one DRAM. Without overlap a layer's first tiles are fetched
+// once the previous layer has ended (its last outputs drained), as run_layer_on_dram. With
+// `overlap_layers` they are fetched while the previous layer's last fold computes, and its
+// last drain proceeds while the next layer runs: a layer ends when the next one starts.
+std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
+                                                 const compute::SystolicConfig& config,
+                                                 uint32_t word_bytes, memory::TransferPort& port,
+                                                 bool overlap_layers);
 
 }  // namespace accelgym::accel

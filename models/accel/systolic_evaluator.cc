@@ -62,16 +62,28 @@ void run_scalesim_user(const v1::Layer& layer, const SystolicConfig& c, uint64_t
   window(r.mutable_dram_ofmap_window(), u.dram_ofmap.start_cycle, u.dram_ofmap.stop_cycle);
 }
 
-// `port` is set in MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
+bool compatible(const MemoryModel& memory) {
+  return memory.mode == MemoryMode::kScaleSimCalc || memory.mode == MemoryMode::kScaleSimUser;
+}
+
+DramLayerPlan plan_layer(const v1::Layer& layer, const SystolicConfig& c, const MemoryModel& m) {
+  const auto gemm = workloads::lower(layer, compatible(m) ? workloads::LoweringRule::kScaleSim
+                                                          : workloads::LoweringRule::kStandard);
+  return {gemm, compute::fold_timing(gemm, c.array, c.dataflow)};
+}
+
+uint32_t word_bytes(const SystolicConfig& c, const energy::Technology& tech) {
+  return std::max(1u, tech.precision_bits(c.precision) / 8);
+}
+
+// `dram` is the layer's run on the DRAM in MemoryMode::kDram; `now_ns` is when the layer may
+// start and becomes its end.
 v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
                                const MemoryModel& memory, const energy::Technology& tech,
-                               memory::TransferPort* port, ScaleSimWorkspace& workspace,
+                               const DramLayerResult* dram, ScaleSimWorkspace& workspace,
                                double& now_ns) {
-  const bool compat = memory.mode == MemoryMode::kScaleSimCalc ||
-                      memory.mode == MemoryMode::kScaleSimUser;
-  const auto gemm = workloads::lower(
-      layer, compat ? workloads::LoweringRule::kScaleSim : workloads::LoweringRule::kStandard);
-  const auto timing = compute::fold_timing(gemm, c.array, c.dataflow);
+  const bool compat = compatible(memory);
+  const auto [gemm, timing] = plan_layer(layer, c, memory);
   const auto sram = compute::sram_accesses(gemm, c.array, c.dataflow, compat);
 
   v1::LayerReport r;
@@ -92,9 +104,8 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
                       r);
     cycles = r.total_cycles();
     now_ns += static_cast<double>(cycles) * cycle_ns;
-  } else if (port) {
-    const uint32_t word_bytes = std::max(1u, tech.precision_bits(c.precision) / 8);
-    const DramLayerResult d = run_layer_on_dram(gemm, timing, c, word_bytes, *port, now_ns);
+  } else if (dram) {
+    const DramLayerResult& d = *dram;
     cycles = std::max(compute_cycles,
                       static_cast<uint64_t>(std::ceil((d.end_ns - now_ns) / cycle_ns - 1e-9)));
     now_ns = d.end_ns;
@@ -179,11 +190,18 @@ v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& 
           ? "MACs, scratchpads, leakage and DRAM (command-level model)"
           : "on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
   v1::NetworkTotals* t = report.mutable_total();
+  std::vector<DramLayerResult> dram;
+  if (memory.mode == MemoryMode::kDram) {
+    std::vector<DramLayerPlan> plans;
+    for (const auto& layer : network.layers()) plans.push_back(plan_layer(layer, config, memory));
+    dram = run_network_on_dram(plans, config, word_bytes(config, technology), *port,
+                               config.overlap_layers);
+  }
   double now_ns = 0;
   ScaleSimWorkspace workspace;
-  for (const auto& layer : network.layers()) {
-    v1::LayerReport r = simulate_layer(layer, config, memory, technology,
-                                       memory.mode == MemoryMode::kDram ? port : nullptr,
+  for (int i = 0; i < network.layers_size(); ++i) {
+    v1::LayerReport r = simulate_layer(network.layers(i), config, memory, technology,
+                                       dram.empty() ? nullptr : &dram[static_cast<size_t>(i)],
                                        workspace, now_ns);
     t->set_cycles(t->cycles() + r.total_cycles());
     t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());

@@ -29,6 +29,14 @@ std::vector<v1::Dimension> systolic_parameters() {
   };
 }
 
+std::vector<v1::Dimension> dram_backed_memory_parameters() {
+  return {
+      Param::categorical("layer_overlap", {"off", "on"}).group("memory").def("off")
+          .doc("Fetch the next layer's first tiles from DRAM during the last fold of the "
+               "current one, and let its last drain run on (memory mode dram)"),
+  };
+}
+
 SystolicConfig systolic_config(const ParamMap& p) {
   SystolicConfig c;
   c.array = {static_cast<uint64_t>(p.get_int("rows")), static_cast<uint64_t>(p.get_int("cols"))};
@@ -39,6 +47,7 @@ SystolicConfig systolic_config(const ParamMap& p) {
   c.precision = p.get_string("precision");
   c.clock_mhz = static_cast<uint64_t>(p.get_int("clock_mhz"));
   c.tech_node_nm = static_cast<uint64_t>(p.get_int("tech_node_nm"));
+  c.overlap_layers = p.has("layer_overlap") && p.get_string("layer_overlap") == "on";
   return c;
 }
 

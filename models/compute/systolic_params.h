@@ -11,6 +11,8 @@ namespace accelgym::compute {
 
 // Compute (array) and memory (scratchpad) parameters of one systolic accelerator.
 std::vector<v1::Dimension> systolic_parameters();
+// Memory knobs that only matter with a DRAM behind the scratchpads (the accel space).
+std::vector<v1::Dimension> dram_backed_memory_parameters();
 
 struct SystolicConfig {
   ArrayShape array;
@@ -21,6 +23,8 @@ struct SystolicConfig {
   std::string precision;
   uint64_t clock_mhz = 0;
   uint64_t tech_node_nm = 0;
+  // Memory mode dram: fetch the next layer's first tiles during this layer's last fold.
+  bool overlap_layers = false;
 };
 SystolicConfig systolic_config(const ParamMap& params);
 

@@ -23,6 +23,7 @@ const std::vector<Entry>& entries() {
       {{"accel", "A systolic-array accelerator with its DRAM subsystem (compute, memory, dram)"},
        [] {
          auto dims = compute::systolic_parameters();
+         for (auto& d : compute::dram_backed_memory_parameters()) dims.push_back(std::move(d));
          for (auto& d : dram::dram_parameters()) dims.push_back(std::move(d));
          return dims;
        }},

@@ -67,6 +67,10 @@ void expect_same(const std::vector<std::pair<std::string, std::string>>& sets) {
 
 TEST(SystolicTlm, SameAsInProcessEngine) { expect_same({{"rows", "16"}, {"cols", "16"}}); }
 
+TEST(SystolicTlm, SameWithLayerOverlap) {
+  expect_same({{"rows", "16"}, {"cols", "16"}, {"layer_overlap", "on"}});
+}
+
 TEST(SystolicTlm, SameUnderBackPressure) {
   // A small request buffer and a big array: the target withholds END_REQ.
   expect_same({{"rows", "128"}, {"cols", "128"}, {"RequestBufferSize", "1"}, {"ifmap_sram_kb", "8"}});
