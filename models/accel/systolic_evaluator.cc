@@ -69,7 +69,9 @@ bool compatible(const MemoryModel& memory) {
 DramLayerPlan plan_layer(const v1::Layer& layer, const SystolicConfig& c, const MemoryModel& m) {
   const auto gemm = workloads::lower(layer, compatible(m) ? workloads::LoweringRule::kScaleSim
                                                           : workloads::LoweringRule::kStandard);
-  return {gemm, compute::fold_timing(gemm, c.array, c.dataflow)};
+  const auto timing = compute::fold_timing(gemm, c.array, c.dataflow);
+  if (compatible(m)) return {gemm, timing};
+  return {gemm, compute::with_scratchpad_bandwidth(timing, c.array, c.sram_banks, c.sram_ports)};
 }
 
 uint32_t word_bytes(const SystolicConfig& c, const energy::Technology& tech) {

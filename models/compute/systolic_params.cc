@@ -31,6 +31,10 @@ std::vector<v1::Dimension> systolic_parameters() {
 
 std::vector<v1::Dimension> dram_backed_memory_parameters() {
   return {
+      Param::pow2("sram_banks", 1, 256).group("memory").def(64)
+          .doc("Banks of each scratchpad, word-interleaved (memory modes ideal and dram)"),
+      Param::integer_set("sram_ports", {1, 2}).group("memory").unit("ports").def(2)
+          .doc("Ports per scratchpad bank: banks x ports words per cycle"),
       Param::categorical("layer_overlap", {"off", "on"}).group("memory").def("off")
           .doc("Fetch the next layer's first tiles from DRAM during the last fold of the "
                "current one, and let its last drain run on (memory mode dram)"),
@@ -48,6 +52,8 @@ SystolicConfig systolic_config(const ParamMap& p) {
   c.clock_mhz = static_cast<uint64_t>(p.get_int("clock_mhz"));
   c.tech_node_nm = static_cast<uint64_t>(p.get_int("tech_node_nm"));
   c.overlap_layers = p.has("layer_overlap") && p.get_string("layer_overlap") == "on";
+  if (p.has("sram_banks")) c.sram_banks = static_cast<uint64_t>(p.get_int("sram_banks"));
+  if (p.has("sram_ports")) c.sram_ports = static_cast<uint64_t>(p.get_int("sram_ports"));
   return c;
 }
 

@@ -11,7 +11,8 @@ namespace accelgym::compute {
 
 // Compute (array) and memory (scratchpad) parameters of one systolic accelerator.
 std::vector<v1::Dimension> systolic_parameters();
-// Memory knobs that only matter with a DRAM behind the scratchpads (the accel space).
+// Memory knobs of the memory modes with standard arithmetic (ideal, dram), not SCALE-Sim's:
+// scratchpad banks and ports, layer overlap (the accel space).
 std::vector<v1::Dimension> dram_backed_memory_parameters();
 
 struct SystolicConfig {
@@ -25,6 +26,10 @@ struct SystolicConfig {
   uint64_t tech_node_nm = 0;
   // Memory mode dram: fetch the next layer's first tiles during this layer's last fold.
   bool overlap_layers = false;
+  // Each scratchpad's banks and ports per bank (words per cycle = banks * ports); memory
+  // modes ideal and dram only. The defaults feed arrays up to 128 x 128 at full rate.
+  uint64_t sram_banks = 64;
+  uint64_t sram_ports = 2;
 };
 SystolicConfig systolic_config(const ParamMap& params);
 

@@ -131,6 +131,25 @@ FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataf
   return t;
 }
 
+FoldTiming with_scratchpad_bandwidth(FoldTiming t, ArrayShape array, uint64_t banks,
+                                     uint64_t ports) {
+  if (banks == 0 || ports == 0) throw InputError("scratchpad banks and ports must be at least 1");
+  const uint64_t supply = banks * ports, r = array.rows, c = array.cols;
+  auto stretch = [&](uint64_t need) { return ceil_div(need, supply); };
+  // The streaming phase (T cycles) moves R words on one edge and C on the other, in every
+  // dataflow; the phase that moves one C-wide row per cycle lasts R cycles (os: the output
+  // drain; ws/is: the stationary preload).
+  const uint64_t stream = std::max(stretch(r), stretch(c));
+  const uint64_t rows_phase = stretch(c);
+  const uint64_t extra = t.mapping.temporal * (stream - 1) + r * (rows_phase - 1);
+  if (extra == 0) return t;
+  t.cycles_per_fold += extra;
+  t.compute_cycles = t.folds * t.cycles_per_fold;
+  t.compute_util_pct = t.mapping_efficiency_pct * static_cast<double>(t.mapping.temporal) /
+                       static_cast<double>(t.cycles_per_fold);
+  return t;
+}
+
 SramAccesses sram_accesses(const workloads::GemmShape& g, ArrayShape array, Dataflow dataflow,
                            bool scalesim_compat) {
   const uint64_t r = array.rows, c = array.cols;

@@ -46,6 +46,17 @@ struct FoldTiming {
 };
 FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow);
 
+// Scratchpad bandwidth: each of the three scratchpads has `banks` word-interleaved banks of
+// `ports` ports, so it moves banks * ports words per cycle. When an edge of the array needs
+// more per cycle (os: R ifmap and C filter words per streaming cycle, C outputs per drain
+// cycle; ws: R ifmap words and C partial sums per cycle, a C-word filter row per preload
+// cycle; is: R filter words and C partial sums, a C-word ifmap row per preload cycle), that
+// phase stretches by ceil(need / supply). The memory modes with standard arithmetic apply
+// it; the SCALE-Sim ones do not (its golden runs have no bank model). Returns `t` with cycles_per_fold, compute_cycles and
+// compute_util_pct updated (unchanged when the scratchpads keep up).
+FoldTiming with_scratchpad_bandwidth(FoldTiming t, ArrayShape array, uint64_t banks,
+                                     uint64_t ports);
+
 struct SramAccesses {
   uint64_t ifmap_reads = 0;
   uint64_t filter_reads = 0;

@@ -121,6 +121,25 @@ TEST(SystolicTiming, ScaleSimMeansEqualFoldByFoldPythonSums) {
   }
 }
 
+TEST(SystolicTiming, ScratchpadBandwidthStretchesFolds) {
+  // os, 64x64 array, M = N = 128, K = 100: per fold 100 + 64 + 64 - 2 = 226 cycles.
+  const FoldTiming t = fold_timing({128, 128, 100, 1}, {64, 64}, Dataflow::kOutputStationary);
+  EXPECT_EQ(t.cycles_per_fold, 226u);
+  // 64 banks x 2 ports = 128 words per cycle >= 64: nothing changes.
+  EXPECT_EQ(with_scratchpad_bandwidth(t, {64, 64}, 64, 2).cycles_per_fold, 226u);
+  // 16 banks x 2 ports = 32 words per cycle: the 64-word edges take 2 cycles each, so the
+  // 100 streaming cycles and the 64 drain rows double: 226 + 100 + 64 = 390.
+  const FoldTiming slow = with_scratchpad_bandwidth(t, {64, 64}, 16, 2);
+  EXPECT_EQ(slow.cycles_per_fold, 390u);
+  EXPECT_EQ(slow.compute_cycles, 4u * 390);
+  EXPECT_DOUBLE_EQ(slow.compute_util_pct, 100.0 * 100 / 390);
+  // 1 bank x 1 port on a 4x8 array: stream ceil(8/1) = 8, rows phase 8: T*7 + 4*7 extra.
+  const FoldTiming narrow = fold_timing({4, 8, 10, 1}, {4, 8}, Dataflow::kWeightStationary);
+  EXPECT_EQ(with_scratchpad_bandwidth(narrow, {4, 8}, 1, 1).cycles_per_fold,
+            narrow.cycles_per_fold + 4 * 7 + 4 * 7);
+  EXPECT_THROW(with_scratchpad_bandwidth(t, {64, 64}, 0, 2), InputError);
+}
+
 TEST(SystolicTiming, BadDataflowAndArray) {
   EXPECT_THROW(parse_dataflow("rs"), InputError);
   EXPECT_THROW(fold_timing(kEdge, {0, 2}, Dataflow::kOutputStationary), InputError);
