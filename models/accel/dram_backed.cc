@@ -1,6 +1,7 @@
 #include "models/accel/dram_backed.h"
 
 #include <cmath>
+#include <optional>
 
 #include "models/memory/tile_buffer.h"
 
@@ -88,9 +89,10 @@ class LayerFolds {
 
 LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
                            const compute::SystolicConfig& config, uint32_t word_bytes,
-                           memory::TransferPort& port, uint32_t initiator)
+                           memory::TransferPort& port, uint32_t initiator, OnChip on_chip)
     : folds_(std::make_unique<LayerFolds>(gemm, timing, config)),
       port_(port),
+      on_chip_(on_chip),
       word_bytes_(word_bytes),
       initiator_(initiator),
       ifmap_(config.ifmap_sram_kib * 1024 / word_bytes / 2),
@@ -120,16 +122,35 @@ void LayerTraffic::move(uint32_t group, int region, bool write, uint64_t words, 
   next_address_[region] += bytes;
 }
 
+void LayerTraffic::on_chip(uint32_t group, uint64_t words, double at) {
+  const double done = on_chip_.global_buffer->move(words, at);
+  on_chip_done_.emplace_back(group, done);
+}
+
+void LayerTraffic::load(uint32_t group, int region, uint64_t tile, uint64_t words,
+                        bool on_chip_source, double at, uint64_t& dram_words) {
+  if (words == 0) return;
+  memory::GlobalBuffer* gb = on_chip_.global_buffer;
+  // Tile identities are unique per layer and operand region.
+  const uint64_t key = (on_chip_.layer << 42) | (static_cast<uint64_t>(region) << 40) | tile;
+  if (gb && (on_chip_source || gb->hit_or_insert(key, words))) {
+    on_chip(group, words, at);
+    result_.global_buffer_reads += words;
+    return;
+  }
+  move(group, region, false, words, at);
+  dram_words += words;
+  if (gb && words <= gb->capacity()) result_.global_buffer_writes += words;  // now held there
+}
+
 uint32_t LayerTraffic::prefetch(uint64_t f, double at) {
   const uint32_t g = port_.group();
   const Fold fold = folds_->fold(f);
   const FoldTraffic t = folds_->traffic(fold);
-  const uint64_t in = ifmap_.fetch(t.ifmap_tile, t.ifmap_words);
-  const uint64_t weights = filter_.fetch(t.filter_tile, t.filter_words);
-  move(g, 0, false, in, at);
-  move(g, 1, false, weights, at);
-  result_.ifmap_words += in;
-  result_.filter_words += weights;
+  load(g, 0, t.ifmap_tile, ifmap_.fetch(t.ifmap_tile, t.ifmap_words), on_chip_.input_on_chip, at,
+       result_.ifmap_words);
+  load(g, 1, t.filter_tile, filter_.fetch(t.filter_tile, t.filter_words), false, at,
+       result_.filter_words);
   // Partial sums that did not fit on chip come back for every row fold after the first.
   if (t.partial_sums && t.out_tile_words > ofmap_half_ && fold.i > 0) {
     move(g, 2, false, t.out_tile_words, at);
@@ -143,10 +164,24 @@ uint32_t LayerTraffic::drain(uint64_t f, double at) {
   const Fold fold = folds_->fold(f);
   const FoldTraffic t = folds_->traffic(fold);
   if (!t.partial_sums || t.out_tile_words > ofmap_half_ || folds_->last_row_fold(fold)) {
-    move(g, 2, true, t.out_tile_words, at);
-    result_.ofmap_write_words += t.out_tile_words;
+    if (on_chip_.keep_output && (!t.partial_sums || folds_->last_row_fold(fold))) {
+      on_chip(g, t.out_tile_words, at);  // the next layer's ifmap, kept on chip
+      result_.global_buffer_writes += t.out_tile_words;
+    } else {
+      move(g, 2, true, t.out_tile_words, at);
+      result_.ofmap_write_words += t.out_tile_words;
+    }
   }
   return g;
+}
+
+double LayerTraffic::wait(uint32_t g) {
+  double done = port_.wait(g);
+  for (const auto& [group, at] : on_chip_done_) {
+    if (group == g) done = std::max(done, at);
+  }
+  std::erase_if(on_chip_done_, [g](const auto& entry) { return entry.first == g; });
+  return done;
 }
 
 std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
@@ -155,16 +190,32 @@ std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan
                                                  bool overlap_layers) {
   std::vector<DramLayerResult> results;
   if (layers.empty()) return results;
+  std::optional<memory::GlobalBuffer> gb;
+  if (config.global_buffer_kib > 0) {
+    gb.emplace(config.global_buffer_kib * 1024 / word_bytes,
+               config.global_buffer_words_per_cycle,
+               1000.0 / static_cast<double>(config.clock_mhz));
+  }
+  // A layer keeps its outputs on chip when they and the next layer's ifmap fit in half the
+  // buffer (the other half keeps caching tiles).
+  auto keeps_output = [&](size_t l) {
+    if (!gb || l + 1 >= layers.size()) return false;
+    const uint64_t half = gb->capacity() / 2;
+    return LayerTraffic::output_words(layers[l].gemm) <= half &&
+           layers[l + 1].gemm.ifmap_words * layers[l + 1].gemm.instances <= half;
+  };
   auto traffic = [&](size_t l) {
+    const OnChip on_chip{gb ? &*gb : nullptr, l, l > 0 && keeps_output(l - 1), keeps_output(l)};
     return std::make_unique<LayerTraffic>(layers[l].gemm, layers[l].timing, config, word_bytes,
-                                          port, 0);
+                                          port, 0, on_chip);
   };
   std::unique_ptr<LayerTraffic> layer = traffic(0);
   std::unique_ptr<LayerTraffic> next_layer;
+  std::unique_ptr<LayerTraffic> retired;  // with overlap: owns the last drain still in flight
   double layer_start = 0;
-  double start = port.wait(layer->prefetch(0, layer_start));
+  double start = layer->wait(layer->prefetch(0, layer_start));
   uint32_t previous_drain = 0;
-  bool have_previous_drain = false;
+  LayerTraffic* previous_drain_owner = nullptr;
   for (size_t l = 0; l < layers.size(); ++l) {
     const uint64_t n = layer->folds();
     const bool overlap_next = overlap_layers && l + 1 < layers.size();
@@ -172,39 +223,44 @@ std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan
     for (uint64_t f = 0; f < n; ++f) {
       end = start + layer->fold_ns();
       // The next fold's tiles load while this fold computes (with overlap, across layers).
-      bool loads = true;
+      LayerTraffic* loader = nullptr;
       uint32_t next_load = 0;
       if (f + 1 < n) {
+        loader = layer.get();
         next_load = layer->prefetch(f + 1, start);
       } else if (overlap_next) {
         next_layer = traffic(l + 1);
+        loader = next_layer.get();
         next_load = next_layer->prefetch(0, start);
-      } else {
-        loads = false;
       }
       const uint32_t this_drain = layer->drain(f, end);
       double next_start = end;
-      if (loads) next_start = std::max(next_start, port.wait(next_load));
-      if (have_previous_drain) next_start = std::max(next_start, port.wait(previous_drain));
+      if (loader) next_start = std::max(next_start, loader->wait(next_load));
+      if (previous_drain_owner) {
+        next_start = std::max(next_start, previous_drain_owner->wait(previous_drain));
+      }
       previous_drain = this_drain;
-      have_previous_drain = true;
+      previous_drain_owner = layer.get();
       start = next_start;
     }
     DramLayerResult result = layer->result();
     result.start_ns = layer_start;
     if (overlap_next) {
       result.end_ns = start;  // the next layer's first fold starts here
+      results.push_back(result);
+      // The last drain is waited for by the next layer's first fold: keep its owner alive.
+      retired = std::move(layer);
       layer = std::move(next_layer);
     } else {
-      result.end_ns = std::max(end, port.wait(previous_drain));
-      have_previous_drain = false;
+      result.end_ns = std::max(end, layer->wait(previous_drain));
+      results.push_back(result);
+      previous_drain_owner = nullptr;
       if (l + 1 < layers.size()) {
         layer = traffic(l + 1);
-        start = port.wait(layer->prefetch(0, result.end_ns));
+        start = layer->wait(layer->prefetch(0, result.end_ns));
       }
     }
     layer_start = result.end_ns;
-    results.push_back(result);
   }
   return results;
 }

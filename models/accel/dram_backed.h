@@ -10,11 +10,17 @@
 // ofmap buffer holds them, else written and read back). Fold f+1 starts at
 // max(end of fold f, its prefetch done, the drain of fold f-1 done). Convolution reuse:
 // an ifmap tile's DRAM words are its im2col words times the layer's unique/im2col ratio.
+//
+// With a global buffer (memory::GlobalBuffer) a missing tile comes from it when it holds the
+// tile (on chip, at its port's rate) and from DRAM otherwise, then stays in it; a layer whose
+// outputs and whose successor's ifmap both fit in half of it writes its outputs there, and the
+// next layer reads its ifmap from there (layers are taken to feed each other in order).
 #pragma once
 
 #include "accelgym/v1/result.pb.h"
 #include "models/compute/systolic_params.h"
 #include "models/compute/systolic_timing.h"
+#include "models/memory/global_buffer.h"
 #include "models/memory/transfer_port.h"
 #include "models/memory/tile_buffer.h"
 
@@ -25,7 +31,18 @@ namespace accelgym::accel {
 
 struct DramLayerResult {
   double start_ns = 0, end_ns = 0;
+  // DRAM traffic in words.
   uint64_t ifmap_words = 0, filter_words = 0, ofmap_write_words = 0, ofmap_read_words = 0;
+  // Global buffer traffic in words (reads towards the scratchpads, writes into it).
+  uint64_t global_buffer_reads = 0, global_buffer_writes = 0;
+};
+
+// Where a layer's operands live besides DRAM.
+struct OnChip {
+  memory::GlobalBuffer* global_buffer = nullptr;
+  uint64_t layer = 0;           // tile identities are per layer
+  bool input_on_chip = false;   // the ifmap is the previous layer's output, kept in the buffer
+  bool keep_output = false;     // write the outputs to the buffer for the next layer
 };
 
 class LayerFolds;
@@ -36,18 +53,31 @@ class LayerTraffic {
  public:
   LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
                const compute::SystolicConfig& config, uint32_t word_bytes,
-               memory::TransferPort& port, uint32_t initiator);
+               memory::TransferPort& port, uint32_t initiator, OnChip on_chip = {});
   ~LayerTraffic();
   uint64_t folds() const;
   double fold_ns() const { return fold_ns_; }
   uint32_t prefetch(uint64_t fold, double at_ns);  // what fold needs and is not resident
   uint32_t drain(uint64_t fold, double at_ns);     // what fold produced
+  // When group `g` (a prefetch or a drain) is done: its DRAM requests and its on-chip moves.
+  double wait(uint32_t g);
   const DramLayerResult& result() const { return result_; }
+  // Output words of the layer (all instances) and its distinct ifmap words.
+  static uint64_t output_words(const workloads::GemmShape& gemm) {
+    return gemm.m * gemm.n * gemm.instances;
+  }
 
  private:
   void move(uint32_t group, int region, bool write, uint64_t words, double at_ns);
+  // A tile missing from its scratchpad: from the global buffer when it holds it (on chip),
+  // else from DRAM (and kept in the buffer).
+  void load(uint32_t group, int region, uint64_t tile, uint64_t words, bool on_chip_source,
+            double at_ns, uint64_t& dram_words);
+  void on_chip(uint32_t group, uint64_t words, double at_ns);
   std::unique_ptr<LayerFolds> folds_;
   memory::TransferPort& port_;
+  OnChip on_chip_;
+  std::vector<std::pair<uint32_t, double>> on_chip_done_;  // (group, when its on-chip moves end)
   uint32_t word_bytes_, initiator_;
   memory::TileBuffer ifmap_, filter_;
   uint64_t ofmap_half_;

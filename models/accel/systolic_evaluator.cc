@@ -32,6 +32,11 @@ LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
           tech.sram_read_pj(static_cast<double>(c.filter_sram_kib), bits, node) +
       static_cast<double>(layer.sram_ofmap_writes()) *
           tech.sram_write_pj(static_cast<double>(c.ofmap_sram_kib), bits, node);
+  if (c.global_buffer_kib > 0) {
+    const auto kib = static_cast<double>(c.global_buffer_kib);
+    e.sram_pj += static_cast<double>(layer.global_buffer_reads()) * tech.sram_read_pj(kib, bits, node) +
+                 static_cast<double>(layer.global_buffer_writes()) * tech.sram_write_pj(kib, bits, node);
+  }
   e.leakage_pj = tech.leakage_fraction() * (e.mac_pj + e.sram_pj);
   return e;
 }
@@ -115,6 +120,8 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
     r.set_dram_filter_reads(d.filter_words);
     r.set_dram_ofmap_writes(d.ofmap_write_words);
     r.set_dram_ofmap_reads(d.ofmap_read_words);
+    r.set_global_buffer_reads(d.global_buffer_reads);
+    r.set_global_buffer_writes(d.global_buffer_writes);
   } else {
     now_ns += static_cast<double>(cycles) * cycle_ns;
   }
@@ -142,7 +149,8 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
 Area accelerator_area(const SystolicConfig& c, const energy::Technology& tech) {
   const auto node = static_cast<uint32_t>(c.tech_node_nm);
   const double pes = static_cast<double>(c.array.rows * c.array.cols);
-  const double sram_kib = static_cast<double>(c.ifmap_sram_kib + c.filter_sram_kib + c.ofmap_sram_kib);
+  const double sram_kib = static_cast<double>(c.ifmap_sram_kib + c.filter_sram_kib +
+                                              c.ofmap_sram_kib + c.global_buffer_kib);
   return {pes * tech.mac_area_um2(c.precision, node) * 1e-6,
           tech.sram_area_um2(sram_kib, node) * 1e-6};
 }

@@ -35,6 +35,12 @@ std::vector<v1::Dimension> dram_backed_memory_parameters() {
           .doc("Banks of each scratchpad, word-interleaved (memory modes ideal and dram)"),
       Param::integer_set("sram_ports", {1, 2}).group("memory").unit("ports").def(2)
           .doc("Ports per scratchpad bank: banks x ports words per cycle"),
+      Param::integer_set("global_buffer_kb", {0, 128, 256, 512, 1024, 2048, 4096, 8192})
+          .group("memory").unit("KiB").def(0)
+          .doc("Global buffer shared by the scratchpads, in front of the DRAM (0 = none; "
+               "memory mode dram)"),
+      Param::pow2("global_buffer_words_per_cycle", 8, 512).group("memory").unit("words/cycle")
+          .def(64).doc("Bandwidth of the global buffer's port"),
       Param::categorical("layer_overlap", {"off", "on"}).group("memory").def("off")
           .doc("Fetch the next layer's first tiles from DRAM during the last fold of the "
                "current one, and let its last drain run on (memory mode dram)"),
@@ -54,6 +60,11 @@ SystolicConfig systolic_config(const ParamMap& p) {
   c.overlap_layers = p.has("layer_overlap") && p.get_string("layer_overlap") == "on";
   if (p.has("sram_banks")) c.sram_banks = static_cast<uint64_t>(p.get_int("sram_banks"));
   if (p.has("sram_ports")) c.sram_ports = static_cast<uint64_t>(p.get_int("sram_ports"));
+  if (p.has("global_buffer_kb")) {
+    c.global_buffer_kib = static_cast<uint64_t>(p.get_int("global_buffer_kb"));
+    c.global_buffer_words_per_cycle =
+        static_cast<uint64_t>(p.get_int("global_buffer_words_per_cycle"));
+  }
   return c;
 }
 

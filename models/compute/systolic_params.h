@@ -12,7 +12,7 @@ namespace accelgym::compute {
 // Compute (array) and memory (scratchpad) parameters of one systolic accelerator.
 std::vector<v1::Dimension> systolic_parameters();
 // Memory knobs of the memory modes with standard arithmetic (ideal, dram), not SCALE-Sim's:
-// scratchpad banks and ports, layer overlap (the accel space).
+// scratchpad banks and ports, a global buffer, layer overlap (the accel space).
 std::vector<v1::Dimension> dram_backed_memory_parameters();
 
 struct SystolicConfig {
@@ -30,6 +30,9 @@ struct SystolicConfig {
   // modes ideal and dram only. The defaults feed arrays up to 128 x 128 at full rate.
   uint64_t sram_banks = 64;
   uint64_t sram_ports = 2;
+  // A global buffer between the scratchpads and the DRAM (memory mode dram; 0 = none).
+  uint64_t global_buffer_kib = 0;
+  uint64_t global_buffer_words_per_cycle = 64;
 };
 SystolicConfig systolic_config(const ParamMap& params);
 

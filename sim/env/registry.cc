@@ -343,6 +343,7 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
     cut.dims.push_back({"Scheduler", {}});
     cut.dims.push_back({"RequestBufferSize", ints({4, 8, 16, 32})});
     cut.dims.push_back({"layer_overlap", {}});
+    cut.dims.push_back({"global_buffer_kb", ints({0, 256, 1024, 4096})});
   }
   Completer completer("accel", {});
   const std::string doc =

@@ -235,15 +235,15 @@ TEST(MultiAgent, GroupsAndKnobsJoinIntoOneDesign) {
   MultiAgentEnv groups(make_env("accel-v0", {{"workload", "conv_test"}}),
                        MultiAgentEnv::Split::kGroups);
   EXPECT_EQ(groups.agents(), (std::vector<std::string>{"compute", "memory", "dram"}));
-  EXPECT_EQ(groups.action_nvec("memory"), (std::vector<uint32_t>{7, 7, 7, 2}));
+  EXPECT_EQ(groups.action_nvec("memory"), (std::vector<uint32_t>{7, 7, 7, 2, 4}));
   groups.reset(3);
   std::map<std::string, IndexVector> actions = {
-      {"compute", {2, 2, 1, 0}}, {"memory", {1, 1, 1, 0}}, {"dram", {2, 1, 1, 2, 0}}};
+      {"compute", {2, 2, 1, 0}}, {"memory", {1, 1, 1, 0, 0}}, {"dram", {2, 1, 1, 2, 0}}};
   const auto step = groups.step(actions);
   EXPECT_EQ(step.rewards.at("compute"), step.rewards.at("dram"));  // shared reward
   const auto direct = make_env("accel-v0", {{"workload", "conv_test"}});
   direct->reset(3);
-  const auto joined = direct->step({2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0, 0});
+  const auto joined = direct->step({2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0, 0, 0});
   EXPECT_TRUE(same_bits(joined.reward, step.rewards.at("memory")));
   actions.erase("dram");
   EXPECT_THROW(groups.step(actions), InputError);

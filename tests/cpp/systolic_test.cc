@@ -298,6 +298,49 @@ TEST(DramBackedSystolic, LayerOverlapHidesTheNextLayersFirstFetch) {
   EXPECT_EQ(apart.dram().writes(), overlapped.dram().writes());
 }
 
+TEST(DramBackedSystolic, GlobalBufferKeepsRefetchedTilesOnChip) {
+  // os, M = N = 256, K = 1024 on 16x16 with 8 KiB scratchpads: the 16 KiB tiles do not fit a
+  // 4 KiB half, so each ifmap row tile streams from DRAM again in every one of the 16 column
+  // folds and each filter column tile in every one of the 256 folds. A 4 MiB global buffer
+  // holds all 32 tiles after their first fetch: each is read from DRAM once.
+  const auto tech = energy::Technology::builtin();
+  const auto dram_config = ddr4();
+  auto c = array16(1000, 8);
+  const auto none = simulate_systolic(one_gemm(256, 256, 1024), c, MemoryMode::kDram, tech,
+                                      &dram_config);
+  c.global_buffer_kib = 4096;
+  const auto with = simulate_systolic(one_gemm(256, 256, 1024), c, MemoryMode::kDram, tech,
+                                      &dram_config);
+  EXPECT_EQ(none.layers(0).dram_ifmap_reads(), 16u * 256 * 1024);
+  EXPECT_EQ(with.layers(0).dram_ifmap_reads(), 256u * 1024);  // the first pass only
+  EXPECT_EQ(none.layers(0).dram_filter_reads(), 256u * 16 * 1024);
+  EXPECT_EQ(with.layers(0).dram_filter_reads(), 256u * 1024);
+  EXPECT_EQ(with.layers(0).global_buffer_reads(), 15u * 256 * 1024 + 240u * 16 * 1024);
+  EXPECT_GT(with.total().area_mm2(), none.total().area_mm2());  // the buffer costs area
+  EXPECT_GT(with.total().sram_energy_pj(), none.total().sram_energy_pj());
+  EXPECT_LT(with.dram().reads(), none.dram().reads());
+}
+
+TEST(DramBackedSystolic, GlobalBufferPassesOutputsToTheNextLayer) {
+  // Two GEMMs, the second reading the first's 64 x 256 outputs as its 64 x 256 ifmap: with
+  // a 1 MiB buffer the outputs never reach DRAM and the second layer reads none from it.
+  const auto tech = energy::Technology::builtin();
+  const auto dram_config = ddr4();
+  v1::Network net = one_gemm(64, 256, 512);
+  *net.add_layers() = one_gemm(64, 128, 256).layers(0);
+  auto c = array16(1000, 64);
+  const auto none = simulate_systolic(net, c, MemoryMode::kDram, tech, &dram_config);
+  c.global_buffer_kib = 1024;
+  const auto with = simulate_systolic(net, c, MemoryMode::kDram, tech, &dram_config);
+  EXPECT_EQ(none.layers(0).dram_ofmap_writes(), 64u * 256);
+  EXPECT_EQ(with.layers(0).dram_ofmap_writes(), 0u);
+  EXPECT_EQ(with.layers(0).global_buffer_writes() >= 64u * 256, true);
+  EXPECT_GT(none.layers(1).dram_ifmap_reads(), 0u);
+  EXPECT_EQ(with.layers(1).dram_ifmap_reads(), 0u);
+  EXPECT_EQ(with.layers(1).dram_ofmap_writes(), 64u * 128);  // the last layer's go to DRAM
+  EXPECT_LT(with.dram().writes(), none.dram().writes());
+}
+
 TEST(DramBackedSystolic, AmpleBandwidthOnlyWaitsForTheFirstTiles) {
   // os, M = N = 256, K = 1024 on 16x16: 256 folds of 1024 + 30 cycles. At 250 MHz a fold
   // lasts 4.1 us while its (at most) two 16 KiB tiles take ~1.7 us on DDR4-2400, and 4 MiB

@@ -71,6 +71,11 @@ TEST(SystolicTlm, SameWithLayerOverlap) {
   expect_same({{"rows", "16"}, {"cols", "16"}, {"layer_overlap", "on"}});
 }
 
+TEST(SystolicTlm, SameWithGlobalBuffer) {
+  expect_same({{"rows", "16"}, {"cols", "16"}, {"global_buffer_kb", "1024"},
+               {"ifmap_sram_kb", "8"}, {"filter_sram_kb", "8"}});
+}
+
 TEST(SystolicTlm, SameUnderBackPressure) {
   // A small request buffer and a big array: the target withholds END_REQ.
   expect_same({{"rows", "128"}, {"cols", "128"}, {"RequestBufferSize", "1"}, {"ifmap_sram_kb", "8"}});
