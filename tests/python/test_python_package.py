@@ -53,12 +53,12 @@ def test_parallel_env_joins_partial_actions():
     par = accelgym.make_parallel("accel-v0", workload="conv_test")
     assert par.possible_agents == ["compute", "memory", "dram"]
     par.reset(seed=3)
-    actions = {"compute": np.array([2, 2, 1, 0]), "memory": np.array([1, 1, 1]),
+    actions = {"compute": np.array([2, 2, 1, 0]), "memory": np.array([1, 1, 1, 0, 0]),
                "dram": np.array([2, 1, 1, 2, 0])}
     _, rewards, _, _, _ = par.step(actions)
     single = accelgym.make("accel-v0", workload="conv_test")
     single.reset(seed=3)
-    _, reward, _, _, _ = single.step(np.array([2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0]))
+    _, reward, _, _, _ = single.step(np.array([2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0, 0, 0]))
     assert rewards == {a: reward for a in par.possible_agents}  # shared reward
     par.reset(seed=3)
     with pytest.raises(ValueError, match="missing"):
