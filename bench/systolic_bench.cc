@@ -10,13 +10,17 @@ namespace {
 
 using namespace accelgym;
 
-void BM_Network(benchmark::State& state, const char* workload, int64_t dim, const char* dataflow) {
+compute::SystolicConfig square_array(int64_t dim, const char* dataflow) {
   const DesignSpace space = make_space("systolic");
   ParamMap values;
   values.set("rows", dim);
   values.set("cols", dim);
   values.set("dataflow", std::string(dataflow));
-  const auto config = compute::systolic_config(space.decode(space.encode(values)));
+  return compute::systolic_config(space.decode(space.encode(values)));
+}
+
+void BM_Network(benchmark::State& state, const char* workload, int64_t dim, const char* dataflow) {
+  const auto config = square_array(dim, dataflow);
   const auto network = workloads::load_network(workload);
   const auto tech = energy::Technology::builtin();
   for (auto _ : state) {
@@ -34,12 +38,7 @@ BENCHMARK_CAPTURE(BM_Network, alexnet_128x128_os, "alexnet", 128, "os")->Unit(be
 // (issue goal: ResNet-50 on 32x32 with DRAM counts under 1 s).
 void BM_NetworkScaleSimUser(benchmark::State& state, const char* workload, int64_t dim,
                             const char* dataflow) {
-  const DesignSpace space = make_space("systolic");
-  ParamMap values;
-  values.set("rows", dim);
-  values.set("cols", dim);
-  values.set("dataflow", std::string(dataflow));
-  const auto config = compute::systolic_config(space.decode(space.encode(values)));
+  const auto config = square_array(dim, dataflow);
   const auto network = workloads::load_network(workload);
   const auto tech = energy::Technology::builtin();
   const auto memory = accel::parse_memory_mode("scalesim-bw:10");

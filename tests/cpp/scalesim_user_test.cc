@@ -8,21 +8,16 @@
 #include "models/accel/scalesim_user.h"
 #include "models/accel/systolic_evaluator.h"
 #include "sim/core/errors.h"
+#include "test_layers.h"
 
 namespace accelgym::accel {
 namespace {
 
 using compute::Dataflow;
 
-v1::Layer gemm(uint64_t m, uint64_t n, uint64_t k) {
-  v1::Layer l;
-  l.set_name("gemm");
-  l.set_kind(v1::Layer::GEMM);
-  l.set_m(m);
-  l.set_n(n);
-  l.set_k(k);
-  return l;
-}
+using testing_layers::gemm_layer;
+v1::Layer gemm(uint64_t m, uint64_t n, uint64_t k) { return gemm_layer(m, n, k); }
+const auto conv = testing_layers::conv_layer;
 
 ScaleSimUserMemory golden_memory() {
   ScaleSimUserMemory m;
@@ -37,8 +32,7 @@ struct Golden {
   int64_t dram[3][3];   // ifmap, filter, ofmap: start, stop, words
 };
 
-void expect_golden(Dataflow dataflow, const Golden& g) {
-  const auto r = simulate_scalesim_user(gemm(256, 128, 256), {32, 32}, dataflow, golden_memory());
+void expect_equal(const ScaleSimUserLayer& r, const Golden& g) {
   EXPECT_EQ(r.total_cycles, g.total);
   EXPECT_EQ(r.stall_cycles, g.stalls);
   const SramWindow* sram[3] = {&r.sram_ifmap, &r.sram_filter, &r.sram_ofmap};
@@ -51,6 +45,10 @@ void expect_golden(Dataflow dataflow, const Golden& g) {
     EXPECT_EQ(dram[i]->stop_cycle, g.dram[i][1]);
     EXPECT_EQ(dram[i]->words, static_cast<uint64_t>(g.dram[i][2]));
   }
+}
+
+void expect_golden(Dataflow dataflow, const Golden& g) {
+  expect_equal(simulate_scalesim_user(gemm(256, 128, 256), {32, 32}, dataflow, golden_memory()), g);
 }
 
 // COMPUTE_REPORT.csv and DETAILED_ACCESS_REPORT.csv of golden_trace_user_os.
@@ -75,21 +73,6 @@ TEST(ScaleSimUser, GoldenInputStationary) {
                  {{-3277, 9833, 131080}, {-3277, -1, 32770}, {1839, 26538, 262157}}});
 }
 
-v1::Layer conv(uint32_t h, uint32_t w, uint32_t fh, uint32_t fw, uint32_t c, uint32_t n,
-               uint32_t stride) {
-  v1::Layer l;
-  l.set_name("conv");
-  l.set_kind(v1::Layer::CONV);
-  l.set_ifmap_h(h);
-  l.set_ifmap_w(w);
-  l.set_filter_h(fh);
-  l.set_filter_w(fw);
-  l.set_channels(c);
-  l.set_num_filters(n);
-  l.set_stride_h(stride);
-  return l;
-}
-
 // Layers the golden runs do not cover (strided windows leaving the ifmap, overlapping windows
 // whose words are prefetched several times, edge folds, non-square arrays, tiny scratchpads
 // that thrash), against tests/tools/scalesim_reference.py: a per-cycle, matrix-by-matrix
@@ -108,20 +91,7 @@ class ScaleSimReference : public testing::TestWithParam<ReferenceCase> {};
 
 TEST_P(ScaleSimReference, EqualsPerCycleModel) {
   const ReferenceCase& c = GetParam();
-  const auto r = simulate_scalesim_user(c.layer, c.array, c.dataflow, c.memory);
-  const Golden& g = c.expected;
-  EXPECT_EQ(r.total_cycles, g.total);
-  EXPECT_EQ(r.stall_cycles, g.stalls);
-  const SramWindow* sram[3] = {&r.sram_ifmap, &r.sram_filter, &r.sram_ofmap};
-  const memory::ExternalAccesses* dram[3] = {&r.dram_ifmap, &r.dram_filter, &r.dram_ofmap};
-  for (int i = 0; i < 3; ++i) {
-    SCOPED_TRACE(i);
-    EXPECT_EQ(sram[i]->start_cycle, g.sram[i][0]);
-    EXPECT_EQ(sram[i]->stop_cycle, g.sram[i][1]);
-    EXPECT_EQ(dram[i]->start_cycle, g.dram[i][0]);
-    EXPECT_EQ(dram[i]->stop_cycle, g.dram[i][1]);
-    EXPECT_EQ(dram[i]->words, static_cast<uint64_t>(g.dram[i][2]));
-  }
+  expect_equal(simulate_scalesim_user(c.layer, c.array, c.dataflow, c.memory), c.expected);
 }
 
 // clang-format off

@@ -8,6 +8,7 @@
 #include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
 #include "sim/core/space_registry.h"
+#include "test_layers.h"
 #include "workloads/layer.h"
 
 namespace accelgym::compute {
@@ -145,21 +146,7 @@ TEST(SystolicTiming, BadDataflowAndArray) {
   EXPECT_THROW(fold_timing(kEdge, {0, 2}, Dataflow::kOutputStationary), InputError);
 }
 
-v1::Layer conv(uint32_t h, uint32_t w, uint32_t fh, uint32_t fw, uint32_t c, uint32_t n,
-               uint32_t s) {
-  v1::Layer l;
-  l.set_name("conv");
-  l.set_kind(v1::Layer::CONV);
-  l.set_ifmap_h(h);
-  l.set_ifmap_w(w);
-  l.set_filter_h(fh);
-  l.set_filter_w(fw);
-  l.set_channels(c);
-  l.set_num_filters(n);
-  l.set_stride_h(s);
-  l.set_stride_w(s);
-  return l;
-}
+const auto conv = testing_layers::conv_layer;
 
 TEST(Lowering, ScaleSimUsesCeilingOutputSize) {
   // AlexNet Conv1: 224x224, 11x11, stride 4. SCALE-Sim: ceil((224 - 11 + 4) / 4) = 55;
@@ -254,12 +241,7 @@ namespace {
 v1::Network one_gemm(uint64_t m, uint64_t n, uint64_t k) {
   v1::Network net;
   net.set_name("gemm");
-  v1::Layer* l = net.add_layers();
-  l->set_name("g");
-  l->set_kind(v1::Layer::GEMM);
-  l->set_m(m);
-  l->set_n(n);
-  l->set_k(k);
+  *net.add_layers() = testing_layers::gemm_layer(m, n, k, "g");
   return net;
 }
 

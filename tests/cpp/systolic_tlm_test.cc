@@ -4,31 +4,15 @@
 
 #include "models/accel/systolic_tlm.h"
 #include "sim/core/space_registry.h"
+#include "test_layers.h"
 
 namespace accelgym::accel {
 namespace {
 
-v1::Layer gemm(const char* name, uint64_t m, uint64_t n, uint64_t k) {
-  v1::Layer l;
-  l.set_name(name);
-  l.set_kind(v1::Layer::GEMM);
-  l.set_m(m);
-  l.set_n(n);
-  l.set_k(k);
-  return l;
-}
+using testing_layers::gemm_layer;
 
 v1::Layer conv() {
-  v1::Layer l;
-  l.set_name("conv");
-  l.set_kind(v1::Layer::CONV);
-  l.set_ifmap_h(28);
-  l.set_ifmap_w(28);
-  l.set_filter_h(3);
-  l.set_filter_w(3);
-  l.set_channels(32);
-  l.set_num_filters(64);
-  l.set_stride_h(1);
+  v1::Layer l = testing_layers::conv_layer(28, 28, 3, 3, 32, 64, 1);
   l.set_pad_h(1);
   l.set_pad_w(1);
   return l;
@@ -42,9 +26,9 @@ void expect_same(const std::vector<std::pair<std::string, std::string>>& sets) {
   const auto config = compute::systolic_config(params);
   const auto dram = dram::dram_config(params);
   v1::Network net;
-  *net.add_layers() = gemm("fc", 512, 256, 384);
+  *net.add_layers() = gemm_layer(512, 256, 384, "fc");
   *net.add_layers() = conv();
-  *net.add_layers() = gemm("proj", 64, 1024, 128);
+  *net.add_layers() = gemm_layer(64, 1024, 128, "proj");
   const auto tech = energy::Technology::builtin();
   const auto direct = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
   const auto tlm = simulate_systolic_tlm(net, config, tech, dram);
