@@ -4,10 +4,11 @@
 //
 // Read buffer: the operand's prefetch stream (addresses in the order the array will want them)
 // is cut into 100 sets of ceil(size / 100) valid addresses. The active half holds a window of
-// sets; a demanded address outside the window slides the window by the prefetch half and issues
-// the next prefetch (prefetch-half words, `bandwidth` per cycle) right after the previous one. Write buffer: outputs gather
-// in lines of `bandwidth` words; when the active half is full the drain half is written out
-// one line per cycle and the array waits if it fills again before the drain ends.
+// sets; a demanded address outside the window slides the window by the prefetch half and
+// issues the next prefetch (half the scratchpad, `bandwidth` words per cycle) right after the
+// previous one. Write buffer: outputs gather in lines of `bandwidth` words; when the active
+// half is full the drain half is written out one line per cycle and the array waits if it
+// fills again before the drain ends.
 // Every quirk that shapes its numbers is kept and marked "(SCALE-Sim)" where it is reproduced.
 // Which version's semantics: the combination that reproduces all three golden USER-mode runs
 // exactly (sets of size/100 as in read_buffer.py 48f6938, the stall counted twice as in
