@@ -198,6 +198,9 @@ v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& 
   report.set_energy_scope(
       memory.mode == MemoryMode::kDram
           ? "MACs, scratchpads, leakage and DRAM (command-level model)"
+      : memory.mode == MemoryMode::kScaleSimUser
+          ? "on-chip: MACs, scratchpads, leakage (DRAM words counted, no DRAM energy: SCALE-Sim "
+            "has none)"
           : "on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
   v1::NetworkTotals* t = report.mutable_total();
   std::vector<DramLayerResult> dram;

@@ -42,7 +42,8 @@ PointOptions shorthand_of(const Args& args) {
 }
 
 void print_table(const v1::SimReport& r, std::ostream& out) {
-  const bool dram = r.has_dram();
+  // DRAM word counts exist with the DRAM model and in SCALE-Sim's USER mode.
+  const bool dram = r.has_dram() || r.memory().rfind("scalesim-bw:", 0) == 0;
   out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
   out << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "cycles"
       << std::setw(12) << "stalls" << std::setw(9) << "util %" << std::setw(9) << "map %"
@@ -64,7 +65,7 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
     }
     out << std::setw(14) << std::setprecision(3) << l.energy_pj() * 1e-6 << "\n";
   }
-  if (dram) {
+  if (r.has_dram()) {
     const auto& d = r.dram();
     out << "\nDRAM " << d.standard() << ": " << d.reads() << " reads, " << d.writes()
         << " writes of " << d.access_bytes() << " B, " << std::setprecision(2) << d.bandwidth_gbps()
