@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/errors.h"
+
 namespace accelgym::dram {
 
 const char* cmd_name(Cmd cmd) {
@@ -126,19 +128,34 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
   }
   for (const Rule& rule : rules) {
     if (rule.sibling && d.ranks == 1) continue;  // no other rank to constrain
-    auto& applied = table_[static_cast<size_t>(rule.level)][static_cast<size_t>(rule.prev)];
-    if (rule.window == 1) {  // the same plain rule twice: only the longer latency matters
-      auto same = std::find_if(applied.begin(), applied.end(), [&](const Applied& a) {
-        return a.window == 1 && a.next == rule.next && a.sibling == rule.sibling;
+    const size_t level = static_cast<size_t>(rule.level), prev = static_cast<size_t>(rule.prev);
+    if (rule.window == 1 && !rule.sibling) {
+      // The same plain rule twice: only the longer latency matters.
+      auto& plain = plain_[level][prev];
+      auto same = std::find_if(plain.begin(), plain.end(), [&](const Plain& a) {
+        return a.next == static_cast<uint32_t>(rule.next);
       });
-      if (same != applied.end()) {
+      if (same != plain.end()) {
+        same->latency = std::max(same->latency, rule.latency);
+      } else {
+        plain.push_back({static_cast<uint32_t>(rule.next), rule.latency});
+      }
+      continue;
+    }
+    auto& special = special_[level][prev];
+    if (rule.window == 1) {  // sibling: also merged with its twin
+      auto same = std::find_if(special.begin(), special.end(), [&](const Special& a) {
+        return a.window == 1 && a.next == rule.next;
+      });
+      if (same != special.end()) {
         same->latency = std::max(same->latency, rule.latency);
         continue;
       }
     }
-    Applied a{rule.next, rule.latency, rule.window, rule.sibling, 0};
+    if (rule.window > Window::kMax) throw InternalError("timing rule window too long");
+    Special a{rule.next, rule.latency, rule.window, rule.sibling, 0};
     if (rule.window > 1) a.history = windowed_rules_++;
-    applied.push_back(a);
+    special.push_back(a);
   }
   // One history per windowed rule per node of the largest level it may apply to.
   history_.resize(windowed_rules_ * level_nodes_[static_cast<size_t>(Level::kBank)]);
@@ -146,7 +163,10 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
 
 void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
                         std::vector<Times>& nodes, uint64_t now) {
-  for (const Applied& a : table_[static_cast<size_t>(level)][static_cast<size_t>(prev)]) {
+  const size_t l = static_cast<size_t>(level), p = static_cast<size_t>(prev);
+  Times& times = nodes[node];
+  for (const Plain& a : plain_[l][p]) times[a.next] = std::max(times[a.next], now + a.latency);
+  for (const Special& a : special_[l][p]) {
     const size_t next = static_cast<size_t>(a.next);
     if (a.sibling) {
       for (size_t s = first_sibling; s < first_sibling + siblings; ++s) {
@@ -154,15 +174,16 @@ void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling
       }
       continue;
     }
-    uint64_t from = now;
-    if (a.window > 1) {
-      auto& h = history_[node * windowed_rules_ + a.history];
-      h.push_back(now);
-      if (h.size() > a.window) h.pop_front();
-      if (h.size() < a.window) continue;
-      from = h.front();
+    Window& w = history_[node * windowed_rules_ + a.history];
+    if (w.size < a.window) {
+      w.times[(w.head + w.size) % a.window] = now;
+      ++w.size;
+    } else {
+      w.times[w.head] = now;
+      w.head = static_cast<uint8_t>((w.head + 1) % a.window);
     }
-    nodes[node][next] = std::max(nodes[node][next], from + a.latency);
+    if (w.size < a.window) continue;
+    times[next] = std::max(times[next], w.times[w.head] + a.latency);
   }
 }
 

@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -63,12 +62,25 @@ class TimingState {
 
  private:
   using Times = std::array<uint64_t, kNumCmds>;
-  struct Applied {
+  // Most rules: `next` at the same node waits `latency` after `prev`.
+  struct Plain {
+    uint32_t next;
+    uint32_t latency;
+  };
+  // The others: on the other nodes of the level (sibling ranks), or counted from the
+  // window-th most recent `prev` (tFAW).
+  struct Special {
     Cmd next;
     uint32_t latency;
     uint8_t window;
     bool sibling;
-    size_t history;  // index into history_ for windowed rules
+    size_t history;  // index of the rule among windowed rules
+  };
+  // The last `window` issue times of a windowed rule at one node, oldest at `head`.
+  struct Window {
+    static constexpr size_t kMax = 8;
+    std::array<uint64_t, kMax> times{};
+    uint8_t size = 0, head = 0;
   };
   void apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
              std::vector<Times>& nodes, uint64_t now);
@@ -77,9 +89,10 @@ class TimingState {
   std::vector<Times> channel_, ranks_, groups_, banks_;
   std::vector<uint32_t> group_of_;  // flat bank index -> flat bank-group index (no division)
   // by level and prev command
-  std::array<std::array<std::vector<Applied>, kNumCmds>, kNumLevels> table_;
+  std::array<std::array<std::vector<Plain>, kNumCmds>, kNumLevels> plain_;
+  std::array<std::array<std::vector<Special>, kNumCmds>, kNumLevels> special_;
   size_t windowed_rules_ = 0;
-  std::vector<std::deque<uint64_t>> history_;  // [node index at level * windowed + rule]
+  std::vector<Window> history_;  // [node index at level * windowed + rule]
   std::array<size_t, kNumLevels> level_nodes_{};
 };
 
