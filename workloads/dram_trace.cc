@@ -186,7 +186,37 @@ class VectorTrace : public TraceSource {
   size_t pos_ = 0;
 };
 
+// Replays a generated trace held in memory, named as the generator names its requests.
+class ReplayTrace : public TraceSource {
+ public:
+  explicit ReplayTrace(std::shared_ptr<const std::vector<TraceRequest>> requests)
+      : requests_(std::move(requests)) {}
+  bool next(TraceRequest& out) override {
+    if (pos_ >= requests_->size()) return false;
+    out = (*requests_)[pos_++];
+    return true;
+  }
+  uint64_t position() const override { return pos_ == 0 ? 0 : pos_ - 1; }
+  std::string where_at(uint64_t i) const override { return "generated request " + std::to_string(i); }
+
+ private:
+  std::shared_ptr<const std::vector<TraceRequest>> requests_;
+  size_t pos_ = 0;
+};
+
 }  // namespace
+
+GeneratedTrace::GeneratedTrace(const GeneratorConfig& config) {
+  auto source = generate_trace(config);
+  auto requests = std::make_shared<std::vector<TraceRequest>>();
+  requests->reserve(config.count);
+  for (TraceRequest r; source->next(r);) requests->push_back(r);
+  requests_ = std::move(requests);
+}
+
+std::unique_ptr<TraceSource> GeneratedTrace::replay() const {
+  return std::make_unique<ReplayTrace>(requests_);
+}
 
 std::unique_ptr<TraceSource> trace_from(std::vector<TraceRequest> requests) {
   return std::make_unique<VectorTrace>(std::move(requests));

@@ -65,4 +65,16 @@ std::unique_ptr<TraceSource> generate_trace(const GeneratorConfig& config);
 // Requests held in memory (tests, small programmatic streams); must be in time order.
 std::unique_ptr<TraceSource> trace_from(std::vector<TraceRequest> requests);
 
+// A generated trace produced once and replayed by every source made from it (what an env
+// evaluating many designs on one trace needs): the same requests and positions as
+// generate_trace(config), without running the generator again.
+class GeneratedTrace {
+ public:
+  explicit GeneratedTrace(const GeneratorConfig& config);
+  std::unique_ptr<TraceSource> replay() const;
+
+ private:
+  std::shared_ptr<const std::vector<TraceRequest>> requests_;
+};
+
 }  // namespace accelgym::workloads

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -68,11 +69,14 @@ class DramEvaluator : public Evaluator {
   DramEvaluator(Completer completer, workloads::GeneratorConfig trace, std::string trace_name)
       : completer_(std::move(completer)),
         trace_(std::move(trace)),
-        trace_name_(std::move(trace_name)) {}
+        trace_name_(std::move(trace_name)) {
+    // Every step replays the same trace: generate it once unless it is too large to hold.
+    if (trace_.count <= kMaxHeldRequests) held_.emplace(trace_);
+  }
 
   v1::Metrics evaluate(const ParamMap& design) const override {
     const auto config = dram::dram_config(completer_.complete(design));
-    auto source = workloads::generate_trace(trace_);
+    auto source = held_ ? held_->replay() : workloads::generate_trace(trace_);
     const auto r = dram::simulate_trace(*source, config);
     v1::Metrics m;
     m.set_cycles(r.total_cycles());
@@ -105,9 +109,11 @@ class DramEvaluator : public Evaluator {
   }
 
  private:
+  static constexpr uint64_t kMaxHeldRequests = 4'000'000;  // ~100 MB of requests
   Completer completer_;
   workloads::GeneratorConfig trace_;
   std::string trace_name_;
+  std::optional<workloads::GeneratedTrace> held_;
 };
 
 class SystolicEvaluator : public Evaluator {
