@@ -31,7 +31,7 @@ std::vector<v1::Dimension> systolic_parameters() {
 
 std::vector<v1::Dimension> dram_backed_memory_parameters() {
   return {
-      Param::pow2("sram_banks", 1, 256).group("memory").def(64)
+      Param::pow2("sram_banks", 1, 256).group("memory").unit("banks").def(64)
           .doc("Banks of each scratchpad, word-interleaved (memory modes ideal and dram)"),
       Param::integer_set("sram_ports", {1, 2}).group("memory").unit("ports").def(2)
           .doc("Ports per scratchpad bank: banks x ports words per cycle"),
