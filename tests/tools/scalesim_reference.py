@@ -187,9 +187,91 @@ def operands(H, W, Rf, Sf, Ch, N, s):
     O = np.array([[20000000 + N * m + n for n in range(N)] for m in range(Eh * Ew)], dtype=np.int64)
     return I, F, O
 
-def run(df, I, F, O, R, C, words, bw):
+class EstimateBuffer:
+    """CALC mode's read buffer (read_buffer_estimate_bw.py): never stalls; it groups the demand
+    stream's new addresses into sets of floor(size / 100) and estimates the DRAM reads and the
+    bandwidth needed to fetch each window of 50 sets in time."""
+    def __init__(self, size, bw):
+        self.items = size // 100
+        self.default_bw = bw
+        self.latest = {}  # address -> id of the newest set holding it
+        self.current = set(); self.cur = 0
+        self.rstart, self.rend = 0, 49
+        self.pstart = self.pend = -1
+        self.last_start, self.last_end = -2, -1
+        self.first = 0; self.first_seen = False; self.active_done = False
+        self.n_active = 50
+        self.set_sizes = []
+        self.access = 0; self.cycles = []
+    def service(self, rows, cycles):
+        for row, cyc in zip(rows, cycles):
+            if not self.first_seen and max(row) > -1:
+                self.first = cyc; self.first_seen = True
+            for a in row:
+                if a != -1: self.manage(cyc, int(a))
+        return [c + 1 for c in cycles]
+    def manage(self, cyc, a):
+        sid = self.latest.get(a)
+        if sid is not None and self.rstart <= sid < min(self.cur, self.rend + 1):
+            return  # hit
+        if sid == self.cur:
+            return  # already in the set being built
+        self.latest[a] = self.cur
+        self.current.add(a)
+        if len(self.current) < self.items:
+            return
+        self.set_sizes.append(len(self.current)); self.current = set(); self.cur += 1
+        if self.cur != self.rend + 1:
+            return
+        if not self.active_done:
+            self.bw = self.default_bw
+            self.last_end = self.first - 1 - 1
+            self.last_start = self.last_end - math.ceil(50 * self.items / self.bw) + 1
+            self.prefetch(0, self.n_active - 1)
+            self.pstart = self.rend + 1; self.pend = self.pstart + 49; self.active_done = True
+        else:
+            self.bw = math.ceil(50 * self.items / (self.last_end - self.last_start + 1))
+            self.prefetch(self.pstart, self.pend)
+            self.pstart += 50; self.pend += 50
+        self.rstart += 50; self.rend += 50
+        self.last_start = self.last_end + 1; self.last_end = cyc
+    def prefetch(self, s, e):
+        addresses = sum(self.set_sizes[s:e + 1])
+        self.access += addresses
+        need = self.last_end - self.last_start + 1
+        assert addresses <= need * self.bw, "SCALE-Sim would fail here (reshape)"
+        self.cycles += [self.last_start + i + 1 for i in range(need)]  # read port latency 1
+    def complete(self):
+        if self.current:
+            self.set_sizes.append(len(self.current))
+        else:
+            self.cur -= 1
+        if not self.active_done:
+            self.bw = self.default_bw
+            self.last_end = -2
+            self.n_active = self.cur + 1
+            self.last_start = self.last_end - math.ceil(self.n_active * self.items / self.bw) + 1
+            self.prefetch(0, self.n_active - 1)
+            self.active_done = True
+        else:
+            num = self.cur - self.pstart + 1
+            self.pend = self.cur
+            self.bw = math.ceil(num * self.items / (self.last_end - self.last_start + 1))
+            self.prefetch(self.pstart, self.pend)
+    @property
+    def dstart(self): return self.cycles[0]
+    @property
+    def last(self): return self.cycles[-1]
+
+
+def run(df, I, F, O, R, C, words, bw, calc=False):
     ipf, fpf, idm, fdm, odm = compute(df, I, F, O, R, C)
-    ib = ReadBuffer(words[0], bw, ipf); fb = ReadBuffer(words[1], bw, fpf); ob = WriteBuffer(words[2], bw)
+    if calc:  # SCALE-Sim's CALC mode: 10 words/cycle estimates in, the array width out
+        ib = EstimateBuffer(words[0], 10); fb = EstimateBuffer(words[1], 10)
+        ob = WriteBuffer(words[2], C)
+    else:
+        ib = ReadBuffer(words[0], bw, ipf); fb = ReadBuffer(words[1], bw, fpf)
+        ob = WriteBuffer(words[2], bw)
     n = odm.shape[0]
     stall = 0; io, fo, oo = [], [], []
     for i in range(n):
@@ -198,6 +280,8 @@ def run(df, I, F, O, R, C, words, bw):
         io.append(a); fo.append(b); oo.append(o)
         stall += int(max(a - c - 1, b - c - 1, o - c))
     total = oo[-1]; ob.empty_all(oo[-1])
+    if calc:
+        ib.complete(); fb.complete()
     def win(dm, outs):
         rows = [k for k in range(dm.shape[0]) if (dm[k] != -1).any()]
         return [int(outs[rows[0]]), int(outs[rows[-1]])]
@@ -231,7 +315,8 @@ def run_case(a):
         I, F, O = operands(a["m"], a["k"], 1, a["k"], 1, a["n"], 1)
     else:
         I, F, O = operands(a["h"], a["w"], a["r"], a["s"], a["c"], a["n"], a["stride"])
-    return run(a["df"], I, F, O, a["rows"], a["cols"], a["words"], a["bw"])
+    return run(a["df"], I, F, O, a["rows"], a["cols"], a["words"], a.get("bw", 10),
+               calc=a.get("calc", False))
 
 
 def cpp_row(a, o):
