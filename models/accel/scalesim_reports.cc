@@ -59,9 +59,12 @@ double words_per_cycle(uint64_t words, const v1::LayerReport& l, const v1::Acces
 }
 
 void require_windows(const v1::SimReport& report, const char* file) {
-  if (report.memory().rfind("scalesim-bw:", 0) != 0) {
-    throw InputError(std::string(file) + " needs memory mode scalesim-bw:<words per cycle> (this " +
-                     "report is of memory mode " + report.memory() + ")");
+  for (const auto& l : report.layers()) {
+    if (!l.has_dram_ifmap_window()) {
+      throw InputError(std::string(file) + " needs SCALE-Sim's access windows: memory mode " +
+                       "scalesim-bw:<words per cycle>, or scalesim-calc with its DRAM estimates " +
+                       "(this report is of memory mode " + report.memory() + ")");
+    }
   }
 }
 

@@ -13,8 +13,8 @@ namespace accelgym::accel {
 std::string python_float_repr(double value);
 
 std::string scalesim_compute_report(const v1::SimReport& report);
-// Bandwidth and detailed-access reports need the access windows of memory mode scalesim-bw;
-// InputError for reports of other modes.
+// Bandwidth and detailed-access reports need SCALE-Sim's access windows (memory mode
+// scalesim-bw, or scalesim-calc with its DRAM estimates); InputError for reports without them.
 std::string scalesim_bandwidth_report(const v1::SimReport& report);
 std::string scalesim_detailed_access_report(const v1::SimReport& report);
 

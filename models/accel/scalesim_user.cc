@@ -40,6 +40,13 @@ class Im2col {
 
   uint64_t m() const { return per_m_.size(); }
   uint64_t k() const { return per_k_.size(); }
+  uint64_t address_count() const { return h_ * w_ * c_; }
+  // The ifmap word entry (m, k) reads, -1 where the window leaves the ifmap.
+  int64_t address(uint64_t m, uint64_t k) const {
+    if (!valid(m, k)) return -1;
+    const uint64_t h = per_m_[m].row + per_k_[k].row, w = per_m_[m].col + per_k_[k].col;
+    return static_cast<int64_t>((h * w_ + w) * c_ + per_k_[k].channel);
+  }
   bool valid(uint64_t m, uint64_t k) const {
     return per_m_[m].row + per_k_[k].row < h_ && per_m_[m].col + per_k_[k].col < w_;
   }
@@ -257,18 +264,29 @@ class LayerStreams {
         d = block_row(p, t, R, rows_used(fr), cols_used(fc), fc * k_ + fr * r);
         break;
     }
-    return serve(d, [&, fr, fc, t](uint64_t i, auto resident) {
+    // The im2col entry of the row's i-th request.
+    auto entry = [&, fr, fc, t](uint64_t i) -> std::pair<uint64_t, uint64_t> {
       const uint64_t j = d.first_port + i;
-      uint64_t m = 0, k = 0;
       switch (dataflow_) {
-        case Dataflow::kOutputStationary: m = fr * r + j, k = static_cast<uint64_t>(t) - j; break;
-        case Dataflow::kWeightStationary: m = static_cast<uint64_t>(t - R) - j, k = fr * r + j; break;
-        case Dataflow::kInputStationary: m = fc * c + j, k = fr * r + static_cast<uint64_t>(R - 1 - t); break;
+        case Dataflow::kOutputStationary: return {fr * r + j, static_cast<uint64_t>(t) - j};
+        case Dataflow::kWeightStationary: return {static_cast<uint64_t>(t - R) - j, fr * r + j};
+        case Dataflow::kInputStationary:
+          return {fc * c + j, fr * r + static_cast<uint64_t>(R - 1 - t)};
       }
-      return im2col_.any_other(m, k, [&](uint64_t m2, uint64_t k2) {
-        return resident(ifmap_position(m2, k2));
-      });
-    });
+      return {0, 0};
+    };
+    return serve(
+        d,
+        [&](uint64_t i, auto resident) {
+          const auto [m, k] = entry(i);
+          return im2col_.any_other(m, k, [&](uint64_t m2, uint64_t k2) {
+            return resident(ifmap_position(m2, k2));
+          });
+        },
+        [&](uint64_t i) {
+          const auto [m, k] = entry(i);
+          return im2col_.address(m, k);
+        });
   }
 
   template <class Serve>
@@ -288,7 +306,20 @@ class LayerStreams {
         break;
     }
     // Filter words are streamed once each: no other place to find them.
-    return serve(d, [](uint64_t, auto) { return false; });
+    return serve(
+        d, [](uint64_t, auto) { return false; },
+        [&, fr, fc, t](uint64_t i) {
+          const uint64_t j = d.first_port + i, r = array_.rows, c = array_.cols;
+          switch (dataflow_) {
+            case Dataflow::kOutputStationary:
+              return this->filter(static_cast<uint64_t>(t) - j, fc * c + j);
+            case Dataflow::kWeightStationary:
+              return this->filter(fr * r + static_cast<uint64_t>(R - 1 - t), fc * c + i);
+            case Dataflow::kInputStationary:
+              return this->filter(fr * r + j, static_cast<uint64_t>(t - R) - j);
+          }
+          return int64_t{-1};
+        });
   }
 
   // Outputs written in row t of fold (fr, fc): os drains its block bottom row first after the
@@ -320,7 +351,14 @@ class LayerStreams {
     }
     throw InternalError("bad dataflow");
   }
+  // operand_matrix.py's filter address of (k, n); SCALE-Sim's operand offsets do not matter.
+  int64_t filter(uint64_t k, uint64_t n) const { return static_cast<int64_t>(n * k_ + k); }
 
+ public:
+  uint64_t ifmap_address_count() const { return im2col_.address_count(); }
+  uint64_t filter_address_count() const { return n_ * k_; }
+
+ private:
   Im2col im2col_;
   ArrayShape array_;
   Dataflow dataflow_;
@@ -336,7 +374,7 @@ class ReadStream {
       : buffer_(lines, size_words, bandwidth), lines_(lines) {}
 
   auto server(int64_t cycle) {
-    return [this, cycle](const DemandRow& d, auto elsewhere) {
+    return [this, cycle](const DemandRow& d, auto elsewhere, auto) {
       const int64_t done = buffer_.serve_row(cycle, d.first_position, d.count, elsewhere);
       if (has_request(d)) note_access(window_, seen_, done);
       return done;
@@ -359,23 +397,41 @@ class ReadStream {
   bool seen_ = false;
 };
 
-}  // namespace
+// CALC mode's streams: estimate buffers that never stall, fed with the demanded addresses.
+class EstimateStream {
+ public:
+  EstimateStream(std::vector<int64_t>& latest, uint64_t address_count, uint64_t size_words)
+      : buffer_(latest, address_count, size_words, kCalcFetchWordsPerCycle) {}
 
-ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape array,
-                                         Dataflow dataflow, const ScaleSimUserMemory& memory,
-                                         ScaleSimWorkspace& workspace) {
-  const uint64_t bw = memory.bandwidth_words_per_cycle;
-  if (bw == 0) throw InputError("SCALE-Sim USER bandwidth must be at least 1 word per cycle");
-  const LayerStreams streams(layer, array, dataflow);
-  // read_buffer.py cuts each scratchpad into 100 sets.
-  const PrefetchLines ifmap_lines =
-      streams.ifmap_lines(workspace.ifmap_lines, ceil_div(memory.ifmap_words, 100), bw);
-  const PrefetchLines filter_lines =
-      streams.filter_lines(workspace.filter_lines, ceil_div(memory.filter_words, 100), bw);
-  ReadStream ifmap(ifmap_lines, memory.ifmap_words, bw);
-  ReadStream filter(filter_lines, memory.filter_words, bw);
-  memory::ScaleSimWriteBuffer ofmap(memory.ofmap_words, bw);
+  auto server(int64_t cycle) {
+    return [this, cycle](const DemandRow& d, auto, auto address_of) {
+      bool any = false;
+      const int64_t done = buffer_.serve_row(cycle, d.count, [&](uint64_t i) {
+        const int64_t a = address_of(i);
+        any |= a >= 0;
+        return a;
+      });
+      if (any) note_access(window_, seen_, done);
+      return done;
+    };
+  }
+  void complete() { buffer_.complete(); }
+  SramWindow window() const { return window_; }
+  memory::ExternalAccesses dram() const { return buffer_.dram(); }
 
+ private:
+  // single_layer_sim.py: "the number 10 elems per cycle is arbitrary".
+  static constexpr uint64_t kCalcFetchWordsPerCycle = 10;
+  memory::ScaleSimEstimateBuffer buffer_;
+  SramWindow window_;
+  bool seen_ = false;
+};
+
+// SCALE-Sim's cycle loop (double_buffered_scratchpad_mem.py): demand row after demand row,
+// the array waiting for its slowest operand.
+template <class Reads>
+ScaleSimUserLayer run_rows(const LayerStreams& streams, Reads& ifmap, Reads& filter,
+                           memory::ScaleSimWriteBuffer& ofmap) {
   ScaleSimUserLayer result;
   bool seen_ofmap = false;
   int64_t row = 0, stalls = 0, ofmap_done = 0;
@@ -396,6 +452,26 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape arra
   ofmap.drain_all(ofmap_done);
   result.total_cycles = ofmap_done;
   result.stall_cycles = stalls;
+  return result;
+}
+
+}  // namespace
+
+ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape array,
+                                         Dataflow dataflow, const ScaleSimUserMemory& memory,
+                                         ScaleSimWorkspace& workspace) {
+  const uint64_t bw = memory.bandwidth_words_per_cycle;
+  if (bw == 0) throw InputError("SCALE-Sim USER bandwidth must be at least 1 word per cycle");
+  const LayerStreams streams(layer, array, dataflow);
+  // read_buffer.py cuts each scratchpad into 100 sets.
+  const PrefetchLines ifmap_lines =
+      streams.ifmap_lines(workspace.ifmap_lines, ceil_div(memory.ifmap_words, 100), bw);
+  const PrefetchLines filter_lines =
+      streams.filter_lines(workspace.filter_lines, ceil_div(memory.filter_words, 100), bw);
+  ReadStream ifmap(ifmap_lines, memory.ifmap_words, bw);
+  ReadStream filter(filter_lines, memory.filter_words, bw);
+  memory::ScaleSimWriteBuffer ofmap(memory.ofmap_words, bw);
+  ScaleSimUserLayer result = run_rows(streams, ifmap, filter, ofmap);
   result.sram_ifmap = ifmap.window();
   result.sram_filter = filter.window();
   result.dram_ifmap = ifmap.dram();
@@ -408,6 +484,26 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape arra
                                          Dataflow dataflow, const ScaleSimUserMemory& memory) {
   ScaleSimWorkspace workspace;
   return simulate_scalesim_user(layer, array, dataflow, memory, workspace);
+}
+
+ScaleSimUserLayer simulate_scalesim_calc(const v1::Layer& layer, ArrayShape array,
+                                         Dataflow dataflow, const ScaleSimUserMemory& memory,
+                                         ScaleSimWorkspace& workspace) {
+  const LayerStreams streams(layer, array, dataflow);
+  EstimateStream ifmap(workspace.ifmap_latest, streams.ifmap_address_count(), memory.ifmap_words);
+  EstimateStream filter(workspace.filter_latest, streams.filter_address_count(),
+                        memory.filter_words);
+  // CALC mode drains outputs at the array's width per cycle.
+  memory::ScaleSimWriteBuffer ofmap(memory.ofmap_words, array.cols);
+  ScaleSimUserLayer result = run_rows(streams, ifmap, filter, ofmap);
+  ifmap.complete();
+  filter.complete();
+  result.sram_ifmap = ifmap.window();
+  result.sram_filter = filter.window();
+  result.dram_ifmap = ifmap.dram();
+  result.dram_filter = filter.dram();
+  result.dram_ofmap = ofmap.dram();
+  return result;
 }
 
 }  // namespace accelgym::accel

@@ -32,9 +32,10 @@ struct ScaleSimUserLayer {
   memory::ExternalAccesses dram_ifmap, dram_filter, dram_ofmap;
 };
 
-// Buffers reused from layer to layer (one set index per prefetch-stream entry).
+// Buffers reused from layer to layer (one set index per prefetch-stream entry or address).
 struct ScaleSimWorkspace {
   std::vector<uint32_t> ifmap_lines, filter_lines;
+  std::vector<int64_t> ifmap_latest, filter_latest;
 };
 
 // One instance of `layer` lowered SCALE-Sim style (a GEMM layer is its M x K ifmap, 1 x K
@@ -46,5 +47,15 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayS
 ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayShape array,
                                          compute::Dataflow dataflow,
                                          const ScaleSimUserMemory& memory);
+
+// SCALE-Sim v2 "CALC" mode, run row by row for what its closed form does not give: its DRAM
+// estimates (read_buffer_estimate_bw.py: 10 words per cycle for the first fill, then the
+// bandwidth each window of 50 sets needed; models/memory/scalesim_buffers.h) and its access
+// windows, with outputs drained at the array's width. `memory.bandwidth_words_per_cycle` is
+// not used.
+ScaleSimUserLayer simulate_scalesim_calc(const v1::Layer& layer, compute::ArrayShape array,
+                                         compute::Dataflow dataflow,
+                                         const ScaleSimUserMemory& memory,
+                                         ScaleSimWorkspace& workspace);
 
 }  // namespace accelgym::accel

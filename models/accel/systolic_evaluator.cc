@@ -41,15 +41,19 @@ LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
   return e;
 }
 
-// Per instance: SCALE-Sim runs every instance as its own layer, with its -1.
-void run_scalesim_user(const v1::Layer& layer, const SystolicConfig& c, uint64_t words_per_cycle,
+// Per instance: SCALE-Sim runs every instance as its own layer, with its -1. USER mode with
+// `memory.mode` kScaleSimUser, else CALC mode's estimates.
+void run_scalesim_rows(const v1::Layer& layer, const SystolicConfig& c, const MemoryModel& m,
                        uint64_t instances, ScaleSimWorkspace& workspace, v1::LayerReport& r) {
   ScaleSimUserMemory memory;
   memory.ifmap_words = c.ifmap_sram_kib * 1024;  // SCALE-Sim words are 1 byte
   memory.filter_words = c.filter_sram_kib * 1024;
   memory.ofmap_words = c.ofmap_sram_kib * 1024;
-  memory.bandwidth_words_per_cycle = words_per_cycle;
-  const ScaleSimUserLayer u = simulate_scalesim_user(layer, c.array, c.dataflow, memory, workspace);
+  memory.bandwidth_words_per_cycle = m.user_bandwidth_words_per_cycle;
+  const ScaleSimUserLayer u =
+      m.mode == MemoryMode::kScaleSimUser
+          ? simulate_scalesim_user(layer, c.array, c.dataflow, memory, workspace)
+          : simulate_scalesim_calc(layer, c.array, c.dataflow, memory, workspace);
   r.set_total_cycles(static_cast<uint64_t>(u.total_cycles) * instances);
   r.set_stall_cycles(static_cast<uint64_t>(u.stall_cycles) * instances);
   r.set_dram_ifmap_reads(u.dram_ifmap.words * instances);
@@ -106,9 +110,9 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
   // SCALE-Sim reports one cycle fewer than each layer's folds take (its own off-by-one).
   uint64_t cycles = compute_cycles - (compat ? gemm.instances : 0);
   const double cycle_ns = 1000.0 / static_cast<double>(c.clock_mhz);
-  if (memory.mode == MemoryMode::kScaleSimUser) {
-    run_scalesim_user(layer, c, memory.user_bandwidth_words_per_cycle, gemm.instances, workspace,
-                      r);
+  if (memory.mode == MemoryMode::kScaleSimUser ||
+      (memory.mode == MemoryMode::kScaleSimCalc && memory.scalesim_calc_estimates)) {
+    run_scalesim_rows(layer, c, memory, gemm.instances, workspace, r);
     cycles = r.total_cycles();
     now_ns += static_cast<double>(cycles) * cycle_ns;
   } else if (dram) {

@@ -34,6 +34,9 @@ struct MemoryModel {
       : mode(m), user_bandwidth_words_per_cycle(words_per_cycle) {}
   MemoryMode mode;
   uint64_t user_bandwidth_words_per_cycle;  // kScaleSimUser only
+  // kScaleSimCalc: also run SCALE-Sim's CALC-mode DRAM estimates and access windows, row by
+  // row (what its BANDWIDTH and DETAILED_ACCESS reports need; ~10^4x slower than without).
+  bool scalesim_calc_estimates = false;
 };
 
 // "scalesim-calc", "scalesim-bw:<words per cycle>", "ideal" or "dram"; InputError otherwise.

@@ -62,6 +62,85 @@ void ScaleSimReadBuffer::throw_not_streamed(uint64_t position) {
                       std::to_string(position) + " is never prefetched");
 }
 
+// ---------------------------------------------------------------- estimate buffer (CALC)
+
+ScaleSimEstimateBuffer::ScaleSimEstimateBuffer(std::vector<int64_t>& latest,
+                                               uint64_t address_count, uint64_t size_words,
+                                               uint64_t bandwidth_words)
+    : latest_(latest), set_words_(size_words / kSets), bandwidth_(bandwidth_words) {
+  if (set_words_ == 0) throw InputError("SCALE-Sim CALC mode needs scratchpads of 100 words or more");
+  latest_.assign(address_count, -1);
+}
+
+void ScaleSimEstimateBuffer::demand(int64_t cycle, uint64_t address) {
+  int64_t& newest = latest_[address];
+  if (newest >= window_start_ && newest < std::min(current_set_, window_end_ + 1)) return;  // hit
+  if (newest == current_set_) return;  // already in the set being built
+  newest = current_set_;
+  if (++current_words_ < set_words_) return;
+  set_words_filled_.push_back(current_words_);
+  current_words_ = 0;
+  if (++current_set_ != window_end_ + 1) return;
+  const auto window_words = static_cast<uint64_t>(kWindowSets) * set_words_;
+  if (!active_done_) {
+    // The active half is fetched at the default bandwidth, ending just before the first
+    // request (read port latency 1).
+    last_end_ = first_cycle_ - 2;
+    last_start_ = last_end_ - static_cast<int64_t>(ceil_div(window_words, bandwidth_)) + 1;
+    fetch(0, kWindowSets - 1);
+    fetch_start_set_ = window_end_ + 1;
+    fetch_end_set_ = fetch_start_set_ + kWindowSets - 1;
+    active_done_ = true;
+  } else {
+    // The next window in the time the previous one took: the bandwidth that needs.
+    bandwidth_ = ceil_div(window_words, static_cast<uint64_t>(last_end_ - last_start_ + 1));
+    fetch(fetch_start_set_, fetch_end_set_);
+    fetch_start_set_ += kWindowSets;
+    fetch_end_set_ += kWindowSets;
+  }
+  window_start_ += kWindowSets;
+  window_end_ += kWindowSets;
+  last_start_ = last_end_ + 1;
+  last_end_ = cycle;
+}
+
+void ScaleSimEstimateBuffer::fetch(int64_t first_set, int64_t last_set) {
+  uint64_t words = 0;
+  for (int64_t s = first_set; s <= last_set; ++s) words += set_words_filled_[static_cast<size_t>(s)];
+  const int64_t cycles = last_end_ - last_start_ + 1;
+  if (cycles <= 0 || words > static_cast<uint64_t>(cycles) * bandwidth_) {
+    throw InternalError("SCALE-Sim CALC emulation: a fetch does not fit its window (SCALE-Sim "
+                        "itself fails on this layer)");
+  }
+  dram_words_ += words;
+  // One row of requests per cycle, answered a read-port latency later.
+  if (!fetched_any_) dram_start_ = last_start_ + kReadPortLatencyCycles;
+  dram_stop_ = last_end_ + kReadPortLatencyCycles;
+  fetched_any_ = true;
+}
+
+void ScaleSimEstimateBuffer::complete() {
+  if (current_words_ > 0) {
+    set_words_filled_.push_back(current_words_);
+  } else {
+    --current_set_;  // an empty set being built is not a set
+  }
+  if (!active_done_) {
+    const auto sets = current_set_ + 1;
+    last_end_ = -2;
+    last_start_ =
+        last_end_ - static_cast<int64_t>(ceil_div(static_cast<uint64_t>(sets) * set_words_,
+                                                  bandwidth_)) + 1;
+    fetch(0, sets - 1);
+    active_done_ = true;
+    return;
+  }
+  const auto sets = current_set_ - fetch_start_set_ + 1;
+  bandwidth_ = ceil_div(static_cast<uint64_t>(sets) * set_words_,
+                        static_cast<uint64_t>(last_end_ - last_start_ + 1));
+  fetch(fetch_start_set_, current_set_);
+}
+
 // ---------------------------------------------------------------- write buffer
 
 ScaleSimWriteBuffer::ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words)

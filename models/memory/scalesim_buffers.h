@@ -119,6 +119,56 @@ class ScaleSimReadBuffer {
   uint64_t dram_words_ = 0;
 };
 
+// CALC mode's read buffer (read_buffer_estimate_bw.py): it never stalls the array; it groups
+// the new addresses of the demand stream, in demand order, into sets of floor(size / 100),
+// and each time 50 sets are complete it counts them as one DRAM fetch of the past window and
+// the bandwidth that fetch needed (the first one at `bandwidth`, timed to end before the first
+// request). An address demanded again is new unless its set was completed after the last
+// window boundary and is among the next 50: sets older than that are forgotten.
+class ScaleSimEstimateBuffer {
+ public:
+  // `latest` is scratch storage of one entry per operand address (reused across layers).
+  ScaleSimEstimateBuffer(std::vector<int64_t>& latest, uint64_t address_count,
+                         uint64_t size_words, uint64_t bandwidth_words);
+
+  // One demand row at `cycle` (null requests skipped); the row is served at cycle + 1.
+  template <class AddressOf>
+  int64_t serve_row(int64_t cycle, uint64_t count, AddressOf address_of) {
+    for (uint64_t i = 0; i < count; ++i) {
+      const int64_t address = address_of(i);
+      if (address < 0) continue;
+      if (!first_seen_) {
+        first_cycle_ = cycle;
+        first_seen_ = true;
+      }
+      demand(cycle, static_cast<uint64_t>(address));
+    }
+    return cycle + 1;
+  }
+  // Fetches what is left after the last row.
+  void complete();
+  ExternalAccesses dram() const { return {dram_start_, dram_stop_, dram_words_}; }
+
+ private:
+  static constexpr int64_t kSets = 100, kWindowSets = 50;
+  void demand(int64_t cycle, uint64_t address);
+  void fetch(int64_t first_set, int64_t last_set);
+
+  std::vector<int64_t>& latest_;  // per address: the newest set holding it, -1 = none
+  uint64_t set_words_, bandwidth_;
+  uint64_t current_words_ = 0;    // in the set being built
+  int64_t current_set_ = 0;
+  std::vector<uint64_t> set_words_filled_;  // words of each completed set
+  int64_t window_start_ = 0, window_end_ = kWindowSets - 1;
+  int64_t fetch_start_set_ = -1, fetch_end_set_ = -1;
+  int64_t last_start_ = -2, last_end_ = -1;
+  int64_t first_cycle_ = 0;
+  bool first_seen_ = false, active_done_ = false;
+  bool fetched_any_ = false;
+  int64_t dram_start_ = 0, dram_stop_ = 0;
+  uint64_t dram_words_ = 0;
+};
+
 class ScaleSimWriteBuffer {
  public:
   ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words);

@@ -43,7 +43,8 @@ PointOptions shorthand_of(const Args& args) {
 
 void print_table(const v1::SimReport& r, std::ostream& out) {
   // DRAM word counts exist with the DRAM model and in SCALE-Sim's USER mode.
-  const bool dram = r.has_dram() || r.memory().rfind("scalesim-bw:", 0) == 0;
+  const bool dram =
+      r.has_dram() || (r.layers_size() > 0 && r.layers(0).has_dram_ifmap_window());
   out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
   out << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "cycles"
       << std::setw(12) << "stalls" << std::setw(9) << "util %" << std::setw(9) << "map %"
@@ -81,8 +82,8 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
   out << std::scientific << std::setprecision(3) << "host time: " << t.host_time_s() << " s\n";
 }
 
-// SCALE-Sim's report files, so scripts written for it keep working. Bandwidth and detailed
-// access reports exist for memory mode scalesim-bw only (SCALE-Sim's USER mode).
+// SCALE-Sim's report files, so scripts written for it keep working (bandwidth and detailed
+// access reports come with SCALE-Sim's access windows: USER mode, or CALC with estimates).
 void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
   std::filesystem::create_directories(dir);
   auto write = [&](const std::string& name, const std::string& text) {
@@ -92,7 +93,7 @@ void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
     std::cout << "wrote " << path << "\n";
   };
   write("COMPUTE_REPORT.csv", accel::scalesim_compute_report(r));
-  if (r.memory().rfind("scalesim-bw:", 0) == 0) {
+  if (r.layers_size() > 0 && r.layers(0).has_dram_ifmap_window()) {
     write("BANDWIDTH_REPORT.csv", accel::scalesim_bandwidth_report(r));
     write("DETAILED_ACCESS_REPORT.csv", accel::scalesim_detailed_access_report(r));
   }
@@ -131,8 +132,8 @@ int cmd_sim(int argc, char** argv) {
   args.option("tech", "FILE", "a TechnologyTable JSON file (default: built-in 45 nm)");
   args.option("format", "FORMAT", "table, json or scalesim-csv", "table");
   args.option("out", "DIR",
-              "directory for scalesim-csv reports (COMPUTE_REPORT.csv; with scalesim-bw also "
-              "BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv)",
+              "directory for scalesim-csv reports (COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and "
+              "DETAILED_ACCESS_REPORT.csv in the SCALE-Sim memory modes)",
               ".");
   if (args.parse_or_help(argc, argv, 2)) return 0;
   if (!args.has("workload")) throw InputError("--workload is required (see --help)");
@@ -142,7 +143,9 @@ int cmd_sim(int argc, char** argv) {
   const ParamMap params = space.decode(point);
   const auto config = compute::systolic_config(params);
   const auto dram_config = dram::dram_config(params);
-  const auto memory = accel::parse_memory_mode(args.get("memory"));
+  auto memory = accel::parse_memory_mode(args.get("memory"));
+  // SCALE-Sim's CALC mode writes its DRAM estimates too: run them for its report files.
+  memory.scalesim_calc_estimates = format == "scalesim-csv";
   const auto technology =
       args.has("tech") ? energy::Technology::load(args.get("tech")) : energy::Technology::builtin();
   uint32_t seq_len = 0;

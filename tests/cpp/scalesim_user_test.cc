@@ -139,6 +139,18 @@ INSTANTIATE_TEST_SUITE_P(Layers, ScaleSimReference, testing::ValuesIn(kReference
                            return std::string(p.param.name);
                          });
 
+// CALC mode's DRAM estimates against SCALE-Sim's golden CALC run (test/general/golden_trace,
+// test/general/scripts/diff_calc.sh: topologies/conv_nets/alexnet_part.csv's Conv1, 224x224x3,
+// 11x11 filters, 96 of them, stride 4, ws on 32x32 with 64 KiB scratchpads).
+TEST(ScaleSimCalc, GoldenAlexNetConv1WeightStationary) {
+  ScaleSimWorkspace workspace;
+  expect_equal(simulate_scalesim_calc(conv(224, 224, 11, 11, 3, 96, 4), {32, 32},
+                                      Dataflow::kWeightStationary, golden_memory(), workspace),
+               {112283, 0,
+                {{33, 112176}, {1, 109197}, {63, 112283}},
+                {{-3243, 111824, 1805023}, {-3275, 102937, 34848}, {1102, 112639, 3484831}}});
+}
+
 // The three report files, byte for byte: the rows of SCALE-Sim's golden CSVs (layer 0).
 struct GoldenCsv {
   Dataflow dataflow;
@@ -191,6 +203,32 @@ INSTANTIATE_TEST_SUITE_P(
                   "0, 1.0, 19795.0, 65536, 33.0, 19954.0, 262144, 63.0, 19984.0, 262144, -3277.0, "
                   "9833.0, 131080, -3277.0, -1.0, 32770, 1839.0, 26538.0, 262157,\n"}));
 
+TEST(ScaleSimReports, CalcModeEqualsGoldenFiles) {
+  // SCALE-Sim's golden CALC run (test/general/golden_trace): AlexNet Conv1, ws, 32x32, 64 KiB.
+  v1::Network net;
+  *net.add_layers() = conv(224, 224, 11, 11, 3, 96, 4);
+  compute::SystolicConfig c;
+  c.array = {32, 32};
+  c.dataflow = Dataflow::kWeightStationary;
+  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
+  c.precision = "int8";
+  c.clock_mhz = 1000;
+  c.tech_node_nm = 45;
+  MemoryModel calc(MemoryMode::kScaleSimCalc);
+  calc.scalesim_calc_estimates = true;
+  const auto report = simulate_systolic(net, c, calc, energy::Technology::builtin());
+  EXPECT_EQ(row_of(scalesim_bandwidth_report(report)),
+            "0, 29.338590881967885, 0.31035864734643714, 31.035864734643713, 15.686576632947475, "
+            "0.3280954308794592, 31.243441697000126,\n");
+  EXPECT_EQ(row_of(scalesim_detailed_access_report(report)),
+            "0, 33.0, 112176.0, 3294225, 1.0, 109197.0, 34848, 63.0, 112283.0, 3484800, -3243.0, "
+            "111824.0, 1805023, -3275.0, 102937.0, 34848, 1102.0, 112639.0, 3484831,\n");
+  // The estimates change no cycle count of the closed form.
+  const auto fast = simulate_systolic(net, c, MemoryMode::kScaleSimCalc, energy::Technology::builtin());
+  EXPECT_EQ(fast.layers(0).total_cycles(), report.layers(0).total_cycles());
+  EXPECT_FALSE(fast.layers(0).has_dram_ifmap_window());
+}
+
 TEST(ScaleSimReports, PythonFloatRepr) {
   EXPECT_EQ(python_float_repr(100.0), "100.0");
   EXPECT_EQ(python_float_repr(-3277.0), "-3277.0");
@@ -207,6 +245,7 @@ TEST(ScaleSimReports, PythonFloatRepr) {
 TEST(ScaleSimReports, BandwidthReportNeedsUserMode) {
   v1::SimReport calc;
   calc.set_memory("scalesim-calc");
+  calc.add_layers()->set_name("no estimates");
   EXPECT_THROW(scalesim_bandwidth_report(calc), InputError);
   EXPECT_THROW(parse_memory_mode("scalesim-bw:0"), InputError);
   EXPECT_THROW(parse_memory_mode("scalesim-bw:ten"), InputError);

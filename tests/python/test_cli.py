@@ -143,6 +143,21 @@ def test_scalesim_user_mode_reproduces_golden_files(run, tmp_path):
     assert layer["dram_ifmap_window"] == {"start_cycle": -3277, "stop_cycle": 49169}
 
 
+def test_scalesim_calc_mode_writes_its_dram_estimates(run, tmp_path):
+    # SCALE-Sim's golden CALC run (test/general/golden_trace): alexnet_part.csv's Conv1, ws.
+    topo = tmp_path / "alexnet_conv1.csv"
+    topo.write_text("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                    "Channels, Num Filter, Strides,\nConv1, 224, 224, 11, 11, 3, 96, 4,\n")
+    out = tmp_path / "calc"
+    run("sim", "--workload", topo, "--array", "32x32", "--dataflow", "ws", "--sram-kb", "64,64,64",
+        "--format", "scalesim-csv", "--out", out, check=0)
+    assert (out / "DETAILED_ACCESS_REPORT.csv").read_text().splitlines()[1] == (
+        "0, 33.0, 112176.0, 3294225, 1.0, 109197.0, 34848, 63.0, 112283.0, 3484800, -3243.0, "
+        "111824.0, 1805023, -3275.0, 102937.0, 34848, 1102.0, 112639.0, 3484831,")
+    assert (out / "BANDWIDTH_REPORT.csv").read_text().splitlines()[1].startswith(
+        "0, 29.338590881967885, 0.31035864734643714, 31.035864734643713, 15.686576632947475,")
+
+
 def test_sim_with_dram_behind_the_scratchpads(run):
     ideal = json.loads(run("sim", "--workload", "alexnet", "--array", "32x32", "--memory",
                            "ideal", "--format", "json", check=0).stdout)

@@ -1,4 +1,5 @@
-// Runs one layer through accelgym's SCALE-Sim USER-mode emulation with any array and
+// Runs one layer through accelgym's SCALE-Sim USER-mode (or, with "calc": 1, CALC-mode)
+// emulation with any array and
 // scratchpad sizes (the CLI's design space starts at 4x4 and 8 KiB) and prints the result as
 // tests/tools/scalesim_reference.py does, for randomized comparisons
 // (tests/python/test_scalesim_reference.py).
@@ -55,10 +56,13 @@ int main(int argc, char** argv) {
     m.ifmap_words = static_cast<uint64_t>(words.values(0).number_value());
     m.filter_words = static_cast<uint64_t>(words.values(1).number_value());
     m.ofmap_words = static_cast<uint64_t>(words.values(2).number_value());
-    m.bandwidth_words_per_cycle = number(c, "bw");
-    const auto r = accel::simulate_scalesim_user(
-        l, {number(c, "rows"), number(c, "cols")},
-        compute::parse_dataflow(c.fields().at("df").string_value()), m);
+    m.bandwidth_words_per_cycle = c.fields().count("bw") ? number(c, "bw") : 10;
+    const compute::ArrayShape array{number(c, "rows"), number(c, "cols")};
+    const auto dataflow = compute::parse_dataflow(c.fields().at("df").string_value());
+    const bool calc = c.fields().count("calc") && c.fields().at("calc").number_value() != 0;
+    accel::ScaleSimWorkspace workspace;
+    const auto r = calc ? accel::simulate_scalesim_calc(l, array, dataflow, m, workspace)
+                        : accel::simulate_scalesim_user(l, array, dataflow, m, workspace);
     std::printf(
         "{\"total\": %lld, \"stall\": %lld, \"sram\": [[%lld, %lld], [%lld, %lld], [%lld, %lld]], "
         "\"dram\": [[%lld, %lld, %llu], [%lld, %lld, %llu], [%lld, %lld, %llu]]}\n",
