@@ -400,7 +400,7 @@ class ReadStream {
 // CALC mode's streams: estimate buffers that never stall, fed with the demanded addresses.
 class EstimateStream {
  public:
-  EstimateStream(std::vector<int64_t>& latest, uint64_t address_count, uint64_t size_words)
+  EstimateStream(std::vector<int32_t>& latest, uint64_t address_count, uint64_t size_words)
       : buffer_(latest, address_count, size_words, kCalcFetchWordsPerCycle) {}
 
   auto server(int64_t cycle) {

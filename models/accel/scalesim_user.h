@@ -35,7 +35,7 @@ struct ScaleSimUserLayer {
 // Buffers reused from layer to layer (one set index per prefetch-stream entry or address).
 struct ScaleSimWorkspace {
   std::vector<uint32_t> ifmap_lines, filter_lines;
-  std::vector<int64_t> ifmap_latest, filter_latest;
+  std::vector<int32_t> ifmap_latest, filter_latest;
 };
 
 // One instance of `layer` lowered SCALE-Sim style (a GEMM layer is its M x K ifmap, 1 x K

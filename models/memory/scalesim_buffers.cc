@@ -64,7 +64,7 @@ void ScaleSimReadBuffer::throw_not_streamed(uint64_t position) {
 
 // ---------------------------------------------------------------- estimate buffer (CALC)
 
-ScaleSimEstimateBuffer::ScaleSimEstimateBuffer(std::vector<int64_t>& latest,
+ScaleSimEstimateBuffer::ScaleSimEstimateBuffer(std::vector<int32_t>& latest,
                                                uint64_t address_count, uint64_t size_words,
                                                uint64_t bandwidth_words)
     : latest_(latest), set_words_(size_words / kSets), bandwidth_(bandwidth_words) {
@@ -72,12 +72,7 @@ ScaleSimEstimateBuffer::ScaleSimEstimateBuffer(std::vector<int64_t>& latest,
   latest_.assign(address_count, -1);
 }
 
-void ScaleSimEstimateBuffer::demand(int64_t cycle, uint64_t address) {
-  int64_t& newest = latest_[address];
-  if (newest >= window_start_ && newest < std::min(current_set_, window_end_ + 1)) return;  // hit
-  if (newest == current_set_) return;  // already in the set being built
-  newest = current_set_;
-  if (++current_words_ < set_words_) return;
+void ScaleSimEstimateBuffer::set_completed(int64_t cycle) {
   set_words_filled_.push_back(current_words_);
   current_words_ = 0;
   if (++current_set_ != window_end_ + 1) return;

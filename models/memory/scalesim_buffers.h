@@ -15,6 +15,7 @@
 // 18975c2, drains in the background as in write_buffer.py before the row waited for them).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -128,7 +129,7 @@ class ScaleSimReadBuffer {
 class ScaleSimEstimateBuffer {
  public:
   // `latest` is scratch storage of one entry per operand address (reused across layers).
-  ScaleSimEstimateBuffer(std::vector<int64_t>& latest, uint64_t address_count,
+  ScaleSimEstimateBuffer(std::vector<int32_t>& latest, uint64_t address_count,
                          uint64_t size_words, uint64_t bandwidth_words);
 
   // One demand row at `cycle` (null requests skipped); the row is served at cycle + 1.
@@ -151,10 +152,17 @@ class ScaleSimEstimateBuffer {
 
  private:
   static constexpr int64_t kSets = 100, kWindowSets = 50;
-  void demand(int64_t cycle, uint64_t address);
+  void demand(int64_t cycle, uint64_t address) {
+    int32_t& newest = latest_[address];
+    if (newest >= window_start_ && newest < std::min(current_set_, window_end_ + 1)) return;  // hit
+    if (newest == current_set_) return;  // already in the set being built
+    newest = static_cast<int32_t>(current_set_);
+    if (++current_words_ == set_words_) set_completed(cycle);
+  }
+  void set_completed(int64_t cycle);
   void fetch(int64_t first_set, int64_t last_set);
 
-  std::vector<int64_t>& latest_;  // per address: the newest set holding it, -1 = none
+  std::vector<int32_t>& latest_;  // per address: the newest set holding it, -1 = none
   uint64_t set_words_, bandwidth_;
   uint64_t current_words_ = 0;    // in the set being built
   int64_t current_set_ = 0;
