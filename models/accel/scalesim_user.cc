@@ -245,8 +245,9 @@ class LayerStreams {
         [](uint64_t, uint64_t, uint64_t) { return true; });
   }
 
-  // Row t of fold (fr, fc): returns serve(demand_row, elsewhere) (see
-  // ScaleSimReadBuffer::serve_row for `elsewhere`).
+  // Row t of fold (fr, fc): returns serve(demand_row, elsewhere, address) (see
+  // ScaleSimReadBuffer::serve_row for `elsewhere`; address(i): the i-th request's address,
+  // which CALC mode's estimate buffers track).
   template <class Serve>
   int64_t ifmap_row(uint64_t fr, uint64_t fc, int64_t t, Serve serve) const {
     const uint64_t r = array_.rows, c = array_.cols;
