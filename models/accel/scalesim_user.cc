@@ -25,7 +25,10 @@ class Im2col {
       h_ = layer.m(), w_ = layer.k(), c_ = 1, fh_ = 1, fw_ = layer.k(), sh_ = sw_ = 1;
       eh_ = layer.m(), ew_ = 1;
     } else {
-      h_ = layer.ifmap_h(), w_ = layer.ifmap_w(), c_ = layer.channels();
+      // SCALE-Sim has no padding: a padded layer is its padded ifmap (as the compat lowering's
+      // output size assumes).
+      h_ = layer.ifmap_h() + 2ull * layer.pad_h(), w_ = layer.ifmap_w() + 2ull * layer.pad_w();
+      c_ = layer.channels();
       fh_ = layer.filter_h(), fw_ = layer.filter_w();
       sh_ = layer.stride_h(), sw_ = layer.stride_w() ? layer.stride_w() : layer.stride_h();
       std::tie(eh_, ew_) = workloads::output_size(layer, workloads::LoweringRule::kScaleSim);

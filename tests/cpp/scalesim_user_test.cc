@@ -151,6 +151,22 @@ TEST(ScaleSimCalc, GoldenAlexNetConv1WeightStationary) {
                 {{-3243, 111824, 1805023}, {-3275, 102937, 34848}, {1102, 112639, 3484831}}});
 }
 
+TEST(ScaleSimUser, PaddingIsAPaddedIfmap) {
+  // SCALE-Sim has no padding: a 3x3 conv with pad 1 on 14x14 runs as the same conv on 16x16.
+  v1::Layer padded = conv(14, 14, 3, 3, 8, 16, 1);
+  padded.set_pad_h(1);
+  padded.set_pad_w(1);
+  ScaleSimUserMemory m;
+  m.ifmap_words = m.filter_words = m.ofmap_words = 1024;
+  m.bandwidth_words_per_cycle = 4;
+  const auto a = simulate_scalesim_user(padded, {8, 8}, Dataflow::kOutputStationary, m);
+  const auto b = simulate_scalesim_user(conv(16, 16, 3, 3, 8, 16, 1), {8, 8},
+                                        Dataflow::kOutputStationary, m);
+  EXPECT_EQ(a.total_cycles, b.total_cycles);
+  EXPECT_EQ(a.dram_ifmap.words, b.dram_ifmap.words);
+  EXPECT_GT(a.stall_cycles, 0);
+}
+
 // The three report files, byte for byte: the rows of SCALE-Sim's golden CSVs (layer 0).
 struct GoldenCsv {
   Dataflow dataflow;
