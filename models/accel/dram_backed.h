@@ -62,7 +62,7 @@ class LayerTraffic {
   // When group `g` (a prefetch or a drain) is done: its DRAM requests and its on-chip moves.
   double wait(uint32_t g);
   const DramLayerResult& result() const { return result_; }
-  // Output words of the layer (all instances) and its distinct ifmap words.
+  // Output words of the layer (all instances).
   static uint64_t output_words(const workloads::GemmShape& gemm) {
     return gemm.m * gemm.n * gemm.instances;
   }
