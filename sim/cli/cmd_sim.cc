@@ -42,7 +42,7 @@ PointOptions shorthand_of(const Args& args) {
 }
 
 void print_table(const v1::SimReport& r, std::ostream& out) {
-  // DRAM word counts exist with the DRAM model and in SCALE-Sim's USER mode.
+  // DRAM word counts exist with the DRAM model and with SCALE-Sim's access windows.
   const bool dram =
       r.has_dram() || (r.layers_size() > 0 && r.layers(0).has_dram_ifmap_window());
   out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
