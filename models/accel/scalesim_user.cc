@@ -143,8 +143,15 @@ void for_each_prefetch(const PrefetchMatrix& p, Used used, Valid valid, Sink sin
 template <class Used, class Valid>
 PrefetchLines build_lines(const PrefetchMatrix& p, std::vector<uint32_t>& storage,
                           uint64_t set_words, uint64_t bandwidth, Used used, Valid valid) {
+  // One 4-byte set index per stream entry: refuse what would not fit in memory.
+  constexpr uint64_t kMaxEntries = uint64_t{1} << 31;
+  const uint64_t entries = p.folds * p.height * p.width;
+  if (entries > kMaxEntries) {
+    throw InputError("layer too large for the SCALE-Sim emulation: " + std::to_string(entries) +
+                     " prefetch entries (at most " + std::to_string(kMaxEntries) + ")");
+  }
   PrefetchLines lines(storage, set_words, bandwidth);
-  storage.reserve(p.folds * p.height * p.width);
+  storage.reserve(entries);
   for_each_prefetch(p, used, valid, [&](bool v) { lines.append(v); });
   return lines;
 }
