@@ -71,6 +71,9 @@ struct Rank {
   bool in_self_refresh = false;
   bool extra_refresh = false;
   uint64_t refresh_origin = 0;  // the refresh schedule counts intervals from here
+  // From refs_issued and the origin (set_refs_issued): when a refresh becomes forced (more
+  // than RefreshMaxPostponed owed) and when one may be pulled in.
+  uint64_t forced_at = kNever, pull_in_at = kNever;
   uint32_t pending = 0;         // requests queued for this rank
   uint32_t next_pb_bank = 0;
   // Background energy bookkeeping.
@@ -288,22 +291,22 @@ class Channel {
 
   void set_refs_issued(Rank& rank, uint64_t refs) {
     rank.refs_issued = refs;
-    rank.next_due =
-        refresh_interval_ ? rank.refresh_origin + (refs + 1) * refresh_interval_ : kNever;
+    rank.next_due = owed_from(rank, 1);
+    rank.forced_at = owed_from(rank, static_cast<int64_t>(k_.refresh_max_postponed) + 1);
+    rank.pull_in_at = owed_from(rank, 1 - static_cast<int64_t>(k_.refresh_max_pulledin));
+  }
+
+  // The first cycle at which at least n REFs are owed (intervals elapsed minus REFs issued).
+  uint64_t owed_from(const Rank& rank, int64_t n) const {
+    if (refresh_interval_ == 0) return kNever;
+    const int64_t due_index = static_cast<int64_t>(rank.refs_issued) + n;
+    return due_index <= 0 ? 0
+                          : rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
   }
   const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * d_.banks + b]; }
 
-  // REFs owed at `now` (intervals elapsed minus REFs issued) compared with n, without division:
-  // owed >= n  <=>  now >= (refs_issued + n) * interval.
-  bool owed_at_least(const Rank& rank, uint64_t now, int64_t n) const {
-    const int64_t due_index = static_cast<int64_t>(rank.refs_issued) + n;
-    return due_index <= 0 ||
-           now >= rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
-  }
-
   bool refresh_forced(uint32_t r, uint64_t now) const {
-    return refresh_interval_ > 0 &&
-           owed_at_least(ranks_[r], now, static_cast<int64_t>(k_.refresh_max_postponed) + 1);
+    return now >= ranks_[r].forced_at;
   }
 
   bool refresh_wanted(uint32_t r, uint64_t now) const {
@@ -312,9 +315,8 @@ class Channel {
     if (rank.in_self_refresh) return false;  // the device refreshes itself
     if (refresh_forced(r, now)) return true;
     if (rank.pending != 0) return false;
-    if (owed_at_least(rank, now, 1)) return true;  // due, rank idle
-    return rank.pulling_in &&
-           owed_at_least(rank, now, 1 - static_cast<int64_t>(k_.refresh_max_pulledin));
+    if (now >= rank.next_due) return true;  // due, rank idle
+    return rank.pulling_in && now >= rank.pull_in_at;
   }
 
   // -1: nothing blocked; -2: the whole rank (all-bank refresh); else the bank being refreshed.
@@ -356,11 +358,7 @@ class Channel {
     }
     if (!refresh) {
       // While a refresh is owed but postponed, wake up when it becomes forced.
-      if (refresh_interval_ > 0 && owed_at_least(rank, now, 1)) {
-        next =
-            std::min(next, rank.refresh_origin + (rank.refs_issued + k_.refresh_max_postponed + 1) *
-                                                     refresh_interval_);
-      }
+      if (now >= rank.next_due) next = std::min(next, rank.forced_at);
       return;
     }
     if (k_.refresh_policy == RefreshPolicy::kPerBank) {
