@@ -1,9 +1,16 @@
 // pybind11 module `accelgym._core`: the C++ Env, its spaces and the searchers, in-process.
 // The GIL is released while a design is simulated.
+#include <map>
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "agents/runner.h"
+#include "models/accel/systolic_evaluator.h"
+#include "models/accel/systolic_tlm.h"
+#include "models/dram/dram_params.h"
+#include "sim/core/space_registry.h"
+#include "workloads/network_zoo.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/records.h"
@@ -78,6 +85,41 @@ struct CoreEnv {
   }
 };
 
+// One network on one accelerator (the `accelgym sim` command's model): parameters of the
+// accel space by name, as strings; returns the SimReport as JSON.
+std::string simulate(const std::string& workload, const std::string& memory,
+                     const std::string& engine, const std::map<std::string, std::string>& params,
+                     bool gemm, uint32_t seq_len, bool scalesim_estimates) {
+  const DesignSpace space = make_space("accel");
+  ParamMap values;
+  for (const auto& [name, text] : params) {
+    values.set(name, space.parse_value(space.index_of(name), text));
+  }
+  const IndexVector point = space.encode(values);
+  const ParamMap design = space.decode(point);
+  const auto config = compute::systolic_config(design);
+  const auto dram = dram::dram_config(design);
+  auto model = accel::parse_memory_mode(memory);
+  model.scalesim_calc_estimates = scalesim_estimates;
+  if (engine != "direct" && engine != "systemc") {
+    throw InputError("engine must be direct or systemc, got '" + engine + "'");
+  }
+  if (engine == "systemc" && model.mode != accel::MemoryMode::kDram) {
+    throw InputError("engine systemc needs memory dram (the other modes have no DRAM)");
+  }
+  const v1::Network network = workloads::load_network(workload, gemm, seq_len);
+  const auto technology = energy::Technology::builtin();
+  v1::SimReport report;
+  {
+    py::gil_scoped_release release;
+    report = engine == "systemc"
+                 ? accel::simulate_systolic_tlm(network, config, technology, dram)
+                 : accel::simulate_systolic(network, config, model, technology, &dram);
+  }
+  *report.mutable_config() = space.to_proto(point);
+  return to_report_json(report, -1);
+}
+
 }  // namespace
 
 void bind_sweep(py::module_& m);  // sweep_bindings.cc
@@ -92,6 +134,8 @@ PYBIND11_MODULE(_core, m) {
     return out;
   });
   m.def("searchers", &agents::searcher_names);
+  m.def("simulate", &simulate, py::arg("workload"), py::arg("memory"), py::arg("engine"),
+        py::arg("params"), py::arg("gemm"), py::arg("seq_len"), py::arg("scalesim_estimates"));
   m.def(
       "read_records",
       [](const std::string& path) {

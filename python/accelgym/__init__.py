@@ -16,7 +16,7 @@ InputError = _core.InputError
 
 __all__ = ["AccelEnv", "AsyncVectorEnv", "InputError", "ParallelAccelEnv", "SyncVectorEnv",
            "evaluate", "make", "make_parallel", "make_vec", "registered_envs", "search",
-           "searchers"]
+           "searchers", "simulate"]
 
 
 def searchers():
@@ -32,3 +32,23 @@ def search(env_name, agent, budget, seed=0, agent_options=None, **env_options):
                          {k: str(v) for k, v in (agent_options or {}).items()})
     result["best_point"] = json.loads(result["best_point"]).get("values", {})
     return result
+
+
+def simulate(workload, memory="scalesim-calc", engine="direct", gemm=False, seq_len=0,
+             scalesim_estimates=False, **params):
+    """Simulates one DNN on one accelerator, as `accelgym sim` does, and returns its report.
+
+    workload: a built-in name (e.g. "resnet50"), a SCALE-Sim topology .csv or a Network .json.
+    memory: "scalesim-calc", "scalesim-bw:<words per cycle>", "ideal" or "dram".
+    engine: "direct", or "systemc" (memory "dram": the accelerator as a SystemC module).
+    scalesim_estimates: with "scalesim-calc", also SCALE-Sim's CALC-mode DRAM estimates.
+    params: parameters of the accel space by name (`accelgym space --space accel`), e.g.
+    rows=64, dataflow="ws", standard="HBM2-2000", global_buffer_kb=1024.
+
+    Returns a dict: {"layers": [...], "total": {...}, "dram": {...} (memory "dram"), ...}.
+    """
+    import json
+    report = _core.simulate(str(workload), memory, engine,
+                            {k: str(v) for k, v in params.items()}, bool(gemm), int(seq_len),
+                            bool(scalesim_estimates))
+    return json.loads(report)

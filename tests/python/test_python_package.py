@@ -179,3 +179,20 @@ def test_plot_command(run, tmp_path):
     proc = run("plot", records, "--out", out, check=0)
     assert "wrote" in proc.stdout and out.stat().st_size > 1000
     assert run("plot").returncode == 2
+
+
+def test_simulate_matches_the_cli_model(tmp_path):
+    topo = tmp_path / "gemm.csv"
+    topo.write_text("Layer Name, M, N, K,\nTest 1, 256, 128, 256,")
+    # SCALE-Sim's golden USER-mode os run (see tests/python/test_cli.py).
+    r = accelgym.simulate(topo, memory="scalesim-bw:10", gemm=True, rows=32, cols=32)
+    assert (r["layers"][0]["stall_cycles"], r["total"]["cycles"]) == (42272, 52447)
+    assert r["layers"][0]["dram_ifmap_window"] == {"start_cycle": -3277, "stop_cycle": 49169}
+    direct = accelgym.simulate("conv_test", memory="dram", rows=16, cols=16)
+    systemc = accelgym.simulate("conv_test", memory="dram", engine="systemc", rows=16, cols=16)
+    assert direct["total"]["cycles"] == systemc["total"]["cycles"]
+    assert direct["dram"]["reads"] == systemc["dram"]["reads"] > 0
+    with pytest.raises(ValueError, match="unknown parameter 'rowz'"):
+        accelgym.simulate("alexnet", rowz=3)
+    with pytest.raises(ValueError, match="needs memory dram"):
+        accelgym.simulate("alexnet", engine="systemc")
