@@ -91,11 +91,9 @@ std::string simulate(const std::string& workload, const std::string& memory,
                      const std::string& engine, const std::map<std::string, std::string>& params,
                      bool gemm, uint32_t seq_len, bool scalesim_estimates) {
   const DesignSpace space = make_space("accel");
-  ParamMap values;
-  for (const auto& [name, text] : params) {
-    values.set(name, space.parse_value(space.index_of(name), text));
-  }
-  const IndexVector point = space.encode(values);
+  std::vector<DesignSpace::Assignment> assignments;
+  for (const auto& [name, text] : params) assignments.push_back({name, text, "simulate " + name});
+  const IndexVector point = space.assign({}, assignments);
   const ParamMap design = space.decode(point);
   const auto config = compute::systolic_config(design);
   const auto dram = dram::dram_config(design);

@@ -59,16 +59,20 @@ double words_per_cycle(uint64_t words, const v1::LayerReport& l, const v1::Acces
 }
 
 void require_windows(const v1::SimReport& report, const char* file) {
-  for (const auto& l : report.layers()) {
-    if (!l.has_dram_ifmap_window()) {
-      throw InputError(std::string(file) + " needs SCALE-Sim's access windows: memory mode " +
-                       "scalesim-bw:<words per cycle>, or scalesim-calc with its DRAM estimates " +
-                       "(this report is of memory mode " + report.memory() + ")");
-    }
+  if (!has_scalesim_windows(report)) {
+    throw InputError(std::string(file) + " needs SCALE-Sim's access windows: memory mode " +
+                     "scalesim-bw:<words per cycle>, or scalesim-calc with its DRAM estimates " +
+                     "(this report is of memory mode " + report.memory() + ")");
   }
 }
 
 }  // namespace
+
+bool has_scalesim_windows(const v1::SimReport& report) {
+  return report.layers_size() > 0 &&
+         std::all_of(report.layers().begin(), report.layers().end(),
+                     [](const v1::LayerReport& l) { return l.has_dram_ifmap_window(); });
+}
 
 std::string scalesim_compute_report(const v1::SimReport& report) {
   std::ostringstream out;

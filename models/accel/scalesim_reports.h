@@ -12,6 +12,10 @@ namespace accelgym::accel {
 // Python's repr() of a float: shortest round-trip digits, "100.0", "1e-05", "1.5e+16".
 std::string python_float_repr(double value);
 
+// Whether the report has SCALE-Sim's access windows (USER mode, or CALC with its estimates),
+// which the bandwidth and detailed-access reports need.
+bool has_scalesim_windows(const v1::SimReport& report);
+
 std::string scalesim_compute_report(const v1::SimReport& report);
 // Bandwidth and detailed-access reports need SCALE-Sim's access windows (memory mode
 // scalesim-bw, or scalesim-calc with its DRAM estimates); InputError for reports without them.

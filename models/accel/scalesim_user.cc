@@ -382,12 +382,13 @@ class LayerStreams {
 class ReadStream {
  public:
   ReadStream(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth)
-      : buffer_(lines, size_words, bandwidth), lines_(lines) {}
+      : buffer_(lines, size_words, bandwidth) {}
 
   auto server(int64_t cycle) {
     return [this, cycle](const DemandRow& d, auto elsewhere, auto) {
-      const int64_t done = buffer_.serve_row(cycle, d.first_position, d.count, elsewhere);
-      if (has_request(d)) note_access(window_, seen_, done);
+      bool any = false;
+      const int64_t done = buffer_.serve_row(cycle, d.first_position, d.count, elsewhere, any);
+      if (any) note_access(window_, seen_, done);
       return done;
     };
   }
@@ -395,15 +396,7 @@ class ReadStream {
   memory::ExternalAccesses dram() const { return buffer_.dram(); }
 
  private:
-  bool has_request(const DemandRow& d) const {  // a row of only null requests is no access
-    for (uint64_t i = 0; i < d.count; ++i) {
-      if (lines_.line_at(d.first_position + i) != PrefetchLines::kNullRequest) return true;
-    }
-    return false;
-  }
-
   memory::ScaleSimReadBuffer buffer_;
-  const PrefetchLines& lines_;
   SramWindow window_;
   bool seen_ = false;
 };

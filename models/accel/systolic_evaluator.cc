@@ -87,14 +87,15 @@ uint32_t word_bytes(const SystolicConfig& c, const energy::Technology& tech) {
   return std::max(1u, tech.precision_bits(c.precision) / 8);
 }
 
-// `dram` is the layer's run on the DRAM in MemoryMode::kDram; `now_ns` is when the layer may
-// start and becomes its end.
-v1::LayerReport simulate_layer(const v1::Layer& layer, const SystolicConfig& c,
-                               const MemoryModel& memory, const energy::Technology& tech,
-                               const DramLayerResult* dram, ScaleSimWorkspace& workspace,
+// `plan` is the layer lowered and timed (plan_layer); `dram` is its run on the DRAM in
+// MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
+v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan,
+                               const SystolicConfig& c, const MemoryModel& memory,
+                               const energy::Technology& tech, const DramLayerResult* dram,
+                               ScaleSimWorkspace& workspace,
                                double& now_ns) {
   const bool compat = compatible(memory);
-  const auto [gemm, timing] = plan_layer(layer, c, memory);
+  const auto& [gemm, timing] = plan;
   const auto sram = compute::sram_accesses(gemm, c.array, c.dataflow, compat);
 
   v1::LayerReport r;
@@ -207,19 +208,19 @@ v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& 
             "has none)"
           : "on-chip: MACs, scratchpads, leakage (no DRAM in this memory mode)");
   v1::NetworkTotals* t = report.mutable_total();
+  std::vector<DramLayerPlan> plans;
+  for (const auto& layer : network.layers()) plans.push_back(plan_layer(layer, config, memory));
   std::vector<DramLayerResult> dram;
   if (memory.mode == MemoryMode::kDram) {
-    std::vector<DramLayerPlan> plans;
-    for (const auto& layer : network.layers()) plans.push_back(plan_layer(layer, config, memory));
     dram = run_network_on_dram(plans, config, word_bytes(config, technology), *port,
                                config.overlap_layers);
   }
   double now_ns = 0;
   ScaleSimWorkspace workspace;
   for (int i = 0; i < network.layers_size(); ++i) {
-    v1::LayerReport r = simulate_layer(network.layers(i), config, memory, technology,
-                                       dram.empty() ? nullptr : &dram[static_cast<size_t>(i)],
-                                       workspace, now_ns);
+    const auto l = static_cast<size_t>(i);
+    v1::LayerReport r = simulate_layer(network.layers(i), plans[l], config, memory, technology,
+                                       dram.empty() ? nullptr : &dram[l], workspace, now_ns);
     t->set_cycles(t->cycles() + r.total_cycles());
     t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());
     t->set_macs(t->macs() + r.macs());

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "models/compute/systolic_timing.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::memory {
 namespace {
 
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+using compute::ceil_div;
 
 // read_port.py / write_port.py: a fixed latency behind the buffers.
 constexpr int64_t kReadPortLatencyCycles = 1;

@@ -73,10 +73,12 @@ class ScaleSimReadBuffer {
   // served (cycle + hit latency when nothing stalls). A request is a hit when any set holding
   // its address is in the window: its own set, or, for a word im2col repeats, another one;
   // elsewhere(i, resident) calls resident(position) for the other places of request i's
-  // address until one returns true, and returns whether one did.
+  // address until one returns true, and returns whether one did. `any` tells whether the row
+  // held a request at all (a row of null requests is no access).
   template <class Elsewhere>
-  int64_t serve_row(int64_t cycle, uint64_t first_position, uint64_t count,
-                    Elsewhere elsewhere) {
+  int64_t serve_row(int64_t cycle, uint64_t first_position, uint64_t count, Elsewhere elsewhere,
+                    bool& any) {
+    any = false;
     if (!started_) prefetch_active(cycle);
     int64_t offset = kHitLatencyCycles;
     auto resident = [this](uint64_t position) {
@@ -86,6 +88,7 @@ class ScaleSimReadBuffer {
     for (uint64_t i = 0; i < count; ++i) {
       const uint64_t own = first_position + i;
       if (lines_.line_at(own) == PrefetchLines::kNullRequest) continue;
+      any = true;
       for (uint64_t tries = 0; !resident(own) && !elsewhere(i, resident); ++tries) {
         if (tries > line_count_) throw_not_streamed(own);
         new_prefetch();

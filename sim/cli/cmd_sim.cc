@@ -43,8 +43,7 @@ PointOptions shorthand_of(const Args& args) {
 
 void print_table(const v1::SimReport& r, std::ostream& out) {
   // DRAM word counts exist with the DRAM model and with SCALE-Sim's access windows.
-  const bool dram =
-      r.has_dram() || (r.layers_size() > 0 && r.layers(0).has_dram_ifmap_window());
+  const bool dram = r.has_dram() || accel::has_scalesim_windows(r);
   out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
   out << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "cycles"
       << std::setw(12) << "stalls" << std::setw(9) << "util %" << std::setw(9) << "map %"
@@ -93,7 +92,7 @@ void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
     std::cout << "wrote " << path << "\n";
   };
   write("COMPUTE_REPORT.csv", accel::scalesim_compute_report(r));
-  if (r.layers_size() > 0 && r.layers(0).has_dram_ifmap_window()) {
+  if (accel::has_scalesim_windows(r)) {
     write("BANDWIDTH_REPORT.csv", accel::scalesim_bandwidth_report(r));
     write("DETAILED_ACCESS_REPORT.csv", accel::scalesim_detailed_access_report(r));
   }

@@ -66,19 +66,12 @@ IndexVector build_point(const DesignSpace& space, const Args& args, const PointO
     load_json_file(args.get("config"), &file_point);
     values = space.decode(space.from_proto(file_point, args.get("config")));
   }
-  auto set = [&](const std::string& name, const std::string& text, const std::string& source) {
-    values.set(name, space.parse_value(space.index_of(name), text, source));
-  };
-  for (const auto& s : shorthand) set(s.name, s.text, s.source);
+  std::vector<DesignSpace::Assignment> assignments = shorthand;
   for (const auto& assignment : args.all("set")) {
     const auto [name, text] = key_value(assignment, "--set");
-    set(name, text, "--set " + name);
+    assignments.push_back({name, text, "--set " + name});
   }
-  // Values for dimensions that a shorthand or --set made inactive are dropped only when they
-  // came from the defaults; explicit ones are errors (encode reports them).
-  IndexVector point = space.encode(values, "design point");
-  space.validate(point);
-  return point;
+  return space.assign(std::move(values), assignments);
 }
 
 }  // namespace accelgym::cli

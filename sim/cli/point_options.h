@@ -13,12 +13,8 @@
 
 namespace accelgym::cli {
 
-struct ShorthandValue {
-  std::string name;    // parameter
-  std::string text;    // value as typed
-  std::string source;  // the option it came from, for errors
-};
-using PointOptions = std::vector<ShorthandValue>;
+// A shorthand's parameter, its value as typed and the option it came from.
+using PointOptions = std::vector<DesignSpace::Assignment>;
 
 // Needs the options "config" and "set" declared in `args`.
 IndexVector build_point(const DesignSpace& space, const Args& args, const PointOptions& shorthand);

@@ -387,6 +387,17 @@ std::vector<std::string> DesignSpace::violations(const ParamMap& values) const {
   return out;
 }
 
+IndexVector DesignSpace::assign(ParamMap values, const std::vector<Assignment>& assignments) const {
+  for (const auto& a : assignments) {
+    values.set(a.name, parse_value(index_of(a.name), a.text, a.source));
+  }
+  // Values for dimensions an assignment made inactive are dropped only when they came from
+  // the defaults; explicit ones are errors (encode reports them).
+  IndexVector point = encode(values, "design point");
+  validate(point);
+  return point;
+}
+
 void DesignSpace::validate(const IndexVector& point) const {
   const auto v = violations(decode(point));
   if (!v.empty()) throw InputError(v.front());

@@ -66,6 +66,14 @@ class DesignSpace {
   // Parses "32", "ws", "0.5" as a value of dimension d (for `--set name=value`).
   ParamValue parse_value(size_t d, const std::string& text, const std::string& source = "") const;
 
+  // A value typed as text for a named parameter, and where it came from (for errors).
+  struct Assignment {
+    std::string name, text, source;
+  };
+  // `values` with each assignment parsed against its dimension, in order (later ones win),
+  // then encoded and validated, constraints included: the point `--set name=value` means.
+  IndexVector assign(ParamMap values, const std::vector<Assignment>& assignments) const;
+
   IndexVector sample(Rng& rng) const;  // uniform per dimension, canonical
   // Points one step away: +-1 on ordinal dimensions, any other value on categorical ones.
   std::vector<IndexVector> neighbours(const IndexVector& point) const;

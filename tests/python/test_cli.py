@@ -30,6 +30,8 @@ def test_help_everywhere(run):
     (["sim", "--workload", "alexnet", "--memory", "magic"], "unknown memory mode 'magic'"),
     (["sim", "--workload", "alexnet", "--memory", "scalesim-bw:0"], "expected scalesim-bw:<words per cycle>"),
     (["sim", "--workload", "alexnet", "--engine", "systemc"], "--engine systemc needs --memory dram"),
+    (["sim", "--workload", "alexnet", "--engine", "verilog"], "--engine must be direct or systemc"),
+    (["sim", "--workload", "alexnet", "--set", "global_buffer_kb=100"], "'100' is outside the space"),
     (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
     (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open records file"),
     (["records", "merge", "/nonexistent.records"], "--out FILE is required"),
