@@ -175,6 +175,18 @@ struct GoldenCsv {
   const char* detailed;
 };
 
+// The accelerator of SCALE-Sim's golden runs: 32x32, 64 KiB scratchpads (1-byte words).
+compute::SystolicConfig golden_config(Dataflow dataflow) {
+  compute::SystolicConfig c;
+  c.array = {32, 32};
+  c.dataflow = dataflow;
+  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
+  c.precision = "int8";
+  c.clock_mhz = 1000;
+  c.tech_node_nm = 45;
+  return c;
+}
+
 std::string row_of(const std::string& csv) { return csv.substr(csv.find('\n') + 1); }
 
 class ScaleSimReports : public testing::TestWithParam<GoldenCsv> {};
@@ -183,13 +195,7 @@ TEST_P(ScaleSimReports, EqualGoldenFiles) {
   const GoldenCsv& g = GetParam();
   v1::Network net;
   *net.add_layers() = gemm(256, 128, 256);
-  compute::SystolicConfig c;
-  c.array = {32, 32};
-  c.dataflow = g.dataflow;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
-  c.precision = "int8";
-  c.clock_mhz = 1000;
-  c.tech_node_nm = 45;
+  const compute::SystolicConfig c = golden_config(g.dataflow);
   const auto report = simulate_systolic(net, c, parse_memory_mode("scalesim-bw:10"),
                                         energy::Technology::builtin());
   EXPECT_EQ(row_of(scalesim_compute_report(report)), g.compute);
@@ -223,13 +229,7 @@ TEST(ScaleSimReports, CalcModeEqualsGoldenFiles) {
   // SCALE-Sim's golden CALC run (test/general/golden_trace): AlexNet Conv1, ws, 32x32, 64 KiB.
   v1::Network net;
   *net.add_layers() = conv(224, 224, 11, 11, 3, 96, 4);
-  compute::SystolicConfig c;
-  c.array = {32, 32};
-  c.dataflow = Dataflow::kWeightStationary;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
-  c.precision = "int8";
-  c.clock_mhz = 1000;
-  c.tech_node_nm = 45;
+  const compute::SystolicConfig c = golden_config(Dataflow::kWeightStationary);
   MemoryModel calc(MemoryMode::kScaleSimCalc);
   calc.scalesim_calc_estimates = true;
   const auto report = simulate_systolic(net, c, calc, energy::Technology::builtin());
