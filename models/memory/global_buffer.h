@@ -13,10 +13,9 @@ namespace accelgym::memory {
 class GlobalBuffer {
  public:
   GlobalBuffer(uint64_t capacity_words, uint64_t words_per_cycle, double cycle_ns)
-      : tiles_(capacity_words), capacity_(capacity_words), words_per_cycle_(words_per_cycle),
-        cycle_ns_(cycle_ns) {}
+      : tiles_(capacity_words), words_per_cycle_(words_per_cycle), cycle_ns_(cycle_ns) {}
 
-  uint64_t capacity() const { return capacity_; }
+  uint64_t capacity() const { return tiles_.capacity(); }
   // Moves `words` over the buffer's port from `at_ns`; returns when the move ends.
   double move(uint64_t words, double at_ns) {
     const double start = std::max(at_ns, port_free_ns_);
@@ -29,7 +28,7 @@ class GlobalBuffer {
 
  private:
   TileBuffer tiles_;
-  uint64_t capacity_, words_per_cycle_;
+  uint64_t words_per_cycle_;
   double cycle_ns_;
   double port_free_ns_ = 0;
 };
