@@ -100,40 +100,29 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping, bool xor_ban
     fields_.push_back({f, bits});
   }
   offset_bits_ = log2u(d.access_bytes);
+  uint32_t shift = offset_bits_;  // from the LSB up
+  for (auto it = fields_.rbegin(); it != fields_.rend(); ++it) {
+    extract_[static_cast<size_t>(it->field)] = {shift, (uint64_t{1} << it->bits) - 1};
+    shift += it->bits;
+  }
+  address_bits_ = shift;
   bank_bits_ = log2u(d.banks_per_group);
   group_bits_ = log2u(d.bankgroups);
   banks_per_group_ = d.banks_per_group;
 }
 
 std::optional<Location> AddressMap::decode(uint64_t address) const {
-  uint64_t a = address >> offset_bits_;
+  if (address_bits_ < 64 && address >> address_bits_ != 0) return std::nullopt;
+  auto field = [&](Field f) {
+    const Extract& e = extract_[static_cast<size_t>(f)];
+    return static_cast<uint32_t>((address >> e.shift) & e.mask);
+  };
   Location loc;
-  uint32_t bank = 0, group = 0;
-  for (auto it = fields_.rbegin(); it != fields_.rend(); ++it) {
-    const auto value = static_cast<uint32_t>(a & ((uint64_t{1} << it->bits) - 1));
-    a >>= it->bits;
-    switch (it->field) {
-      case Field::kRow:
-        loc.row = value;
-        break;
-      case Field::kRank:
-        loc.rank = value;
-        break;
-      case Field::kBank:
-        bank = value;
-        break;
-      case Field::kBankGroup:
-        group = value;
-        break;
-      case Field::kColumn:
-        loc.column = value;
-        break;
-      case Field::kChannel:
-        loc.channel = value;
-        break;
-    }
-  }
-  if (a != 0) return std::nullopt;
+  loc.row = field(Field::kRow);
+  loc.rank = field(Field::kRank);
+  loc.column = field(Field::kColumn);
+  loc.channel = field(Field::kChannel);
+  uint32_t bank = field(Field::kBank), group = field(Field::kBankGroup);
   if (xor_) {
     bank ^= loc.row & ((1u << bank_bits_) - 1);
     group ^= (loc.row >> bank_bits_) & ((1u << group_bits_) - 1);

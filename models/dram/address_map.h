@@ -2,6 +2,7 @@
 // row | rank | bank | bankgroup | column | channel (reference/dram.md "Address mapping").
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,13 @@ class AddressMap {
     uint32_t bits;
   };
   std::vector<Slice> fields_;  // MSB to LSB
+  // Per field: where it starts in the address and its mask (decode without a loop).
+  struct Extract {
+    uint32_t shift = 0;
+    uint64_t mask = 0;
+  };
+  std::array<Extract, 6> extract_{};
+  uint32_t address_bits_ = 0;  // offset and every field
   uint32_t offset_bits_ = 0;
   uint32_t bank_bits_ = 0, group_bits_ = 0;
   uint32_t banks_per_group_ = 1;

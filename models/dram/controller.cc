@@ -51,12 +51,11 @@ struct Bank {
   int64_t open_row = -1;
   uint64_t act_cycle = 0;
   std::vector<Req> queue;  // arrival order
-  // The scheduler's choice and a lower bound on when its command may issue. Constraints only
-  // ever grow, so the bound stays valid until the queue or the row state changes.
+  // The request the scheduler serves next (index into the queue) and the command it needs;
+  // redone whenever the queue or the row state changes.
   bool choice_valid = false;
   int choice = 0;
   Cmd choice_cmd = Cmd::ACT;
-  bool parked = false;  // waiting for a refresh or power-down exit
 };
 
 struct Rank {
@@ -83,6 +82,9 @@ struct Rank {
   double background_pj = 0;
 };
 
+constexpr uint32_t kNoBank = std::numeric_limits<uint32_t>::max();
+constexpr int64_t kNoBlock = -1, kWholeRank = -2;
+
 struct Candidate {
   Cmd cmd;
   uint32_t rank;
@@ -104,8 +106,11 @@ class Channel {
         timing_(d, sys.rules_),
         ranks_(d.ranks),
         banks_(size_t{d.ranks} * d.banks),
-        wake_(banks_.size(), kNever),
-        due_(banks_.size() + 1),
+        local_(banks_.size(), kNever),
+        cmd_(banks_.size(), Cmd::ACT),
+        key_(banks_.size(), kNever),
+        shared_(d.ranks),
+        block_(d.ranks, kNoBlock),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
     switch (k_.refresh_policy) {
       case RefreshPolicy::kAllBank:
@@ -118,6 +123,7 @@ class Channel {
         refresh_interval_ = 0;
     }
     for (Rank& rank : ranks_) set_refs_issued(rank, 0);
+    if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
   }
 
   bool has_room(const Location& loc, bool is_write) const {
@@ -149,20 +155,23 @@ class Channel {
     rank.pulling_in = false;
     rank.self_refresh_wanted = false;
     if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
-    return rank_was_idle ? at : std::max(at, wake_[flat]);
+    if (rank_was_idle) return at;
+    return std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], r.loc.rank)});
   }
 
   // Issues at most one command at `now`; returns the next cycle something may issue.
   uint64_t step(uint64_t now) {
+    if (now < cmd_bus_free_) return cmd_bus_free_;  // this cycle's command has issued
     Candidate best{};
     bool have_best = false;
-    uint64_t next = kNever;
+    uint64_t next = kNever;  // from rank commands and the refresh schedule
+    uint32_t ready_rank_commands = 0;
     auto consider = [&](const Candidate& c, uint64_t ready) {
-      ready = std::max(ready, cmd_bus_free_);
       if (ready > now) {
         next = std::min(next, ready);
         return;
       }
+      ready_rank_commands++;
       if (!have_best || c.priority < best.priority ||
           (c.priority == best.priority && c.key < best.key)) {
         best = c;
@@ -170,65 +179,36 @@ class Channel {
       }
     };
     for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
-    // Banks whose wake-up bound has come: compute their exact ready time.
-    ready_banks_.clear();
-    uint64_t bank_next = kNever;  // the banks' earliest wake-up
-    // A branch-free pass first (most banks are not due): the due ones, and the others' minimum.
-    const uint32_t num_banks = static_cast<uint32_t>(wake_.size());
-    uint32_t due_count = 0;
-    for (uint32_t flat = 0; flat < num_banks; ++flat) {
-      const uint64_t w = wake_[flat];
-      due_[due_count] = flat;
-      due_count += w <= now;
-      bank_next = std::min(bank_next, w > now ? w : kNever);
+    // The last step's scan already knows this cycle's bank winner unless something changed.
+    const Scan scan = cache_valid_ && now == cached_.next && blocks_unchanged(now)
+                          ? Scan{cached_.next_best, kNever, kNoBank}
+                          : scan_banks(now);
+    // Request commands rank after refresh and power-down exits, before power-down entry.
+    if (scan.best != kNoBank && (!have_best || best.priority > 1)) {
+      const uint32_t flat = scan.best;
+      best = Candidate{cmd_[flat], rank_of(flat), bank_of(flat), 1, key_[flat], banks_[flat].choice};
+      have_best = true;
     }
-    for (uint32_t i = 0; i < due_count; ++i) {
-      const uint32_t flat = due_[i];
-      Bank& bk = banks_[flat];
-      const uint32_t r = rank_of(flat), b = bank_of(flat);
-      const int64_t blocked = forced_refresh_bank(r, now);
-      if (ranks_[r].in_power_down || ranks_[r].in_self_refresh || blocked == -2 ||
-          blocked == static_cast<int64_t>(b)) {
-        bk.parked = true;  // looked at again after the refresh or the power-down exit
-        wake_[flat] = kNever;
-        parked_any_ = true;
-        continue;
-      }
-      const uint64_t ready = exact_ready(flat, now);
-      if (ready > now) {
-        wake_[flat] = ready;
-        bank_next = std::min(bank_next, ready);
-        continue;
-      }
-      ready_banks_.push_back(flat);
-      consider(
-          Candidate{bk.choice_cmd, r, b, 1, bk.queue[static_cast<size_t>(bk.choice)].id, bk.choice},
-          ready);
-    }
+    uint64_t bank_next = scan.next;
     if (have_best) {
-      changed_wake_ = kNever;
       issue(best, now);
       // A rank command, or a request command that left its rank idle, changes what the rank
       // wants (refresh, power-down): collect when those commands may issue next. Otherwise
       // the wants are as evaluated above, and time-driven changes are refresh-due events.
+      // A ready rank command that lost is still ready next cycle.
+      if (ready_rank_commands > (best.index < 0 ? 1u : 0u)) next = std::min(next, now + 1);
       if (best.index < 0 || ranks_[best.rank].pending == 0) {
         auto collect = [&](const Candidate&, uint64_t ready) {
           next = std::min(next, std::max({ready, cmd_bus_free_, now + 1}));
         };
         rank_candidates(best.rank, now + 1, collect, next);
       }
-    }
-    if (have_best) {
-      // Ready banks that lost: the issue may have moved their commands later.
-      for (uint32_t flat : ready_banks_) {
-        Bank& bk = banks_[flat];
-        if (bk.choice_valid && !bk.parked) wake_[flat] = std::max(exact_ready(flat, now), now + 1);
-        bank_next = std::min(bank_next, wake_[flat]);
-      }
-      // And the banks the issue changed (changed() recomputed their wake-ups). A bank read
-      // in the scan whose command the issue moved later only makes `next` early: an idle
-      // step, never a missed command.
-      bank_next = std::min(bank_next, changed_wake_);
+      // The issue may have delayed any bank's command: the banks' exact next time and who
+      // wins then (kept for the next step).
+      cached_ = scan_banks(now + 1);
+      if (cached_.best != kNoBank) cached_ = Scan{kNoBank, now + 1, cached_.best};
+      cache_valid_ = cached_.next_best != kNoBank;
+      bank_next = cached_.next;
     }
     next = std::min(next, bank_next);
     for (const Rank& rank : ranks_) {
@@ -252,41 +232,104 @@ class Channel {
   uint32_t rank_of(uint32_t flat) const { return flat >> bank_shift_; }
   uint32_t bank_of(uint32_t flat) const { return flat & (d_.banks - 1); }
 
-  // The bank's queue or row changed: its scheduler choice is redone and it wakes at the
-  // exact time its next command may issue (as known now).
+  // The bank's queue or row changed: its scheduler choice is redone.
   void changed(uint32_t flat) {
+    cache_valid_ = false;
     Bank& bk = banks_[flat];
-    bk.parked = false;
     if (bk.queue.empty()) {
       bk.choice_valid = false;
-      wake_[flat] = kNever;
+      local_[flat] = kNever;
+      key_[flat] = kNever;
       return;
     }
     bk.choice = pick(bk);
-    bk.choice_cmd = next_command(bk, bk.queue[static_cast<size_t>(bk.choice)]);
-    bk.choice_valid = true;
-    wake_[flat] = exact_ready(flat, 0);
-    changed_wake_ = std::min(changed_wake_, wake_[flat]);
-  }
-
-  // When the bank's chosen command may issue, from the timing state as of now.
-  uint64_t exact_ready(uint32_t flat, uint64_t now) const {
-    const Bank& bk = banks_[flat];
     const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-    uint64_t ready = std::max({timing_.earliest(bk.choice_cmd, rank_of(flat), bank_of(flat)),
-                               req.ready_cycle, cmd_bus_free_});
-    if (is_cas(bk.choice_cmd) && k_.cmd_mux == CmdMux::kStrict && req.id != *pending_ids_.begin()) {
-      ready = std::max(ready, now + 1);  // Strict: reads and writes leave in request order
-    }
-    return ready;
+    bk.choice_cmd = next_command(bk, req);
+    bk.choice_valid = true;
+    cmd_[flat] = bk.choice_cmd;
+    key_[flat] = req.id;
+    update_local(flat);
   }
 
-  // After a refresh or power-down exit every parked bank of the rank is looked at again.
-  void unpark(uint32_t r) {
-    if (!parked_any_) return;
-    for (uint32_t b = 0; b < d_.banks; ++b) {
-      if (bank(r, b).parked) changed(r * d_.banks + b);
+  // The bank's own and its group's constraints on its chosen command.
+  void update_local(uint32_t flat) {
+    const Bank& bk = banks_[flat];
+    if (!bk.choice_valid) return;
+    local_[flat] = std::max(timing_.local_earliest(bk.choice_cmd, rank_of(flat), bank_of(flat)),
+                            bk.queue[static_cast<size_t>(bk.choice)].ready_cycle);
+  }
+
+  // After `cmd` issued to (r, b): the banks whose group or bank constraints it changed.
+  void update_locals_after(Cmd cmd, uint32_t r, uint32_t b) {
+    uint32_t first = r * d_.banks, count = d_.banks;  // rank-wide: every bank of the rank
+    if (!is_rank_wide(cmd)) {
+      first += b / d_.banks_per_group * d_.banks_per_group;
+      count = d_.banks_per_group;
     }
+    for (uint32_t flat = first; flat < first + count; ++flat) update_local(flat);
+  }
+
+  struct Scan {
+    uint32_t best = kNoBank;       // the ready bank command with the oldest request
+    uint64_t next = kNever;        // if none is ready: the earliest time a bank is
+    uint32_t next_best = kNoBank;  // and the oldest request among the banks ready then
+  };
+
+  // Every bank's chosen command against `now`: ready when its cached bank/group constraints
+  // and the rank/channel ones (read once per rank here) have passed. Banks of a rank held by
+  // a forced refresh or a power-down at `now` are left out.
+  Scan scan_banks(uint64_t now) {
+    cache_valid_ = false;  // block_ is about to change
+    bool checks = k_.cmd_mux == CmdMux::kStrict;
+    for (uint32_t r = 0; r < d_.ranks; ++r) {
+      for (Cmd c : {Cmd::ACT, Cmd::PRE, Cmd::RD, Cmd::WR, Cmd::RDA, Cmd::WRA}) {
+        shared_[r][static_cast<size_t>(c)] = timing_.shared_earliest(c, r);
+      }
+      block_[r] = held_banks(r, now);
+      checks |= block_[r] != kNoBlock;
+    }
+    return checks ? scan<true>(now) : scan<false>(now);
+  }
+
+  bool blocks_unchanged(uint64_t now) const {
+    for (uint32_t r = 0; r < d_.ranks; ++r) {
+      if (held_banks(r, now) != block_[r]) return false;
+    }
+    return true;
+  }
+
+  // One branch-free pass: the minimum of (max(ready time, now), request id, bank) over the
+  // banks is the oldest ready request if any is ready, else the earliest bank to become
+  // ready (oldest request first among ties). Request ids and bank indices share one word
+  // (ids stay far below 2^56; at most 256 banks per channel).
+  template <bool kChecks>
+  Scan scan(uint64_t now) const {
+    using Packed = unsigned __int128;
+    const uint64_t oldest = kChecks && !pending_ids_.empty() ? *pending_ids_.begin() : 0;
+    const uint64_t* local = local_.data();
+    const uint64_t* key = key_.data();
+    const Cmd* cmd = cmd_.data();
+    Packed best = ~Packed{0};
+    for (uint32_t r = 0; r < d_.ranks; ++r) {
+      const uint64_t* shared = shared_[r].data();
+      const uint32_t end = (r + 1) * d_.banks;
+      for (uint32_t flat = r * d_.banks; flat < end; ++flat) {
+        uint64_t t = std::max({local[flat], shared[static_cast<size_t>(cmd[flat])], now});
+        if constexpr (kChecks) {
+          const int64_t held = block_[r];
+          // CmdMux Strict: reads and writes leave in request order.
+          if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat)) ||
+              (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd[flat]) && key[flat] != oldest)) {
+            t = kNever;
+          }
+        }
+        best = std::min(best, Packed{t} << 64 | (key[flat] << 8 | flat));
+      }
+    }
+    const auto t = static_cast<uint64_t>(best >> 64);
+    const auto flat = static_cast<uint32_t>(best & 0xff);
+    if (t == kNever) return Scan{};  // nothing to do
+    return t == now ? Scan{flat, kNever, kNoBank} : Scan{kNoBank, t, flat};
   }
 
   void set_refs_issued(Rank& rank, uint64_t refs) {
@@ -319,12 +362,15 @@ class Channel {
     return rank.pulling_in && now >= rank.pull_in_at;
   }
 
-  // -1: nothing blocked; -2: the whole rank (all-bank refresh); else the bank being refreshed.
-  int64_t forced_refresh_bank(uint32_t r, uint64_t now) const {
-    if (ranks_[r].extra_refresh) return -2;
-    if (!refresh_forced(r, now)) return -1;
-    if (k_.refresh_policy == RefreshPolicy::kPerBank) return ranks_[r].next_pb_bank;
-    return -2;
+  // Which of the rank's banks may not serve requests at `now`: kNoBlock, kWholeRank (power-down,
+  // self-refresh, an all-bank refresh forced or owed after self-refresh) or the bank a forced
+  // per-bank refresh is for.
+  int64_t held_banks(uint32_t r, uint64_t now) const {
+    const Rank& rank = ranks_[r];
+    if (rank.in_power_down || rank.in_self_refresh || rank.extra_refresh) return kWholeRank;
+    if (!refresh_forced(r, now)) return kNoBlock;
+    if (k_.refresh_policy == RefreshPolicy::kPerBank) return rank.next_pb_bank;
+    return kWholeRank;
   }
 
   template <class Consider>
@@ -493,14 +539,12 @@ class Channel {
         }
         rank.pulling_in = rank.pending == 0;
         sys_.ref_pj_ += e.ref_pj;
-        unpark(c.rank);
         break;
       case Cmd::REFPB:
         set_refs_issued(rank, rank.refs_issued + 1);
         rank.next_pb_bank = (rank.next_pb_bank + 1) % d_.banks;
         rank.pulling_in = rank.pending == 0;
         sys_.ref_pj_ += e.refpb_pj;
-        unpark(c.rank);
         break;
       case Cmd::PDE:
         rank.in_power_down = true;
@@ -509,7 +553,6 @@ class Channel {
         rank.in_power_down = false;
         // Left for a refresh while idle: self-refresh instead (DRAMSys Staggered).
         rank.self_refresh_wanted = rank.pending == 0 && !any_bank_open(c.rank);
-        unpark(c.rank);
         break;
       case Cmd::SRE:
         rank.in_self_refresh = true;
@@ -525,6 +568,7 @@ class Channel {
         issue_cas(c, *bk, now);
         break;
     }
+    update_locals_after(c.cmd, c.rank, c.bank);
   }
 
   void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
@@ -568,15 +612,22 @@ class Channel {
   uint64_t cmd_bus_free_ = 0;
   uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
-  std::set<uint64_t> pending_ids_;     // CmdMux Strict only
-  std::vector<uint32_t> ready_banks_;  // banks whose command could issue at now
-  // Per bank, when to look at it next: a lower bound on its next command's issue time
-  // (kNever when it has nothing to do or is parked). Kept apart from Bank for a tight scan.
-  std::vector<uint64_t> wake_;
-  std::vector<uint32_t> due_;       // scratch: banks whose wake-up has come
-  uint64_t changed_wake_ = kNever;  // earliest wake-up set by changed() during an issue
+  std::set<uint64_t> pending_ids_;  // CmdMux Strict only
+  // Per bank, kept apart from Bank for a tight scan: the chosen command, its request id
+  // (kNever when the queue is empty) and when the bank's and its group's constraints allow it
+  // (kNever when the queue is empty).
+  std::vector<uint64_t> local_;
+  std::vector<Cmd> cmd_;
+  std::vector<uint64_t> key_;
+  // Per rank, refreshed at every scan: the rank's and channel's constraints by command, and
+  // held_banks().
+  std::vector<std::array<uint64_t, kNumCmds>> shared_;
+  std::vector<int64_t> block_;
+  // The scan after the last issue: the banks' next time and its winner, valid until a bank's
+  // queue or row changes (the timing state changes only by issuing).
+  Scan cached_;
+  bool cache_valid_ = false;
   uint32_t bank_shift_;
-  bool parked_any_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -711,7 +762,7 @@ uint64_t MemorySystem::advance(uint64_t now) {
   for (size_t c = 0; c < channels_.size(); ++c) {
     // A channel has nothing to do before the time its last step returned (lowered by every
     // request accepted since): skip it, e.g. at cycles where only responses are delivered.
-    if (now >= channel_next_[c]) channel_next_[c] = channels_[c]->step(now);
+    if (now >= channel_next_[c] || step_every_advance_) channel_next_[c] = channels_[c]->step(now);
     next = std::min(next, channel_next_[c]);
   }
   return std::min(next, deliver_due(now));

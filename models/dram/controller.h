@@ -102,6 +102,10 @@ class MemorySystem {
 
   // Every command issued from now on is appended to `sink` (tests, debugging); null stops.
   void record_commands(std::vector<IssuedCommand>* sink) { command_sink_ = sink; }
+  // Steps every channel at every advance(), ignoring when its last step said it next has
+  // something to do: with a caller advancing every cycle, the reference the event-driven
+  // schedule is checked against (tests).
+  void step_every_advance(bool on) { step_every_advance_ = on; }
 
  private:
   friend class Channel;
@@ -141,6 +145,7 @@ class MemorySystem {
   std::vector<float> read_latency_ns_, write_latency_ns_;
   std::vector<IssuedCommand>* command_sink_ = nullptr;
   bool capacity_freed_ = false;
+  bool step_every_advance_ = false;
   uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
   uint64_t commands_[kNumCmds] = {};

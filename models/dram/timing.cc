@@ -127,6 +127,9 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     group_of_.push_back(flat / d.banks * d.bankgroups + flat % d.banks / d.banks_per_group);
   }
   for (const Rule& rule : rules) {
+    // Sibling rules exist only between ranks: the controller relies on a command touching no
+    // other bank group's or bank's constraints (TimingState::local_earliest).
+    if (rule.sibling && rule.level != Level::kRank) throw InternalError("sibling rule below rank");
     if (rule.sibling && d.ranks == 1) continue;  // no other rank to constrain
     const size_t level = static_cast<size_t>(rule.level), prev = static_cast<size_t>(rule.prev);
     if (rule.window == 1 && !rule.sibling) {
@@ -157,6 +160,14 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     if (rule.window > 1) a.history = windowed_rules_++;
     special.push_back(a);
   }
+  for (size_t level = 0; level < kNumLevels; ++level) {
+    for (size_t prev = 0; prev < kNumCmds; ++prev) {
+      for (const Plain& a : plain_[level][prev]) {
+        plain_all_levels_[prev].push_back(
+            {static_cast<uint8_t>(level), static_cast<uint8_t>(a.next), a.latency});
+      }
+    }
+  }
   // One history per windowed rule per node of the largest level it may apply to.
   history_.resize(windowed_rules_ * level_nodes_[static_cast<size_t>(Level::kBank)]);
 }
@@ -166,6 +177,13 @@ void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling
   const size_t l = static_cast<size_t>(level), p = static_cast<size_t>(prev);
   Times& times = nodes[node];
   for (const Plain& a : plain_[l][p]) times[a.next] = std::max(times[a.next], now + a.latency);
+  apply_special(level, prev, node, first_sibling, siblings, nodes, now);
+}
+
+void TimingState::apply_special(Level level, Cmd prev, size_t node, size_t first_sibling,
+                                size_t siblings, std::vector<Times>& nodes, uint64_t now) {
+  const size_t l = static_cast<size_t>(level), p = static_cast<size_t>(prev);
+  Times& times = nodes[node];
   for (const Special& a : special_[l][p]) {
     const size_t next = static_cast<size_t>(a.next);
     if (a.sibling) {
@@ -188,20 +206,34 @@ void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling
 }
 
 void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
-  apply(Level::kChannel, cmd, 0, 0, 1, channel_, now);
-  apply(Level::kRank, cmd, rank, 0, ranks_count_, ranks_, now);
-  if (is_rank_wide(cmd)) {
-    // A rank-wide command constrains every bank and group of the rank the same way.
-    for (uint32_t g = 0; g < groups_per_rank_; ++g) {
-      apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + g, 0, 0, groups_, now);
+  const size_t c = static_cast<size_t>(cmd);
+  if (!is_rank_wide(cmd)) {
+    // The common case, kept tight: one node per level.
+    const size_t flat = rank * banks_per_rank_ + bank;
+    const size_t node[kNumLevels] = {0, rank, group_of_[flat], flat};
+    uint64_t* times[kNumLevels] = {channel_[0].data(), ranks_[rank].data(),
+                                   groups_[node[2]].data(), banks_[flat].data()};
+    for (const PlainAt& a : plain_all_levels_[c]) {
+      uint64_t& t = times[a.level][a.next];
+      t = std::max(t, now + a.latency);
     }
-    for (uint32_t b = 0; b < banks_per_rank_; ++b) {
-      apply(Level::kBank, cmd, rank * banks_per_rank_ + b, 0, 0, banks_, now);
+    std::vector<Times>* nodes[kNumLevels] = {&channel_, &ranks_, &groups_, &banks_};
+    const size_t siblings[kNumLevels] = {1, ranks_count_, 0, 0};
+    for (size_t l = 0; l < kNumLevels; ++l) {
+      if (special_[l][c].empty()) continue;
+      apply_special(static_cast<Level>(l), cmd, node[l], 0, siblings[l], *nodes[l], now);
     }
     return;
   }
-  apply(Level::kBankGroup, cmd, group_of_[rank * banks_per_rank_ + bank], 0, 0, groups_, now);
-  apply(Level::kBank, cmd, rank * banks_per_rank_ + bank, 0, 0, banks_, now);
+  apply(Level::kChannel, cmd, 0, 0, 1, channel_, now);
+  apply(Level::kRank, cmd, rank, 0, ranks_count_, ranks_, now);
+  // A rank-wide command constrains every bank and group of the rank the same way.
+  for (uint32_t g = 0; g < groups_per_rank_; ++g) {
+    apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + g, 0, 0, groups_, now);
+  }
+  for (uint32_t b = 0; b < banks_per_rank_; ++b) {
+    apply(Level::kBank, cmd, rank * banks_per_rank_ + b, 0, 0, banks_, now);
+  }
 }
 
 }  // namespace accelgym::dram

@@ -50,12 +50,20 @@ class TimingState {
   // Earliest cycle `cmd` may issue to (rank, bankgroup, bank); bank is the flat index within
   // the rank (bankgroup * banks_per_group + bank in group). Rank-wide commands ignore bank.
   uint64_t earliest(Cmd cmd, uint32_t rank, uint32_t bank) const {
+    const uint64_t t = shared_earliest(cmd, rank);
+    return is_rank_wide(cmd) ? t : std::max(t, local_earliest(cmd, rank, bank));
+  }
+  // earliest() split by who owns the constraint: the channel and rank (every bank of the rank
+  // sees it) and the bank group and bank (changed only by commands to that group, or by
+  // rank-wide commands). The controller caches the second per bank.
+  uint64_t shared_earliest(Cmd cmd, uint32_t rank) const {
     const size_t c = static_cast<size_t>(cmd);
-    uint64_t t = std::max(channel_[0][c], ranks_[rank][c]);
-    if (is_rank_wide(cmd)) return t;
+    return std::max(channel_[0][c], ranks_[rank][c]);
+  }
+  uint64_t local_earliest(Cmd cmd, uint32_t rank, uint32_t bank) const {
+    const size_t c = static_cast<size_t>(cmd);
     const size_t flat = rank * banks_per_rank_ + bank;
-    t = std::max(t, groups_[group_of_[flat]][c]);
-    return std::max(t, banks_[flat][c]);
+    return std::max(groups_[group_of_[flat]][c], banks_[flat][c]);
   }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
@@ -84,6 +92,8 @@ class TimingState {
   };
   void apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
              std::vector<Times>& nodes, uint64_t now);
+  void apply_special(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
+                     std::vector<Times>& nodes, uint64_t now);
 
   uint32_t ranks_count_, groups_per_rank_, banks_per_group_, banks_per_rank_;
   std::vector<Times> channel_, ranks_, groups_, banks_;
@@ -91,6 +101,13 @@ class TimingState {
   // by level and prev command
   std::array<std::array<std::vector<Plain>, kNumCmds>, kNumLevels> plain_;
   std::array<std::array<std::vector<Special>, kNumCmds>, kNumLevels> special_;
+  // plain_ of every level in one list per prev command, for commands to one bank.
+  struct PlainAt {
+    uint8_t level;
+    uint8_t next;
+    uint32_t latency;
+  };
+  std::array<std::vector<PlainAt>, kNumCmds> plain_all_levels_;
   size_t windowed_rules_ = 0;
   std::vector<Window> history_;  // [node index at level * windowed + rule]
   std::array<size_t, kNumLevels> level_nodes_{};

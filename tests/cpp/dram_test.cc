@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "models/dram/controller.h"
+#include "models/dram/pump.h"
 #include "models/dram/trace_sim.h"
 #include "sim/core/errors.h"
 #include "sim/core/space_registry.h"
@@ -379,6 +380,121 @@ TEST(DramRun, SameSeedSameNumbers) {
   auto c = simulate_trace(*workloads::generate_trace(g), config);
   EXPECT_NE(a.total_cycles(), c.total_cycles());
 }
+
+// The controller only steps at the cycles its last step announced. Stepping it at every cycle
+// instead must issue the same commands at the same cycles and deliver the same responses:
+// otherwise an announced time was too late and a command was missed.
+struct EventCase {
+  const char* name;
+  const char* standard;
+  std::vector<std::pair<std::string, std::string>> sets;
+  const char* pattern;
+  double interval_ns;
+  double read_ratio;
+};
+
+void PrintTo(const EventCase& c, std::ostream* os) { *os << c.name; }
+
+class EventDriven : public ::testing::TestWithParam<EventCase> {};
+
+struct Steps {
+  std::vector<IssuedCommand> commands;
+  std::vector<Completion> completions;
+};
+
+Steps run_steps(const EventCase& c, bool every_cycle) {
+  const DramConfig config = config_for(c.standard, c.sets);
+  workloads::GeneratorConfig g;
+  g.pattern = c.pattern;
+  g.count = 3000;
+  g.interval_ns = c.interval_ns;
+  g.read_ratio = c.read_ratio;
+  g.seed = 7;
+  Steps out;
+  MemorySystem sys(make_device(config), config);
+  sys.record_commands(&out.commands);
+  auto source = workloads::generate_trace(g);
+  uint64_t index = 0;
+  bool exhausted = false;
+  auto pull = [&](MemRequest& r) {
+    TraceRequest t;
+    if (!source->next(t)) return exhausted = true, false;
+    r = MemRequest{t.address, t.is_write, t.time_ns, 0, index++};
+    return true;
+  };
+  RequestPump pump(sys, pull, [&](const Completion& done) { out.completions.push_back(done); });
+  if (!every_cycle) {
+    pump.run_until([] { return false; });
+    return out;
+  }
+  sys.step_every_advance(true);
+  while (!exhausted || sys.busy()) pump.run_until([] { return false; }, pump.now() + 1);
+  return out;
+}
+
+TEST_P(EventDriven, SameAsSteppingEveryCycle) {
+  const Steps events = run_steps(GetParam(), false);
+  const Steps cycles = run_steps(GetParam(), true);
+  ASSERT_EQ(events.completions.size(), 3000u);
+  for (size_t i = 0; i < std::min(events.commands.size(), cycles.commands.size()); ++i) {
+    const IssuedCommand& a = events.commands[i];
+    const IssuedCommand& b = cycles.commands[i];
+    ASSERT_TRUE(a.cycle == b.cycle && a.cmd == b.cmd && a.channel == b.channel &&
+                a.rank == b.rank && a.bank == b.bank)
+        << "command " << i << ": " << cmd_name(a.cmd) << " at " << a.cycle << " (rank " << a.rank
+        << " bank " << a.bank << ") vs " << cmd_name(b.cmd) << " at " << b.cycle << " (rank "
+        << b.rank << " bank " << b.bank << ")";
+  }
+  ASSERT_EQ(events.commands.size(), cycles.commands.size());
+  ASSERT_EQ(events.completions.size(), cycles.completions.size());
+  for (size_t i = 0; i < events.completions.size(); ++i) {
+    EXPECT_EQ(events.completions[i].cookie, cycles.completions[i].cookie);
+    EXPECT_EQ(events.completions[i].cycle, cycles.completions[i].cycle);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Controllers, EventDriven,
+    ::testing::Values(
+        EventCase{"random_all_at_once", "DDR4-2400R", {}, "random", 0, 1.0},
+        EventCase{"mixed_writes_paced", "DDR4-2400R", {}, "mixed", 3, 0.6},
+        EventCase{"two_channels_two_ranks", "DDR4-2400R", {{"channels", "2"}, {"ranks", "2"}},
+                  "random", 2, 0.5},
+        EventCase{"staggered_power_down_four_ranks",
+                  "DDR4-2400R",
+                  {{"ranks", "4"}, {"PowerDownPolicy", "Staggered"}},
+                  "random",
+                  30,
+                  0.6},
+        EventCase{"strict_cmd_mux_open_adaptive",
+                  "DDR4-2400R",
+                  {{"ranks", "2"}, {"CmdMux", "Strict"}, {"PagePolicy", "OpenAdaptive"}},
+                  "mixed",
+                  2,
+                  0.6},
+        EventCase{"per_bank_refresh_grouped_scheduler",
+                  "LPDDR4-3200",
+                  {{"RefreshPolicy", "PerBank"}, {"Scheduler", "FrFcfsGrp"}},
+                  "random",
+                  5,
+                  0.7},
+        EventCase{"postponed_and_pulled_in_refresh",
+                  "DDR3-1600",
+                  {{"RefreshMaxPostponed", "8"}, {"RefreshMaxPulledin", "8"}},
+                  "mixed",
+                  20,
+                  0.5},
+        EventCase{"hbm2_fifo_closed_shared_buffer",
+                  "HBM2-2000",
+                  {{"channels", "4"},
+                   {"Scheduler", "Fifo"},
+                   {"PagePolicy", "Closed"},
+                   {"SchedulerBuffer", "Shared"},
+                   {"RequestBufferSize", "4"}},
+                  "random",
+                  1,
+                  0.8}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DramStandards, PresetsAndVariants) {
   EXPECT_EQ(standard_names().size(), 7u);
