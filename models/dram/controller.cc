@@ -155,8 +155,13 @@ class Channel {
     rank.pulling_in = false;
     rank.self_refresh_wanted = false;
     if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
-    if (rank_was_idle) return at;
-    return std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], r.loc.rank)});
+    if (rank_was_idle) {
+      cache_valid_ = false;  // the rank's wants change: the next step scans afresh
+      return at;
+    }
+    const uint64_t ready = std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], r.loc.rank)});
+    offer_to_cache(flat, ready);
+    return ready;
   }
 
   // Issues at most one command at `now`; returns the next cycle something may issue.
@@ -234,7 +239,7 @@ class Channel {
 
   // The bank's queue or row changed: its scheduler choice is redone.
   void changed(uint32_t flat) {
-    cache_valid_ = false;
+    if (cache_valid_ && flat == cached_.next_best) cache_valid_ = false;
     Bank& bk = banks_[flat];
     if (bk.queue.empty()) {
       bk.choice_valid = false;
@@ -247,7 +252,7 @@ class Channel {
     bk.choice_cmd = next_command(bk, req);
     bk.choice_valid = true;
     cmd_[flat] = bk.choice_cmd;
-    key_[flat] = req.id;
+    key_[flat] = req.id << 8 | flat;
     update_local(flat);
   }
 
@@ -291,6 +296,23 @@ class Channel {
     return checks ? scan<true>(now) : scan<false>(now);
   }
 
+  // A bank whose choice changed outside an issue (a request arrived) and whose command may
+  // issue at `ready`: the cached winner stays right if this bank was not it and does not beat
+  // it. (changed() already dropped the cache when this bank was the winner.)
+  void offer_to_cache(uint32_t flat, uint64_t ready) {
+    if (!cache_valid_) return;
+    const int64_t held = block_[rank_of(flat)];
+    if (k_.cmd_mux == CmdMux::kStrict || held == kWholeRank ||
+        held == static_cast<int64_t>(bank_of(flat))) {
+      cache_valid_ = false;
+      return;
+    }
+    if (ready < cached_.next || (ready == cached_.next && key_[flat] < key_[cached_.next_best])) {
+      cached_.next = ready;
+      cached_.next_best = flat;
+    }
+  }
+
   bool blocks_unchanged(uint64_t now) const {
     for (uint32_t r = 0; r < d_.ranks; ++r) {
       if (held_banks(r, now) != block_[r]) return false;
@@ -298,10 +320,9 @@ class Channel {
     return true;
   }
 
-  // One branch-free pass: the minimum of (max(ready time, now), request id, bank) over the
-  // banks is the oldest ready request if any is ready, else the earliest bank to become
-  // ready (oldest request first among ties). Request ids and bank indices share one word
-  // (ids stay far below 2^56; at most 256 banks per channel).
+  // One branch-free pass: the minimum of (max(ready time, now), key_) over the banks is the
+  // oldest ready request if any is ready, else the earliest bank to become ready (oldest
+  // request first among ties).
   template <bool kChecks>
   Scan scan(uint64_t now) const {
     using Packed = unsigned __int128;
@@ -319,11 +340,11 @@ class Channel {
           const int64_t held = block_[r];
           // CmdMux Strict: reads and writes leave in request order.
           if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat)) ||
-              (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd[flat]) && key[flat] != oldest)) {
+              (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd[flat]) && key[flat] >> 8 != oldest)) {
             t = kNever;
           }
         }
-        best = std::min(best, Packed{t} << 64 | (key[flat] << 8 | flat));
+        best = std::min(best, Packed{t} << 64 | key[flat]);
       }
     }
     const auto t = static_cast<uint64_t>(best >> 64);
@@ -613,9 +634,10 @@ class Channel {
   uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
   std::set<uint64_t> pending_ids_;  // CmdMux Strict only
-  // Per bank, kept apart from Bank for a tight scan: the chosen command, its request id
-  // (kNever when the queue is empty) and when the bank's and its group's constraints allow it
-  // (kNever when the queue is empty).
+  // Per bank, kept apart from Bank for a tight scan: when the bank's and its group's
+  // constraints allow its chosen command, the command, and the request id and bank index in
+  // one word (id << 8 | bank: ids stay far below 2^56, at most 256 banks per channel), all
+  // kNever when the queue is empty.
   std::vector<uint64_t> local_;
   std::vector<Cmd> cmd_;
   std::vector<uint64_t> key_;
