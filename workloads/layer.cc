@@ -59,6 +59,8 @@ GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
     g.n = layer.num_filters();
     g.instances = repeat;
     g.ifmap_words = uint64_t{layer.ifmap_h()} * layer.ifmap_w() * layer.channels();
+    g.out_w = ew;
+    g.filter_h = layer.filter_h();
     return g;
   }
   uint64_t groups = at_least_one(layer.groups());
@@ -81,6 +83,8 @@ GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
   g.instances = groups * repeat;
   g.ifmap_words = at_least_one(layer.batch()) * layer.ifmap_h() * layer.ifmap_w() *
                   (layer.channels() / groups);
+  g.out_w = ew;
+  g.filter_h = layer.filter_h();
   return g;
 }
 

@@ -16,6 +16,10 @@ struct GemmShape {
   uint64_t k = 0;  // window size: filter_h * filter_w * channels (per group)
   uint64_t instances = 1;
   uint64_t ifmap_words = 0;  // distinct ifmap words per instance (im2col repeats them)
+  // The convolution the GEMM comes from (row-stationary maps its rows, not the GEMM): output
+  // width, and filter rows; m / out_w output rows (batch included). 1 and 1 for a GEMM layer.
+  uint64_t out_w = 1;
+  uint64_t filter_h = 1;
   uint64_t macs() const { return m * n * k * instances; }
 };
 

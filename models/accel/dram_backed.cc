@@ -26,7 +26,7 @@ class LayerFolds {
  public:
   LayerFolds(const workloads::GemmShape& g, const compute::FoldTiming& t,
              const compute::SystolicConfig& c)
-      : g_(g), t_(t), df_(c.dataflow), r_(c.array.rows), c_(c.array.cols) {
+      : g_(g), t_(t), df_(c.dataflow), r_(t.fold_rows), c_(t.fold_cols) {
     const double im2col = static_cast<double>(g.m) * static_cast<double>(g.k);
     unique_ratio_ = g.ifmap_words > 0 ? std::min(1.0, static_cast<double>(g.ifmap_words) / im2col) : 1.0;
   }
@@ -47,6 +47,7 @@ class LayerFolds {
     FoldTraffic t{};
     switch (df_) {
       case Dataflow::kOutputStationary:
+      case Dataflow::kRowStationary:  // a fold: some output rows x every filter
         t.ifmap_tile = base + f.i;
         t.ifmap_words = unique(rows * g_.k);
         t.filter_tile = base + f.j;

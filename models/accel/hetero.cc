@@ -136,7 +136,7 @@ std::vector<v1::Dimension> hetero_parameters(uint32_t k, const std::vector<std::
     const std::string p = "acc" + std::to_string(i);
     dims.push_back(Param::categorical(p + "_template", {"shidiannao", "nvdla", "eyeriss"})
                        .group(p).def(i % 3 == 0 ? "shidiannao" : i % 3 == 1 ? "nvdla" : "eyeriss")
-                       .doc("Dataflow template (NASAIC): output-, weight- or input-stationary"));
+                       .doc("Dataflow template (NASAIC): output-, weight- or row-stationary"));
     dims.push_back(Param::integer_set(p + "_pes", {64, 256, 1024}).group(p).unit("PEs").def(256)
                        .doc("Processing elements, as a square array"));
     dims.push_back(Param::integer_set(p + "_bw_share", {25, 50, 75}).group(p).unit("%").def(50)
@@ -160,7 +160,7 @@ std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
     auto& c = subs[i].config;
     c.dataflow = t == "shidiannao" ? compute::Dataflow::kOutputStationary
                  : t == "nvdla"    ? compute::Dataflow::kWeightStationary
-                                   : compute::Dataflow::kInputStationary;
+                                   : compute::Dataflow::kRowStationary;
     const auto side = static_cast<uint64_t>(std::lround(std::sqrt(design.get_real(p + "_pes"))));
     c.array = {side, side};
     c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;

@@ -34,7 +34,7 @@ struct HeteroResult {
 
 // The design knobs of K sub-accelerators and the mapping of the named networks:
 //   acc<i>_template  shidiannao (output-stationary), nvdla (weight-stationary), eyeriss
-//                    (input-stationary: accelgym has no row-stationary dataflow yet)
+//                    (row-stationary, compute::fold_timing)
 //   acc<i>_pes       64, 256 or 1024 PEs (a square array)
 //   acc<i>_bw_share  25, 50 or 75 % of the DRAM's outstanding requests
 //   map_<network>    the sub-accelerator that runs it

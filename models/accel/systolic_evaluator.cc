@@ -76,6 +76,9 @@ bool compatible(const MemoryModel& memory) {
 }
 
 DramLayerPlan plan_layer(const v1::Layer& layer, const SystolicConfig& c, const MemoryModel& m) {
+  if (compatible(m) && c.dataflow == compute::Dataflow::kRowStationary) {
+    throw InputError("SCALE-Sim has no row-stationary dataflow (use memory ideal or dram)");
+  }
   const auto gemm = workloads::lower(layer, compatible(m) ? workloads::LoweringRule::kScaleSim
                                                           : workloads::LoweringRule::kStandard);
   const auto timing = compute::fold_timing(gemm, c.array, c.dataflow);

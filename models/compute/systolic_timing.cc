@@ -12,7 +12,8 @@ Dataflow parse_dataflow(const std::string& name) {
   if (name == "os") return Dataflow::kOutputStationary;
   if (name == "ws") return Dataflow::kWeightStationary;
   if (name == "is") return Dataflow::kInputStationary;
-  throw InputError("unknown dataflow '" + name + "' (expected os, ws or is)");
+  if (name == "rs") return Dataflow::kRowStationary;
+  throw InputError("unknown dataflow '" + name + "' (expected os, ws, is or rs)");
 }
 
 const char* dataflow_name(Dataflow dataflow) {
@@ -20,13 +21,16 @@ const char* dataflow_name(Dataflow dataflow) {
     case Dataflow::kOutputStationary: return "os";
     case Dataflow::kWeightStationary: return "ws";
     case Dataflow::kInputStationary: return "is";
+    case Dataflow::kRowStationary: return "rs";
   }
   return "?";
 }
 
 Mapping map_gemm(const workloads::GemmShape& g, Dataflow dataflow) {
   switch (dataflow) {
-    case Dataflow::kOutputStationary: return {g.m, g.n, g.k};
+    case Dataflow::kOutputStationary:
+    case Dataflow::kRowStationary:  // output pixels x filters, as os
+      return {g.m, g.n, g.k};
     case Dataflow::kWeightStationary: return {g.k, g.n, g.m};
     case Dataflow::kInputStationary: return {g.k, g.m, g.n};
   }
@@ -105,11 +109,55 @@ void scalesim_means(FoldTiming& t, uint64_t r, uint64_t c, uint64_t util_cycles_
 
 }  // namespace
 
+namespace {
+
+FoldTiming row_stationary_timing(const workloads::GemmShape& g, ArrayShape array) {
+  FoldTiming t;
+  t.dataflow = Dataflow::kRowStationary;
+  t.mapping = map_gemm(g, Dataflow::kRowStationary);
+  const uint64_t pes = array.rows * array.cols;
+  const uint64_t filter_rows = std::max<uint64_t>(1, g.filter_h);
+  const uint64_t cluster = std::min(filter_rows, pes);
+  const uint64_t clusters = pes / cluster;
+  const uint64_t rows_per_pe = ceil_div(filter_rows, cluster);
+  const uint64_t out_w = std::max<uint64_t>(1, g.out_w);
+  const uint64_t out_rows = ceil_div(g.m, out_w);
+  // Clusters left over once every output row of a fold has one take a share of the filters.
+  const uint64_t rows_per_fold = std::min(out_rows, clusters);
+  const uint64_t filters_per_cluster = ceil_div(g.n, std::min(g.n, clusters / rows_per_fold));
+  const uint64_t replicas = ceil_div(g.n, filters_per_cluster);
+  t.row_folds = ceil_div(out_rows, rows_per_fold);
+  t.col_folds = 1;
+  t.folds = t.row_folds;
+  t.fold_rows = rows_per_fold * out_w;
+  t.fold_cols = g.n;
+  // Per PE: its filter row(s) against every output column, its filters and every channel
+  // (k / R is the channels times the filter width).
+  t.cycles_per_fold =
+      out_w * filters_per_cluster * ceil_div(g.k, filter_rows) * rows_per_pe + cluster - 1;
+  t.compute_cycles = t.folds * t.cycles_per_fold;
+  const auto total_pes = static_cast<double>(pes);
+  t.mapping_efficiency_pct = 100.0 * static_cast<double>(out_rows * replicas * cluster) /
+                             (static_cast<double>(t.folds) * total_pes);
+  t.compute_util_pct = 100.0 * static_cast<double>(g.m * g.n * g.k) /
+                       (static_cast<double>(t.compute_cycles) * total_pes);
+  // SCALE-Sim has no row-stationary dataflow: its modes reject rs, these only mirror ours.
+  t.scalesim_mapping_efficiency_pct = t.mapping_efficiency_pct;
+  t.scalesim_compute_util_pct = t.compute_util_pct;
+  return t;
+}
+
+}  // namespace
+
 FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow) {
   if (array.rows == 0 || array.cols == 0) throw InputError("array rows and columns must be >= 1");
+  if (dataflow == Dataflow::kRowStationary) return row_stationary_timing(gemm, array);
   FoldTiming t;
+  t.dataflow = dataflow;
   t.mapping = map_gemm(gemm, dataflow);
   const uint64_t r = array.rows, c = array.cols;
+  t.fold_rows = r;
+  t.fold_cols = c;
   t.row_folds = ceil_div(t.mapping.spatial_rows, r);
   t.col_folds = ceil_div(t.mapping.spatial_cols, c);
   t.folds = t.row_folds * t.col_folds;
@@ -134,6 +182,9 @@ FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataf
 FoldTiming with_scratchpad_bandwidth(FoldTiming t, ArrayShape array, uint64_t banks,
                                      uint64_t ports) {
   if (banks == 0 || ports == 0) throw InputError("scratchpad banks and ports must be at least 1");
+  // Row-stationary PEs work from their own register files: the edge-bandwidth model below is
+  // the systolic arrays'.
+  if (t.dataflow == Dataflow::kRowStationary) return t;
   const uint64_t supply = banks * ports, r = array.rows, c = array.cols;
   auto stretch = [&](uint64_t need) { return ceil_div(need, supply); };
   // The streaming phase (T cycles) moves R words on one edge and C on the other, in every
@@ -172,6 +223,15 @@ SramAccesses sram_accesses(const workloads::GemmShape& g, ArrayShape array, Data
       a.filter_reads = g.n * g.k * ceil_div(g.m, c);
       a.ofmap_writes = g.m * g.n * ceil_div(g.k, r);
       break;
+    case Dataflow::kRowStationary: {
+      // Each fold reads its window of the ifmap and every filter once (they stay in the PEs'
+      // register files while used), and writes its output rows once.
+      const FoldTiming t = row_stationary_timing(g, array);
+      a.ifmap_reads = g.m * g.k;
+      a.filter_reads = g.n * g.k * t.folds;
+      a.ofmap_writes = g.m * g.n;
+      break;
+    }
   }
   return a;
 }

@@ -10,9 +10,11 @@
 
 namespace accelgym::compute {
 
-enum class Dataflow { kOutputStationary, kWeightStationary, kInputStationary };
+// The three systolic dataflows (SCALE-Sim's), and row-stationary (Eyeriss: PEs in clusters of
+// one per filter row over output rows; see fold_timing).
+enum class Dataflow { kOutputStationary, kWeightStationary, kInputStationary, kRowStationary };
 
-Dataflow parse_dataflow(const std::string& name);  // "os" | "ws" | "is"; InputError otherwise
+Dataflow parse_dataflow(const std::string& name);  // "os" | "ws" | "is" | "rs"; else InputError
 const char* dataflow_name(Dataflow dataflow);
 
 struct ArrayShape {
@@ -29,11 +31,15 @@ struct Mapping {
 Mapping map_gemm(const workloads::GemmShape& gemm, Dataflow dataflow);
 
 struct FoldTiming {
+  Dataflow dataflow = Dataflow::kOutputStationary;
   Mapping mapping;
   uint64_t row_folds = 0;
   uint64_t col_folds = 0;
   uint64_t folds = 0;
   uint64_t cycles_per_fold = 0;  // os: T + R + C - 2; ws/is: T + 2R + C - 2
+  // How much of the mapping one fold covers (spatial rows x columns): the array for the
+  // systolic dataflows; for rs, the output pixels of one fold's output rows x every filter.
+  uint64_t fold_rows = 0, fold_cols = 0;
   uint64_t compute_cycles = 0;   // folds * cycles_per_fold (one GEMM instance)
   double mapping_efficiency_pct = 0;  // mean over folds of used PEs / (R*C)
   double compute_util_pct = 0;        // mean over folds of used PE-cycles / (R*C*per_fold)
@@ -44,6 +50,15 @@ struct FoldTiming {
   double scalesim_mapping_efficiency_pct = 0;
   double scalesim_compute_util_pct = 0;
 };
+//
+// Row-stationary (Eyeriss, Chen et al. ISCA 2016; MAESTRO's RS mapping Cluster(R) over output
+// rows): the array's P PEs form floor(P / R) clusters of R PEs, one per filter row (one
+// cluster of P PEs taking ceil(R / P) filter rows each when R > P). Each cluster computes an
+// output row: its PEs run the 1-D convolutions of their filter row over every output column
+// and channel for their filters (one MAC per cycle) while partial sums add up down the
+// cluster (R - 1 cycles). A fold gives each output row of its share one cluster; clusters
+// left over (fewer output rows than clusters) split the filters, as Eyeriss replicates PE
+// sets over filters. Every fold reads all the filters.
 FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataflow dataflow);
 
 // Scratchpad bandwidth: each of the three scratchpads has `banks` word-interleaved banks of

@@ -4,7 +4,9 @@
 
 #include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
+#include "sim/core/errors.h"
 #include "sim/core/space_registry.h"
+#include "workloads/layer.h"
 #include "workloads/network_zoo.h"
 
 namespace accelgym::accel {
@@ -57,6 +59,38 @@ TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
   // A smaller share of the DRAM (fewer outstanding requests) slows a sub-accelerator down.
   const auto throttled = simulate_hetero({{ca, 2, {&a}}, {cb, 0, {&b}}}, dram, tech);
   EXPECT_GT(throttled.finish_ns[0], both.finish_ns[0]);
+}
+
+TEST(Hetero, EyerissTemplateIsRowStationary) {
+  v1::DesignSpaceSpec spec;
+  spec.set_name("one");
+  for (const auto& d : hetero_parameters(1, {"conv_test"})) *spec.add_dimensions() = d;
+  const DesignSpace space(spec, "test");
+  ParamMap values = space.decode(space.default_point());
+  values.set("acc0_template", std::string("eyeriss"));
+  const auto net = workloads::load_network("conv_test");
+  const auto subs = hetero_design(values, 1, {"conv_test"}, {net});
+  ASSERT_EQ(subs[0].config.dataflow, compute::Dataflow::kRowStationary);
+  // Alone, it takes at least its layers' row-stationary compute time, plus its DRAM waits
+  // (first tiles of each layer, last drains).
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const auto r = simulate_hetero({{subs[0].config, 0, {&net}}}, dram, tech);
+  uint64_t compute_cycles = 0;
+  for (const auto& layer : net.layers()) {
+    const auto gemm = workloads::lower(layer, workloads::LoweringRule::kStandard);
+    compute_cycles += compute::fold_timing(gemm, subs[0].config.array,
+                                           compute::Dataflow::kRowStationary)
+                          .compute_cycles *
+                      gemm.instances;
+  }
+  const double compute_ns = static_cast<double>(compute_cycles);  // 1 GHz
+  EXPECT_GE(r.latency_ns, compute_ns);
+  EXPECT_LT(r.latency_ns, 2 * compute_ns);
+  EXPECT_GT(r.on_chip_energy_pj, 0);
+  // SCALE-Sim's modes have no row-stationary dataflow.
+  EXPECT_THROW(simulate_systolic(net, subs[0].config, MemoryMode::kScaleSimCalc, tech),
+               InputError);
 }
 
 TEST(Hetero, IdleSubAcceleratorsOnlyAddArea) {

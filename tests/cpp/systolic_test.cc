@@ -141,8 +141,54 @@ TEST(SystolicTiming, ScratchpadBandwidthStretchesFolds) {
   EXPECT_THROW(with_scratchpad_bandwidth(t, {64, 64}, 0, 2), InputError);
 }
 
+// Row-stationary (systolic_timing.h): a 3x3 conv, 4 channels, 8 filters, 10x10 input -> 8x8
+// output (m 64, n 8, k 36). Each PE runs its filter row over 8 columns x 8 filters x 4
+// channels x 3 taps = 768 MACs, plus 2 cycles for the partial sums to add down a cluster of 3.
+TEST(SystolicTiming, RowStationaryClustersOverOutputRows) {
+  const GemmShape conv = workloads::lower(testing_layers::conv_layer(10, 10, 3, 3, 4, 8, 1),
+                                          workloads::LoweringRule::kStandard);
+  ASSERT_EQ(conv.out_w, 8u);
+  ASSERT_EQ(conv.filter_h, 3u);
+  // 64 PEs: 21 clusters of 3; the 8 output rows in one fold, two clusters per row (the
+  // other 5 idle), each with 4 of the 8 filters: 48 PEs busy.
+  const FoldTiming big = fold_timing(conv, {8, 8}, Dataflow::kRowStationary);
+  EXPECT_EQ(big.folds, 1u);
+  EXPECT_EQ(big.cycles_per_fold, 8u * 4 * 12 + 2);
+  EXPECT_EQ(big.compute_cycles, 386u);
+  EXPECT_DOUBLE_EQ(big.mapping_efficiency_pct, 100.0 * 48 / 64);
+  EXPECT_DOUBLE_EQ(big.compute_util_pct, 100.0 * 64 * 8 * 36 / (386.0 * 64));
+  // 16 PEs: 5 clusters, rows 0-4 then 5-7; a fold covers 5 rows x 8 columns x 8 filters.
+  const FoldTiming small = fold_timing(conv, {4, 4}, Dataflow::kRowStationary);
+  EXPECT_EQ(small.folds, 2u);
+  EXPECT_EQ(small.compute_cycles, 2u * 770);
+  EXPECT_EQ(small.fold_rows, 40u);
+  EXPECT_EQ(small.fold_cols, 8u);
+  EXPECT_DOUBLE_EQ(small.mapping_efficiency_pct, 100.0 * 8 * 3 / (2 * 16));
+  // 2 PEs, fewer than the 3 filter rows: one cluster, each PE two filter rows, row by row.
+  const FoldTiming tiny = fold_timing(conv, {2, 1}, Dataflow::kRowStationary);
+  EXPECT_EQ(tiny.folds, 8u);
+  EXPECT_EQ(tiny.cycles_per_fold, 8u * 8 * 12 * 2 + 1);
+  // A GEMM is a 1x1 conv with one output column: M rows of N x K MACs per PE.
+  const FoldTiming gemm = fold_timing(kEdge, k2x2, Dataflow::kRowStationary);
+  EXPECT_EQ(gemm.folds, 2u);  // 5 rows over 4 clusters of one PE
+  EXPECT_EQ(gemm.cycles_per_fold, 3u * 7);
+  // Two rows on 16 one-PE clusters: 8 clusters per row, one filter each, all PEs busy.
+  const FoldTiming wide = fold_timing(GemmShape{2, 8, 7, 1}, {4, 4}, Dataflow::kRowStationary);
+  EXPECT_EQ(wide.folds, 1u);
+  EXPECT_EQ(wide.cycles_per_fold, 7u);
+  EXPECT_DOUBLE_EQ(wide.mapping_efficiency_pct, 100.0);
+  // Scratchpads: each fold reads the filters once; ifmap and outputs once overall.
+  const SramAccesses a = sram_accesses(conv, {4, 4}, Dataflow::kRowStationary, false);
+  EXPECT_EQ(a.ifmap_reads, 64u * 36);
+  EXPECT_EQ(a.filter_reads, 8u * 36 * 2);
+  EXPECT_EQ(a.ofmap_writes, 64u * 8);
+  // The systolic edge-bandwidth model does not apply.
+  EXPECT_EQ(with_scratchpad_bandwidth(small, {4, 4}, 1, 1).compute_cycles, small.compute_cycles);
+  EXPECT_EQ(parse_dataflow("rs"), Dataflow::kRowStationary);
+}
+
 TEST(SystolicTiming, BadDataflowAndArray) {
-  EXPECT_THROW(parse_dataflow("rs"), InputError);
+  EXPECT_THROW(parse_dataflow("xs"), InputError);
   EXPECT_THROW(fold_timing(kEdge, {0, 2}, Dataflow::kOutputStationary), InputError);
 }
 
