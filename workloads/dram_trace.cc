@@ -114,13 +114,7 @@ class FileTrace : public TraceSource {
 
 class Generator : public TraceSource {
  public:
-  explicit Generator(const GeneratorConfig& c) : c_(c), rng_(c.seed) {
-    if (c.pattern != "sequential" && c.pattern != "random" && c.pattern != "strided" &&
-        c.pattern != "hot-row" && c.pattern != "mixed") {
-      throw InputError("unknown trace pattern '" + c.pattern +
-                       "' (sequential, random, strided, hot-row, mixed, or a named set: stream, "
-                       "random, cloud-1, cloud-2)");
-    }
+  explicit Generator(const GeneratorConfig& c) : c_(c), rng_(c.seed), pattern_(parse(c.pattern)) {
     if (c.read_ratio < 0 || c.read_ratio > 1) throw InputError("--read-ratio must be in [0, 1]");
     if (c.interval_ns < 0) throw InputError("--interval-ns must be >= 0");
     if (c.range_bytes < 64 || c.stride_bytes == 0 || c.phase_length == 0 || c.hot_rows == 0) {
@@ -143,13 +137,31 @@ class Generator : public TraceSource {
  private:
   uint64_t random_line() { return c_.base + rng_.uniform(c_.range_bytes / 64) * 64; }
 
+  enum class Pattern { kSequential, kStrided, kRandom, kHotRow, kMixed };
+
+  static Pattern parse(const std::string& name) {
+    if (name == "sequential") return Pattern::kSequential;
+    if (name == "strided") return Pattern::kStrided;
+    if (name == "random") return Pattern::kRandom;
+    if (name == "hot-row") return Pattern::kHotRow;
+    if (name == "mixed") return Pattern::kMixed;
+    throw InputError("unknown trace pattern '" + name +
+                     "' (sequential, random, strided, hot-row, mixed, or a named set: stream, "
+                     "random, cloud-1, cloud-2)");
+  }
+
   uint64_t address() {
-    if (c_.pattern == "sequential") return c_.base + n_ * c_.stride_bytes;
-    if (c_.pattern == "strided") return c_.base + n_ * c_.stride_bytes;
-    if (c_.pattern == "random") return random_line();
-    if (c_.pattern == "hot-row") {
-      // Same bank, rotating rows: every access is a row conflict under an open page.
-      return c_.base + (n_ % c_.hot_rows) * c_.row_stride_bytes + (n_ / c_.hot_rows % 16) * 64;
+    switch (pattern_) {
+      case Pattern::kSequential:
+      case Pattern::kStrided:
+        return c_.base + n_ * c_.stride_bytes;
+      case Pattern::kRandom:
+        return random_line();
+      case Pattern::kHotRow:
+        // Same bank, rotating rows: every access is a row conflict under an open page.
+        return c_.base + (n_ % c_.hot_rows) * c_.row_stride_bytes + (n_ / c_.hot_rows % 16) * 64;
+      case Pattern::kMixed:
+        break;
     }
     // mixed: alternate sequential and random phases; a sequential phase resumes where the
     // previous one stopped.
@@ -160,6 +172,7 @@ class Generator : public TraceSource {
 
   GeneratorConfig c_;
   Rng rng_;
+  Pattern pattern_;
   uint64_t n_ = 0;
   uint64_t seq_next_ = 0;
 };

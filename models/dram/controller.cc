@@ -286,9 +286,12 @@ class Channel {
   Scan scan_banks(uint64_t now) {
     cache_valid_ = false;  // block_ is about to change
     bool checks = k_.cmd_mux == CmdMux::kStrict;
+    // Bank commands are ACT..WRA (PREA among them costs nothing); `now` folded in: a command
+    // ready earlier is ready at `now`.
+    static_assert(static_cast<size_t>(Cmd::ACT) == 0 && static_cast<size_t>(Cmd::WRA) == 6);
     for (uint32_t r = 0; r < d_.ranks; ++r) {
-      for (Cmd c : {Cmd::ACT, Cmd::PRE, Cmd::RD, Cmd::WR, Cmd::RDA, Cmd::WRA}) {
-        shared_[r][static_cast<size_t>(c)] = timing_.shared_earliest(c, r);
+      for (size_t c = 0; c <= static_cast<size_t>(Cmd::WRA); ++c) {
+        shared_[r][c] = std::max(timing_.shared_earliest(static_cast<Cmd>(c), r), now);
       }
       block_[r] = held_banks(r, now);
       checks |= block_[r] != kNoBlock;
@@ -335,7 +338,7 @@ class Channel {
       const uint64_t* shared = shared_[r].data();
       const uint32_t end = (r + 1) * d_.banks;
       for (uint32_t flat = r * d_.banks; flat < end; ++flat) {
-        uint64_t t = std::max({local[flat], shared[static_cast<size_t>(cmd[flat])], now});
+        uint64_t t = std::max(local[flat], shared[static_cast<size_t>(cmd[flat])]);
         if constexpr (kChecks) {
           const int64_t held = block_[r];
           // CmdMux Strict: reads and writes leave in request order.
@@ -641,8 +644,8 @@ class Channel {
   std::vector<uint64_t> local_;
   std::vector<Cmd> cmd_;
   std::vector<uint64_t> key_;
-  // Per rank, refreshed at every scan: the rank's and channel's constraints by command, and
-  // held_banks().
+  // Per rank, refreshed at every scan: the rank's and channel's constraints by command (no earlier
+  // than the scan's `now`), and held_banks().
   std::vector<std::array<uint64_t, kNumCmds>> shared_;
   std::vector<int64_t> block_;
   // The scan after the last issue: the banks' next time and its winner, valid until a bank's
