@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
@@ -22,10 +24,17 @@ constexpr StandardFile kFiles[] = {
     {"hbm2-2000.json", "HBM2-2000"},
 };
 
-v1::DramStandardFile read_file(const StandardFile& f) {
-  v1::DramStandardFile out;
-  load_json_file(resource_path(std::string("models/dram/data/") + f.file), &out);
-  return out;
+// The data files are read-only resources: parsed once per process (a thread-safe static that
+// never changes after it is built), not on every evaluation.
+const v1::DramStandardFile& read_file(const StandardFile& f) {
+  static const std::vector<v1::DramStandardFile> files = [] {
+    std::vector<v1::DramStandardFile> parsed(std::size(kFiles));
+    for (size_t i = 0; i < std::size(kFiles); ++i) {
+      load_json_file(resource_path(std::string("models/dram/data/") + kFiles[i].file), &parsed[i]);
+    }
+    return parsed;
+  }();
+  return files[static_cast<size_t>(&f - kFiles)];
 }
 
 // Non-zero scalar fields of `overrides` replace the spec's; supplies replace as a whole.
@@ -79,7 +88,7 @@ bool pow2(uint64_t x) { return x && !(x & (x - 1)); }
 std::vector<std::string> standard_names() {
   std::vector<std::string> names;
   for (const auto& f : kFiles) {
-    const auto file = read_file(f);
+    const auto& file = read_file(f);
     if (file.speed_bins().empty()) names.push_back(f.base_name);
     for (const auto& bin : file.speed_bins()) names.push_back(f.base_name + bin.name());
   }
@@ -92,7 +101,7 @@ v1::DramSpec load_standard(const std::string& name, const std::string& density,
     const std::string base = f.base_name;
     if (name.rfind(base, 0) != 0) continue;
     const std::string bin = name.substr(base.size());
-    const auto file = read_file(f);
+    const auto& file = read_file(f);
     if (!bin.empty() && !find_variant(file.speed_bins(), bin)) continue;
     v1::DramSpec spec = file.base();
     apply_variant(&spec, file.speed_bins(), bin, file.default_speed_bin(), "speed bin");
