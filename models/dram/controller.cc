@@ -73,7 +73,7 @@ struct Rank {
   // From refs_issued and the origin (set_refs_issued): when a refresh becomes forced (more
   // than RefreshMaxPostponed owed) and when one may be pulled in.
   uint64_t forced_at = kNever, pull_in_at = kNever;
-  uint32_t pending = 0;         // requests queued for this rank
+  uint32_t pending = 0;  // requests queued for this rank
   uint32_t next_pb_bank = 0;
   // Background energy bookkeeping.
   uint32_t open_banks = 0;  // banks whose row is open (including auto-precharges in flight)
@@ -159,7 +159,8 @@ class Channel {
       cache_valid_ = false;  // the rank's wants change: the next step scans afresh
       return at;
     }
-    const uint64_t ready = std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], r.loc.rank)});
+    const uint64_t ready =
+        std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], r.loc.rank)});
     offer_to_cache(flat, ready);
     return ready;
   }
@@ -191,7 +192,8 @@ class Channel {
     // Request commands rank after refresh and power-down exits, before power-down entry.
     if (scan.best != kNoBank && (!have_best || best.priority > 1)) {
       const uint32_t flat = scan.best;
-      best = Candidate{cmd_[flat], rank_of(flat), bank_of(flat), 1, key_[flat], banks_[flat].choice};
+      best =
+          Candidate{cmd_[flat], rank_of(flat), bank_of(flat), 1, key_[flat], banks_[flat].choice};
       have_best = true;
     }
     uint64_t bank_next = scan.next;
@@ -367,14 +369,13 @@ class Channel {
   uint64_t owed_from(const Rank& rank, int64_t n) const {
     if (refresh_interval_ == 0) return kNever;
     const int64_t due_index = static_cast<int64_t>(rank.refs_issued) + n;
-    return due_index <= 0 ? 0
-                          : rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
+    return due_index <= 0
+               ? 0
+               : rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
   }
   const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * d_.banks + b]; }
 
-  bool refresh_forced(uint32_t r, uint64_t now) const {
-    return now >= ranks_[r].forced_at;
-  }
+  bool refresh_forced(uint32_t r, uint64_t now) const { return now >= ranks_[r].forced_at; }
 
   bool refresh_wanted(uint32_t r, uint64_t now) const {
     if (refresh_interval_ == 0) return false;
@@ -639,8 +640,8 @@ class Channel {
   std::set<uint64_t> pending_ids_;  // CmdMux Strict only
   // Per bank, kept apart from Bank for a tight scan: when the bank's and its group's
   // constraints allow its chosen command, the command, and the request id and bank index in
-  // one word (id << 8 | bank: ids stay far below 2^56, at most 256 banks per channel), all
-  // kNever when the queue is empty.
+  // one word (id << 8 | bank: ids stay far below 2^56, at most 256 banks per channel);
+  // local_ and key_ are kNever when the queue is empty.
   std::vector<uint64_t> local_;
   std::vector<Cmd> cmd_;
   std::vector<uint64_t> key_;

@@ -211,8 +211,8 @@ void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
     // The common case, kept tight: one node per level.
     const size_t flat = rank * banks_per_rank_ + bank;
     const size_t node[kNumLevels] = {0, rank, group_of_[flat], flat};
-    uint64_t* times[kNumLevels] = {channel_[0].data(), ranks_[rank].data(),
-                                   groups_[node[2]].data(), banks_[flat].data()};
+    uint64_t* times[kNumLevels] = {channel_[0].data(), ranks_[rank].data(), groups_[node[2]].data(),
+                                   banks_[flat].data()};
     for (const PlainAt& a : plain_all_levels_[c]) {
       uint64_t& t = times[a.level][a.next];
       t = std::max(t, now + a.latency);
