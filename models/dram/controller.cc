@@ -330,7 +330,7 @@ class Channel {
   // request first among ties).
   template <bool kChecks>
   Scan scan(uint64_t now) const {
-    using Packed = unsigned __int128;
+    __extension__ using Packed = unsigned __int128;  // GCC/Clang; silences -Wpedantic
     const uint64_t oldest = kChecks && !pending_ids_.empty() ? *pending_ids_.begin() : 0;
     const uint64_t* local = local_.data();
     const uint64_t* key = key_.data();
