@@ -217,11 +217,7 @@ class Channel {
       cache_valid_ = cached_.next_best != kNoBank;
       bank_next = cached_.next;
     }
-    next = std::min(next, bank_next);
-    for (const Rank& rank : ranks_) {
-      if (rank.next_due > now) next = std::min(next, rank.next_due);
-    }
-    return next;
+    return std::min(next, bank_next);
   }
 
   void settle_all(uint64_t end) {
@@ -377,6 +373,21 @@ class Channel {
 
   bool refresh_forced(uint32_t r, uint64_t now) const { return now >= ranks_[r].forced_at; }
 
+  // The first cycle after `now` at which refresh_wanted() turns true with time alone (the
+  // rank's requests and state as they are): when a refresh becomes forced, falls due on an
+  // idle rank, or may be pulled in on an idle rank. kNever if none.
+  uint64_t refresh_wanted_from(uint32_t r, uint64_t now) const {
+    const Rank& rank = ranks_[r];
+    if (refresh_interval_ == 0 || rank.in_self_refresh) return kNever;
+    auto later = [now](uint64_t t) { return t > now ? t : kNever; };
+    uint64_t t = later(rank.forced_at);
+    if (rank.pending == 0) {
+      t = std::min(t, later(rank.next_due));
+      if (rank.pulling_in) t = std::min(t, later(rank.pull_in_at));
+    }
+    return t;
+  }
+
   bool refresh_wanted(uint32_t r, uint64_t now) const {
     if (refresh_interval_ == 0) return false;
     const Rank& rank = ranks_[r];
@@ -402,6 +413,7 @@ class Channel {
   void rank_candidates(uint32_t r, uint64_t now, Consider& consider, uint64_t& next) {
     Rank& rank = ranks_[r];
     const bool refresh = refresh_wanted(r, now);
+    if (!refresh) next = std::min(next, refresh_wanted_from(r, now));
     if (k_.power_down == PowerDownPolicy::kStaggered) {
       if (rank.in_self_refresh) {
         if (rank.pending > 0)
@@ -427,11 +439,7 @@ class Channel {
         return;
       }
     }
-    if (!refresh) {
-      // While a refresh is owed but postponed, wake up when it becomes forced.
-      if (now >= rank.next_due) next = std::min(next, rank.forced_at);
-      return;
-    }
+    if (!refresh) return;
     if (k_.refresh_policy == RefreshPolicy::kPerBank) {
       const uint32_t b = rank.next_pb_bank;
       const Cmd cmd = bank(r, b).open_row >= 0 ? Cmd::PRE : Cmd::REFPB;
@@ -449,9 +457,14 @@ class Channel {
     return false;
   }
 
-  // The request the bank's scheduler serves next (index into its queue).
+  // The request the bank's scheduler serves next (index into its queue). With CmdMux Strict
+  // reads and writes leave in request order, so a bank serves its oldest request: a younger
+  // row hit could not go first, and holding its row open would starve the older request for
+  // good once that is the oldest of all (DRAMSys' Strict mux with FR-FCFS can deadlock so).
   int pick(const Bank& b) const {
-    if (k_.scheduler == Scheduler::kFifo || b.open_row < 0) return 0;
+    if (k_.scheduler == Scheduler::kFifo || k_.cmd_mux == CmdMux::kStrict || b.open_row < 0) {
+      return 0;
+    }
     int first_hit = -1;
     for (size_t i = 0; i < b.queue.size(); ++i) {
       if (b.queue[i].loc.row != static_cast<uint64_t>(b.open_row)) continue;
