@@ -533,7 +533,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "random",
                   1,
                   0.8}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& test) { return std::string(test.param.name); });
 
 TEST(DramStandards, PresetsAndVariants) {
   EXPECT_EQ(standard_names().size(), 7u);
