@@ -18,6 +18,12 @@ bool RequestPump::load_next() {
   return true;
 }
 
+namespace {
+// No legitimate wait comes close: refreshes, power-down and self-refresh exits take
+// thousands of cycles at most; this is ~7 ms of DDR4-2400 time.
+constexpr uint64_t kStallCycles = uint64_t{1} << 23;
+}  // namespace
+
 void RequestPump::accept_ready(uint64_t at) {
   while (!blocked_ && load_head() && head_cycle_ <= at) {
     if (!sys_.try_accept(head_, head_loc_, at)) {
@@ -25,6 +31,7 @@ void RequestPump::accept_ready(uint64_t at) {
       return;
     }
     head_ready_ = false;
+    last_progress_ = at;
   }
 }
 
@@ -40,7 +47,13 @@ void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limi
       last_completion_ = std::max(last_completion_, c.cycle);
       done_(c);
     }
+    if (!sys_.completions().empty()) last_progress_ = now_;
     sys_.completions().clear();
+    if (now_ - last_progress_ > kStallCycles && sys_.busy()) {
+      throw InternalError("DRAM controller answered no request for " +
+                          std::to_string(now_ - last_progress_) + " cycles (cycle " +
+                          std::to_string(now_) + ") while requests wait: a scheduling deadlock");
+    }
     if (finished()) return;
     const bool have_head = load_head();
     if (!have_head && !sys_.busy()) {  // nothing left to do: idle up to the limit

@@ -21,7 +21,8 @@ class RequestPump {
 
   // Runs until `finished()` holds (checked after every step) or no work is left: no request
   // to pull and nothing in flight. A request whose address lies beyond the memory's capacity
-  // throws InputError.
+  // throws InputError; a controller that answers nothing for kStallCycles while requests wait
+  // (a scheduling deadlock: a bug) throws InternalError instead of running forever.
   void run_until(const std::function<bool()>& finished);
   // The same, but never advancing past `limit_cycle` (returns there when nothing finished).
   void run_until(const std::function<bool()>& finished, uint64_t limit_cycle);
@@ -48,6 +49,7 @@ class RequestPump {
   bool exhausted_ = false;
   uint64_t now_ = 0;
   uint64_t last_completion_ = 0;
+  uint64_t last_progress_ = 0;  // the last cycle a request was accepted or answered
 };
 
 }  // namespace accelgym::dram
