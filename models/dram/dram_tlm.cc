@@ -98,6 +98,11 @@ void DramTarget::work() {
       tlm::tlm_phase phase = tlm::END_REQ;
       sc_time delay = sc_core::SC_ZERO_TIME;
       socket->nb_transport_bw(*p, phase, delay);
+      // The initiator may now send the requests queued behind this one, at this same time:
+      // step the controller once they are in (two delta cycles on), as the trace driver offers
+      // every request of a cycle before stepping.
+      wake_at(now);
+      return;
     }
   }
   uint64_t next = memory_.advance(now);

@@ -6,6 +6,8 @@
 
 #include "models/dram/dram_tlm.h"
 #include "models/dram/trace_sim.h"
+#include "sim/core/errors.h"
+#include "sim/core/rng.h"
 #include "sim/core/space_registry.h"
 #include "sim/kernel/sim_kernel.h"
 
@@ -124,6 +126,37 @@ TEST(DramTlm, AtProtocolMatchesTheTraceDriver) {
 TEST(DramTlm, BackPressureWithholdsEndReqAndMatches) {
   // One slot per bank and a burst of requests at once: END_REQ must wait for room.
   EXPECT_TRUE(expect_same_as_direct(config_for({{"RequestBufferSize", "1"}}), random_reads(300, 0, 2)));
+}
+
+// The same on configurations drawn at random (seeded) from the whole `dram` space.
+TEST(DramTlm, MatchesTheTraceDriverOnRandomConfigurations) {
+  const DesignSpace space = make_space("dram");
+  Rng rng(5);
+  const double intervals_ns[] = {0, 2, 10, 40};
+  int compared = 0;
+  for (int tries = 0; compared < 8 && tries < 200; ++tries) {
+    DramConfig config;
+    uint64_t lines = 0;
+    const ParamMap values = space.decode(space.sample(rng));
+    try {
+      config = dram_config(values);
+      lines = std::min<uint64_t>(make_device(config).capacity_bytes() / 64, 1 << 24);
+    } catch (const InputError&) {
+      continue;  // an impossible combination
+    }
+    std::vector<TraceRequest> reqs;
+    const double interval = intervals_ns[rng.uniform(4)];
+    for (size_t i = 0; i < 400; ++i) {
+      reqs.push_back({static_cast<double>(i) * interval, rng.uniform(3) == 0, rng.uniform(lines) * 64});
+    }
+    std::string described;
+    for (const auto& [name, value] : values.values()) described += name + "=" + to_string(value) + " ";
+    SCOPED_TRACE("configuration " + std::to_string(compared) + ": " + described +
+                 "interval " + std::to_string(interval));
+    expect_same_as_direct(config, reqs);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 8);
 }
 
 // A loosely timed initiator: one blocking request at a time.
