@@ -54,13 +54,18 @@ void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limi
                           std::to_string(now_ - last_progress_) + " cycles (cycle " +
                           std::to_string(now_) + ") while requests wait: a scheduling deadlock");
     }
-    if (finished()) return;
+    if (finished()) {
+      // The caller may add requests at this cycle and resume here: a refused request is still
+      // offered again only from the next cycle, as if the loop had gone on.
+      if (blocked_ && sys_.take_capacity_freed()) reoffer_next_cycle_ = true;
+      return;
+    }
     const bool have_head = load_head();
     if (!have_head && !sys_.busy()) {  // nothing left to do: idle up to the limit
       if (limit_cycle != kNever) now_ = std::max(now_, limit_cycle);
       return;
     }
-    if (blocked_ && sys_.take_capacity_freed()) {
+    if (blocked_ && (std::exchange(reoffer_next_cycle_, false) | sys_.take_capacity_freed())) {
       // Offer the refused request (and those behind it) for the next cycle right away:
       // nothing happens between now and now + 1, so this is what the next cycle would do,
       // without an advance() at now + 1 only for that.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <utility>
 
 #include "models/dram/controller.h"
 
@@ -46,6 +47,7 @@ class RequestPump {
   uint64_t head_cycle_ = 0;
   bool head_ready_ = false;
   bool blocked_ = false;
+  bool reoffer_next_cycle_ = false;  // room was freed on the cycle a run ended early
   bool exhausted_ = false;
   uint64_t now_ = 0;
   uint64_t last_completion_ = 0;
