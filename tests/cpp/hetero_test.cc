@@ -42,6 +42,27 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleAcceleratorModel) {
   EXPECT_DOUBLE_EQ(hetero.area_mm2, single.total().area_mm2());
 }
 
+// The same for every dataflow (row-stationary included) and a few array sizes, on a small net.
+TEST(Hetero, OneSubAcceleratorEqualsTheSingleModelForEveryDataflow) {
+  // MobileNetV1's first four layers: a strided conv, depthwise (grouped) and pointwise.
+  const auto mobilenet = workloads::load_network("mobilenet-v1");
+  v1::Network net;
+  net.set_name("mobilenet-head");
+  for (int i = 0; i < 4; ++i) *net.add_layers() = mobilenet.layers(i);
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  for (auto df : {compute::Dataflow::kOutputStationary, compute::Dataflow::kWeightStationary,
+                  compute::Dataflow::kInputStationary, compute::Dataflow::kRowStationary}) {
+    SCOPED_TRACE(compute::dataflow_name(df));
+    const auto config = array(32, df);  // 8x8 passes too but takes seconds
+    const auto single = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
+    const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
+    EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
+    EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
+    EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
+  }
+}
+
 TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
   const auto a = workloads::load_network("alexnet");
   const auto b = workloads::load_network("mobilenet-v1");
