@@ -107,10 +107,6 @@ void scalesim_means(FoldTiming& t, uint64_t r, uint64_t c, uint64_t util_cycles_
   t.scalesim_compute_util_pct = util.result() / folds * 100;
 }
 
-}  // namespace
-
-namespace {
-
 FoldTiming row_stationary_timing(const workloads::GemmShape& g, ArrayShape array) {
   FoldTiming t;
   t.dataflow = Dataflow::kRowStationary;

@@ -49,7 +49,7 @@ void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limi
     }
     if (!sys_.completions().empty()) last_progress_ = now_;
     sys_.completions().clear();
-    if (now_ - last_progress_ > kStallCycles && sys_.busy()) {
+    if (now_ > last_progress_ + kStallCycles && sys_.busy()) {
       throw InternalError("DRAM controller answered no request for " +
                           std::to_string(now_ - last_progress_) + " cycles (cycle " +
                           std::to_string(now_) + ") while requests wait: a scheduling deadlock");
