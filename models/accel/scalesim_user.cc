@@ -197,6 +197,12 @@ void note_access(SramWindow& window, bool& seen, int64_t cycle) {
   seen = true;
 }
 
+// SCALE-Sim models three dataflows; LayerStreams rejects the others when it is built, so the
+// switches below meet them only through a bug.
+[[noreturn]] void not_scalesim() {
+  throw InputError("SCALE-Sim has no row-stationary dataflow (use memory ideal or dram)");
+}
+
 // The per-dataflow shapes of SCALE-Sim's systolic_compute_{os,ws,is}.py: the prefetch matrix
 // each operand streams through, and where each demand row's requests sit in it.
 //   os: ifmap K x R per row fold (rolled), filter K x C per column fold (rolled)
@@ -206,9 +212,7 @@ class LayerStreams {
  public:
   LayerStreams(const v1::Layer& layer, ArrayShape array, Dataflow dataflow)
       : im2col_(layer), array_(array), dataflow_(dataflow) {
-    if (dataflow == Dataflow::kRowStationary) {
-      throw InputError("SCALE-Sim has no row-stationary dataflow (use memory ideal or dram)");
-    }
+    if (dataflow == Dataflow::kRowStationary) not_scalesim();
     m_ = im2col_.m(), k_ = im2col_.k();
     n_ = layer.kind() == v1::Layer::GEMM ? layer.n() : layer.num_filters();
     const auto map = compute::map_gemm({m_, n_, k_, 1}, dataflow);
@@ -277,8 +281,8 @@ class LayerStreams {
       case Dataflow::kInputStationary:
         d = block_row(p, t, R, rows_used(fr), cols_used(fc), fc * k_ + fr * r);
         break;
-      case Dataflow::kRowStationary:  // rejected by the constructor
-        throw InternalError("row-stationary in a SCALE-Sim mode");
+      case Dataflow::kRowStationary:
+        not_scalesim();
     }
     // The im2col entry of the row's i-th request.
     auto entry = [&, fr, fc, t](uint64_t i) -> std::pair<uint64_t, uint64_t> {
@@ -288,8 +292,8 @@ class LayerStreams {
         case Dataflow::kWeightStationary: return {static_cast<uint64_t>(t - R) - j, fr * r + j};
         case Dataflow::kInputStationary:
           return {fc * c + j, fr * r + static_cast<uint64_t>(R - 1 - t)};
-        case Dataflow::kRowStationary:  // rejected by the constructor
-          throw InternalError("row-stationary in a SCALE-Sim mode");
+        case Dataflow::kRowStationary:
+          not_scalesim();
       }
       return {0, 0};
     };
@@ -322,8 +326,8 @@ class LayerStreams {
       case Dataflow::kInputStationary:
         d = skewed_row(p, t, R, static_cast<int64_t>(n_), rows_used(fr), fr * n_);
         break;
-      case Dataflow::kRowStationary:  // rejected by the constructor
-        throw InternalError("row-stationary in a SCALE-Sim mode");
+      case Dataflow::kRowStationary:
+        not_scalesim();
     }
     // Filter words are streamed once each: no other place to find them.
     return serve(
@@ -337,8 +341,8 @@ class LayerStreams {
               return this->filter(fr * r + static_cast<uint64_t>(R - 1 - t), fc * c + i);
             case Dataflow::kInputStationary:
               return this->filter(fr * r + j, static_cast<uint64_t>(t - R) - j);
-            case Dataflow::kRowStationary:  // rejected by the constructor
-              throw InternalError("row-stationary in a SCALE-Sim mode");
+            case Dataflow::kRowStationary:
+              not_scalesim();
           }
           return int64_t{-1};
         });
@@ -361,8 +365,8 @@ class LayerStreams {
       case Dataflow::kOutputStationary: return {f * array_.rows + j, t};
       case Dataflow::kWeightStationary: return {t, f * array_.rows + j};
       case Dataflow::kInputStationary: return {f * array_.cols + j, t};
-      case Dataflow::kRowStationary:  // rejected by the constructor
-        throw InternalError("row-stationary in a SCALE-Sim mode");
+      case Dataflow::kRowStationary:
+        not_scalesim();
     }
     throw InternalError("bad dataflow");
   }
@@ -372,8 +376,8 @@ class LayerStreams {
       case Dataflow::kOutputStationary: return ifmap_matrix_->position(m / r * k_ + k, m % r);
       case Dataflow::kWeightStationary: return ifmap_matrix_->position(k / r * m_ + m, k % r);
       case Dataflow::kInputStationary: return ifmap_matrix_->position(m / c * k_ + k, m % c);
-      case Dataflow::kRowStationary:  // rejected by the constructor
-        throw InternalError("row-stationary in a SCALE-Sim mode");
+      case Dataflow::kRowStationary:
+        not_scalesim();
     }
     throw InternalError("bad dataflow");
   }

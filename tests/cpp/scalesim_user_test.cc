@@ -167,6 +167,18 @@ TEST(ScaleSimUser, PaddingIsAPaddedIfmap) {
   EXPECT_GT(a.stall_cycles, 0);
 }
 
+TEST(ScaleSimUser, RejectsRowStationary) {
+  ScaleSimUserMemory m;
+  m.ifmap_words = m.filter_words = m.ofmap_words = 1024;
+  m.bandwidth_words_per_cycle = 4;
+  try {
+    simulate_scalesim_user(conv(16, 16, 3, 3, 8, 16, 1), {8, 8}, Dataflow::kRowStationary, m);
+    FAIL() << "row-stationary accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no row-stationary"), std::string::npos) << e.what();
+  }
+}
+
 // The three report files, byte for byte: the rows of SCALE-Sim's golden CSVs (layer 0).
 struct GoldenCsv {
   Dataflow dataflow;
