@@ -51,11 +51,9 @@ struct Bank {
   int64_t open_row = -1;
   uint64_t act_cycle = 0;
   std::vector<Req> queue;  // arrival order
-  // The request the scheduler serves next (index into the queue) and the command it needs;
-  // redone whenever the queue or the row state changes.
-  bool choice_valid = false;
+  // The request the scheduler serves next (index into the queue; its command is the
+  // channel's cmd_ of this bank), redone whenever the queue or the row state changes.
   int choice = 0;
-  Cmd choice_cmd = Cmd::ACT;
 };
 
 struct Rank {
@@ -240,16 +238,13 @@ class Channel {
     if (cache_valid_ && flat == cached_.next_best) cache_valid_ = false;
     Bank& bk = banks_[flat];
     if (bk.queue.empty()) {
-      bk.choice_valid = false;
       local_[flat] = kNever;
       key_[flat] = kNever;
       return;
     }
     bk.choice = pick(bk);
     const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-    bk.choice_cmd = next_command(bk, req);
-    bk.choice_valid = true;
-    cmd_[flat] = bk.choice_cmd;
+    cmd_[flat] = next_command(bk, req);
     key_[flat] = req.id << 8 | flat;
     update_local(flat);
   }
@@ -257,8 +252,8 @@ class Channel {
   // The bank's own and its group's constraints on its chosen command.
   void update_local(uint32_t flat) {
     const Bank& bk = banks_[flat];
-    if (!bk.choice_valid) return;
-    local_[flat] = std::max(timing_.local_earliest(bk.choice_cmd, rank_of(flat), bank_of(flat)),
+    if (bk.queue.empty()) return;
+    local_[flat] = std::max(timing_.local_earliest(cmd_[flat], rank_of(flat), bank_of(flat)),
                             bk.queue[static_cast<size_t>(bk.choice)].ready_cycle);
   }
 
