@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "models/dram/ready_scan.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::dram {
@@ -73,11 +74,12 @@ struct Rank {
   uint64_t forced_at = kNever, pull_in_at = kNever;
   uint32_t pending = 0;  // requests queued for this rank
   uint32_t next_pb_bank = 0;
-  // Background energy bookkeeping.
+  // Background energy bookkeeping: cycles spent in each background state (EnergyModel order),
+  // counted exactly and priced once at the end.
   uint32_t open_banks = 0;  // banks whose row is open (including auto-precharges in flight)
   uint64_t settled_until = 0;
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<>> closes;  // auto-precharges
-  double background_pj = 0;
+  uint64_t state_cycles[5] = {};
 };
 
 constexpr uint32_t kNoBank = std::numeric_limits<uint32_t>::max();
@@ -104,10 +106,10 @@ class Channel {
         timing_(d, sys.rules_),
         ranks_(d.ranks),
         banks_(size_t{d.ranks} * d.banks),
-        local_(banks_.size(), kNever),
-        cmd_(banks_.size(), Cmd::ACT),
-        key_(banks_.size(), kNever),
-        shared_(d.ranks),
+        // Padded: the vector scan reads whole rows of 8 banks.
+        local_(banks_.size() + kSharedRow, kNever),
+        cmd_(banks_.size() + kSharedRow, Cmd::ACT),
+        key_(banks_.size() + kSharedRow, kNever),
         block_(d.ranks, kNoBlock),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
     switch (k_.refresh_policy) {
@@ -224,7 +226,11 @@ class Channel {
 
   double background_pj() const {
     double pj = 0;
-    for (const auto& rank : ranks_) pj += rank.background_pj;
+    for (const auto& rank : ranks_) {
+      for (size_t s = 0; s < 5; ++s) {
+        pj += sys_.energy_.background_pj_per_cycle[s] * static_cast<double>(rank.state_cycles[s]);
+      }
+    }
     return pj;
   }
 
@@ -253,7 +259,7 @@ class Channel {
   void update_local(uint32_t flat) {
     const Bank& bk = banks_[flat];
     if (bk.queue.empty()) return;
-    local_[flat] = std::max(timing_.local_earliest(cmd_[flat], rank_of(flat), bank_of(flat)),
+    local_[flat] = std::max(timing_.local_earliest(cmd_[flat], flat),
                             bk.queue[static_cast<size_t>(bk.choice)].ready_cycle);
   }
 
@@ -261,7 +267,7 @@ class Channel {
   void update_locals_after(Cmd cmd, uint32_t r, uint32_t b) {
     uint32_t first = r * d_.banks, count = d_.banks;  // rank-wide: every bank of the rank
     if (!is_rank_wide(cmd)) {
-      first += b / d_.banks_per_group * d_.banks_per_group;
+      first += b & ~(d_.banks_per_group - 1);  // banks per group: a power of two
       count = d_.banks_per_group;
     }
     for (uint32_t flat = first; flat < first + count; ++flat) update_local(flat);
@@ -279,17 +285,31 @@ class Channel {
   Scan scan_banks(uint64_t now) {
     cache_valid_ = false;  // block_ is about to change
     bool checks = k_.cmd_mux == CmdMux::kStrict;
-    // Bank commands are ACT..WRA (PREA among them costs nothing); `now` folded in: a command
-    // ready earlier is ready at `now`.
-    static_assert(static_cast<size_t>(Cmd::ACT) == 0 && static_cast<size_t>(Cmd::WRA) == 6);
     for (uint32_t r = 0; r < d_.ranks; ++r) {
-      for (size_t c = 0; c <= static_cast<size_t>(Cmd::WRA); ++c) {
-        shared_[r][c] = std::max(timing_.shared_earliest(static_cast<Cmd>(c), r), now);
-      }
       block_[r] = held_banks(r, now);
       checks |= block_[r] != kNoBlock;
     }
-    return checks ? scan<true>(now) : scan<false>(now);
+    if (checks) return scan_checked(now);
+    // The vector scan indexes the rows by command: bank commands are ACT..WRA.
+    static_assert(static_cast<uint32_t>(Cmd::WRA) < kSharedRow && kSharedRow <= kNumCmds);
+    ReadyMin best{kNever, kNever};
+    for (uint32_t r = 0; r < d_.ranks; ++r) {
+      const size_t first = size_t{r} * d_.banks;
+      const ReadyMin m = earliest_ready({local_.data() + first,
+                                         reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
+                                         key_.data() + first, d_.banks, timing_.channel_row(),
+                                         timing_.rank_row(r), now},
+                                        sys_.next_id_);
+      if (m.time < best.time || (m.time == best.time && m.key < best.key)) best = m;
+    }
+    return to_scan(best.time, best.key, now);
+  }
+
+  // The scan's minimum (time, key) as the step uses it.
+  static Scan to_scan(uint64_t time, uint64_t key, uint64_t now) {
+    if (time == kNever) return Scan{};  // nothing to do
+    const auto flat = static_cast<uint32_t>(key & 0xff);
+    return time == now ? Scan{flat, kNever, kNoBank} : Scan{kNoBank, time, flat};
   }
 
   // A bank whose choice changed outside an issue (a request arrived) and whose command may
@@ -316,37 +336,27 @@ class Channel {
     return true;
   }
 
-  // One branch-free pass: the minimum of (max(ready time, now), key_) over the banks is the
-  // oldest ready request if any is ready, else the earliest bank to become ready (oldest
-  // request first among ties).
-  template <bool kChecks>
-  Scan scan(uint64_t now) const {
-    __extension__ using Packed = unsigned __int128;  // GCC/Clang; silences -Wpedantic
-    const uint64_t oldest = kChecks && !pending_ids_.empty() ? *pending_ids_.begin() : 0;
-    const uint64_t* local = local_.data();
-    const uint64_t* key = key_.data();
-    const Cmd* cmd = cmd_.data();
-    Packed best = ~Packed{0};
+  // earliest_ready() with banks left out: those held (block_) and, under CmdMux Strict, reads
+  // and writes that are not for the oldest request (they leave in request order).
+  Scan scan_checked(uint64_t now) const {
+    const uint64_t oldest = pending_ids_.empty() ? 0 : *pending_ids_.begin();
+    uint64_t best_time = kNever, best_key = kNever;
     for (uint32_t r = 0; r < d_.ranks; ++r) {
-      const uint64_t* shared = shared_[r].data();
-      const uint32_t end = (r + 1) * d_.banks;
-      for (uint32_t flat = r * d_.banks; flat < end; ++flat) {
-        uint64_t t = std::max(local[flat], shared[static_cast<size_t>(cmd[flat])]);
-        if constexpr (kChecks) {
-          const int64_t held = block_[r];
-          // CmdMux Strict: reads and writes leave in request order.
-          if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat)) ||
-              (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd[flat]) && key[flat] >> 8 != oldest)) {
-            t = kNever;
-          }
+      const int64_t held = block_[r];
+      for (uint32_t flat = r * d_.banks; flat < (r + 1) * d_.banks; ++flat) {
+        const Cmd cmd = cmd_[flat];
+        if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat)) ||
+            (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd) && key_[flat] >> 8 != oldest)) {
+          continue;
         }
-        best = std::min(best, Packed{t} << 64 | key[flat]);
+        const uint64_t t = std::max({local_[flat], timing_.shared_earliest(cmd, r), now});
+        if (t < best_time || (t == best_time && key_[flat] < best_key)) {
+          best_time = t;
+          best_key = key_[flat];
+        }
       }
     }
-    const auto t = static_cast<uint64_t>(best >> 64);
-    const auto flat = static_cast<uint32_t>(best & 0xff);
-    if (t == kNever) return Scan{};  // nothing to do
-    return t == now ? Scan{flat, kNever, kNoBank} : Scan{kNoBank, t, flat};
+    return to_scan(best_time, best_key, now);
   }
 
   void set_refs_issued(Rank& rank, uint64_t refs) {
@@ -500,12 +510,11 @@ class Channel {
   }
 
   void settle(Rank& rank, uint64_t until) {
-    const auto* bg = sys_.energy_.background_pj_per_cycle;
     auto integrate = [&](uint64_t to) {
       if (to <= rank.settled_until) return;
       const int state =
           rank.in_self_refresh ? 4 : (rank.in_power_down ? 2 : 0) + (rank.open_banks > 0 ? 0 : 1);
-      rank.background_pj += bg[state] * static_cast<double>(to - rank.settled_until);
+      rank.state_cycles[state] += to - rank.settled_until;
       rank.settled_until = to;
     };
     while (!rank.closes.empty() && rank.closes.top() <= until) {
@@ -653,9 +662,7 @@ class Channel {
   std::vector<uint64_t> local_;
   std::vector<Cmd> cmd_;
   std::vector<uint64_t> key_;
-  // Per rank, refreshed at every scan: the rank's and channel's constraints by command (no earlier
-  // than the scan's `now`), and held_banks().
-  std::vector<std::array<uint64_t, kNumCmds>> shared_;
+  // Per rank, refreshed at every scan: held_banks().
   std::vector<int64_t> block_;
   // The scan after the last issue: the banks' next time and its winner, valid until a bank's
   // queue or row changes (the timing state changes only by issuing).
@@ -712,6 +719,10 @@ bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {
 bool MemorySystem::try_accept(const MemRequest& request, const Location& location, uint64_t now) {
   const Location* loc = &location;
   const auto& k = config_.controller;
+  Channel& channel = *channels_[loc->channel];
+  // A full buffer first: the usual refusal (a refused request is offered again whenever any
+  // capacity frees).
+  if (!channel.has_room(*loc, request.is_write)) return false;
   if (request.initiator >= active_per_initiator_.size()) {
     active_per_initiator_.resize(request.initiator + 1, 0);
   }
@@ -722,8 +733,6 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
                           active_per_initiator_[request.initiator] >= k.max_active_transactions) {
     return false;
   }
-  Channel& channel = *channels_[loc->channel];
-  if (!channel.has_room(*loc, request.is_write)) return false;
   const uint64_t id = next_id_++;
   const uint64_t wake =
       channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now);

@@ -162,6 +162,7 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
   }
   for (size_t level = 0; level < kNumLevels; ++level) {
     for (size_t prev = 0; prev < kNumCmds; ++prev) {
+      if (!special_[level][prev].empty()) special_levels_[prev] |= 1u << level;
       for (const Plain& a : plain_[level][prev]) {
         plain_all_levels_[prev].push_back(
             {static_cast<uint8_t>(level), static_cast<uint8_t>(a.next), a.latency});
@@ -192,13 +193,15 @@ void TimingState::apply_special(Level level, Cmd prev, size_t node, size_t first
       }
       continue;
     }
+    // A ring of the last `window` issue times (no division: this runs for every ACT).
     Window& w = history_[node * windowed_rules_ + a.history];
     if (w.size < a.window) {
-      w.times[(w.head + w.size) % a.window] = now;
+      const size_t slot = w.head + w.size;
+      w.times[slot < a.window ? slot : slot - a.window] = now;
       ++w.size;
     } else {
       w.times[w.head] = now;
-      w.head = static_cast<uint8_t>((w.head + 1) % a.window);
+      w.head = static_cast<uint8_t>(w.head + 1 == a.window ? 0 : w.head + 1);
     }
     if (w.size < a.window) continue;
     times[next] = std::max(times[next], w.times[w.head] + a.latency);
@@ -217,11 +220,13 @@ void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
       uint64_t& t = times[a.level][a.next];
       t = std::max(t, now + a.latency);
     }
+    if (special_levels_[c] == 0) return;
     std::vector<Times>* nodes[kNumLevels] = {&channel_, &ranks_, &groups_, &banks_};
     const size_t siblings[kNumLevels] = {1, ranks_count_, 0, 0};
     for (size_t l = 0; l < kNumLevels; ++l) {
-      if (special_[l][c].empty()) continue;
-      apply_special(static_cast<Level>(l), cmd, node[l], 0, siblings[l], *nodes[l], now);
+      if (special_levels_[c] >> l & 1) {
+        apply_special(static_cast<Level>(l), cmd, node[l], 0, siblings[l], *nodes[l], now);
+      }
     }
     return;
   }

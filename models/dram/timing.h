@@ -61,10 +61,17 @@ class TimingState {
     return std::max(channel_[0][c], ranks_[rank][c]);
   }
   uint64_t local_earliest(Cmd cmd, uint32_t rank, uint32_t bank) const {
+    return local_earliest(cmd, rank * banks_per_rank_ + bank);
+  }
+  // The same by the bank's index within the channel (rank * banks per rank + bank).
+  uint64_t local_earliest(Cmd cmd, size_t flat) const {
     const size_t c = static_cast<size_t>(cmd);
-    const size_t flat = rank * banks_per_rank_ + bank;
     return std::max(groups_[group_of_[flat]][c], banks_[flat][c]);
   }
+
+  // The channel's and a rank's constraints by command, in Cmd order (for scanning many banks).
+  const uint64_t* channel_row() const { return channel_[0].data(); }
+  const uint64_t* rank_row(uint32_t rank) const { return ranks_[rank].data(); }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
 
@@ -108,6 +115,7 @@ class TimingState {
     uint32_t latency;
   };
   std::array<std::vector<PlainAt>, kNumCmds> plain_all_levels_;
+  std::array<uint8_t, kNumCmds> special_levels_{};  // by prev command: levels with special_ rules
   size_t windowed_rules_ = 0;
   std::vector<Window> history_;  // [node index at level * windowed + rule]
   std::array<size_t, kNumLevels> level_nodes_{};

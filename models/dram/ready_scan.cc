@@ -1,0 +1,110 @@
+#include "models/dram/ready_scan.h"
+
+#include <algorithm>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// GCC 12 warns about the deliberately undefined lanes inside its own AVX-512 intrinsics.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#define ACCELGYM_READY_SCAN_AVX512 1
+#endif
+
+namespace accelgym::dram {
+
+ReadyMin earliest_ready_portable(const ReadyScanInput& in) {
+  uint64_t shared[kSharedRow];
+  for (uint32_t c = 0; c < kSharedRow; ++c) {
+    shared[c] = std::max({in.channel_row[c], in.rank_row[c], in.now});
+  }
+  // (time, key) packed in one word pair: the minimum is one compare per bank, no branch.
+  __extension__ using Packed = unsigned __int128;  // GCC/Clang; silences -Wpedantic
+  Packed best = ~Packed{0};
+  for (uint32_t i = 0; i < in.count; ++i) {
+    const uint64_t t = std::max(in.local[i], shared[in.cmd[i]]);
+    best = std::min(best, Packed{t} << 64 | in.key[i]);
+  }
+  return {static_cast<uint64_t>(best >> 64), static_cast<uint64_t>(best)};
+}
+
+namespace {
+
+// The fast scans compare (time - now, key) packed in one word: the wait in the top bits
+// (saturated), the key below. Exact unless a wait saturates or a key is too wide; the caller
+// then asks the portable scan.
+constexpr int kKeyBits = 44;
+constexpr uint64_t kKeyMask = (uint64_t{1} << kKeyBits) - 1;
+constexpr uint64_t kMaxWait = (uint64_t{1} << (64 - kKeyBits)) - 1;
+
+uint64_t packed_min_scalar(const ReadyScanInput& in) {
+  uint64_t shared[kSharedRow];
+  for (uint32_t c = 0; c < kSharedRow; ++c) {
+    shared[c] = std::max({in.channel_row[c], in.rank_row[c], in.now});
+  }
+  uint64_t best = ~uint64_t{0};
+  for (uint32_t i = 0; i < in.count; ++i) {
+    const uint64_t wait = std::min(std::max(in.local[i], shared[in.cmd[i]]) - in.now, kMaxWait);
+    best = std::min(best, wait << kKeyBits | (in.key[i] & kKeyMask));
+  }
+  return best;
+}
+
+#ifdef ACCELGYM_READY_SCAN_AVX512
+// Eight banks per vector: their commands index the rank's row of constraints (one permute).
+__attribute__((target("avx512f"))) uint64_t packed_min_avx512(const ReadyScanInput& in) {
+  const __m512i now = _mm512_set1_epi64(static_cast<long long>(in.now));
+  const __m512i shared = _mm512_max_epu64(
+      _mm512_max_epu64(_mm512_loadu_si512(in.channel_row), _mm512_loadu_si512(in.rank_row)), now);
+  const __m512i max_wait = _mm512_set1_epi64(static_cast<long long>(kMaxWait));
+  const __m512i key_mask = _mm512_set1_epi64(static_cast<long long>(kKeyMask));
+  __m512i best = _mm512_set1_epi64(-1);
+  for (uint32_t first = 0; first < in.count; first += 8) {
+    const __m128i cmd8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in.cmd + first));
+    const __m512i constraint = _mm512_permutexvar_epi64(_mm512_cvtepu8_epi64(cmd8), shared);
+    const __m512i t = _mm512_max_epu64(_mm512_loadu_si512(in.local + first), constraint);
+    const __m512i wait = _mm512_min_epu64(_mm512_sub_epi64(t, now), max_wait);
+    const __m512i key = _mm512_and_si512(_mm512_loadu_si512(in.key + first), key_mask);
+    const __m512i packed = _mm512_or_si512(_mm512_slli_epi64(wait, kKeyBits), key);
+    const uint32_t left = in.count - first;
+    const auto lanes = static_cast<__mmask8>(left < 8 ? (1u << left) - 1 : 0xff);
+    best = _mm512_mask_min_epu64(best, lanes, best, packed);
+  }
+  return _mm512_reduce_min_epu64(best);
+}
+
+bool cpu_has_avx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+}
+#endif
+
+}  // namespace
+
+#ifdef ACCELGYM_READY_SCAN_AVX512
+#pragma GCC diagnostic pop
+#endif
+
+bool earliest_ready_vectorized() {
+#ifdef ACCELGYM_READY_SCAN_AVX512
+  static const bool has = cpu_has_avx512();
+  return has;
+#else
+  return false;
+#endif
+}
+
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit) {
+  if (id_limit > (kKeyMask >> 8)) return earliest_ready_portable(in);  // keys too wide to pack
+#ifdef ACCELGYM_READY_SCAN_AVX512
+  const uint64_t best = earliest_ready_vectorized() ? packed_min_avx512(in) : packed_min_scalar(in);
+#else
+  const uint64_t best = packed_min_scalar(in);
+#endif
+  if (best == ~uint64_t{0}) return {best, best};  // no bank has a command
+  const uint64_t wait = best >> kKeyBits;
+  if (wait == kMaxWait) return earliest_ready_portable(in);  // too far ahead to pack
+  return {in.now + wait, best & kKeyMask};
+}
+
+}  // namespace accelgym::dram

@@ -1,0 +1,37 @@
+// The scheduler's inner loop: over a rank's banks, the earliest time each bank's chosen command
+// may issue and, among the banks earliest then, the oldest request. Runs once per issued
+// command, so it has a vector version (AVX-512, chosen at run time) beside the plain one; both
+// give the same answer bit for bit (tests/cpp/dram_test.cc checks them against each other).
+#pragma once
+
+#include <cstdint>
+
+namespace accelgym::dram {
+
+// Bank commands are ACT..WRA (Cmd 0..6): a rank's constraints on them fit one 8-lane row.
+constexpr uint32_t kSharedRow = 8;
+
+struct ReadyMin {
+  uint64_t time;  // kNever-like all-ones when no bank has a command
+  uint64_t key;   // the winner's key (all-ones if none)
+};
+
+struct ReadyScanInput {
+  const uint64_t* local;  // per bank: when its own and its group's constraints allow its command
+  const uint8_t* cmd;     // per bank: its command (< kSharedRow)
+  const uint64_t* key;    // per bank: request id << 8 | bank; all-ones for an idle bank
+  uint32_t count;         // banks; the arrays may be read up to a multiple of 8 past it
+  const uint64_t* channel_row;  // channel constraints by command (kSharedRow entries)
+  const uint64_t* rank_row;     // rank constraints by command (kSharedRow entries)
+  uint64_t now;                 // nothing is earlier than this
+};
+
+// min over banks i of (max(local[i], now, channel_row[cmd[i]], rank_row[cmd[i]]), key[i]),
+// compared by time, then key. Request ids are below `id_limit`.
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit);
+// The plain loop, whatever the CPU (the reference the vector version is tested against).
+ReadyMin earliest_ready_portable(const ReadyScanInput& in);
+// Whether earliest_ready() uses the vector version on this CPU.
+bool earliest_ready_vectorized();
+
+}  // namespace accelgym::dram
