@@ -44,7 +44,11 @@ uint64_t packed_min_scalar(const ReadyScanInput& in) {
   }
   uint64_t best = ~uint64_t{0};
   for (uint32_t i = 0; i < in.count; ++i) {
-    const uint64_t wait = std::min(std::max(in.local[i], shared[in.cmd[i]]) - in.now, kMaxWait);
+    // Selected with masks, not std::max: a compiler may branch on it, and which of the two
+    // is later is as good as random.
+    const uint64_t local = in.local[i], constraint = shared[in.cmd[i]];
+    const uint64_t t = constraint ^ ((local ^ constraint) & (0 - uint64_t{local > constraint}));
+    const uint64_t wait = std::min(t - in.now, kMaxWait);
     best = std::min(best, wait << kKeyBits | (in.key[i] & kKeyMask));
   }
   return best;
@@ -94,10 +98,11 @@ bool earliest_ready_vectorized() {
 #endif
 }
 
-ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit) {
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool allow_vector) {
   if (id_limit > (kKeyMask >> 8)) return earliest_ready_portable(in);  // keys too wide to pack
 #ifdef ACCELGYM_READY_SCAN_AVX512
-  const uint64_t best = earliest_ready_vectorized() ? packed_min_avx512(in) : packed_min_scalar(in);
+  const bool vector = allow_vector && earliest_ready_vectorized();
+  const uint64_t best = vector ? packed_min_avx512(in) : packed_min_scalar(in);
 #else
   const uint64_t best = packed_min_scalar(in);
 #endif

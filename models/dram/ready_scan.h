@@ -27,8 +27,9 @@ struct ReadyScanInput {
 };
 
 // min over banks i of (max(local[i], now, channel_row[cmd[i]], rank_row[cmd[i]]), key[i]),
-// compared by time, then key. Request ids are below `id_limit`.
-ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit);
+// compared by time, then key. Request ids are below `id_limit`. `allow_vector` false: the
+// scalar code even where the vector one would run (tests both).
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool allow_vector = true);
 // The plain loop, whatever the CPU (the reference the vector version is tested against).
 ReadyMin earliest_ready_portable(const ReadyScanInput& in);
 // Whether earliest_ready() uses the vector version on this CPU.

@@ -526,8 +526,8 @@ INSTANTIATE_TEST_SUITE_P(
                   0.8}),
     [](const auto& test) { return std::string(test.param.name); });
 
-// The scheduler's fast scan (packed keys, AVX-512 where the CPU has it) against the plain
-// loop: same earliest time and winner on random banks, including ties, idle banks, waits too
+// The scheduler's fast scans (packed keys; scalar, and AVX-512 where the CPU has it) against
+// the plain loop: same earliest time and winner on random banks, including ties, idle banks, waits too
 // long to pack and request ids too wide to pack.
 TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
   RecordProperty("vectorized", dram::earliest_ready_vectorized() ? "yes" : "no");
@@ -553,11 +553,13 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
     }
     const dram::ReadyScanInput in{local.data(), cmd.data(), key.data(), count,
                                   channel_row,  rank_row,   now};
-    const dram::ReadyMin fast = dram::earliest_ready(in, id_limit);
     const dram::ReadyMin plain = dram::earliest_ready_portable(in);
-    ASSERT_EQ(fast.time, plain.time) << "trial " << trial;
-    if (plain.time != dram::kNever) {
-      ASSERT_EQ(fast.key, plain.key) << "trial " << trial;
+    for (const bool vector : {true, false}) {
+      const dram::ReadyMin fast = dram::earliest_ready(in, id_limit, vector);
+      ASSERT_EQ(fast.time, plain.time) << "trial " << trial << " vector " << vector;
+      if (plain.time != dram::kNever) {
+        ASSERT_EQ(fast.key, plain.key) << "trial " << trial << " vector " << vector;
+      }
     }
   }
   // Every bank idle: nothing to do.
