@@ -265,12 +265,19 @@ class Channel {
 
   // After `cmd` issued to (r, b): the banks whose group or bank constraints it changed.
   void update_locals_after(Cmd cmd, uint32_t r, uint32_t b) {
-    uint32_t first = r * d_.banks, count = d_.banks;  // rank-wide: every bank of the rank
-    if (!is_rank_wide(cmd)) {
-      first += b & ~(d_.banks_per_group - 1);  // banks per group: a power of two
-      count = d_.banks_per_group;
+    const uint32_t first = r * d_.banks;
+    if (is_rank_wide(cmd)) {  // every bank and group of the rank
+      for (uint32_t flat = first; flat < first + d_.banks; ++flat) update_local(flat);
+      return;
     }
-    for (uint32_t flat = first; flat < first + count; ++flat) update_local(flat);
+    update_local(first + b);
+    // The group's other banks: only the group's constraints moved, and constraints only grow,
+    // so their cached value rises to the group's new one (idle banks stay at kNever).
+    const uint32_t group = first + (b & ~(d_.banks_per_group - 1));  // a power of two per group
+    const uint64_t* group_row = timing_.group_row(group);
+    for (uint32_t flat = group; flat < group + d_.banks_per_group; ++flat) {
+      local_[flat] = std::max(local_[flat], group_row[static_cast<size_t>(cmd_[flat])]);
+    }
   }
 
   struct Scan {

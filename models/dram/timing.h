@@ -72,6 +72,8 @@ class TimingState {
   // The channel's and a rank's constraints by command, in Cmd order (for scanning many banks).
   const uint64_t* channel_row() const { return channel_[0].data(); }
   const uint64_t* rank_row(uint32_t rank) const { return ranks_[rank].data(); }
+  // The constraints of the bank group holding bank `flat` (index within the channel).
+  const uint64_t* group_row(size_t flat) const { return groups_[group_of_[flat]].data(); }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
 
