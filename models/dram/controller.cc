@@ -40,10 +40,12 @@ EnergyModel::EnergyModel(const Device& d) {
 
 namespace {
 
+// A queued request: its bank is the queue's, so only the row is kept (small: requests are
+// moved when one leaves from the middle of the queue).
 struct Req {
   uint64_t id;
   uint64_t ready_cycle;  // visible to the scheduler (after the controller delay)
-  Location loc;
+  uint32_t row;
   bool is_write;
   bool classified = false;
 };
@@ -141,13 +143,13 @@ class Channel {
 
   // Queues the request arriving at cycle `at`; returns the first cycle at which the
   // controller must step because of it.
-  uint64_t accept(const Req& r, uint64_t at) {
-    Bank& bk = bank(r.loc.rank, r.loc.bank);
+  uint64_t accept(const Req& r, const Location& loc, uint64_t at) {
+    Bank& bk = bank(loc.rank, loc.bank);
     bk.queue.push_back(r);
-    const uint32_t flat = r.loc.rank * d_.banks + r.loc.bank;
+    const uint32_t flat = loc.rank * d_.banks + loc.bank;
     changed(flat);
     (r.is_write ? writes_ : reads_)++;
-    Rank& rank = ranks_[r.loc.rank];
+    Rank& rank = ranks_[loc.rank];
     // A request for an idle or powered-down rank changes what the rank wants (refresh,
     // power-down exit) from `at` on; otherwise only its bank's next command changed.
     const bool rank_was_idle = rank.pending == 0 || rank.in_power_down || rank.in_self_refresh;
@@ -160,7 +162,7 @@ class Channel {
       return at;
     }
     const uint64_t ready =
-        std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], r.loc.rank)});
+        std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], loc.rank)});
     offer_to_cache(flat, ready);
     return ready;
   }
@@ -479,7 +481,7 @@ class Channel {
     }
     int first_hit = -1;
     for (size_t i = 0; i < b.queue.size(); ++i) {
-      if (b.queue[i].loc.row != static_cast<uint64_t>(b.open_row)) continue;
+      if (b.queue[i].row != static_cast<uint64_t>(b.open_row)) continue;
       if (k_.scheduler == Scheduler::kFrFcfs) return static_cast<int>(i);
       // FrFcfsGrp: among hits, prefer the direction of the last read/write (fewer turnarounds).
       if (b.queue[i].is_write == last_cas_write_) return static_cast<int>(i);
@@ -490,7 +492,7 @@ class Channel {
 
   Cmd next_command(const Bank& b, const Req& r) const {
     if (b.open_row < 0) return Cmd::ACT;
-    if (b.open_row != static_cast<int64_t>(r.loc.row)) return Cmd::PRE;
+    if (b.open_row != static_cast<int64_t>(r.row)) return Cmd::PRE;
     return auto_precharge(b, r) ? (r.is_write ? Cmd::WRA : Cmd::RDA)
                                 : (r.is_write ? Cmd::WR : Cmd::RD);
   }
@@ -510,7 +512,7 @@ class Channel {
     for (const Req& q : b.queue) {
       if (q.id == served.id) continue;
       others = true;
-      other_hit |= q.loc.row == served.loc.row;
+      other_hit |= q.row == served.row;
     }
     if (k_.page_policy == PagePolicy::kOpenAdaptive) return others && !other_hit;
     return !other_hit;
@@ -558,7 +560,7 @@ class Channel {
     if (req) classify(*req, c.cmd);
     switch (c.cmd) {
       case Cmd::ACT:
-        bk->open_row = req->loc.row;
+        bk->open_row = req->row;
         changed(c.rank * d_.banks + c.bank);
         bk->act_cycle = now;
         rank.open_banks++;
@@ -742,7 +744,7 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   }
   const uint64_t id = next_id_++;
   const uint64_t wake =
-      channel.accept(Req{id, now + k.controller_delay_cycles, *loc, request.is_write}, now);
+      channel.accept(Req{id, now + k.controller_delay_cycles, loc->row, request.is_write}, *loc, now);
   accept_wake_ = std::min(accept_wake_, wake);
   channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
   window_.push_back(Outstanding{kNever, request.arrival_ns, request.cookie, request.initiator,
