@@ -156,7 +156,7 @@ class Channel {
     rank.pending++;
     rank.pulling_in = false;
     rank.self_refresh_wanted = false;
-    if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.insert(r.id);
+    if (k_.cmd_mux == CmdMux::kStrict) strict_order_.push_back(r.id);
     if (rank_was_idle) {
       cache_valid_ = false;  // the rank's wants change: the next step scans afresh
       return at;
@@ -293,7 +293,7 @@ class Channel {
   // a forced refresh or a power-down at `now` are left out.
   Scan scan_banks(uint64_t now) {
     cache_valid_ = false;  // block_ is about to change
-    bool checks = k_.cmd_mux == CmdMux::kStrict;
+    bool checks = false;
     for (uint32_t r = 0; r < d_.ranks; ++r) {
       block_[r] = held_banks(r, now);
       checks |= block_[r] != kNoBlock;
@@ -307,7 +307,7 @@ class Channel {
       const ReadyMin m = earliest_ready({local_.data() + first,
                                          reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
                                          key_.data() + first, d_.banks, timing_.channel_row(),
-                                         timing_.rank_row(r), now},
+                                         timing_.rank_row(r), now, strict_only_cas_id()},
                                         sys_.next_id_);
       if (m.time < best.time || (m.time == best.time && m.key < best.key)) best = m;
     }
@@ -326,9 +326,13 @@ class Channel {
   // it. (changed() already dropped the cache when this bank was the winner.)
   void offer_to_cache(uint32_t flat, uint64_t ready) {
     if (!cache_valid_) return;
+    // Under CmdMux Strict a read or write for a younger request cannot win: nothing changes.
+    if (is_cas(cmd_[flat]) && key_[flat] >> 8 != strict_only_cas_id() &&
+        strict_only_cas_id() != ~uint64_t{0}) {
+      return;
+    }
     const int64_t held = block_[rank_of(flat)];
-    if (k_.cmd_mux == CmdMux::kStrict || held == kWholeRank ||
-        held == static_cast<int64_t>(bank_of(flat))) {
+    if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat))) {
       cache_valid_ = false;
       return;
     }
@@ -336,6 +340,12 @@ class Channel {
       cached_.next = ready;
       cached_.next_best = flat;
     }
+  }
+
+  // CmdMux Strict: the one request a read or write may be for (the oldest); else any.
+  uint64_t strict_only_cas_id() const {
+    return k_.cmd_mux == CmdMux::kStrict && !strict_order_.empty() ? strict_order_.front()
+                                                                    : ~uint64_t{0};
   }
 
   bool blocks_unchanged(uint64_t now) const {
@@ -348,7 +358,7 @@ class Channel {
   // earliest_ready() with banks left out: those held (block_) and, under CmdMux Strict, reads
   // and writes that are not for the oldest request (they leave in request order).
   Scan scan_checked(uint64_t now) const {
-    const uint64_t oldest = pending_ids_.empty() ? 0 : *pending_ids_.begin();
+    const uint64_t oldest = strict_order_.empty() ? 0 : strict_order_.front();
     uint64_t best_time = kNever, best_key = kNever;
     for (uint32_t r = 0; r < d_.ranks; ++r) {
       const int64_t held = block_[r];
@@ -628,7 +638,13 @@ class Channel {
     (req.is_write ? writes_ : reads_)--;
     sys_.capacity_freed_ = true;
     ranks_[c.rank].pending--;
-    if (k_.cmd_mux == CmdMux::kStrict) pending_ids_.erase(req.id);
+    if (k_.cmd_mux == CmdMux::kStrict) {
+      // Reads and writes leave in request order: this is the oldest request.
+      if (strict_order_.empty() || strict_order_.front() != req.id) {
+        throw InternalError("CmdMux Strict served a request out of order");
+      }
+      strict_order_.pop_front();
+    }
     const bool direction_changed = last_cas_write_ != req.is_write;
     last_cas_write_ = req.is_write;
     if (k_.scheduler == Scheduler::kFrFcfsGrp && direction_changed) {
@@ -663,7 +679,7 @@ class Channel {
   uint64_t cmd_bus_free_ = 0;
   uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
-  std::set<uint64_t> pending_ids_;  // CmdMux Strict only
+  std::deque<uint64_t> strict_order_;  // CmdMux Strict only: pending request ids, oldest first
   // Per bank, kept apart from Bank for a tight scan: when the bank's and its group's
   // constraints allow its chosen command, the command, and the request id and bank index in
   // one word (id << 8 | bank: ids stay far below 2^56, at most 256 banks per channel);

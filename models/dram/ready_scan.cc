@@ -13,6 +13,17 @@
 
 namespace accelgym::dram {
 
+namespace {
+// Reads and writes are Cmd 3..6 (RD, WR, RDA, WRA).
+constexpr uint8_t kFirstCas = 3, kLastCas = 6;
+// Under CmdMux Strict, whether bank i's command may not issue (a read or write that is not
+// for the one request allowed).
+bool strict_excluded(const ReadyScanInput& in, uint32_t i) {
+  return in.only_cas_id != ~uint64_t{0} && in.cmd[i] >= kFirstCas && in.cmd[i] <= kLastCas &&
+         in.key[i] >> 8 != in.only_cas_id;
+}
+}  // namespace
+
 ReadyMin earliest_ready_portable(const ReadyScanInput& in) {
   uint64_t shared[kSharedRow];
   for (uint32_t c = 0; c < kSharedRow; ++c) {
@@ -22,7 +33,7 @@ ReadyMin earliest_ready_portable(const ReadyScanInput& in) {
   __extension__ using Packed = unsigned __int128;  // GCC/Clang; silences -Wpedantic
   Packed best = ~Packed{0};
   for (uint32_t i = 0; i < in.count; ++i) {
-    const uint64_t t = std::max(in.local[i], shared[in.cmd[i]]);
+    const uint64_t t = strict_excluded(in, i) ? ~uint64_t{0} : std::max(in.local[i], shared[in.cmd[i]]);
     best = std::min(best, Packed{t} << 64 | in.key[i]);
   }
   return {static_cast<uint64_t>(best >> 64), static_cast<uint64_t>(best)};
@@ -49,7 +60,8 @@ uint64_t packed_min_scalar(const ReadyScanInput& in) {
     const uint64_t local = in.local[i], constraint = shared[in.cmd[i]];
     const uint64_t t = constraint ^ ((local ^ constraint) & (0 - uint64_t{local > constraint}));
     const uint64_t wait = std::min(t - in.now, kMaxWait);
-    best = std::min(best, wait << kKeyBits | (in.key[i] & kKeyMask));
+    const uint64_t excluded = 0 - uint64_t{strict_excluded(in, i)};
+    best = std::min(best, wait << kKeyBits | (in.key[i] & kKeyMask) | excluded);
   }
   return best;
 }
@@ -62,16 +74,27 @@ __attribute__((target("avx512f"))) uint64_t packed_min_avx512(const ReadyScanInp
       _mm512_max_epu64(_mm512_loadu_si512(in.channel_row), _mm512_loadu_si512(in.rank_row)), now);
   const __m512i max_wait = _mm512_set1_epi64(static_cast<long long>(kMaxWait));
   const __m512i key_mask = _mm512_set1_epi64(static_cast<long long>(kKeyMask));
+  const bool strict = in.only_cas_id != ~uint64_t{0};
+  const __m512i only_cas_id = _mm512_set1_epi64(static_cast<long long>(in.only_cas_id));
+  const __m512i first_cas = _mm512_set1_epi64(kFirstCas), last_cas = _mm512_set1_epi64(kLastCas);
   __m512i best = _mm512_set1_epi64(-1);
   for (uint32_t first = 0; first < in.count; first += 8) {
     const __m128i cmd8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in.cmd + first));
-    const __m512i constraint = _mm512_permutexvar_epi64(_mm512_cvtepu8_epi64(cmd8), shared);
+    const __m512i cmd = _mm512_cvtepu8_epi64(cmd8);
+    const __m512i constraint = _mm512_permutexvar_epi64(cmd, shared);
     const __m512i t = _mm512_max_epu64(_mm512_loadu_si512(in.local + first), constraint);
     const __m512i wait = _mm512_min_epu64(_mm512_sub_epi64(t, now), max_wait);
-    const __m512i key = _mm512_and_si512(_mm512_loadu_si512(in.key + first), key_mask);
+    const __m512i full_key = _mm512_loadu_si512(in.key + first);
+    const __m512i key = _mm512_and_si512(full_key, key_mask);
     const __m512i packed = _mm512_or_si512(_mm512_slli_epi64(wait, kKeyBits), key);
     const uint32_t left = in.count - first;
-    const auto lanes = static_cast<__mmask8>(left < 8 ? (1u << left) - 1 : 0xff);
+    auto lanes = static_cast<__mmask8>(left < 8 ? (1u << left) - 1 : 0xff);
+    if (strict) {  // leave out reads and writes for other requests
+      const __mmask8 cas = _mm512_cmpge_epu64_mask(cmd, first_cas) &
+                           _mm512_cmple_epu64_mask(cmd, last_cas);
+      const __mmask8 other = _mm512_cmpneq_epu64_mask(_mm512_srli_epi64(full_key, 8), only_cas_id);
+      lanes &= static_cast<__mmask8>(~(cas & other));
+    }
     best = _mm512_mask_min_epu64(best, lanes, best, packed);
   }
   return _mm512_reduce_min_epu64(best);

@@ -24,10 +24,12 @@ struct ReadyScanInput {
   const uint64_t* channel_row;  // channel constraints by command (kSharedRow entries)
   const uint64_t* rank_row;     // rank constraints by command (kSharedRow entries)
   uint64_t now;                 // nothing is earlier than this
+  // CmdMux Strict: reads and writes (Cmd 3..6) only for this request id; all-ones: any.
+  uint64_t only_cas_id = ~uint64_t{0};
 };
 
 // min over banks i of (max(local[i], now, channel_row[cmd[i]], rank_row[cmd[i]]), key[i]),
-// compared by time, then key. Request ids are below `id_limit`. `allow_vector` false: the
+// compared by time, then key, leaving out reads and writes not for `only_cas_id` (if set). Request ids are below `id_limit`. `allow_vector` false: the
 // scalar code even where the vector one would run (tests both).
 ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool allow_vector = true);
 // The plain loop, whatever the CPU (the reference the vector version is tested against).

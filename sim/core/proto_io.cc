@@ -1,13 +1,21 @@
 #include "sim/core/proto_io.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "sim/core/errors.h"
 
@@ -47,11 +55,26 @@ void load_json_file(const std::string& path, google::protobuf::Message* message)
 }
 
 std::string to_json(const google::protobuf::Message& message, bool pretty) {
+  // The same JSON as MessageToJsonString (which prints the message's wire form), but from a
+  // deterministic serialization: map entries in key order, where the in-memory order of a map
+  // changes from run to run and the same seed must give the same bytes.
+  std::string wire;
+  {
+    google::protobuf::io::StringOutputStream stream(&wire);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!message.SerializeToCodedStream(&coded)) throw InternalError("cannot serialize message");
+  }
+  static const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool()));
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = pretty;
   options.preserve_proto_field_names = true;
   std::string out;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
+  const auto status = google::protobuf::util::BinaryToJsonString(
+      resolver.get(), "type.googleapis.com/" + message.GetDescriptor()->full_name(), wire, &out,
+      options);
   if (!status.ok()) throw InternalError("cannot print JSON: " + std::string(status.message()));
   return out;
 }
@@ -175,19 +198,26 @@ void write_message(const Message& m, int indent, int depth, std::string& out) {
     write_string(f->name(), out);
     out += indent > 0 ? ": " : ":";
     if (f->is_map()) {
-      out += '{';
+      // Entries in key order: a map's in-memory order changes from run to run.
       const int n = r->FieldSize(m, f);
+      std::vector<std::pair<std::string, const Message*>> entries;
       for (int k = 0; k < n; ++k) {
         const Message& entry = r->GetRepeatedMessage(m, f, k);
-        const auto* ed = entry.GetDescriptor();
+        std::string key;
+        write_scalar(entry, entry.GetDescriptor()->field(0), -1, indent, depth + 2, key);
+        if (key.empty() || key.front() != '"') key = '"' + key + '"';
+        entries.emplace_back(std::move(key), &entry);
+      }
+      std::sort(entries.begin(), entries.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      out += '{';
+      for (size_t k = 0; k < entries.size(); ++k) {
         if (k) out += ',';
         newline(indent, depth + 2, out);
-        std::string key;
-        write_scalar(entry, ed->field(0), -1, indent, depth + 2, key);
-        if (key.empty() || key.front() != '"') key = '"' + key + '"';
-        out += key;
+        out += entries[k].first;
         out += indent > 0 ? ": " : ":";
-        write_scalar(entry, ed->field(1), -1, indent, depth + 2, out);
+        const Message& entry = *entries[k].second;
+        write_scalar(entry, entry.GetDescriptor()->field(1), -1, indent, depth + 2, out);
       }
       if (n) newline(indent, depth + 1, out);
       out += '}';

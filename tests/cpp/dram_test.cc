@@ -527,8 +527,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test) { return std::string(test.param.name); });
 
 // The scheduler's fast scans (packed keys; scalar, and AVX-512 where the CPU has it) against
-// the plain loop: same earliest time and winner on random banks, including ties, idle banks, waits too
-// long to pack and request ids too wide to pack.
+// the plain loop: same earliest time and winner on random banks, including ties, idle banks,
+// waits too long to pack, request ids too wide to pack and CmdMux Strict's one allowed read or
+// write.
 TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
   RecordProperty("vectorized", dram::earliest_ready_vectorized() ? "yes" : "no");
   Rng rng(7);
@@ -551,8 +552,10 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
       channel_row[c] = now - 3 + rng.uniform(spread + 3);
       rank_row[c] = now - 3 + rng.uniform(spread + 3);
     }
-    const dram::ReadyScanInput in{local.data(), cmd.data(), key.data(), count,
-                                  channel_row,  rank_row,   now};
+    dram::ReadyScanInput in{local.data(), cmd.data(), key.data(), count,
+                            channel_row,  rank_row,   now};
+    // CmdMux Strict in every third trial: reads and writes only for one bank's request.
+    if (trial % 3 == 0) in.only_cas_id = key[rng.uniform(count)] >> 8;
     const dram::ReadyMin plain = dram::earliest_ready_portable(in);
     for (const bool vector : {true, false}) {
       const dram::ReadyMin fast = dram::earliest_ready(in, id_limit, vector);
@@ -581,6 +584,12 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
       dram::earliest_ready({local3, cmd3, key3, 3, zeros, rank3, 100}, 16);
   EXPECT_EQ(hand.time, 105u);
   EXPECT_EQ(hand.key, uint64_t{4 << 8 | 0});
+  // Strict with request 9 the oldest: bank 2's read goes at 105, bank 0's read may not.
+  dram::ReadyScanInput strict{local3, cmd3, key3, 3, zeros, rank3, 100};
+  strict.only_cas_id = 9;
+  const dram::ReadyMin in_order = dram::earliest_ready(strict, 16);
+  EXPECT_EQ(in_order.time, 105u);
+  EXPECT_EQ(in_order.key, uint64_t{9 << 8 | 2});
 }
 
 TEST(DramStandards, PresetsAndVariants) {

@@ -31,6 +31,25 @@ TEST(ProtoIo, ReportJsonEscapesAndNestsRecords) {
   EXPECT_NE(json.find(R"("point":{"values":{"rows":32}})"), std::string::npos) << json;
 }
 
+// A map's in-memory order changes from run to run; printed JSON must not (same seed, same
+// bytes): both printers list map entries by key.
+TEST(ProtoIo, MapsPrintInKeyOrder) {
+  v1::Metrics m;
+  for (const char* key : {"zeta", "alpha", "mid", "beta", "omega", "kappa"}) {
+    (*m.mutable_extra())[key] = 1;
+  }
+  for (const std::string& json : {to_report_json(m, 0), to_json(m, false)}) {
+    size_t last = 0;
+    for (const char* key : {"\"alpha\"", "\"beta\"", "\"kappa\"", "\"mid\"", "\"omega\"",
+                            "\"zeta\""}) {
+      const size_t at = json.find(key);
+      ASSERT_NE(at, std::string::npos) << json;
+      EXPECT_GT(at, last) << key << " out of order in " << json;
+      last = at;
+    }
+  }
+}
+
 TEST(ProtoIo, ParseErrorsNameFileAndField) {
   v1::Metrics m;
   try {
