@@ -143,12 +143,17 @@ class Channel {
 
   // Queues the request arriving at cycle `at`; returns the first cycle at which the
   // controller must step because of it.
-  uint64_t accept(const Req& r, const Location& loc, uint64_t at) {
+  uint64_t accept(uint64_t id, bool is_write, const Location& loc, uint64_t at) {
     Bank& bk = bank(loc.rank, loc.bank);
-    bk.queue.push_back(r);
+    // Filled in place (a temporary copied in would be read back wider than it was written).
+    Req& r = bk.queue.emplace_back();
+    r.id = id;
+    r.ready_cycle = at + k_.controller_delay_cycles;
+    r.row = loc.row;
+    r.is_write = is_write;
     const uint32_t flat = loc.rank * d_.banks + loc.bank;
     changed(flat);
-    (r.is_write ? writes_ : reads_)++;
+    (is_write ? writes_ : reads_)++;
     Rank& rank = ranks_[loc.rank];
     // A request for an idle or powered-down rank changes what the rank wants (refresh,
     // power-down exit) from `at` on; otherwise only its bank's next command changed.
@@ -156,7 +161,7 @@ class Channel {
     rank.pending++;
     rank.pulling_in = false;
     rank.self_refresh_wanted = false;
-    if (k_.cmd_mux == CmdMux::kStrict) strict_order_.push_back(r.id);
+    if (k_.cmd_mux == CmdMux::kStrict) strict_order_.push_back(id);
     if (rank_was_idle) {
       cache_valid_ = false;  // the rank's wants change: the next step scans afresh
       return at;
@@ -188,17 +193,16 @@ class Channel {
     };
     for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
     // The last step's scan already knows this cycle's bank winner unless something changed.
-    const Scan scan = cache_valid_ && now == cached_.next && blocks_unchanged(now)
-                          ? Scan{cached_.next_best, kNever, kNoBank}
-                          : scan_banks(now);
+    const Scan scan =
+        cache_valid_ && now == cached_.time && blocks_unchanged(now) ? cached_ : scan_banks(now);
     // Request commands rank after refresh and power-down exits, before power-down entry.
-    if (scan.best != kNoBank && (!have_best || best.priority > 1)) {
-      const uint32_t flat = scan.best;
+    if (scan.time == now && (!have_best || best.priority > 1)) {
+      const uint32_t flat = scan.bank;
       best =
           Candidate{cmd_[flat], rank_of(flat), bank_of(flat), 1, key_[flat], banks_[flat].choice};
       have_best = true;
     }
-    uint64_t bank_next = scan.next;
+    uint64_t bank_next = scan.time;
     if (have_best) {
       issue(best, now);
       // A rank command, or a request command that left its rank idle, changes what the rank
@@ -215,9 +219,8 @@ class Channel {
       // The issue may have delayed any bank's command: the banks' exact next time and who
       // wins then (kept for the next step).
       cached_ = scan_banks(now + 1);
-      if (cached_.best != kNoBank) cached_ = Scan{kNoBank, now + 1, cached_.best};
-      cache_valid_ = cached_.next_best != kNoBank;
-      bank_next = cached_.next;
+      cache_valid_ = cached_.bank != kNoBank;
+      bank_next = cached_.time;
     }
     return std::min(next, bank_next);
   }
@@ -243,7 +246,7 @@ class Channel {
 
   // The bank's queue or row changed: its scheduler choice is redone.
   void changed(uint32_t flat) {
-    if (cache_valid_ && flat == cached_.next_best) cache_valid_ = false;
+    if (cache_valid_ && flat == cached_.bank) cache_valid_ = false;
     Bank& bk = banks_[flat];
     if (bk.queue.empty()) {
       local_[flat] = kNever;
@@ -282,10 +285,12 @@ class Channel {
     }
   }
 
+  // The earliest time any bank's command may issue (ready now if it is the scan's `now`) and
+  // the bank with the oldest request among those ready then. Sixteen bytes: returned in
+  // registers.
   struct Scan {
-    uint32_t best = kNoBank;       // the ready bank command with the oldest request
-    uint64_t next = kNever;        // if none is ready: the earliest time a bank is
-    uint32_t next_best = kNoBank;  // and the oldest request among the banks ready then
+    uint64_t time = kNever;
+    uint32_t bank = kNoBank;  // kNoBank: no bank has a command
   };
 
   // Every bank's chosen command against `now`: ready when its cached bank/group constraints
@@ -311,14 +316,13 @@ class Channel {
                                         sys_.next_id_);
       if (m.time < best.time || (m.time == best.time && m.key < best.key)) best = m;
     }
-    return to_scan(best.time, best.key, now);
+    return to_scan(best.time, best.key);
   }
 
   // The scan's minimum (time, key) as the step uses it.
-  static Scan to_scan(uint64_t time, uint64_t key, uint64_t now) {
+  static Scan to_scan(uint64_t time, uint64_t key) {
     if (time == kNever) return Scan{};  // nothing to do
-    const auto flat = static_cast<uint32_t>(key & 0xff);
-    return time == now ? Scan{flat, kNever, kNoBank} : Scan{kNoBank, time, flat};
+    return Scan{time, static_cast<uint32_t>(key & 0xff)};
   }
 
   // A bank whose choice changed outside an issue (a request arrived) and whose command may
@@ -336,9 +340,8 @@ class Channel {
       cache_valid_ = false;
       return;
     }
-    if (ready < cached_.next || (ready == cached_.next && key_[flat] < key_[cached_.next_best])) {
-      cached_.next = ready;
-      cached_.next_best = flat;
+    if (ready < cached_.time || (ready == cached_.time && key_[flat] < key_[cached_.bank])) {
+      cached_ = Scan{ready, flat};
     }
   }
 
@@ -375,7 +378,7 @@ class Channel {
         }
       }
     }
-    return to_scan(best_time, best_key, now);
+    return to_scan(best_time, best_key);
   }
 
   void set_refs_issued(Rank& rank, uint64_t refs) {
@@ -759,12 +762,14 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
     return false;
   }
   const uint64_t id = next_id_++;
-  const uint64_t wake =
-      channel.accept(Req{id, now + k.controller_delay_cycles, loc->row, request.is_write}, *loc, now);
+  const uint64_t wake = channel.accept(id, request.is_write, *loc, now);
   accept_wake_ = std::min(accept_wake_, wake);
   channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
-  window_.push_back(Outstanding{kNever, request.arrival_ns, request.cookie, request.initiator,
-                                request.is_write, false});
+  Outstanding& o = window_.emplace_back();
+  o.arrival_ns = request.arrival_ns;
+  o.cookie = request.cookie;
+  o.initiator = request.initiator;
+  o.is_write = request.is_write;
   active_per_initiator_[request.initiator]++;
   // Responses in order: globally (RespQueue Reorder) or per initiator (Arbiter Reorder).
   if (k.resp_queue == RespQueue::kReorder || k.arbiter == Arbiter::kReorder) {
