@@ -52,11 +52,25 @@ struct Req {
 
 struct Bank {
   int64_t open_row = -1;
+  // Queued requests for the open row: the scheduler looks for row hits only if there are any
+  // (with deep queues and scattered rows, looking costs more than the rest of a command).
+  uint32_t open_row_requests = 0;
   uint64_t act_cycle = 0;
   std::vector<Req> queue;  // arrival order
   // The request the scheduler serves next (index into the queue; its command is the
   // channel's cmd_ of this bank), redone whenever the queue or the row state changes.
   int choice = 0;
+
+  bool for_open_row(const Req& r) const { return open_row == static_cast<int64_t>(r.row); }
+  void open(uint32_t row) {
+    open_row = row;
+    open_row_requests = 0;
+    for (const Req& r : queue) open_row_requests += r.row == row;
+  }
+  void close() {
+    open_row = -1;
+    open_row_requests = 0;
+  }
 };
 
 struct Rank {
@@ -151,6 +165,7 @@ class Channel {
     r.ready_cycle = at + k_.controller_delay_cycles;
     r.row = loc.row;
     r.is_write = is_write;
+    bk.open_row_requests += bk.for_open_row(r);
     const uint32_t flat = loc.rank * d_.banks + loc.bank;
     changed(flat);
     (is_write ? writes_ : reads_)++;
@@ -489,7 +504,8 @@ class Channel {
   // row hit could not go first, and holding its row open would starve the older request for
   // good once that is the oldest of all (DRAMSys' Strict mux with FR-FCFS can deadlock so).
   int pick(const Bank& b) const {
-    if (k_.scheduler == Scheduler::kFifo || k_.cmd_mux == CmdMux::kStrict || b.open_row < 0) {
+    if (k_.scheduler == Scheduler::kFifo || k_.cmd_mux == CmdMux::kStrict ||
+        b.open_row_requests == 0) {
       return 0;
     }
     int first_hit = -1;
@@ -521,12 +537,9 @@ class Channel {
       case PagePolicy::kClosedAdaptive:
         break;
     }
-    bool others = false, other_hit = false;
-    for (const Req& q : b.queue) {
-      if (q.id == served.id) continue;
-      others = true;
-      other_hit |= q.row == served.row;
-    }
+    // `served` is queued and for the open row: the others are the rest of the queue.
+    const bool others = b.queue.size() > 1;
+    const bool other_hit = b.for_open_row(served) && b.open_row_requests > 1;
     if (k_.page_policy == PagePolicy::kOpenAdaptive) return others && !other_hit;
     return !other_hit;
   }
@@ -573,14 +586,14 @@ class Channel {
     if (req) classify(*req, c.cmd);
     switch (c.cmd) {
       case Cmd::ACT:
-        bk->open_row = req->row;
+        bk->open(req->row);
         changed(c.rank * d_.banks + c.bank);
         bk->act_cycle = now;
         rank.open_banks++;
         sys_.act_pj_ += e.act_pj;
         break;
       case Cmd::PRE:
-        bk->open_row = -1;
+        bk->close();
         changed(c.rank * d_.banks + c.bank);
         rank.open_banks--;
         sys_.pre_pj_ += e.pre_pj;
@@ -589,7 +602,7 @@ class Channel {
         for (uint32_t b = 0; b < d_.banks; ++b) {
           Bank& other = bank(c.rank, b);
           if (other.open_row < 0) continue;
-          other.open_row = -1;
+          other.close();
           changed(c.rank * d_.banks + b);
           rank.open_banks--;
           sys_.pre_pj_ += e.pre_pj;
@@ -637,6 +650,7 @@ class Channel {
 
   void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
     const Req req = bk.queue[static_cast<size_t>(c.index)];
+    bk.open_row_requests -= bk.for_open_row(req);
     bk.queue.erase(bk.queue.begin() + c.index);
     (req.is_write ? writes_ : reads_)--;
     sys_.capacity_freed_ = true;
@@ -663,7 +677,7 @@ class Channel {
       // The bank closes once tRTP (reads) or write recovery, and tRAS, have elapsed.
       const uint64_t after_cas = c.cmd == Cmd::RDA ? t.rtp() : t.cwl() + d_.burst_cycles + t.wr();
       ranks_[c.rank].closes.push(std::max(now + after_cas, bk.act_cycle + t.ras()));
-      bk.open_row = -1;
+      bk.close();
       sys_.pre_pj_ += e.pre_pj;
     }
     changed(c.rank * d_.banks + c.bank);
