@@ -50,13 +50,61 @@ struct Req {
   bool classified = false;
 };
 
+// A bank's requests in arrival order. The oldest leaves most often (FIFO, and FR-FCFS without
+// a row hit): removing it only moves a start index, where a vector would move every request
+// behind it (hundreds with deep buffers).
+class RequestQueue {
+ public:
+  size_t size() const { return items_.size() - head_; }
+  bool empty() const { return size() == 0; }
+  Req& operator[](size_t i) { return items_[head_ + i]; }
+  const Req& operator[](size_t i) const { return items_[head_ + i]; }
+  const Req* begin() const { return items_.data() + head_; }
+  const Req* end() const { return items_.data() + items_.size(); }
+  Req& emplace_back() {
+    if (head_ > 0 && head_ == items_.size()) clear();
+    return items_.emplace_back();
+  }
+  void erase(size_t i) {
+    const auto front = items_.begin() + static_cast<std::ptrdiff_t>(head_);
+    if (i < size() / 2) {  // fewer requests in front of it: those move back by one
+      std::move_backward(front, front + static_cast<std::ptrdiff_t>(i),
+                         front + static_cast<std::ptrdiff_t>(i) + 1);
+      ++head_;
+    } else {
+      items_.erase(front + static_cast<std::ptrdiff_t>(i));
+    }
+    if (head_ == items_.size()) {
+      clear();
+    } else {
+      compact_if_slack();
+    }
+  }
+
+ private:
+  static constexpr size_t kSlack = 16;
+  // Moves the requests to the front once kSlack have left it: the move costs 1/kSlack of
+  // what erasing each would, and the queue stays compact in the cache.
+  void compact_if_slack() {
+    if (head_ < kSlack) return;
+    items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+  std::vector<Req> items_;
+  size_t head_ = 0;  // items_[head_] is the oldest request
+};
+
 struct Bank {
   int64_t open_row = -1;
   // Queued requests for the open row: the scheduler looks for row hits only if there are any
   // (with deep queues and scattered rows, looking costs more than the rest of a command).
   uint32_t open_row_requests = 0;
   uint64_t act_cycle = 0;
-  std::vector<Req> queue;  // arrival order
+  RequestQueue queue;
   // The request the scheduler serves next (index into the queue; its command is the
   // channel's cmd_ of this bank), redone whenever the queue or the row state changes.
   int choice = 0;
@@ -651,7 +699,7 @@ class Channel {
   void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
     const Req req = bk.queue[static_cast<size_t>(c.index)];
     bk.open_row_requests -= bk.for_open_row(req);
-    bk.queue.erase(bk.queue.begin() + c.index);
+    bk.queue.erase(static_cast<size_t>(c.index));
     (req.is_write ? writes_ : reads_)--;
     sys_.capacity_freed_ = true;
     ranks_[c.rank].pending--;
