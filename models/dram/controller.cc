@@ -207,6 +207,12 @@ class Channel {
   // controller must step because of it.
   uint64_t accept(uint64_t id, bool is_write, const Location& loc, uint64_t at) {
     Bank& bk = bank(loc.rank, loc.bank);
+    // Joining a busy bank's queue behind its choice, not for the open row: the scheduler's
+    // choice stays (no scheduler prefers a later miss) and so does its command, unless an
+    // adaptive page policy looks at the rest of the queue.
+    const bool choice_stays = !bk.queue.empty() && bk.open_row != static_cast<int64_t>(loc.row) &&
+                              (k_.page_policy == PagePolicy::kOpen ||
+                               k_.page_policy == PagePolicy::kClosed);
     // Filled in place (a temporary copied in would be read back wider than it was written).
     Req& r = bk.queue.emplace_back();
     r.id = id;
@@ -215,7 +221,7 @@ class Channel {
     r.is_write = is_write;
     bk.open_row_requests += bk.for_open_row(r);
     const uint32_t flat = loc.rank * d_.banks + loc.bank;
-    changed(flat);
+    if (!choice_stays) changed(flat);
     (is_write ? writes_ : reads_)++;
     Rank& rank = ranks_[loc.rank];
     // A request for an idle or powered-down rank changes what the rank wants (refresh,
@@ -229,6 +235,7 @@ class Channel {
       cache_valid_ = false;  // the rank's wants change: the next step scans afresh
       return at;
     }
+    if (choice_stays) return kNever;  // nothing new to do
     const uint64_t ready =
         std::max({at, local_[flat], timing_.shared_earliest(cmd_[flat], loc.rank)});
     offer_to_cache(flat, ready);
