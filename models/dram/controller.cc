@@ -384,7 +384,7 @@ class Channel {
                                          reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
                                          key_.data() + first, d_.banks, timing_.channel_row(),
                                          timing_.rank_row(r), now, strict_only_cas_id()},
-                                        sys_.next_id_);
+                                        sys_.next_id_, vector_scan_);
       if (m.time < best.time || (m.time == best.time && m.key < best.key)) best = m;
     }
     return to_scan(best.time, best.key);
@@ -766,6 +766,7 @@ class Channel {
   // queue or row changes (the timing state changes only by issuing).
   Scan cached_;
   bool cache_valid_ = false;
+  const bool vector_scan_ = earliest_ready_vectorized();
   uint32_t bank_shift_;
 };
 

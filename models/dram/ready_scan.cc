@@ -121,12 +121,12 @@ bool earliest_ready_vectorized() {
 #endif
 }
 
-ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool allow_vector) {
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool vector) {
   if (id_limit > (kKeyMask >> 8)) return earliest_ready_portable(in);  // keys too wide to pack
 #ifdef ACCELGYM_READY_SCAN_AVX512
-  const bool vector = allow_vector && earliest_ready_vectorized();
   const uint64_t best = vector ? packed_min_avx512(in) : packed_min_scalar(in);
 #else
+  (void)vector;
   const uint64_t best = packed_min_scalar(in);
 #endif
   if (best == ~uint64_t{0}) return {best, best};  // no bank has a command

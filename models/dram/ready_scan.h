@@ -29,12 +29,13 @@ struct ReadyScanInput {
 };
 
 // min over banks i of (max(local[i], now, channel_row[cmd[i]], rank_row[cmd[i]]), key[i]),
-// compared by time, then key, leaving out reads and writes not for `only_cas_id` (if set). Request ids are below `id_limit`. `allow_vector` false: the
-// scalar code even where the vector one would run (tests both).
-ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool allow_vector = true);
-// The plain loop, whatever the CPU (the reference the vector version is tested against).
+// compared by time, then key, leaving out reads and writes not for `only_cas_id` (if set).
+// Request ids are below `id_limit`. `vector`: the AVX-512 code, which only a CPU for which
+// earliest_ready_vectorized() holds may run (callers ask once); false: the scalar code.
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool vector);
+// The plain loop, whatever the CPU (the reference the fast versions are tested against).
 ReadyMin earliest_ready_portable(const ReadyScanInput& in);
-// Whether earliest_ready() uses the vector version on this CPU.
+// Whether this CPU runs the vector version (AVX-512).
 bool earliest_ready_vectorized();
 
 }  // namespace accelgym::dram

@@ -557,7 +557,7 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
     // CmdMux Strict in every third trial: reads and writes only for one bank's request.
     if (trial % 3 == 0) in.only_cas_id = key[rng.uniform(count)] >> 8;
     const dram::ReadyMin plain = dram::earliest_ready_portable(in);
-    for (const bool vector : {true, false}) {
+    for (const bool vector : {dram::earliest_ready_vectorized(), false}) {
       const dram::ReadyMin fast = dram::earliest_ready(in, id_limit, vector);
       ASSERT_EQ(fast.time, plain.time) << "trial " << trial << " vector " << vector;
       if (plain.time != dram::kNever) {
@@ -569,7 +569,9 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
   std::vector<uint64_t> idle(16 + dram::kSharedRow, dram::kNever);
   std::vector<uint8_t> acts(16 + dram::kSharedRow, 0);
   const uint64_t zeros[dram::kSharedRow] = {};
-  EXPECT_EQ(dram::earliest_ready({idle.data(), acts.data(), idle.data(), 16, zeros, zeros, 5}, 1)
+  const bool vector = dram::earliest_ready_vectorized();
+  EXPECT_EQ(dram::earliest_ready({idle.data(), acts.data(), idle.data(), 16, zeros, zeros, 5}, 1,
+                                 vector)
                 .time,
             dram::kNever);
   // Hand-made: bank 1's ACT waits for the rank (cycle 120), bank 2's RD is ready at 105 but
@@ -581,13 +583,13 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
   rank3[0] = 120;  // ACT
   rank3[3] = 105;  // RD
   const dram::ReadyMin hand =
-      dram::earliest_ready({local3, cmd3, key3, 3, zeros, rank3, 100}, 16);
+      dram::earliest_ready({local3, cmd3, key3, 3, zeros, rank3, 100}, 16, vector);
   EXPECT_EQ(hand.time, 105u);
   EXPECT_EQ(hand.key, uint64_t{4 << 8 | 0});
   // Strict with request 9 the oldest: bank 2's read goes at 105, bank 0's read may not.
   dram::ReadyScanInput strict{local3, cmd3, key3, 3, zeros, rank3, 100};
   strict.only_cas_id = 9;
-  const dram::ReadyMin in_order = dram::earliest_ready(strict, 16);
+  const dram::ReadyMin in_order = dram::earliest_ready(strict, 16, vector);
   EXPECT_EQ(in_order.time, 105u);
   EXPECT_EQ(in_order.key, uint64_t{9 << 8 | 2});
 }
