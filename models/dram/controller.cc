@@ -402,8 +402,8 @@ class Channel {
   void offer_to_cache(uint32_t flat, uint64_t ready) {
     if (!cache_valid_) return;
     // Under CmdMux Strict a read or write for a younger request cannot win: nothing changes.
-    if (is_cas(cmd_[flat]) && key_[flat] >> 8 != strict_only_cas_id() &&
-        strict_only_cas_id() != ~uint64_t{0}) {
+    const uint64_t only_cas_id = strict_only_cas_id();
+    if (only_cas_id != ~uint64_t{0} && is_cas(cmd_[flat]) && key_[flat] >> 8 != only_cas_id) {
       return;
     }
     const int64_t held = block_[rank_of(flat)];
