@@ -866,7 +866,7 @@ void MemorySystem::deliver(uint64_t id, uint64_t cycle) {
   Outstanding& o = entry(id);
   o.delivered = true;
   const double latency_ns = static_cast<double>(cycle) * device_.tck_ns - o.arrival_ns;
-  (o.is_write ? write_latency_ns_ : read_latency_ns_).push_back(static_cast<float>(latency_ns));
+  (o.is_write ? write_latency_ns_ : read_latency_ns_).add(static_cast<float>(latency_ns));
   completions_.push_back(Completion{o.cookie, cycle, o.is_write, latency_ns});
   active_per_initiator_[o.initiator]--;
   capacity_freed_ = true;
@@ -914,25 +914,6 @@ uint64_t MemorySystem::advance(uint64_t now) {
 
 bool MemorySystem::busy() const { return !window_.empty(); }
 
-namespace {
-
-void fill_latency(std::vector<float>& v, double* avg, double* p50, double* p99, double* max) {
-  if (v.empty()) return;
-  double sum = 0;
-  for (float x : v) sum += x;
-  *avg = sum / static_cast<double>(v.size());
-  auto at = [&](double q) {
-    const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
-    std::nth_element(v.begin(), v.begin() + static_cast<long>(i), v.end());
-    return static_cast<double>(v[i]);
-  };
-  *p50 = at(0.50);
-  *p99 = at(0.99);
-  *max = *std::max_element(v.begin(), v.end());
-}
-
-}  // namespace
-
 v1::DramReport MemorySystem::finish(uint64_t end_cycle) {
   v1::DramReport r;
   r.set_standard(device_.spec.name());
@@ -941,18 +922,16 @@ v1::DramReport MemorySystem::finish(uint64_t end_cycle) {
   r.set_total_time_ns(static_cast<double>(end_cycle) * device_.tck_ns);
   r.set_reads(read_latency_ns_.size());
   r.set_writes(write_latency_ns_.size());
-  double avg = 0, p50 = 0, p99 = 0, max = 0;
-  fill_latency(read_latency_ns_, &avg, &p50, &p99, &max);
-  r.set_avg_read_latency_ns(avg);
-  r.set_p50_read_latency_ns(p50);
-  r.set_p99_read_latency_ns(p99);
-  r.set_max_read_latency_ns(max);
-  avg = p50 = p99 = max = 0;
-  fill_latency(write_latency_ns_, &avg, &p50, &p99, &max);
-  r.set_avg_write_latency_ns(avg);
-  r.set_p50_write_latency_ns(p50);
-  r.set_p99_write_latency_ns(p99);
-  r.set_max_write_latency_ns(max);
+  const LatencyLog::Summary reads = read_latency_ns_.summarize();
+  r.set_avg_read_latency_ns(reads.avg);
+  r.set_p50_read_latency_ns(reads.p50);
+  r.set_p99_read_latency_ns(reads.p99);
+  r.set_max_read_latency_ns(reads.max);
+  const LatencyLog::Summary writes = write_latency_ns_.summarize();
+  r.set_avg_write_latency_ns(writes.avg);
+  r.set_p50_write_latency_ns(writes.p50);
+  r.set_p99_write_latency_ns(writes.p99);
+  r.set_max_write_latency_ns(writes.max);
   r.set_access_bytes(device_.access_bytes);
   const double bytes = static_cast<double>(r.reads() + r.writes()) * device_.access_bytes;
   r.set_bandwidth_gbps(r.total_time_ns() > 0 ? bytes / r.total_time_ns() : 0);

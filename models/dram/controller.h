@@ -18,6 +18,7 @@
 #include "accelgym/v1/dram.pb.h"
 #include "models/dram/address_map.h"
 #include "models/dram/dram_params.h"
+#include "models/dram/latency_log.h"
 #include "models/dram/timing.h"
 
 namespace accelgym::dram {
@@ -141,7 +142,7 @@ class MemorySystem {
   std::vector<std::deque<uint64_t>> ordered_;
   std::vector<uint64_t> last_delivered_;
   std::vector<Completion> completions_;
-  std::vector<float> read_latency_ns_, write_latency_ns_;
+  LatencyLog read_latency_ns_, write_latency_ns_;
   std::vector<IssuedCommand>* command_sink_ = nullptr;
   bool capacity_freed_ = false;
   bool step_every_advance_ = false;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "models/dram/controller.h"
+#include "models/dram/latency_log.h"
 #include "models/dram/pump.h"
 #include "models/dram/ready_scan.h"
 #include "models/dram/trace_sim.h"
@@ -592,6 +593,40 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
   const dram::ReadyMin in_order = dram::earliest_ready(strict, 16, vector);
   EXPECT_EQ(in_order.time, 105u);
   EXPECT_EQ(in_order.key, uint64_t{9 << 8 | 2});
+}
+
+// The latency summary against sorting: one chunk (selection in place) and several (radix
+// selection across chunks), with ties, negative values and values that differ in the last bit.
+TEST(DramLatencyLog, PercentilesMatchSorting) {
+  Rng rng(11);
+  for (const size_t n : {size_t{1}, size_t{7}, size_t{1000}, size_t{16384}, size_t{40000}}) {
+    LatencyLog log;
+    std::vector<float> values;
+    for (size_t i = 0; i < n; ++i) {
+      float x = static_cast<float>(rng.uniform(300)) * 0.25f + 20.0f;  // many ties
+      if (i % 97 == 0) x = std::nextafter(x, 1e9f);                    // last-bit neighbours
+      if (i % 1009 == 5) x = -x;                                        // negative
+      values.push_back(x);
+      log.add(x);
+    }
+    double sum = 0;
+    for (float x : values) sum += x;
+    std::vector<float> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    for (const size_t k : {size_t{0}, n / 3, n / 2, n - 1}) {
+      EXPECT_EQ(log.kth_smallest(k), sorted[k]) << "n " << n << " k " << k;
+    }
+    const auto at = [&](double q) {
+      return static_cast<double>(
+          sorted[std::min(n - 1, static_cast<size_t>(q * static_cast<double>(n)))]);
+    };
+    const LatencyLog::Summary s = log.summarize();
+    EXPECT_EQ(s.avg, sum / static_cast<double>(n)) << n;
+    EXPECT_EQ(s.p50, at(0.50)) << n;
+    EXPECT_EQ(s.p99, at(0.99)) << n;
+    EXPECT_EQ(s.max, static_cast<double>(sorted.back())) << n;
+  }
+  EXPECT_EQ(LatencyLog{}.summarize().p99, 0.0);
 }
 
 TEST(DramStandards, PresetsAndVariants) {
