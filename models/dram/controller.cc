@@ -375,8 +375,11 @@ class Channel {
       checks |= block_[r] != kNoBlock;
     }
     if (checks) return scan_checked(now);
-    // The vector scan indexes the rows by command: bank commands are ACT..WRA.
+    // The vector scan indexes the rows by command (bank commands are ACT..WRA) and knows reads
+    // and writes as RD..WRA.
     static_assert(static_cast<uint32_t>(Cmd::WRA) < kSharedRow && kSharedRow <= kNumCmds);
+    static_assert(static_cast<int>(Cmd::RD) == 3 && static_cast<int>(Cmd::WR) == 4 &&
+                  static_cast<int>(Cmd::RDA) == 5 && static_cast<int>(Cmd::WRA) == 6);
     ReadyMin best{kNever, kNever};
     for (uint32_t r = 0; r < d_.ranks; ++r) {
       const size_t first = size_t{r} * d_.banks;

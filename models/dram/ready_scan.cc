@@ -14,7 +14,7 @@
 namespace accelgym::dram {
 
 namespace {
-// Reads and writes are Cmd 3..6 (RD, WR, RDA, WRA).
+// Reads and writes are Cmd 3..6 (RD, WR, RDA, WRA; controller.cc checks it).
 constexpr uint8_t kFirstCas = 3, kLastCas = 6;
 // Under CmdMux Strict, whether bank i's command may not issue (a read or write that is not
 // for the one request allowed).
@@ -22,18 +22,23 @@ bool strict_excluded(const ReadyScanInput& in, uint32_t i) {
   return in.only_cas_id != ~uint64_t{0} && in.cmd[i] >= kFirstCas && in.cmd[i] <= kLastCas &&
          in.key[i] >> 8 != in.only_cas_id;
 }
+// The channel's and rank's constraints by command, none earlier than `now`.
+void shared_row(const ReadyScanInput& in, uint64_t (&shared)[kSharedRow]) {
+  for (uint32_t c = 0; c < kSharedRow; ++c) {
+    shared[c] = std::max({in.channel_row[c], in.rank_row[c], in.now});
+  }
+}
 }  // namespace
 
 ReadyMin earliest_ready_portable(const ReadyScanInput& in) {
   uint64_t shared[kSharedRow];
-  for (uint32_t c = 0; c < kSharedRow; ++c) {
-    shared[c] = std::max({in.channel_row[c], in.rank_row[c], in.now});
-  }
+  shared_row(in, shared);
   // (time, key) packed in one word pair: the minimum is one compare per bank, no branch.
   __extension__ using Packed = unsigned __int128;  // GCC/Clang; silences -Wpedantic
   Packed best = ~Packed{0};
   for (uint32_t i = 0; i < in.count; ++i) {
-    const uint64_t t = strict_excluded(in, i) ? ~uint64_t{0} : std::max(in.local[i], shared[in.cmd[i]]);
+    const uint64_t t =
+        strict_excluded(in, i) ? ~uint64_t{0} : std::max(in.local[i], shared[in.cmd[i]]);
     best = std::min(best, Packed{t} << 64 | in.key[i]);
   }
   return {static_cast<uint64_t>(best >> 64), static_cast<uint64_t>(best)};
@@ -50,9 +55,7 @@ constexpr uint64_t kMaxWait = (uint64_t{1} << (64 - kKeyBits)) - 1;
 
 uint64_t packed_min_scalar(const ReadyScanInput& in) {
   uint64_t shared[kSharedRow];
-  for (uint32_t c = 0; c < kSharedRow; ++c) {
-    shared[c] = std::max({in.channel_row[c], in.rank_row[c], in.now});
-  }
+  shared_row(in, shared);
   uint64_t best = ~uint64_t{0};
   for (uint32_t i = 0; i < in.count; ++i) {
     // Selected with masks, not std::max: a compiler may branch on it, and which of the two
