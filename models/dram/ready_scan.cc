@@ -53,20 +53,33 @@ constexpr int kKeyBits = 44;
 constexpr uint64_t kKeyMask = (uint64_t{1} << kKeyBits) - 1;
 constexpr uint64_t kMaxWait = (uint64_t{1} << (64 - kKeyBits)) - 1;
 
+// Nothing in the loop may branch on a bank's data: whether a bank's own constraint or the
+// shared one is later, or whether its command is a read, is as good as random, and a
+// mispredicted branch per bank costs more than the whole scan (a compiler turned std::max and
+// a short-circuit && into such branches; hence the masks, and Strict as its own loop).
+template <bool kStrict>
 uint64_t packed_min_scalar(const ReadyScanInput& in) {
   uint64_t shared[kSharedRow];
   shared_row(in, shared);
   uint64_t best = ~uint64_t{0};
   for (uint32_t i = 0; i < in.count; ++i) {
-    // Selected with masks, not std::max: a compiler may branch on it, and which of the two
-    // is later is as good as random.
     const uint64_t local = in.local[i], constraint = shared[in.cmd[i]];
     const uint64_t t = constraint ^ ((local ^ constraint) & (0 - uint64_t{local > constraint}));
     const uint64_t wait = std::min(t - in.now, kMaxWait);
-    const uint64_t excluded = 0 - uint64_t{strict_excluded(in, i)};
-    best = std::min(best, wait << kKeyBits | (in.key[i] & kKeyMask) | excluded);
+    uint64_t packed = wait << kKeyBits | (in.key[i] & kKeyMask);
+    if constexpr (kStrict) {
+      const uint64_t cas = static_cast<uint8_t>(in.cmd[i] - kFirstCas) <= kLastCas - kFirstCas;
+      const uint64_t other = in.key[i] >> 8 != in.only_cas_id;
+      packed |= 0 - (cas & other);  // all ones: left out
+    }
+    best = std::min(best, packed);
   }
   return best;
+}
+
+uint64_t packed_min_scalar(const ReadyScanInput& in) {
+  return in.only_cas_id != ~uint64_t{0} ? packed_min_scalar<true>(in)
+                                        : packed_min_scalar<false>(in);
 }
 
 #ifdef ACCELGYM_READY_SCAN_AVX512
