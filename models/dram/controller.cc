@@ -61,10 +61,7 @@ class RequestQueue {
   const Req& operator[](size_t i) const { return items_[head_ + i]; }
   const Req* begin() const { return items_.data() + head_; }
   const Req* end() const { return items_.data() + items_.size(); }
-  Req& emplace_back() {
-    if (head_ > 0 && head_ == items_.size()) clear();
-    return items_.emplace_back();
-  }
+  Req& emplace_back() { return items_.emplace_back(); }
   void erase(size_t i) {
     const auto front = items_.begin() + static_cast<std::ptrdiff_t>(head_);
     if (i < size() / 2) {  // fewer requests in front of it: those move back by one
@@ -210,9 +207,7 @@ class Channel {
     // Joining a busy bank's queue behind its choice, not for the open row: the scheduler's
     // choice stays (no scheduler prefers a later miss) and so does its command, unless an
     // adaptive page policy looks at the rest of the queue.
-    const bool choice_stays = !bk.queue.empty() && bk.open_row != static_cast<int64_t>(loc.row) &&
-                              (k_.page_policy == PagePolicy::kOpen ||
-                               k_.page_policy == PagePolicy::kClosed);
+    const bool bank_was_busy = !bk.queue.empty();
     // Filled in place (a temporary copied in would be read back wider than it was written).
     Req& r = bk.queue.emplace_back();
     r.id = id;
@@ -220,6 +215,9 @@ class Channel {
     r.row = loc.row;
     r.is_write = is_write;
     bk.open_row_requests += bk.for_open_row(r);
+    const bool choice_stays =
+        bank_was_busy && !bk.for_open_row(r) &&
+        (k_.page_policy == PagePolicy::kOpen || k_.page_policy == PagePolicy::kClosed);
     const uint32_t flat = loc.rank * d_.banks + loc.bank;
     if (!choice_stays) changed(flat);
     (is_write ? writes_ : reads_)++;
@@ -569,7 +567,7 @@ class Channel {
     }
     int first_hit = -1;
     for (size_t i = 0; i < b.queue.size(); ++i) {
-      if (b.queue[i].row != static_cast<uint64_t>(b.open_row)) continue;
+      if (!b.for_open_row(b.queue[i])) continue;
       if (k_.scheduler == Scheduler::kFrFcfs) return static_cast<int>(i);
       // FrFcfsGrp: among hits, prefer the direction of the last read/write (fewer turnarounds).
       if (b.queue[i].is_write == last_cas_write_) return static_cast<int>(i);
@@ -580,7 +578,7 @@ class Channel {
 
   Cmd next_command(const Bank& b, const Req& r) const {
     if (b.open_row < 0) return Cmd::ACT;
-    if (b.open_row != static_cast<int64_t>(r.row)) return Cmd::PRE;
+    if (!b.for_open_row(r)) return Cmd::PRE;
     return auto_precharge(b, r) ? (r.is_write ? Cmd::WRA : Cmd::RDA)
                                 : (r.is_write ? Cmd::WR : Cmd::RD);
   }
