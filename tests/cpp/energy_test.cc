@@ -6,6 +6,7 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/energy/technology.h"
 #include "sim/core/errors.h"
+#include "test_layers.h"
 
 namespace accelgym::energy {
 namespace {
@@ -44,13 +45,8 @@ TEST(SystolicEnergy, TinyLayerByHand) {
   l->set_m(4);
   l->set_n(4);
   l->set_k(8);
-  compute::SystolicConfig c;
-  c.array = {4, 4};
-  c.dataflow = compute::Dataflow::kOutputStationary;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 8;
-  c.precision = "int8";
-  c.clock_mhz = 1000;
-  c.tech_node_nm = 45;
+  const compute::SystolicConfig c =
+      testing_layers::systolic_config(4, compute::Dataflow::kOutputStationary, 8);
   const auto r = accel::simulate_systolic(net, c, accel::MemoryMode::kScaleSimCalc,
                                           Technology::builtin());
   // One fold of 8 + 4 + 4 - 2 = 14 cycles, minus SCALE-Sim's 1.

@@ -6,22 +6,14 @@
 #include "models/accel/systolic_evaluator.h"
 #include "sim/core/errors.h"
 #include "sim/core/space_registry.h"
+#include "test_layers.h"
 #include "workloads/layer.h"
 #include "workloads/network_zoo.h"
 
 namespace accelgym::accel {
 namespace {
 
-compute::SystolicConfig array(uint64_t side, compute::Dataflow df) {
-  compute::SystolicConfig c;
-  c.array = {side, side};
-  c.dataflow = df;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
-  c.precision = "int8";
-  c.clock_mhz = 1000;
-  c.tech_node_nm = 45;
-  return c;
-}
+using testing_layers::systolic_config;
 
 dram::DramConfig ddr4() {
   const DesignSpace space = make_space("dram");
@@ -32,7 +24,7 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleAcceleratorModel) {
   const auto net = workloads::load_network("alexnet");
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
-  const auto config = array(16, compute::Dataflow::kWeightStationary);
+  const auto config = systolic_config(16, compute::Dataflow::kWeightStationary);
   const auto single = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
   const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
   // The single-accelerator report rounds each layer up to whole cycles (1 ns at 1 GHz).
@@ -54,7 +46,7 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleModelForEveryDataflow) {
   for (auto df : {compute::Dataflow::kOutputStationary, compute::Dataflow::kWeightStationary,
                   compute::Dataflow::kInputStationary, compute::Dataflow::kRowStationary}) {
     SCOPED_TRACE(compute::dataflow_name(df));
-    const auto config = array(32, df);  // 8x8 passes too but takes seconds
+    const auto config = systolic_config(32, df);  // 8x8 passes too but takes seconds
     const auto single = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
     const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
     EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
@@ -68,8 +60,8 @@ TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
   const auto b = workloads::load_network("mobilenet-v1");
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
-  const auto ca = array(16, compute::Dataflow::kWeightStationary);
-  const auto cb = array(16, compute::Dataflow::kOutputStationary);
+  const auto ca = systolic_config(16, compute::Dataflow::kWeightStationary);
+  const auto cb = systolic_config(16, compute::Dataflow::kOutputStationary);
   const double alone_a = simulate_hetero({{ca, 0, {&a}}}, dram, tech).latency_ns;
   const double alone_b = simulate_hetero({{cb, 0, {&b}}}, dram, tech).latency_ns;
   const auto both = simulate_hetero({{ca, 0, {&a}}, {cb, 0, {&b}}}, dram, tech);
@@ -118,7 +110,7 @@ TEST(Hetero, IdleSubAcceleratorsOnlyAddArea) {
   const auto a = workloads::load_network("conv_test");
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
-  const auto ca = array(8, compute::Dataflow::kOutputStationary);
+  const auto ca = systolic_config(8, compute::Dataflow::kOutputStationary);
   const auto one = simulate_hetero({{ca, 0, {&a}}}, dram, tech);
   const auto two = simulate_hetero({{ca, 0, {&a}}, {ca, 0, {}}}, dram, tech);
   EXPECT_DOUBLE_EQ(two.latency_ns, one.latency_ns);

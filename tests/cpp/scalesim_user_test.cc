@@ -189,14 +189,7 @@ struct GoldenCsv {
 
 // The accelerator of SCALE-Sim's golden runs: 32x32, 64 KiB scratchpads (1-byte words).
 compute::SystolicConfig golden_config(Dataflow dataflow) {
-  compute::SystolicConfig c;
-  c.array = {32, 32};
-  c.dataflow = dataflow;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
-  c.precision = "int8";
-  c.clock_mhz = 1000;
-  c.tech_node_nm = 45;
-  return c;
+  return testing_layers::systolic_config(32, dataflow);
 }
 
 std::string row_of(const std::string& csv) { return csv.substr(csv.find('\n') + 1); }

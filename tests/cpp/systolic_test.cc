@@ -255,13 +255,7 @@ TEST(SystolicEvaluator, ScaleSimLayerTotalsKeepTheMinusOne) {
   v1::Network net;
   net.set_name("t");
   *net.add_layers() = conv(7, 7, 3, 3, 192, 384, 1);
-  SystolicConfig c;
-  c.array = {32, 32};
-  c.dataflow = Dataflow::kOutputStationary;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = 64;
-  c.precision = "int8";
-  c.clock_mhz = 1000;
-  c.tech_node_nm = 45;
+  const SystolicConfig c = testing_layers::systolic_config(32, Dataflow::kOutputStationary);
   const auto tech = energy::Technology::builtin();
   const auto compat = accel::simulate_systolic(net, c, accel::MemoryMode::kScaleSimCalc, tech);
   ASSERT_EQ(compat.layers_size(), 1);
@@ -292,14 +286,8 @@ v1::Network one_gemm(uint64_t m, uint64_t n, uint64_t k) {
 }
 
 compute::SystolicConfig array16(uint64_t clock_mhz, uint64_t sram_kib) {
-  compute::SystolicConfig c;
-  c.array = {16, 16};
-  c.dataflow = compute::Dataflow::kOutputStationary;
-  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = sram_kib;
-  c.precision = "int8";
-  c.clock_mhz = clock_mhz;
-  c.tech_node_nm = 45;
-  return c;
+  return testing_layers::systolic_config(16, compute::Dataflow::kOutputStationary, sram_kib,
+                                         clock_mhz);
 }
 
 dram::DramConfig ddr4() {

@@ -1,10 +1,11 @@
-// Layer builders shared by the C++ tests.
+// Layer and accelerator builders shared by the C++ tests.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "accelgym/v1/workload.pb.h"
+#include "models/compute/systolic_params.h"
 
 namespace accelgym::testing_layers {
 
@@ -33,6 +34,20 @@ inline v1::Layer conv_layer(uint32_t h, uint32_t w, uint32_t fh, uint32_t fw, ui
   l.set_stride_h(stride);
   l.set_stride_w(stride);
   return l;
+}
+
+// A square systolic array as in SCALE-Sim's example configurations: three scratchpads of
+// `sram_kib` each, int8, 45 nm.
+inline compute::SystolicConfig systolic_config(uint64_t side, compute::Dataflow dataflow,
+                                               uint64_t sram_kib = 64, uint64_t clock_mhz = 1000) {
+  compute::SystolicConfig c;
+  c.array = {side, side};
+  c.dataflow = dataflow;
+  c.ifmap_sram_kib = c.filter_sram_kib = c.ofmap_sram_kib = sram_kib;
+  c.precision = "int8";
+  c.clock_mhz = clock_mhz;
+  c.tech_node_nm = 45;
+  return c;
 }
 
 }  // namespace accelgym::testing_layers
