@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <queue>
 
 #include "models/dram/ready_scan.h"
 #include "sim/core/errors.h"
@@ -837,7 +838,7 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   const uint64_t wake = channel.accept(id, request.is_write, *loc, now);
   accept_wake_ = std::min(accept_wake_, wake);
   channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
-  Outstanding& o = window_.emplace_back();
+  Outstanding& o = window_.push(id);
   o.arrival_ns = request.arrival_ns;
   o.cookie = request.cookie;
   o.initiator = request.initiator;
@@ -859,7 +860,30 @@ void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
   entry(id).completion = completion;
   const auto& k = config_.controller;
   if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
-    due_.emplace(completion, id);
+    const std::pair<uint64_t, uint64_t> response{completion, id};
+    auto at = due_.end();
+    while (at != due_.begin() && *std::prev(at) > response) --at;
+    due_.insert(at, response);
+  }
+}
+
+MemorySystem::Outstanding& MemorySystem::Window::push(uint64_t id) {
+  if (size_ == slots_.size()) {  // full: double, keeping each id at id & mask
+    std::vector<Outstanding> grown(std::max<size_t>(64, 2 * slots_.size()));
+    const uint64_t grown_mask = grown.size() - 1;
+    for (uint64_t i = oldest_; i < oldest_ + size_; ++i) grown[i & grown_mask] = (*this)[i];
+    slots_ = std::move(grown);
+    mask_ = grown_mask;
+  }
+  if (size_ == 0) oldest_ = id;
+  ++size_;
+  return slots_[id & mask_] = Outstanding{};
+}
+
+void MemorySystem::Window::retire_delivered() {
+  while (size_ > 0 && (*this)[oldest_].delivered) {
+    ++oldest_;
+    --size_;
   }
 }
 
@@ -871,20 +895,17 @@ void MemorySystem::deliver(uint64_t id, uint64_t cycle) {
   completions_.push_back(Completion{o.cookie, cycle, o.is_write, latency_ns});
   active_per_initiator_[o.initiator]--;
   capacity_freed_ = true;
-  while (!window_.empty() && window_.front().delivered) {
-    window_.pop_front();
-    window_base_++;
-  }
+  window_.retire_delivered();
 }
 
 uint64_t MemorySystem::deliver_due(uint64_t now) {
   uint64_t next = kNever;
-  while (!due_.empty() && due_.top().first <= now) {
-    const auto [cycle, id] = due_.top();
-    due_.pop();
+  while (!due_.empty() && due_.front().first <= now) {
+    const auto [cycle, id] = due_.front();
+    due_.pop_front();
     deliver(id, cycle);
   }
-  if (!due_.empty()) next = due_.top().first;
+  if (!due_.empty()) next = due_.front().first;
   for (size_t dom = 0; dom < ordered_.size(); ++dom) {
     auto& q = ordered_[dom];
     while (!q.empty()) {

@@ -11,7 +11,6 @@
 #include <limits>
 #include <memory>
 #include <optional>
-#include <queue>
 #include <utility>
 #include <vector>
 
@@ -117,10 +116,26 @@ class MemorySystem {
     bool is_write = false;
     bool delivered = false;
   };
+  // Every request not yet delivered, by id (ids are consecutive): a ring that doubles when
+  // full, so admitting and retiring a request allocates nothing.
+  class Window {
+   public:
+    bool empty() const { return size_ == 0; }
+    Outstanding& operator[](uint64_t id) { return slots_[id & mask_]; }
+    Outstanding& push(uint64_t id);  // id is the one after the newest
+    // Drops the oldest requests while they are delivered.
+    void retire_delivered();
+
+   private:
+    std::vector<Outstanding> slots_;
+    uint64_t mask_ = 0;
+    uint64_t oldest_ = 0;
+    uint64_t size_ = 0;
+  };
   void on_cas(uint64_t id, uint64_t completion);
   void deliver(uint64_t id, uint64_t cycle);
   uint64_t deliver_due(uint64_t now);
-  Outstanding& entry(uint64_t id) { return window_[id - window_base_]; }
+  Outstanding& entry(uint64_t id) { return window_[id]; }
 
   Device device_;
   DramConfig config_;
@@ -130,14 +145,13 @@ class MemorySystem {
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<uint64_t> channel_next_;  // per channel: nothing to do before this cycle
   uint64_t next_id_ = 0;
-  std::deque<Outstanding> window_;  // every request not yet delivered, by id
-  uint64_t window_base_ = 0;
+  Window window_;
   std::vector<uint32_t> active_per_initiator_;
   std::vector<uint32_t> initiator_limit_;  // 0 = the configured MaxActiveTransactions
-  // Unordered responses: min-heap of (completion, id).
-  std::priority_queue<std::pair<uint64_t, uint64_t>, std::vector<std::pair<uint64_t, uint64_t>>,
-                      std::greater<>>
-      due_;
+  // Unordered responses: (completion, id) in increasing order. Reads and writes complete a
+  // fixed time after their command, and commands issue in time order, so a response is
+  // nearly always inserted at the back (a write may pass a read issued a few cycles earlier).
+  std::deque<std::pair<uint64_t, uint64_t>> due_;
   // Ordered responses: per order domain, ids in request order.
   std::vector<std::deque<uint64_t>> ordered_;
   std::vector<uint64_t> last_delivered_;

@@ -37,7 +37,8 @@ void RequestPump::accept_ready(uint64_t at) {
 
 void RequestPump::run_until(const std::function<bool()>& finished) { run_until(finished, kNever); }
 
-void RequestPump::run_until(const std::function<bool()>& finished, uint64_t limit_cycle) {
+void RequestPump::run_until(const std::function<bool()>& finish_check, uint64_t limit_cycle) {
+  auto finished = [&finish_check] { return finish_check && finish_check(); };
   while (!finished() && now_ < limit_cycle) {
     // A refused request is offered again only once capacity has been freed.
     if (blocked_ && sys_.take_capacity_freed()) blocked_ = false;

@@ -20,8 +20,8 @@ class RequestPump {
 
   RequestPump(MemorySystem& system, Pull pull, Done done);
 
-  // Runs until `finished()` holds (checked after every step) or no work is left: no request
-  // to pull and nothing in flight. A request whose address lies beyond the memory's capacity
+  // Runs until `finished()` holds (checked after every step; an empty function: never) or no
+  // work is left: no request to pull and nothing in flight. A request whose address lies beyond the memory's capacity
   // throws InputError; a controller that answers nothing for kStallCycles while requests wait
   // (a scheduling deadlock: a bug) throws InternalError instead of running forever.
   void run_until(const std::function<bool()>& finished);

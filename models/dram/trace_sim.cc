@@ -94,7 +94,7 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
   };
   RequestPump pump(sys, pull, done);
   try {
-    pump.run_until([] { return false; });
+    pump.run_until({});  // to the end of the trace
   } catch (const InputError& e) {
     throw InputError(feed.where_at(head_position) + ": " + e.what());
   }

@@ -57,7 +57,7 @@ void DramPort::run(const std::function<bool()>& finished, double limit_ns) {
 }
 
 v1::DramReport DramPort::finish() {
-  pump_.run_until([] { return false; });
+  pump_.run_until({});
   return sys_.finish(pump_.last_completion());
 }
 
