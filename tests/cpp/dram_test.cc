@@ -254,6 +254,20 @@ TEST(DramScheduler, StrictCmdMuxKeepsReadOrder) {
   EXPECT_EQ(r.completions[1].cookie, 1u);
 }
 
+TEST(DramFrontEnd, ArrivalTimesRoundUpToAClockEdge) {
+  const auto config = config_for("DDR3-1600");  // tCK 1.25 ns
+  MemorySystem sys(make_device(config), config);
+  EXPECT_EQ(sys.cycle_at(0), 0u);
+  EXPECT_EQ(sys.cycle_at(-3), 0u);
+  EXPECT_EQ(sys.cycle_at(3.75), 3u);            // on an edge
+  EXPECT_EQ(sys.cycle_at(3.75 + 1e-4), 3u);     // a thousandth of a cycle is noise
+  EXPECT_EQ(sys.cycle_at(3.75 - 1e-4), 3u);
+  EXPECT_EQ(sys.cycle_at(3.75 + 0.01), 4u);     // otherwise the next edge
+  EXPECT_EQ(sys.cycle_at(3.75 - 0.01), 3u);
+  EXPECT_EQ(sys.cycle_at(3.75 + 0.6), 4u);
+  EXPECT_EQ(sys.cycle_at(1.25e6 * 1000), 1000000000u);
+}
+
 TEST(DramFrontEnd, BackPressureWhenBuffersAreFull) {
   const auto bankwise = config_for("DDR4-2400R", {{"RequestBufferSize", "1"}});
   MemorySystem sys(make_device(bankwise), bankwise);
