@@ -864,9 +864,13 @@ void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
   const auto& k = config_.controller;
   if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
     const std::pair<uint64_t, uint64_t> response{completion, id};
-    auto at = due_.end();
-    while (at != due_.begin() && *std::prev(at) > response) --at;
-    due_.insert(at, response);
+    if (!due_.empty() && response < due_.back()) {  // rare: a write passing a read
+      auto at = std::prev(due_.end());
+      while (at != due_.begin() && response < *std::prev(at)) --at;
+      due_.insert(at, response);
+    } else {
+      due_.push_back(response);
+    }
   }
 }
 
