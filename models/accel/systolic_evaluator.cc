@@ -8,6 +8,7 @@
 #include "models/accel/scalesim_user.h"
 #include "models/memory/dram_port.h"
 #include "models/compute/systolic_timing.h"
+#include "sim/core/clock.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::accel {
@@ -121,8 +122,7 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan
     now_ns += static_cast<double>(cycles) * cycle_ns;
   } else if (dram) {
     const DramLayerResult& d = *dram;
-    cycles = std::max(compute_cycles,
-                      static_cast<uint64_t>(std::ceil((d.end_ns - now_ns) / cycle_ns - 1e-9)));
+    cycles = std::max(compute_cycles, cycles_to_edge(d.end_ns - now_ns, cycle_ns));
     now_ns = d.end_ns;
     r.set_dram_ifmap_reads(d.ifmap_words);
     r.set_dram_filter_reads(d.filter_words);

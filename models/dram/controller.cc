@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "models/dram/ready_scan.h"
+#include "sim/core/clock.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::dram {
@@ -793,17 +794,7 @@ void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstand
   initiator_limit_[initiator] = max_outstanding;
 }
 
-uint64_t MemorySystem::cycle_at(double ns) const {
-  // Times within a thousandth of a cycle of a clock edge are that edge: whole-cycle times
-  // must not round up through floating-point noise or SystemC's picosecond resolution.
-  // (No libm rounding calls: this runs once per request.)
-  const double cycles = ns / device_.tck_ns;
-  if (!(cycles > 0)) return 0;
-  const auto whole = static_cast<uint64_t>(cycles);  // cycles rounded down
-  // Within a thousandth above the edge `whole`: that edge. Otherwise the next edge, which is
-  // also the nearest one when the time lies within a thousandth below it.
-  return cycles - static_cast<double>(whole) < 1e-3 ? whole : whole + 1;
-}
+uint64_t MemorySystem::cycle_at(double ns) const { return cycles_to_edge(ns, device_.tck_ns); }
 
 Location MemorySystem::locate(uint64_t address) const {
   const auto loc = map_.decode(address);

@@ -45,6 +45,10 @@ Session::Session(const Options& options) {
   context_ = new sc_core::sc_simcontext();
   sc_core::sc_curr_simcontext = context_;
   sc_core::sc_default_global_context = context_;
+  // Femtoseconds (SystemC's default is 1 ps): clock periods such as 1.333 ns (750 MHz) are
+  // then represented within a millionth of a cycle, far inside the edge tolerance of
+  // sim/core/clock.h; 2^64 fs is still five hours of simulated time.
+  sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
   tlm::tlm_global_quantum::instance().set(sc_core::sc_time(options.quantum_ns, sc_core::SC_NS));
   g_session_open = true;
 }
