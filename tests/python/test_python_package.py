@@ -151,8 +151,10 @@ def test_examples_run(example, tmp_path):
     import subprocess
     import sys
     root = pathlib.Path(__file__).resolve().parents[2]
+    # TMPDIR: what an example keeps in a temporary directory (sweep_dask.py's records, Dask's
+    # worker space) goes under pytest's tmp_path, not the system's /tmp.
     env = dict(os.environ, ACCELGYM_EXAMPLE_BUDGET="3", ACCELGYM_EXAMPLE_SEEDS="1",
-               PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+               PYTHONPATH=os.pathsep.join(p for p in sys.path if p), TMPDIR=str(tmp_path))
     proc = subprocess.run(["/usr/bin/python3", str(root / "examples" / example)], env=env,
                           capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
