@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdlib>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace accelgym::dram {
 namespace {
@@ -17,14 +21,33 @@ float from_order_key(uint32_t key) {
   return std::bit_cast<float>(key & 0x80000000u ? key & 0x7fffffffu : ~key);
 }
 
+constexpr size_t kHugePageBytes = size_t{2} << 20;
+
 }  // namespace
+
+void LatencyLog::Free::operator()(float* p) const { std::free(p); }
+
+void LatencyLog::grow() {
+  const size_t capacity = chunks_.empty() ? kFirstChunk : kLaterChunk;
+  const size_t bytes = capacity * sizeof(float);
+  void* memory = bytes % kHugePageBytes == 0 ? std::aligned_alloc(kHugePageBytes, bytes)
+                                             : std::malloc(bytes);
+  if (!memory) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  // Advice only: where transparent huge pages are off, the pages stay small.
+  if (bytes % kHugePageBytes == 0) madvise(memory, bytes, MADV_HUGEPAGE);
+#endif
+  chunks_.push_back({std::unique_ptr<float[], Free>(static_cast<float*>(memory)), capacity});
+  next_ = chunks_.back().values.get();
+  free_ = capacity;
+}
 
 template <class F>
 void LatencyLog::for_each(F&& f) const {
   for (size_t c = 0; c < chunks_.size(); ++c) {
-    const size_t n = std::min(kChunk, size_ - c * kChunk);
-    const float* chunk = chunks_[c].get();
-    for (size_t i = 0; i < n; ++i) f(chunk[i]);
+    const size_t n = chunks_[c].capacity - (c + 1 == chunks_.size() ? free_ : 0);
+    const float* values = chunks_[c].values.get();
+    for (size_t i = 0; i < n; ++i) f(values[i]);
   }
 }
 
@@ -56,7 +79,7 @@ LatencyLog::Summary LatencyLog::summarize() {
   Summary s;
   if (size_ == 0) return s;
   double sum = 0;
-  float max = chunks_[0][0];
+  float max = chunks_[0].values[0];
   for_each([&](float x) {
     sum += x;
     max = std::max(max, x);
@@ -65,7 +88,7 @@ LatencyLog::Summary LatencyLog::summarize() {
   auto at = [&](double q) {
     const size_t k = std::min(size_ - 1, static_cast<size_t>(q * n));
     if (chunks_.size() > 1) return static_cast<double>(kth_smallest(k));
-    float* first = chunks_[0].get();  // one chunk: selecting in place is quicker
+    float* first = chunks_[0].values.get();  // one chunk: selecting in place is quicker
     std::nth_element(first, first + k, first + size_);
     return static_cast<double>(first[k]);
   };

@@ -1,9 +1,12 @@
 // Per-request latencies of one run and their summary (average, exact p50 / p99, maximum).
-// Kept in fixed 64 KiB chunks rather than one growing array: a growing array is copied into
-// fresh memory at every doubling, and fresh pages are what a long run pays most for on some
-// hosts (docs/PERFORMANCE.md); chunks this size come from, and go back to, the allocator's
-// reusable pool. The percentiles of a run that fills more than one chunk are found by radix
-// selection over the chunks (no sorted copy); within one chunk, by std::nth_element in place.
+// Kept in chunks rather than one growing array, because fresh memory is what a long run pays
+// most for on some hosts (a first touch costs ~11 us per 4 KiB page in a nested VM;
+// docs/PERFORMANCE.md): a growing array is copied into fresh memory at every doubling. The
+// first chunk (64 KiB) is what short runs need and comes from, and goes back to, the
+// allocator's reusable pool; later chunks are 2 MiB, aligned and marked for a transparent huge
+// page, so a long run takes one fault per 2 MiB instead of 512. The percentiles of a run that
+// fills more than one chunk are found by radix selection over the chunks (no sorted copy);
+// within one chunk, by std::nth_element in place.
 #pragma once
 
 #include <cstddef>
@@ -16,10 +19,9 @@ namespace accelgym::dram {
 class LatencyLog {
  public:
   void add(float latency_ns) {
-    if (size_ % kChunk == 0 && size_ / kChunk == chunks_.size()) {
-      chunks_.push_back(std::make_unique_for_overwrite<float[]>(kChunk));
-    }
-    chunks_[size_ / kChunk][size_ % kChunk] = latency_ns;
+    if (free_ == 0) grow();
+    *next_++ = latency_ns;
+    --free_;
     ++size_;
   }
   size_t size() const { return size_; }
@@ -33,11 +35,23 @@ class LatencyLog {
   // The k-th smallest latency (0-based), exactly; k < size().
   float kth_smallest(size_t k) const;
 
+  static constexpr size_t kFirstChunk = 16384;       // 64 KiB of floats
+  static constexpr size_t kLaterChunk = 512 * 1024;  // 2 MiB: one huge page
+
  private:
-  static constexpr size_t kChunk = 16384;  // 64 KiB of floats: below glibc's mmap threshold
+  struct Free {
+    void operator()(float* p) const;
+  };
+  struct Chunk {
+    std::unique_ptr<float[], Free> values;
+    size_t capacity;
+  };
+  void grow();
   template <class F>
   void for_each(F&& f) const;
-  std::vector<std::unique_ptr<float[]>> chunks_;
+  std::vector<Chunk> chunks_;
+  float* next_ = nullptr;  // the next free slot of the last chunk
+  size_t free_ = 0;        // free slots left in the last chunk
   size_t size_ = 0;
 };
 

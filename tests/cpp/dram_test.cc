@@ -613,7 +613,10 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
 // selection across chunks), with ties, negative values and values that differ in the last bit.
 TEST(DramLatencyLog, PercentilesMatchSorting) {
   Rng rng(11);
-  for (const size_t n : {size_t{1}, size_t{7}, size_t{1000}, size_t{16384}, size_t{40000}}) {
+  // Sizes around the chunk boundaries: one chunk, a second, a third.
+  constexpr size_t first = LatencyLog::kFirstChunk, later = LatencyLog::kLaterChunk;
+  for (const size_t n : {size_t{1}, size_t{7}, size_t{1000}, first, first + 1, size_t{40000},
+                         first + later, first + later + 3}) {
     LatencyLog log;
     std::vector<float> values;
     for (size_t i = 0; i < n; ++i) {
