@@ -189,6 +189,21 @@ class Channel {
     if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
   }
 
+  // Which buffer a request for (rank, bank) in direction is_write waits for when refused:
+  // its bank's, its direction's or the shared one.
+  uint64_t buffer_slot(uint32_t rank, uint32_t bank, bool is_write) const {
+    const uint64_t channel = uint64_t{index_} << 32 | MemorySystem::kBufferSlot;
+    switch (k_.scheduler_buffer) {
+      case SchedulerBuffer::kBankwise:
+        return channel | (rank * d_.banks + bank);
+      case SchedulerBuffer::kReadWrite:
+        return channel | is_write;
+      case SchedulerBuffer::kShared:
+        break;
+    }
+    return channel;
+  }
+
   bool has_room(const Location& loc, bool is_write) const {
     const uint32_t cap = k_.request_buffer_size;
     switch (k_.scheduler_buffer) {
@@ -712,7 +727,7 @@ class Channel {
     bk.open_row_requests -= bk.for_open_row(req);
     bk.queue.erase(static_cast<size_t>(c.index));
     (req.is_write ? writes_ : reads_)--;
-    sys_.capacity_freed_ = true;
+    sys_.freed(buffer_slot(c.rank, c.bank, req.is_write));
     ranks_[c.rank].pending--;
     if (k_.cmd_mux == CmdMux::kStrict) {
       // Reads and writes leave in request order: this is the oldest request.
@@ -792,6 +807,7 @@ MemorySystem::~MemorySystem() = default;
 void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstanding) {
   if (initiator >= initiator_limit_.size()) initiator_limit_.resize(initiator + 1, 0);
   initiator_limit_[initiator] = max_outstanding;
+  capacity_freed_ = refused_may_fit_ = true;  // a raised limit may admit a refused request
 }
 
 uint64_t MemorySystem::cycle_at(double ns) const { return cycles_to_edge(ns, device_.tck_ns); }
@@ -817,7 +833,10 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   Channel& channel = *channels_[loc->channel];
   // A full buffer first: the usual refusal (a refused request is offered again whenever any
   // capacity frees).
-  if (!channel.has_room(*loc, request.is_write)) return false;
+  if (!channel.has_room(*loc, request.is_write)) {
+    refused(channel.buffer_slot(loc->rank, loc->bank, request.is_write));
+    return false;
+  }
   if (request.initiator >= active_per_initiator_.size()) {
     active_per_initiator_.resize(request.initiator + 1, 0);
   }
@@ -826,6 +845,7 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   if (own_limit > 0 ? active_per_initiator_[request.initiator] >= own_limit
                     : k.arbiter != Arbiter::kSimple &&
                           active_per_initiator_[request.initiator] >= k.max_active_transactions) {
+    refused(kInitiatorSlot | request.initiator);
     return false;
   }
   const uint64_t id = next_id_++;
@@ -892,7 +912,7 @@ void MemorySystem::deliver(uint64_t id, uint64_t cycle) {
   (o.is_write ? write_latency_ns_ : read_latency_ns_).add(static_cast<float>(latency_ns));
   completions_.push_back(Completion{o.cookie, cycle, o.is_write, latency_ns});
   active_per_initiator_[o.initiator]--;
-  capacity_freed_ = true;
+  freed(kInitiatorSlot | o.initiator);
   window_.retire_delivered();
 }
 

@@ -89,6 +89,11 @@ class MemorySystem {
   // True once since a buffer slot or an initiator's active slot was freed: a request that was
   // refused may be offered again on the next cycle.
   bool take_capacity_freed() { return std::exchange(capacity_freed_, false); }
+  // True once since the slot that refused the last refused request (its bank's or direction's
+  // buffer, or its initiator's active transactions) was freed: offering that request again
+  // before is sure to fail. For callers that hold one refused request at a time (RequestPump);
+  // take_capacity_freed() serves several.
+  bool take_refused_may_fit() { return std::exchange(refused_may_fit_, false); }
   std::vector<Completion>& completions() { return completions_; }
 
   // Settles background energy up to `end_cycle` and returns the report (latency percentiles,
@@ -159,6 +164,20 @@ class MemorySystem {
   LatencyLog read_latency_ns_, write_latency_ns_;
   std::vector<IssuedCommand>* command_sink_ = nullptr;
   bool capacity_freed_ = false;
+  // What refused the last refused request: a buffer (kBufferSlot | channel << 32 | the
+  // channel's buffer_slot()) or an initiator (kInitiatorSlot | initiator).
+  static constexpr uint64_t kNoSlot = ~uint64_t{0}, kInitiatorSlot = uint64_t{1} << 63,
+                            kBufferSlot = uint64_t{1} << 62;
+  uint64_t refused_slot_ = kNoSlot;
+  bool refused_may_fit_ = false;
+  void refused(uint64_t slot) {
+    refused_slot_ = slot;
+    refused_may_fit_ = false;
+  }
+  void freed(uint64_t slot) {
+    capacity_freed_ = true;
+    refused_may_fit_ |= slot == refused_slot_;
+  }
   bool step_every_advance_ = false;
   uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;

@@ -40,8 +40,8 @@ void RequestPump::run_until(const std::function<bool()>& finished) { run_until(f
 void RequestPump::run_until(const std::function<bool()>& finish_check, uint64_t limit_cycle) {
   auto finished = [&finish_check] { return finish_check && finish_check(); };
   while (!finished() && now_ < limit_cycle) {
-    // A refused request is offered again only once capacity has been freed.
-    if (blocked_ && sys_.take_capacity_freed()) blocked_ = false;
+    // A refused request is offered again only once the slot that refused it has been freed.
+    if (blocked_ && sys_.take_refused_may_fit()) blocked_ = false;
     accept_ready(now_);
     uint64_t next = sys_.advance(now_);
     for (const Completion& c : sys_.completions()) {
@@ -58,7 +58,7 @@ void RequestPump::run_until(const std::function<bool()>& finish_check, uint64_t 
     if (finished()) {
       // The caller may add requests at this cycle and resume here: a refused request is still
       // offered again only from the next cycle, as if the loop had gone on.
-      if (blocked_ && sys_.take_capacity_freed()) reoffer_next_cycle_ = true;
+      if (blocked_ && sys_.take_refused_may_fit()) reoffer_next_cycle_ = true;
       return;
     }
     const bool have_head = load_head();
@@ -66,7 +66,7 @@ void RequestPump::run_until(const std::function<bool()>& finish_check, uint64_t 
       if (limit_cycle != kNever) now_ = std::max(now_, limit_cycle);
       return;
     }
-    if (blocked_ && (std::exchange(reoffer_next_cycle_, false) | sys_.take_capacity_freed())) {
+    if (blocked_ && (std::exchange(reoffer_next_cycle_, false) | sys_.take_refused_may_fit())) {
       // Offer the refused request (and those behind it) for the next cycle right away:
       // nothing happens between now and now + 1, so this is what the next cycle would do,
       // without an advance() at now + 1 only for that.

@@ -1,6 +1,6 @@
 // Feeds requests into a MemorySystem in arrival order and runs it: admission with
-// back-pressure (a refused request is offered again the cycle after capacity frees, and
-// requests behind it wait), event-driven advance, completions handed to a callback.
+// back-pressure (a refused request is offered again the cycle after the slot it waits for
+// frees, and requests behind it wait), event-driven advance, completions handed to a callback.
 // Used by the trace driver and by accelerators that put the DRAM behind their scratchpads.
 #pragma once
 
@@ -21,9 +21,10 @@ class RequestPump {
   RequestPump(MemorySystem& system, Pull pull, Done done);
 
   // Runs until `finished()` holds (checked after every step; an empty function: never) or no
-  // work is left: no request to pull and nothing in flight. A request whose address lies beyond the memory's capacity
-  // throws InputError; a controller that answers nothing for kStallCycles while requests wait
-  // (a scheduling deadlock: a bug) throws InternalError instead of running forever.
+  // work is left: no request to pull and nothing in flight. A request whose address lies
+  // beyond the memory's capacity throws InputError; a controller that answers nothing for
+  // kStallCycles while requests wait (a scheduling deadlock: a bug) throws InternalError
+  // instead of running forever.
   void run_until(const std::function<bool()>& finished);
   // The same, but never advancing past `limit_cycle` (returns there when nothing finished).
   void run_until(const std::function<bool()>& finished, uint64_t limit_cycle);
