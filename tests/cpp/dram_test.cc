@@ -254,6 +254,27 @@ TEST(DramScheduler, StrictCmdMuxKeepsReadOrder) {
   EXPECT_EQ(r.completions[1].cookie, 1u);
 }
 
+TEST(DramFrontEnd, ARefusedRequestWaitsForItsOwnSlot) {
+  // One slot per bank: bank group 1's read (the older request) frees its slot first; the
+  // request refused for bank group 0 may fit only once bank group 0's read has issued.
+  const auto config = config_for("DDR4-2400R", {{"RequestBufferSize", "1"}});
+  MemorySystem sys(make_device(config), config);
+  ASSERT_TRUE(sys.try_accept({ddr4_bank_addr(0, 1), false, 0, 0, 0}, 0));
+  ASSERT_TRUE(sys.try_accept({ddr4_bank_addr(0, 0), false, 0, 0, 1}, 0));
+  const MemRequest waiting{ddr4_bank_addr(0, 0) + 64, false, 0, 0, 2};
+  EXPECT_FALSE(sys.try_accept(waiting, 0));
+  uint64_t any_freed = kNever, own_freed = kNever;
+  for (uint64_t now = 0; now < 100 && own_freed == kNever; ++now) {
+    sys.advance(now);
+    if (sys.take_capacity_freed() && any_freed == kNever) any_freed = now;
+    if (sys.take_refused_may_fit()) own_freed = now;
+  }
+  // Reads tRCD = 16 after the ACTs at 0 and 4 (tRRD_S).
+  EXPECT_EQ(any_freed, 16u);
+  EXPECT_EQ(own_freed, 20u);
+  EXPECT_TRUE(sys.try_accept(waiting, own_freed + 1));
+}
+
 TEST(DramFrontEnd, ArrivalTimesRoundUpToAClockEdge) {
   const auto config = config_for("DDR3-1600");  // tCK 1.25 ns
   MemorySystem sys(make_device(config), config);
