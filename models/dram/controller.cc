@@ -831,8 +831,8 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   const Location* loc = &location;
   const auto& k = config_.controller;
   Channel& channel = *channels_[loc->channel];
-  // A full buffer first: the usual refusal (a refused request is offered again whenever any
-  // capacity frees).
+  // A full buffer first: the usual refusal (the caller offers the request again once its slot
+  // frees: take_refused_may_fit()).
   if (!channel.has_room(*loc, request.is_write)) {
     refused(channel.buffer_slot(loc->rank, loc->bank, request.is_write));
     return false;

@@ -137,6 +137,18 @@ class MemorySystem {
     uint64_t oldest_ = 0;
     uint64_t size_ = 0;
   };
+  // Slots a request may wait for: a buffer (Channel::buffer_slot(): kBufferSlot | channel << 32
+  // | bank or direction) or an initiator's active transactions (kInitiatorSlot | initiator).
+  static constexpr uint64_t kNoSlot = ~uint64_t{0}, kInitiatorSlot = uint64_t{1} << 63,
+                            kBufferSlot = uint64_t{1} << 62;
+  void refused(uint64_t slot) {
+    refused_slot_ = slot;
+    refused_may_fit_ = false;
+  }
+  void freed(uint64_t slot) {
+    capacity_freed_ = true;
+    refused_may_fit_ |= slot == refused_slot_;
+  }
   void on_cas(uint64_t id, uint64_t completion);
   void deliver(uint64_t id, uint64_t cycle);
   uint64_t deliver_due(uint64_t now);
@@ -164,20 +176,8 @@ class MemorySystem {
   LatencyLog read_latency_ns_, write_latency_ns_;
   std::vector<IssuedCommand>* command_sink_ = nullptr;
   bool capacity_freed_ = false;
-  // What refused the last refused request: a buffer (kBufferSlot | channel << 32 | the
-  // channel's buffer_slot()) or an initiator (kInitiatorSlot | initiator).
-  static constexpr uint64_t kNoSlot = ~uint64_t{0}, kInitiatorSlot = uint64_t{1} << 63,
-                            kBufferSlot = uint64_t{1} << 62;
-  uint64_t refused_slot_ = kNoSlot;
+  uint64_t refused_slot_ = kNoSlot;  // what refused the last refused request
   bool refused_may_fit_ = false;
-  void refused(uint64_t slot) {
-    refused_slot_ = slot;
-    refused_may_fit_ = false;
-  }
-  void freed(uint64_t slot) {
-    capacity_freed_ = true;
-    refused_may_fit_ |= slot == refused_slot_;
-  }
   bool step_every_advance_ = false;
   uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
