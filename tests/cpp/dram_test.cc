@@ -16,6 +16,7 @@
 #include "sim/core/rng.h"
 #include "sim/core/space_registry.h"
 #include "test_sampling.h"
+#include "test_scratch.h"
 
 namespace accelgym::dram {
 namespace {
@@ -684,7 +685,8 @@ TEST(DramStandards, PresetsAndVariants) {
 }
 
 TEST(DramTraces, ReadersParseAndRejectWithFileAndLine) {
-  const std::string path = ::testing::TempDir() + "t.stl";
+  const testing_scratch::ScratchDir scratch;
+  const std::string path = scratch.path("t.stl");
   {
     std::ofstream f(path);
     f << "# comment\n0:\tread\t0x0\n10:\twrite\t0x40\tdeadbeef\n";
@@ -699,7 +701,7 @@ TEST(DramTraces, ReadersParseAndRejectWithFileAndLine) {
   EXPECT_EQ(r.address, 0x40u);
   EXPECT_FALSE(stl->next(r));
 
-  const std::string bad = ::testing::TempDir() + "bad.ns";
+  const std::string bad = scratch.path("bad.ns");
   {
     std::ofstream f(bad);
     f << "0 R 0x0\n5 X 0x40\n";

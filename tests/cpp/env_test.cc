@@ -13,6 +13,7 @@
 #include "sim/core/records.h"
 #include "sim/env/multi_agent.h"
 #include "sim/env/registry.h"
+#include "test_scratch.h"
 
 namespace accelgym::env {
 namespace {
@@ -256,8 +257,8 @@ TEST(MultiAgent, GroupsAndKnobsJoinIntoOneDesign) {
 }
 
 TEST(Records, EveryEvaluationIsAppendedAndReadBack) {
-  const std::string path = ::testing::TempDir() + "records.pb";
-  std::remove(path.c_str());
+  const testing_scratch::ScratchDir scratch;
+  const std::string path = scratch.path("records.pb");
   auto env = flaky_env();
   env->record_to(std::make_shared<RecordWriter>(path));
   env->reset(9);

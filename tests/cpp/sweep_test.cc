@@ -12,6 +12,7 @@
 #include "sim/core/records.h"
 #include "sim/sweep/process_pool.h"
 #include "sim/sweep/sweep.h"
+#include "test_scratch.h"
 
 namespace accelgym::sweep {
 namespace {
@@ -20,12 +21,6 @@ v1::SweepSpec spec_from(const std::string& json) {
   v1::SweepSpec spec;
   parse_json(json, "test spec", &spec);
   return spec;
-}
-
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "sweep_" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
 }
 
 // What a record says about its design, without the wall time: equal across runs.
@@ -49,9 +44,10 @@ const char* kRandomSpec =
         "budget": 30, "seeds": [1, 2], "batch": 6})";
 
 TEST(Sweep, CoordinatorAnswersEveryAskInRounds) {
+  const testing_scratch::ScratchDir scratch;
   const SweepSetup setup(spec_from(kRandomSpec), "test");
   ASSERT_EQ(setup.num_jobs(), 2u);
-  const OutDir dir(fresh_dir("rounds"), setup.spec(), false);
+  const OutDir dir(scratch.path("rounds"), setup.spec(), false);
   InProcessExecutor executor(setup, dir.prefix("inproc") + ".records");
   const v1::SweepSummary s = coordinate(setup, dir, executor, {});
   EXPECT_EQ(s.evaluations(), 60u);
@@ -68,22 +64,24 @@ TEST(Sweep, CoordinatorAnswersEveryAskInRounds) {
 }
 
 TEST(Sweep, RecordsDoNotDependOnTheNumberOfWorkers) {
+  const testing_scratch::ScratchDir scratch;
   const SweepSetup setup(spec_from(kRandomSpec), "test");
-  const OutDir one(fresh_dir("one"), setup.spec(), false);
+  const OutDir one(scratch.path("one"), setup.spec(), false);
   InProcessExecutor executor(setup, one.prefix("inproc") + ".records");
   coordinate(setup, one, executor, {});
-  const OutDir three(fresh_dir("three"), setup.spec(), false);
+  const OutDir three(scratch.path("three"), setup.spec(), false);
   run_local(setup, three, 3, {});
   EXPECT_EQ(outcomes(one.path()), outcomes(three.path()));
 }
 
 TEST(Sweep, ResumeReusesFinishedWorkAndEndsTheSame) {
+  const testing_scratch::ScratchDir scratch;
   const SweepSetup setup(spec_from(kRandomSpec), "test");
-  const OutDir whole(fresh_dir("whole"), setup.spec(), false);
+  const OutDir whole(scratch.path("whole"), setup.spec(), false);
   const v1::SweepSummary full = run_local(setup, whole, 2, {});
 
   // A first run that stops after 17 completions (as if killed), then a resumed one.
-  const std::string path = fresh_dir("partial");
+  const std::string path = scratch.path("partial");
   {
     const OutDir dir(path, setup.spec(), false);
     Coordinator coordinator(setup);
@@ -111,6 +109,7 @@ TEST(Sweep, ResumeReusesFinishedWorkAndEndsTheSame) {
 }
 
 TEST(Sweep, CrashesHangsAndThrowsAreRecordedAndTheSweepGoesOn) {
+  const testing_scratch::ScratchDir scratch;
   for (const std::string kind : {"crash", "hang", "throw"}) {
     SCOPED_TRACE(kind);
     const SweepSetup setup(
@@ -118,7 +117,7 @@ TEST(Sweep, CrashesHangsAndThrowsAreRecordedAndTheSweepGoesOn) {
                   R"(@x0=3"}, "points": [{"values": {"x0": 1}}, {"values": {"x0": 3}},
                      {"values": {"x0": 5}}, {"values": {"x0": 3, "x1": 1}}], "timeoutS": 0.3})"),
         "test");
-    const OutDir dir(fresh_dir("fault_" + kind), setup.spec(), false);
+    const OutDir dir(scratch.path("fault_" + kind), setup.spec(), false);
     const v1::SweepSummary s = run_local(setup, dir, 2, {});
     EXPECT_EQ(s.evaluations(), 4u);
     EXPECT_EQ(s.ok(), 2u);
@@ -167,7 +166,8 @@ TEST(Sweep, SpecErrorsNameTheField) {
 }
 
 TEST(Records, RepairCutsATruncatedTailSoAppendingGoesOn) {
-  const std::string path = fresh_dir("repair.records");
+  const testing_scratch::ScratchDir scratch;
+  const std::string path = scratch.path("repair.records");
   v1::Evaluation a, b;
   a.set_key("a");
   b.set_key("b");
@@ -185,7 +185,8 @@ TEST(Records, RepairCutsATruncatedTailSoAppendingGoesOn) {
 }
 
 TEST(Records, UniqueRecordsPreferSuccess) {
-  const std::string dir = fresh_dir("unique");
+  const testing_scratch::ScratchDir scratch;
+  const std::string dir = scratch.path("unique");
   std::filesystem::create_directories(dir);
   v1::Evaluation failed, ok, other;
   failed.set_key("k");
