@@ -111,27 +111,6 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping, bool xor_ban
   banks_per_group_ = d.banks_per_group;
 }
 
-std::optional<Location> AddressMap::decode(uint64_t address) const {
-  if (address_bits_ < 64 && address >> address_bits_ != 0) return std::nullopt;
-  auto field = [&](Field f) {
-    const Extract& e = extract_[static_cast<size_t>(f)];
-    return static_cast<uint32_t>((address >> e.shift) & e.mask);
-  };
-  Location loc;
-  loc.row = field(Field::kRow);
-  loc.rank = field(Field::kRank);
-  loc.column = field(Field::kColumn);
-  loc.channel = field(Field::kChannel);
-  uint32_t bank = field(Field::kBank), group = field(Field::kBankGroup);
-  if (xor_) {
-    bank ^= loc.row & ((1u << bank_bits_) - 1);
-    group ^= (loc.row >> bank_bits_) & ((1u << group_bits_) - 1);
-  }
-  loc.bankgroup = group;
-  loc.bank = group * banks_per_group_ + bank;
-  return loc;
-}
-
 std::string AddressMap::describe() const {
   std::string out;
   for (const auto& s : fields_) {

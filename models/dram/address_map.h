@@ -29,8 +29,27 @@ class AddressMap {
   // bits (permutation-based interleaving) to spread row conflicts.
   AddressMap(const Device& device, const std::string& mapping, bool xor_banks);
 
-  // Nothing when the address lies beyond the memory's capacity.
-  std::optional<Location> decode(uint64_t address) const;
+  // Nothing when the address lies beyond the memory's capacity. Inline: runs per request.
+  std::optional<Location> decode(uint64_t address) const {
+    if (address_bits_ < 64 && address >> address_bits_ != 0) return std::nullopt;
+    auto field = [&](Field f) {
+      const Extract& e = extract_[static_cast<size_t>(f)];
+      return static_cast<uint32_t>((address >> e.shift) & e.mask);
+    };
+    Location loc;
+    loc.row = field(Field::kRow);
+    loc.rank = field(Field::kRank);
+    loc.column = field(Field::kColumn);
+    loc.channel = field(Field::kChannel);
+    uint32_t bank = field(Field::kBank), group = field(Field::kBankGroup);
+    if (xor_) {
+      bank ^= loc.row & ((1u << bank_bits_) - 1);
+      group ^= (loc.row >> bank_bits_) & ((1u << group_bits_) - 1);
+    }
+    loc.bankgroup = group;
+    loc.bank = group * banks_per_group_ + bank;
+    return loc;
+  }
   std::string describe()
       const;  // e.g. "row:16 | rank:0 | bank:2 | bankgroup:2 | column:7 | channel:0 | offset:6"
 

@@ -812,15 +812,11 @@ void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstand
 
 uint64_t MemorySystem::cycle_at(double ns) const { return cycles_to_edge(ns, device_.tck_ns); }
 
-Location MemorySystem::locate(uint64_t address) const {
-  const auto loc = map_.decode(address);
-  if (!loc) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(address));
-    throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
-                     std::to_string(device_.capacity_bytes() >> 20) + " MiB)");
-  }
-  return *loc;
+void MemorySystem::throw_beyond_capacity(uint64_t address) const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(address));
+  throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
+                   std::to_string(device_.capacity_bytes() >> 20) + " MiB)");
 }
 
 bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {

@@ -71,7 +71,10 @@ class MemorySystem {
   // InputError when the address lies beyond the memory's capacity.
   bool try_accept(const MemRequest& request, uint64_t now);
   // The address decoded; InputError when it lies beyond the memory's capacity.
-  Location locate(uint64_t address) const;
+  Location locate(uint64_t address) const {
+    if (const auto location = map_.decode(address)) return *location;
+    throw_beyond_capacity(address);
+  }
   // try_accept with the address already located (locate() once, offer many times).
   bool try_accept(const MemRequest& request, const Location& location, uint64_t now);
 
@@ -149,6 +152,7 @@ class MemorySystem {
     capacity_freed_ = true;
     refused_may_fit_ |= slot == refused_slot_;
   }
+  [[noreturn]] void throw_beyond_capacity(uint64_t address) const;
   void on_cas(uint64_t id, uint64_t completion);
   void deliver(uint64_t id, uint64_t cycle);
   uint64_t deliver_due(uint64_t now);
