@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <queue>
 
 #include "models/dram/ready_scan.h"
