@@ -633,6 +633,28 @@ class Channel {
     integrate(until);
   }
 
+  // Whether the rank's background state changes by `now` or by issuing `cmd` then: the cycles
+  // before must be counted in the old state first (settle()); otherwise they are counted later,
+  // in the same state.
+  static bool changes_background(const Rank& rank, Cmd cmd, uint64_t now) {
+    if (!rank.closes.empty() && rank.closes.top() <= now) return true;  // a bank has closed
+    switch (cmd) {
+      case Cmd::RD:
+      case Cmd::WR:
+      case Cmd::RDA:  // closes the bank later (rank.closes)
+      case Cmd::WRA:
+      case Cmd::REF:
+      case Cmd::REFPB:
+        return false;
+      case Cmd::ACT:
+        return rank.open_banks == 0;
+      case Cmd::PRE:
+        return rank.open_banks == 1;
+      default:  // PREA, power-down and self-refresh entry and exit
+        return true;
+    }
+  }
+
   void classify(Req& r, Cmd first) {
     if (r.classified) return;
     r.classified = true;
@@ -647,7 +669,7 @@ class Channel {
 
   void issue(const Candidate& c, uint64_t now) {
     Rank& rank = ranks_[c.rank];
-    settle(rank, now);
+    if (changes_background(rank, c.cmd, now)) settle(rank, now);
     timing_.issue(c.cmd, c.rank, c.bank, now);
     cmd_bus_free_ = now + 1;
     sys_.commands_[static_cast<size_t>(c.cmd)]++;
@@ -844,6 +866,7 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
     return false;
   }
   const uint64_t id = next_id_++;
+  ++queued_;
   const uint64_t wake = channel.accept(id, request.is_write, *loc, now);
   accept_wake_ = std::min(accept_wake_, wake);
   channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
@@ -866,6 +889,7 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
 }
 
 void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
+  --queued_;
   entry(id).completion = completion;
   const auto& k = config_.controller;
   if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
@@ -944,7 +968,10 @@ uint64_t MemorySystem::advance(uint64_t now) {
     if (now >= channel_next_[c] || step_every_advance_) channel_next_[c] = channels_[c]->step(now);
     next = std::min(next, channel_next_[c]);
   }
-  return std::min(next, deliver_due(now));
+  const uint64_t response = deliver_due(now);
+  const bool limits = config_.controller.arbiter != Arbiter::kSimple || !initiator_limit_.empty();
+  if (deliver_lazily_ && queued_ > 0 && !limits && next != kNever) return next;
+  return std::min(next, response);
 }
 
 bool MemorySystem::busy() const { return !window_.empty(); }

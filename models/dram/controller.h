@@ -113,6 +113,13 @@ class MemorySystem {
   // something to do: with a caller advancing every cycle, the reference the event-driven
   // schedule is checked against (tests).
   void step_every_advance(bool on) { step_every_advance_ = on; }
+  // For callers that only record responses (the trace driver): advance() then returns a
+  // response's cycle only once no request waits for a command, and delivers the responses due
+  // by each later advance() with their own cycles. While requests are queued a channel step
+  // comes anyway, so this saves the advance() calls that would only deliver, and changes no
+  // result: a delivery alters nothing the controller reads unless an initiator's limit applies
+  // (then responses stay timely).
+  void deliver_lazily(bool on) { deliver_lazily_ = on; }
 
  private:
   friend class Channel;
@@ -183,6 +190,8 @@ class MemorySystem {
   uint64_t refused_slot_ = kNoSlot;  // what refused the last refused request
   bool refused_may_fit_ = false;
   bool step_every_advance_ = false;
+  bool deliver_lazily_ = false;
+  uint64_t queued_ = 0;  // requests accepted whose read or write has not issued
   uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
   uint64_t commands_[kNumCmds] = {};

@@ -51,28 +51,39 @@ void LatencyLog::for_each(F&& f) const {
   }
 }
 
-float LatencyLog::kth_smallest(size_t k) const {
+std::array<float, 2> LatencyLog::kth_smallest(size_t k1, size_t k2) const {
   // Three passes, one digit of the 32-bit key each (11, 11 and 10 bits, most significant
   // first): count the values that share the digits found so far, by their next digit, and
-  // keep the digit in which the k-th falls.
+  // keep the digit in which the k-th falls. Both ranks are looked for in the same passes; a
+  // value outside a prefix is counted in a spare bin rather than skipped by a branch (the
+  // branch would be as good as random).
   struct Digit {
     int shift, bits;
   };
   constexpr Digit kDigits[] = {{21, 11}, {10, 11}, {0, 10}};
-  uint64_t prefix = 0;  // the digits found so far
+  constexpr size_t kSpare = 2048;
+  std::array<size_t, 2> k{k1, k2};
+  std::array<uint64_t, 2> prefix{};  // the digits found so far
   for (const Digit& d : kDigits) {
-    std::array<size_t, 2048> count{};
     const int above = d.shift + d.bits;
     const uint32_t mask = (1u << d.bits) - 1;
+    const size_t lists = prefix[0] == prefix[1] ? 1 : 2;  // the same prefix: the same counts
+    std::array<std::array<size_t, kSpare + 1>, 2> count{};
     for_each([&](float x) {
       const uint64_t key = order_key(x);
-      if (key >> above == prefix) ++count[key >> d.shift & mask];
+      for (size_t q = 0; q < lists; ++q) {
+        ++count[q][key >> above == prefix[q] ? key >> d.shift & mask : kSpare];
+      }
     });
-    uint32_t digit = 0;
-    while (k >= count[digit]) k -= count[digit++];
-    prefix = prefix << d.bits | digit;
+    for (size_t q = 0; q < 2; ++q) {
+      const auto& counted = count[lists == 1 ? 0 : q];
+      uint32_t digit = 0;
+      while (k[q] >= counted[digit]) k[q] -= counted[digit++];
+      prefix[q] = prefix[q] << d.bits | digit;
+    }
   }
-  return from_order_key(static_cast<uint32_t>(prefix));
+  return {from_order_key(static_cast<uint32_t>(prefix[0])),
+          from_order_key(static_cast<uint32_t>(prefix[1]))};
 }
 
 LatencyLog::Summary LatencyLog::summarize() {
@@ -85,17 +96,23 @@ LatencyLog::Summary LatencyLog::summarize() {
     max = std::max(max, x);
   });
   const auto n = static_cast<double>(size_);
-  auto at = [&](double q) {
-    const size_t k = std::min(size_ - 1, static_cast<size_t>(q * n));
-    if (chunks_.size() > 1) return static_cast<double>(kth_smallest(k));
-    float* first = chunks_[0].values.get();  // one chunk: selecting in place is quicker
+  auto rank = [&](double q) { return std::min(size_ - 1, static_cast<size_t>(q * n)); };
+  const size_t k50 = rank(0.50), k99 = rank(0.99);
+  s.avg = sum / n;
+  s.max = max;
+  if (chunks_.size() > 1) {
+    const auto [p50, p99] = kth_smallest(k50, k99);
+    s.p50 = p50;
+    s.p99 = p99;
+    return s;
+  }
+  float* first = chunks_[0].values.get();  // one chunk: selecting in place is quicker
+  auto at = [&](size_t k) {
     std::nth_element(first, first + k, first + size_);
     return static_cast<double>(first[k]);
   };
-  s.avg = sum / n;
-  s.p50 = at(0.50);
-  s.p99 = at(0.99);
-  s.max = max;
+  s.p50 = at(k50);
+  s.p99 = at(k99);
   return s;
 }
 

@@ -9,6 +9,7 @@
 // within one chunk, by std::nth_element in place.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -33,7 +34,9 @@ class LatencyLog {
   // latencies; the average sums them in arrival order. May reorder the log.
   Summary summarize();
   // The k-th smallest latency (0-based), exactly; k < size().
-  float kth_smallest(size_t k) const;
+  float kth_smallest(size_t k) const { return kth_smallest(k, k)[0]; }
+  // The k1-th and k2-th smallest together (the passes over the log are shared).
+  std::array<float, 2> kth_smallest(size_t k1, size_t k2) const;
 
   static constexpr size_t kFirstChunk = 16384;       // 64 KiB of floats
   static constexpr size_t kLaterChunk = 512 * 1024;  // 2 MiB: one huge page

@@ -94,6 +94,7 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
                    c.latency_ns);
     }
   };
+  sys.deliver_lazily(true);  // responses are only recorded here
   RequestPump pump(sys, pull, done);
   try {
     pump.run_until({});  // to the end of the trace

@@ -654,6 +654,9 @@ TEST(DramLatencyLog, PercentilesMatchSorting) {
     std::sort(sorted.begin(), sorted.end());
     for (const size_t k : {size_t{0}, n / 3, n / 2, n - 1}) {
       EXPECT_EQ(log.kth_smallest(k), sorted[k]) << "n " << n << " k " << k;
+      const auto pair = log.kth_smallest(k, n - 1 - k);  // two ranks in the same passes
+      EXPECT_EQ(pair[0], sorted[k]) << "n " << n << " k " << k;
+      EXPECT_EQ(pair[1], sorted[n - 1 - k]) << "n " << n << " k " << n - 1 - k;
     }
     const auto at = [&](double q) {
       return static_cast<double>(
