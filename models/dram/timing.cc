@@ -163,10 +163,6 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
   for (size_t level = 0; level < kNumLevels; ++level) {
     for (size_t prev = 0; prev < kNumCmds; ++prev) {
       if (!special_[level][prev].empty()) special_levels_[prev] |= 1u << level;
-      for (const Plain& a : plain_[level][prev]) {
-        plain_all_levels_[prev].push_back(
-            {static_cast<uint8_t>(level), static_cast<uint8_t>(a.next), a.latency});
-      }
     }
   }
   // One history per windowed rule per node of the largest level it may apply to.
@@ -216,9 +212,11 @@ void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
     const size_t node[kNumLevels] = {0, rank, group_of_[flat], flat};
     uint64_t* times[kNumLevels] = {channel_[0].data(), ranks_[rank].data(), groups_[node[2]].data(),
                                    banks_[flat].data()};
-    for (const PlainAt& a : plain_all_levels_[c]) {
-      uint64_t& t = times[a.level][a.next];
-      t = std::max(t, now + a.latency);
+    for (size_t l = 0; l < kNumLevels; ++l) {
+      uint64_t* level_times = times[l];
+      for (const Plain& a : plain_[l][c]) {
+        level_times[a.next] = std::max(level_times[a.next], now + a.latency);
+      }
     }
     if (special_levels_[c] == 0) return;
     std::vector<Times>* nodes[kNumLevels] = {&channel_, &ranks_, &groups_, &banks_};

@@ -110,13 +110,6 @@ class TimingState {
   // by level and prev command
   std::array<std::array<std::vector<Plain>, kNumCmds>, kNumLevels> plain_;
   std::array<std::array<std::vector<Special>, kNumCmds>, kNumLevels> special_;
-  // plain_ of every level in one list per prev command, for commands to one bank.
-  struct PlainAt {
-    uint8_t level;
-    uint8_t next;
-    uint32_t latency;
-  };
-  std::array<std::vector<PlainAt>, kNumCmds> plain_all_levels_;
   std::array<uint8_t, kNumCmds> special_levels_{};  // by prev command: levels with special_ rules
   size_t windowed_rules_ = 0;
   std::vector<Window> history_;  // [node index at level * windowed + rule]
