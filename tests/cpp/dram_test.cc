@@ -442,10 +442,16 @@ struct Steps {
   std::vector<Completion> completions;
 };
 
-Steps run_steps(const DramConfig& config, const workloads::GeneratorConfig& g, bool every_cycle) {
+// kEvents: as callers run the controller; kLazyResponses: as the trace driver does (responses
+// wait while requests are queued); kEveryCycle: the reference, a step at every cycle.
+enum class Stepping { kEvents, kLazyResponses, kEveryCycle };
+
+Steps run_steps(const DramConfig& config, const workloads::GeneratorConfig& g, Stepping mode) {
+  const bool every_cycle = mode == Stepping::kEveryCycle;
   Steps out;
   MemorySystem sys(make_device(config), config);
   sys.record_commands(&out.commands);
+  sys.deliver_lazily(mode == Stepping::kLazyResponses);
   auto source = workloads::generate_trace(g);
   uint64_t index = 0;
   bool exhausted = false;
@@ -493,9 +499,10 @@ TEST_P(EventDriven, SameAsSteppingEveryCycle) {
   g.interval_ns = c.interval_ns;
   g.read_ratio = c.read_ratio;
   g.seed = 7;
-  const Steps events = run_steps(config, g, false);
+  const Steps events = run_steps(config, g, Stepping::kEvents);
   ASSERT_EQ(events.completions.size(), 3000u);
-  expect_same_steps(events, run_steps(config, g, true));
+  expect_same_steps(events, run_steps(config, g, Stepping::kEveryCycle));
+  expect_same_steps(events, run_steps(config, g, Stepping::kLazyResponses));
 }
 
 // The same on configurations drawn at random (seeded) from the whole `dram` space: standards,
@@ -516,7 +523,9 @@ TEST(EventDrivenRandom, SameAsSteppingEveryCycle) {
     g.seed = 100 + static_cast<uint64_t>(compared);
     SCOPED_TRACE("configuration " + std::to_string(compared) + ": " +
                  testing_sampling::describe(values));
-    expect_same_steps(run_steps(config, g, false), run_steps(config, g, true));
+    const Steps events = run_steps(config, g, Stepping::kEvents);
+    expect_same_steps(events, run_steps(config, g, Stepping::kEveryCycle));
+    expect_same_steps(events, run_steps(config, g, Stepping::kLazyResponses));
   }
 }
 
