@@ -41,6 +41,28 @@ EnergyModel::EnergyModel(const Device& d) {
 
 namespace {
 
+// The device's timing rules without those that constrain a command this controller never
+// issues: nothing asks when such a command may issue, and each rule left costs an update at
+// every command it follows.
+std::vector<Rule> rules_for(const Device& device, const ControllerConfig& k) {
+  bool issued[kNumCmds];
+  std::fill(std::begin(issued), std::end(issued), true);
+  // Open pages never auto-precharge; Closed ones always do (the adaptive policies do either).
+  if (k.page_policy == PagePolicy::kOpen) {
+    issued[static_cast<size_t>(Cmd::RDA)] = issued[static_cast<size_t>(Cmd::WRA)] = false;
+  }
+  if (k.page_policy == PagePolicy::kClosed) {
+    issued[static_cast<size_t>(Cmd::RD)] = issued[static_cast<size_t>(Cmd::WR)] = false;
+  }
+  if (k.refresh_policy != RefreshPolicy::kPerBank) issued[static_cast<size_t>(Cmd::REFPB)] = false;
+  if (k.power_down != PowerDownPolicy::kStaggered) {
+    for (Cmd c : {Cmd::PDE, Cmd::PDX, Cmd::SRE, Cmd::SRX}) issued[static_cast<size_t>(c)] = false;
+  }
+  std::vector<Rule> rules = build_rules(device);
+  std::erase_if(rules, [&](const Rule& r) { return !issued[static_cast<size_t>(r.next)]; });
+  return rules;
+}
+
 // A queued request: its bank is the queue's, so only the row is kept (small: requests are
 // moved when one leaves from the middle of the queue).
 struct Req {
@@ -247,6 +269,7 @@ class Channel {
     if (k_.cmd_mux == CmdMux::kStrict) strict_order_.push_back(id);
     if (rank_was_idle) {
       cache_valid_ = false;  // the rank's wants change: the next step scans afresh
+      quiet_until_ = 0;
       return at;
     }
     if (choice_stays) return kNever;  // nothing new to do
@@ -275,7 +298,12 @@ class Channel {
         have_best = true;
       }
     };
-    for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
+    if (now < quiet_until_) {  // no rank wants anything before then
+      next = quiet_until_;
+    } else {
+      for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, next);
+      update_quiet(now);
+    }
     // The last step's scan already knows this cycle's bank winner unless something changed.
     const Scan scan =
         cache_valid_ && now == cached_.time && blocks_unchanged(now) ? cached_ : scan_banks(now);
@@ -384,9 +412,11 @@ class Channel {
   Scan scan_banks(uint64_t now) {
     cache_valid_ = false;  // block_ is about to change
     bool checks = false;
-    for (uint32_t r = 0; r < d_.ranks; ++r) {
-      block_[r] = held_banks(r, now);
-      checks |= block_[r] != kNoBlock;
+    if (now >= quiet_until_) {  // else no bank is held (update_quiet())
+      for (uint32_t r = 0; r < d_.ranks; ++r) {
+        block_[r] = held_banks(r, now);
+        checks |= block_[r] != kNoBlock;
+      }
     }
     if (checks) return scan_checked(now);
     // The vector scan indexes the rows by command (bank commands are ACT..WRA) and knows reads
@@ -440,10 +470,34 @@ class Channel {
   }
 
   bool blocks_unchanged(uint64_t now) const {
+    if (now < quiet_until_) return true;  // none held, none was
     for (uint32_t r = 0; r < d_.ranks; ++r) {
       if (held_banks(r, now) != block_[r]) return false;
     }
     return true;
+  }
+
+  // After the ranks' candidates at `now`: until when no rank wants a command of its own (a
+  // refresh, a power-down entry or exit) and none holds its banks, if the ranks' state stays
+  // as it is. Their time-driven changes are refresh_wanted_from(); changes of state clear it
+  // (a request for an idle rank, a rank-wide command or REFPB, the last request of a rank
+  // served). Spares the step these checks at every command.
+  void update_quiet(uint64_t now) {
+    uint64_t until = kNever;
+    for (uint32_t r = 0; r < d_.ranks && until > now; ++r) {
+      const Rank& rank = ranks_[r];
+      const bool quiet = !rank.in_power_down && !rank.in_self_refresh && !rank.extra_refresh &&
+                         (k_.power_down != PowerDownPolicy::kStaggered || rank.pending > 0) &&
+                         !refresh_wanted(r, now);
+      until = quiet ? std::min(until, refresh_wanted_from(r, now)) : 0;
+    }
+    quiet_until_ = until > now ? until : 0;
+    if (quiet_until_ == 0) return;
+    for (int64_t& held : block_) {
+      if (held == kNoBlock) continue;
+      held = kNoBlock;
+      cache_valid_ = false;  // the cached scan left banks out that are free now
+    }
   }
 
   // earliest_ready() with banks left out: those held (block_) and, under CmdMux Strict, reads
@@ -741,6 +795,9 @@ class Channel {
         break;
     }
     update_locals_after(c.cmd, c.rank, c.bank);
+    // The rank's wants and holds may change. (A rank command issues only when its rank was not
+    // quiet, so this is a safeguard rather than the rule that clears it.)
+    if (!is_bank_command(c.cmd)) quiet_until_ = 0;
   }
 
   void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
@@ -749,7 +806,7 @@ class Channel {
     bk.queue.erase(static_cast<size_t>(c.index));
     (req.is_write ? writes_ : reads_)--;
     sys_.freed(buffer_slot(c.rank, c.bank, req.is_write));
-    ranks_[c.rank].pending--;
+    if (--ranks_[c.rank].pending == 0) quiet_until_ = 0;  // an idle rank may want refresh
     if (k_.cmd_mux == CmdMux::kStrict) {
       // Reads and writes leave in request order: this is the oldest request.
       if (strict_order_.empty() || strict_order_.front() != req.id) {
@@ -805,6 +862,8 @@ class Channel {
   // queue or row changes (the timing state changes only by issuing).
   Scan cached_;
   bool cache_valid_ = false;
+  // No rank wants a command of its own or holds its banks before this cycle (update_quiet()).
+  uint64_t quiet_until_ = 0;
   const bool vector_scan_ = earliest_ready_vectorized();
   uint32_t bank_shift_;
 };
@@ -816,7 +875,7 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
       config_(config),
       energy_(device_),
       map_(device_, config.mapping, config.mapping_xor),
-      rules_(build_rules(device_)) {
+      rules_(rules_for(device_, config.controller)) {
   for (uint32_t c = 0; c < device_.channels; ++c) {
     channels_.push_back(std::make_unique<Channel>(*this, c, device_, config_));
   }

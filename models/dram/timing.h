@@ -19,6 +19,8 @@ const char* cmd_name(Cmd cmd);
 inline bool is_read(Cmd c) { return c == Cmd::RD || c == Cmd::RDA; }
 inline bool is_write(Cmd c) { return c == Cmd::WR || c == Cmd::WRA; }
 inline bool is_cas(Cmd c) { return is_read(c) || is_write(c); }
+// Commands a request needs (the bank scheduler's): ACT, PRE and the reads and writes.
+inline bool is_bank_command(Cmd c) { return c <= Cmd::WRA && c != Cmd::PREA; }
 // Commands addressed to a whole rank (they constrain all its banks alike).
 inline bool is_rank_wide(Cmd c) {
   return c == Cmd::PREA || c == Cmd::REF || c == Cmd::PDE || c == Cmd::PDX || c == Cmd::SRE ||
