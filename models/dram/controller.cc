@@ -389,6 +389,7 @@ class Channel {
     }
     // The bank itself: ACT, PRE and reads/writes redid its choice (changed()) after timing.
     if (cmd == Cmd::REFPB) update_local(first + b);
+    if (!timing_.constrains_group(cmd)) return;  // e.g. PRE
     // The group's other banks: only the group's constraints moved, and constraints only grow,
     // so their cached value rises to the group's new one (idle banks stay at kNever).
     const uint32_t group = first + (b & ~(d_.banks_per_group - 1));  // a power of two per group

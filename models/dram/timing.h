@@ -78,6 +78,11 @@ class TimingState {
   const uint64_t* group_row(size_t flat) const { return groups_[group_of_[flat]].data(); }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
+  // Whether issuing `cmd` (not rank-wide) may move its bank group's constraints.
+  bool constrains_group(Cmd cmd) const {
+    const size_t group = static_cast<size_t>(Level::kBankGroup), c = static_cast<size_t>(cmd);
+    return !plain_[group][c].empty() || !special_[group][c].empty();
+  }
 
  private:
   using Times = std::array<uint64_t, kNumCmds>;
