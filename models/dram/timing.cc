@@ -117,12 +117,10 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     : ranks_count_(d.ranks),
       groups_per_rank_(d.bankgroups),
       banks_per_group_(d.banks_per_group),
-      banks_per_rank_(d.banks),
-      channel_(1, Times{}),
-      ranks_(d.ranks, Times{}),
-      groups_(size_t{d.ranks} * d.bankgroups, Times{}),
-      banks_(size_t{d.ranks} * d.banks, Times{}) {
+      banks_per_rank_(d.banks) {
   level_nodes_ = {1, d.ranks, size_t{d.ranks} * d.bankgroups, size_t{d.ranks} * d.banks};
+  for (size_t l = 1; l < kNumLevels; ++l) base_[l] = base_[l - 1] + level_nodes_[l - 1];
+  times_.assign((base_[kBankLevel] + level_nodes_[kBankLevel]) * kNumCmds, 0);
   for (uint32_t flat = 0; flat < d.ranks * d.banks; ++flat) {
     group_of_.push_back(flat / d.banks * d.bankgroups + flat % d.banks / d.banks_per_group);
   }
@@ -166,26 +164,39 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     }
   }
   // One history per windowed rule per node of the largest level it may apply to.
-  history_.resize(windowed_rules_ * level_nodes_[static_cast<size_t>(Level::kBank)]);
+  history_.resize(windowed_rules_ * level_nodes_[kBankLevel]);
+  targets_begin_.push_back(0);
+  for (uint32_t flat = 0; flat < level_nodes_[kBankLevel]; ++flat) {
+    const size_t node[kNumLevels] = {0, flat / d.banks, group_of_[flat], flat};
+    for (size_t c = 0; c < kNumCmds; ++c) {
+      for (size_t l = 0; l < kNumLevels && !is_rank_wide(static_cast<Cmd>(c)); ++l) {
+        for (const Plain& a : plain_[l][c]) {
+          const size_t index = (base_[l] + node[l]) * kNumCmds + a.next;
+          targets_.push_back({static_cast<uint32_t>(index), a.latency});
+        }
+      }
+      targets_begin_.push_back(static_cast<uint32_t>(targets_.size()));
+    }
+  }
 }
 
-void TimingState::apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
-                        std::vector<Times>& nodes, uint64_t now) {
-  const size_t l = static_cast<size_t>(level), p = static_cast<size_t>(prev);
-  Times& times = nodes[node];
-  for (const Plain& a : plain_[l][p]) times[a.next] = std::max(times[a.next], now + a.latency);
-  apply_special(level, prev, node, first_sibling, siblings, nodes, now);
+void TimingState::apply(size_t level, size_t prev, size_t node, size_t siblings, uint64_t now) {
+  uint64_t* times = row(base_[level] + node);
+  for (const Plain& a : plain_[level][prev]) {
+    times[a.next] = std::max(times[a.next], now + a.latency);
+  }
+  apply_special(level, prev, node, siblings, now);
 }
 
-void TimingState::apply_special(Level level, Cmd prev, size_t node, size_t first_sibling,
-                                size_t siblings, std::vector<Times>& nodes, uint64_t now) {
-  const size_t l = static_cast<size_t>(level), p = static_cast<size_t>(prev);
-  Times& times = nodes[node];
-  for (const Special& a : special_[l][p]) {
+void TimingState::apply_special(size_t level, size_t prev, size_t node, size_t siblings,
+                                uint64_t now) {
+  uint64_t* times = row(base_[level] + node);
+  for (const Special& a : special_[level][prev]) {
     const size_t next = static_cast<size_t>(a.next);
-    if (a.sibling) {
-      for (size_t s = first_sibling; s < first_sibling + siblings; ++s) {
-        if (s != node) nodes[s][next] = std::max(nodes[s][next], now + a.latency);
+    if (a.sibling) {  // the level's other nodes (siblings exist only between ranks)
+      for (size_t s = 0; s < siblings; ++s) {
+        uint64_t& t = row(base_[level] + s)[next];
+        if (s != node) t = std::max(t, now + a.latency);
       }
       continue;
     }
@@ -207,35 +218,29 @@ void TimingState::apply_special(Level level, Cmd prev, size_t node, size_t first
 void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
   const size_t c = static_cast<size_t>(cmd);
   if (!is_rank_wide(cmd)) {
-    // The common case, kept tight: one node per level.
+    // The common case, kept tight: every plain rule resolved in advance for this bank.
     const size_t flat = rank * banks_per_rank_ + bank;
-    const size_t node[kNumLevels] = {0, rank, group_of_[flat], flat};
-    uint64_t* times[kNumLevels] = {channel_[0].data(), ranks_[rank].data(), groups_[node[2]].data(),
-                                   banks_[flat].data()};
-    for (size_t l = 0; l < kNumLevels; ++l) {
-      uint64_t* level_times = times[l];
-      for (const Plain& a : plain_[l][c]) {
-        level_times[a.next] = std::max(level_times[a.next], now + a.latency);
-      }
+    const uint32_t* span = targets_begin_.data() + flat * kNumCmds + c;
+    uint64_t* times = times_.data();
+    for (const Target* t = targets_.data() + span[0]; t != targets_.data() + span[1]; ++t) {
+      times[t->index] = std::max(times[t->index], now + t->latency);
     }
     if (special_levels_[c] == 0) return;
-    std::vector<Times>* nodes[kNumLevels] = {&channel_, &ranks_, &groups_, &banks_};
+    const size_t node[kNumLevels] = {0, rank, group_of_[flat], flat};
     const size_t siblings[kNumLevels] = {1, ranks_count_, 0, 0};
     for (size_t l = 0; l < kNumLevels; ++l) {
-      if (special_levels_[c] >> l & 1) {
-        apply_special(static_cast<Level>(l), cmd, node[l], 0, siblings[l], *nodes[l], now);
-      }
+      if (special_levels_[c] >> l & 1) apply_special(l, c, node[l], siblings[l], now);
     }
     return;
   }
-  apply(Level::kChannel, cmd, 0, 0, 1, channel_, now);
-  apply(Level::kRank, cmd, rank, 0, ranks_count_, ranks_, now);
+  apply(0, c, 0, 1, now);
+  apply(kRankLevel, c, rank, ranks_count_, now);
   // A rank-wide command constrains every bank and group of the rank the same way.
   for (uint32_t g = 0; g < groups_per_rank_; ++g) {
-    apply(Level::kBankGroup, cmd, rank * groups_per_rank_ + g, 0, 0, groups_, now);
+    apply(kGroupLevel, c, rank * groups_per_rank_ + g, 0, now);
   }
   for (uint32_t b = 0; b < banks_per_rank_; ++b) {
-    apply(Level::kBank, cmd, rank * banks_per_rank_ + b, 0, 0, banks_, now);
+    apply(kBankLevel, c, rank * banks_per_rank_ + b, 0, now);
   }
 }
 

@@ -60,7 +60,7 @@ class TimingState {
   // rank-wide commands). The controller caches the second per bank.
   uint64_t shared_earliest(Cmd cmd, uint32_t rank) const {
     const size_t c = static_cast<size_t>(cmd);
-    return std::max(channel_[0][c], ranks_[rank][c]);
+    return std::max(channel_row()[c], rank_row(rank)[c]);
   }
   uint64_t local_earliest(Cmd cmd, uint32_t rank, uint32_t bank) const {
     return local_earliest(cmd, rank * banks_per_rank_ + bank);
@@ -68,27 +68,36 @@ class TimingState {
   // The same by the bank's index within the channel (rank * banks per rank + bank).
   uint64_t local_earliest(Cmd cmd, size_t flat) const {
     const size_t c = static_cast<size_t>(cmd);
-    return std::max(groups_[group_of_[flat]][c], banks_[flat][c]);
+    return std::max(group_row(flat)[c], row(base_[kBankLevel] + flat)[c]);
   }
 
   // The channel's and a rank's constraints by command, in Cmd order (for scanning many banks).
-  const uint64_t* channel_row() const { return channel_[0].data(); }
-  const uint64_t* rank_row(uint32_t rank) const { return ranks_[rank].data(); }
+  const uint64_t* channel_row() const { return row(0); }
+  const uint64_t* rank_row(uint32_t rank) const { return row(base_[kRankLevel] + rank); }
   // The constraints of the bank group holding bank `flat` (index within the channel).
-  const uint64_t* group_row(size_t flat) const { return groups_[group_of_[flat]].data(); }
+  const uint64_t* group_row(size_t flat) const {
+    return row(base_[kGroupLevel] + group_of_[flat]);
+  }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
   // Whether issuing `cmd` (not rank-wide) may move its bank group's constraints.
   bool constrains_group(Cmd cmd) const {
-    const size_t group = static_cast<size_t>(Level::kBankGroup), c = static_cast<size_t>(cmd);
-    return !plain_[group][c].empty() || !special_[group][c].empty();
+    const size_t c = static_cast<size_t>(cmd);
+    return !plain_[kGroupLevel][c].empty() || !special_[kGroupLevel][c].empty();
   }
 
  private:
-  using Times = std::array<uint64_t, kNumCmds>;
+  static constexpr size_t kRankLevel = static_cast<size_t>(Level::kRank),
+                          kGroupLevel = static_cast<size_t>(Level::kBankGroup),
+                          kBankLevel = static_cast<size_t>(Level::kBank);
   // Most rules: `next` at the same node waits `latency` after `prev`.
   struct Plain {
     uint32_t next;
+    uint32_t latency;
+  };
+  // A plain rule resolved for one bank: times_[index] waits `latency` after the command.
+  struct Target {
+    uint32_t index;
     uint32_t latency;
   };
   // The others: on the other nodes of the level (sibling ranks), or counted from the
@@ -106,17 +115,25 @@ class TimingState {
     std::array<uint64_t, kMax> times{};
     uint8_t size = 0, head = 0;
   };
-  void apply(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
-             std::vector<Times>& nodes, uint64_t now);
-  void apply_special(Level level, Cmd prev, size_t node, size_t first_sibling, size_t siblings,
-                     std::vector<Times>& nodes, uint64_t now);
+  // Node n's earliest times by command: the channel (node 0), then the ranks, the bank groups
+  // and the banks (base_ by level).
+  const uint64_t* row(size_t node) const { return times_.data() + node * kNumCmds; }
+  uint64_t* row(size_t node) { return times_.data() + node * kNumCmds; }
+  // `node` and its siblings are indices within the level.
+  void apply(size_t level, size_t prev, size_t node, size_t siblings, uint64_t now);
+  void apply_special(size_t level, size_t prev, size_t node, size_t siblings, uint64_t now);
 
   uint32_t ranks_count_, groups_per_rank_, banks_per_group_, banks_per_rank_;
-  std::vector<Times> channel_, ranks_, groups_, banks_;
+  std::array<size_t, kNumLevels> base_{};  // the first node of each level
+  std::vector<uint64_t> times_;
   std::vector<uint32_t> group_of_;  // flat bank index -> flat bank-group index (no division)
   // by level and prev command
   std::array<std::array<std::vector<Plain>, kNumCmds>, kNumLevels> plain_;
   std::array<std::array<std::vector<Special>, kNumCmds>, kNumLevels> special_;
+  // The plain rules of a command to one bank, every level resolved to an index into times_:
+  // targets_[targets_begin_[flat * kNumCmds + cmd] ..  targets_begin_[... + 1]).
+  std::vector<Target> targets_;
+  std::vector<uint32_t> targets_begin_;
   std::array<uint8_t, kNumCmds> special_levels_{};  // by prev command: levels with special_ rules
   size_t windowed_rules_ = 0;
   std::vector<Window> history_;  // [node index at level * windowed + rule]
