@@ -84,7 +84,7 @@ uint64_t packed_min_scalar(const ReadyScanInput& in) {
 
 #ifdef ACCELGYM_READY_SCAN_AVX512
 // Eight banks per vector: their commands index the rank's row of constraints (one permute).
-__attribute__((target("avx512f"))) uint64_t packed_min_avx512(const ReadyScanInput& in) {
+__attribute__((target("avx512f,avx512vl"))) uint64_t packed_min_avx512(const ReadyScanInput& in) {
   const __m512i now = _mm512_set1_epi64(static_cast<long long>(in.now));
   const __m512i shared = _mm512_max_epu64(
       _mm512_max_epu64(_mm512_loadu_si512(in.channel_row), _mm512_loadu_si512(in.rank_row)), now);
@@ -113,12 +113,17 @@ __attribute__((target("avx512f"))) uint64_t packed_min_avx512(const ReadyScanInp
     }
     best = _mm512_mask_min_epu64(best, lanes, best, packed);
   }
-  return _mm512_reduce_min_epu64(best);
+  const __m256i half = _mm256_min_epu64(_mm512_castsi512_si256(best),
+                                        _mm512_extracti64x4_epi64(best, 1));
+  const __m128i quarter =
+      _mm_min_epu64(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+  return std::min(static_cast<uint64_t>(_mm_cvtsi128_si64(quarter)),
+                  static_cast<uint64_t>(_mm_extract_epi64(quarter, 1)));
 }
 
 bool cpu_has_avx512() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
 }
 #endif
 
