@@ -11,21 +11,29 @@
 
 namespace accelgym::dram {
 
-class RequestPump {
- public:
-  // `pull` yields the next request in arrival order (false when there is none right now);
-  // `done` receives every delivered response.
-  using Pull = std::function<bool(MemRequest& out)>;
-  using Done = std::function<void(const Completion&)>;
+namespace pump_detail {
+// No legitimate wait comes close: refreshes, power-down and self-refresh exits take
+// thousands of cycles at most; this is ~7 ms of DDR4-2400 time.
+constexpr uint64_t kStallCycles = uint64_t{1} << 23;
+[[noreturn]] void throw_deadlock(uint64_t now, uint64_t last_progress);
+[[noreturn]] void throw_no_progress(uint64_t now);
+}  // namespace pump_detail
 
-  RequestPump(MemorySystem& system, Pull pull, Done done);
+// `Pull` is callable as bool(MemRequest& out): the next request in arrival order (false when
+// there is none right now); `Done` as void(const Completion&): every delivered response. The
+// trace driver passes its lambdas (called directly); RequestPump below takes std::functions.
+template <class Pull, class Done>
+class BasicRequestPump {
+ public:
+  BasicRequestPump(MemorySystem& system, Pull pull, Done done)
+      : sys_(system), pull_(std::move(pull)), done_(std::move(done)) {}
 
   // Runs until `finished()` holds (checked after every step; an empty function: never) or no
   // work is left: no request to pull and nothing in flight. A request whose address lies
   // beyond the memory's capacity throws InputError; a controller that answers nothing for
   // kStallCycles while requests wait (a scheduling deadlock: a bug) throws InternalError
   // instead of running forever.
-  void run_until(const std::function<bool()>& finished);
+  void run_until(const std::function<bool()>& finished) { run_until(finished, kNever); }
   // The same, but never advancing past `limit_cycle` (returns there when nothing finished).
   void run_until(const std::function<bool()>& finished, uint64_t limit_cycle);
   // Requests that appeared after the pump ran out of them (e.g. an accelerator enqueued more).
@@ -54,5 +62,76 @@ class RequestPump {
   uint64_t last_completion_ = 0;
   uint64_t last_progress_ = 0;  // the last cycle a request was accepted or answered
 };
+
+using RequestPump = BasicRequestPump<std::function<bool(MemRequest& out)>,
+                                     std::function<void(const Completion&)>>;
+
+template <class Pull, class Done>
+bool BasicRequestPump<Pull, Done>::load_next() {
+  if (exhausted_ || !pull_(head_)) {
+    exhausted_ = true;
+    return false;
+  }
+  head_loc_ = sys_.locate(head_.address);
+  head_cycle_ = sys_.cycle_at(head_.arrival_ns);
+  head_ready_ = true;
+  return true;
+}
+
+template <class Pull, class Done>
+void BasicRequestPump<Pull, Done>::accept_ready(uint64_t at) {
+  while (!blocked_ && load_head() && head_cycle_ <= at) {
+    if (!sys_.try_accept(head_, head_loc_, at)) {
+      blocked_ = true;
+      return;
+    }
+    head_ready_ = false;
+    last_progress_ = at;
+  }
+}
+
+template <class Pull, class Done>
+void BasicRequestPump<Pull, Done>::run_until(const std::function<bool()>& finish_check,
+                                             uint64_t limit_cycle) {
+  auto finished = [&finish_check] { return finish_check && finish_check(); };
+  while (!finished() && now_ < limit_cycle) {
+    // A refused request is offered again only once the slot that refused it has been freed.
+    if (blocked_ && sys_.take_refused_may_fit()) blocked_ = false;
+    accept_ready(now_);
+    uint64_t next = sys_.advance(now_);
+    for (const Completion& c : sys_.completions()) {
+      last_completion_ = std::max(last_completion_, c.cycle);
+      done_(c);
+    }
+    if (!sys_.completions().empty()) last_progress_ = now_;
+    sys_.completions().clear();
+    if (now_ > last_progress_ + pump_detail::kStallCycles && sys_.busy()) {
+      pump_detail::throw_deadlock(now_, last_progress_);
+    }
+    if (finished()) {
+      // The caller may add requests at this cycle and resume here: a refused request is still
+      // offered again only from the next cycle, as if the loop had gone on.
+      if (blocked_ && sys_.take_refused_may_fit()) reoffer_next_cycle_ = true;
+      return;
+    }
+    const bool have_head = load_head();
+    if (!have_head && !sys_.busy()) {  // nothing left to do: idle up to the limit
+      if (limit_cycle != kNever) now_ = std::max(now_, limit_cycle);
+      return;
+    }
+    if (blocked_ && (std::exchange(reoffer_next_cycle_, false) | sys_.take_refused_may_fit())) {
+      // Offer the refused request (and those behind it) for the next cycle right away:
+      // nothing happens between now and now + 1, so this is what the next cycle would do,
+      // without an advance() at now + 1 only for that.
+      blocked_ = false;
+      sys_.take_accept_wake();
+      accept_ready(now_ + 1);
+      next = std::min(next, sys_.take_accept_wake());
+    }
+    if (load_head() && !blocked_) next = std::min(next, std::max(head_cycle_, now_ + 1));
+    if (next == kNever || next <= now_) pump_detail::throw_no_progress(now_);
+    now_ = std::min(next, std::max(limit_cycle, now_ + 1));
+  }
+}
 
 }  // namespace accelgym::dram

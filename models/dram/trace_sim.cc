@@ -95,7 +95,7 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
     }
   };
   sys.deliver_lazily(true);  // responses are only recorded here
-  RequestPump pump(sys, pull, done);
+  BasicRequestPump pump(sys, pull, done);  // calls the lambdas directly
   try {
     pump.run_until({});  // to the end of the trace
   } catch (const InputError& e) {
