@@ -160,12 +160,15 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
   }
   for (size_t level = 0; level < kNumLevels; ++level) {
     for (size_t prev = 0; prev < kNumCmds; ++prev) {
-      if (!special_[level][prev].empty()) special_levels_[prev] |= 1u << level;
+      for (const Special& a : special_[level][prev]) {
+        if (a.sibling) sibling_levels_[prev] |= static_cast<uint8_t>(1u << level);
+      }
     }
   }
   // One history per windowed rule per node of the largest level it may apply to.
   history_.resize(windowed_rules_ * level_nodes_[kBankLevel]);
   targets_begin_.push_back(0);
+  windowed_begin_.push_back(0);
   for (uint32_t flat = 0; flat < level_nodes_[kBankLevel]; ++flat) {
     const size_t node[kNumLevels] = {0, flat / d.banks, group_of_[flat], flat};
     for (size_t c = 0; c < kNumCmds; ++c) {
@@ -174,8 +177,15 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
           const size_t index = (base_[l] + node[l]) * kNumCmds + a.next;
           targets_.push_back({static_cast<uint32_t>(index), a.latency});
         }
+        for (const Special& a : special_[l][c]) {
+          if (a.sibling) continue;
+          const size_t index = (base_[l] + node[l]) * kNumCmds + static_cast<size_t>(a.next);
+          windowed_.push_back({static_cast<uint32_t>(node[l] * windowed_rules_ + a.history),
+                               static_cast<uint32_t>(index), a.latency, a.window});
+        }
       }
       targets_begin_.push_back(static_cast<uint32_t>(targets_.size()));
+      windowed_begin_.push_back(static_cast<uint32_t>(windowed_.size()));
     }
   }
 }
@@ -188,30 +198,29 @@ void TimingState::apply(size_t level, size_t prev, size_t node, size_t siblings,
   apply_special(level, prev, node, siblings, now);
 }
 
+// The level's other nodes (sibling rules exist only between ranks).
+void TimingState::apply_siblings(size_t level, size_t prev, size_t node, size_t siblings,
+                                 uint64_t now) {
+  for (const Special& a : special_[level][prev]) {
+    if (!a.sibling) continue;
+    for (size_t s = 0; s < siblings; ++s) {
+      uint64_t& t = row(base_[level] + s)[static_cast<size_t>(a.next)];
+      if (s != node) t = std::max(t, now + a.latency);
+    }
+  }
+}
+
 void TimingState::apply_special(size_t level, size_t prev, size_t node, size_t siblings,
                                 uint64_t now) {
+  apply_siblings(level, prev, node, siblings, now);
   uint64_t* times = row(base_[level] + node);
   for (const Special& a : special_[level][prev]) {
+    if (a.sibling) continue;
     const size_t next = static_cast<size_t>(a.next);
-    if (a.sibling) {  // the level's other nodes (siblings exist only between ranks)
-      for (size_t s = 0; s < siblings; ++s) {
-        uint64_t& t = row(base_[level] + s)[next];
-        if (s != node) t = std::max(t, now + a.latency);
-      }
-      continue;
+    uint64_t oldest;
+    if (history_[node * windowed_rules_ + a.history].record(now, a.window, oldest)) {
+      times[next] = std::max(times[next], oldest + a.latency);
     }
-    // A ring of the last `window` issue times (no division: this runs for every ACT).
-    Window& w = history_[node * windowed_rules_ + a.history];
-    if (w.size < a.window) {
-      const size_t slot = w.head + w.size;
-      w.times[slot < a.window ? slot : slot - a.window] = now;
-      ++w.size;
-    } else {
-      w.times[w.head] = now;
-      w.head = static_cast<uint8_t>(w.head + 1 == a.window ? 0 : w.head + 1);
-    }
-    if (w.size < a.window) continue;
-    times[next] = std::max(times[next], w.times[w.head] + a.latency);
   }
 }
 
@@ -225,12 +234,17 @@ void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
     for (const Target* t = targets_.data() + span[0]; t != targets_.data() + span[1]; ++t) {
       times[t->index] = std::max(times[t->index], now + t->latency);
     }
-    if (special_levels_[c] == 0) return;
-    const size_t node[kNumLevels] = {0, rank, group_of_[flat], flat};
-    const size_t siblings[kNumLevels] = {1, ranks_count_, 0, 0};
-    for (size_t l = 0; l < kNumLevels; ++l) {
-      if (special_levels_[c] >> l & 1) apply_special(l, c, node[l], siblings[l], now);
+    const uint32_t* windowed = windowed_begin_.data() + flat * kNumCmds + c;
+    for (const WindowedTarget* w = windowed_.data() + windowed[0];
+         w != windowed_.data() + windowed[1]; ++w) {
+      uint64_t oldest;
+      if (history_[w->history].record(now, w->window, oldest)) {
+        times[w->index] = std::max(times[w->index], oldest + w->latency);
+      }
     }
+    if (sibling_levels_[c] == 0) return;
+    // Sibling rules exist only between ranks (the constructor checks).
+    apply_siblings(kRankLevel, c, rank, ranks_count_, now);
     return;
   }
   apply(0, c, 0, 1, now);

@@ -114,6 +114,28 @@ class TimingState {
     static constexpr size_t kMax = 8;
     std::array<uint64_t, kMax> times{};
     uint8_t size = 0, head = 0;
+    // Records an issue at `now` (a ring: no division, this runs for every ACT). Once `window`
+    // issues are recorded, sets `oldest` to the window-th most recent (this one included).
+    bool record(uint64_t now, uint8_t window, uint64_t& oldest) {
+      if (size < window) {
+        const size_t slot = head + size;
+        times[slot < window ? slot : slot - window] = now;
+        if (++size < window) return false;
+      } else {
+        times[head] = now;
+        head = static_cast<uint8_t>(head + 1 == window ? 0 : head + 1);
+      }
+      oldest = times[head];
+      return true;
+    }
+  };
+  // A windowed rule resolved for one bank: history_[history] records the command, and
+  // times_[index] waits `latency` after the window-th most recent one.
+  struct WindowedTarget {
+    uint32_t history;
+    uint32_t index;
+    uint32_t latency;
+    uint8_t window;
   };
   // Node n's earliest times by command: the channel (node 0), then the ranks, the bank groups
   // and the banks (base_ by level).
@@ -122,6 +144,7 @@ class TimingState {
   // `node` and its siblings are indices within the level.
   void apply(size_t level, size_t prev, size_t node, size_t siblings, uint64_t now);
   void apply_special(size_t level, size_t prev, size_t node, size_t siblings, uint64_t now);
+  void apply_siblings(size_t level, size_t prev, size_t node, size_t siblings, uint64_t now);
 
   uint32_t ranks_count_, groups_per_rank_, banks_per_group_, banks_per_rank_;
   std::array<size_t, kNumLevels> base_{};  // the first node of each level
@@ -134,7 +157,10 @@ class TimingState {
   // targets_[targets_begin_[flat * kNumCmds + cmd] ..  targets_begin_[... + 1]).
   std::vector<Target> targets_;
   std::vector<uint32_t> targets_begin_;
-  std::array<uint8_t, kNumCmds> special_levels_{};  // by prev command: levels with special_ rules
+  // The same for windowed rules (tFAW), and by prev command the levels with sibling rules.
+  std::vector<WindowedTarget> windowed_;
+  std::vector<uint32_t> windowed_begin_;
+  std::array<uint8_t, kNumCmds> sibling_levels_{};
   size_t windowed_rules_ = 0;
   std::vector<Window> history_;  // [node index at level * windowed + rule]
   std::array<size_t, kNumLevels> level_nodes_{};
