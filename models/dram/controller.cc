@@ -208,7 +208,17 @@ class Channel {
     }
     for (Rank& rank : ranks_) set_refs_issued(rank, 0);
     if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
+    for (uint32_t r = 0; r < d.ranks; ++r) {  // the arrays never move: only `now` changes
+      const size_t first = size_t{r} * d.banks;
+      scan_inputs_.push_back({local_.data() + first,
+                              reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
+                              key_.data() + first, d.banks, timing_.channel_row(),
+                              timing_.rank_row(r), 0});
+    }
   }
+
+  Channel(const Channel&) = delete;  // scan_inputs_ points into the channel's own arrays
+  Channel& operator=(const Channel&) = delete;
 
   // Which buffer a request for (rank, bank) in direction is_write waits for when refused:
   // its bank's, its direction's or the shared one.
@@ -426,13 +436,11 @@ class Channel {
     static_assert(static_cast<int>(Cmd::RD) == 3 && static_cast<int>(Cmd::WR) == 4 &&
                   static_cast<int>(Cmd::RDA) == 5 && static_cast<int>(Cmd::WRA) == 6);
     ReadyMin best{kNever, kNever};
-    for (uint32_t r = 0; r < d_.ranks; ++r) {
-      const size_t first = size_t{r} * d_.banks;
-      const ReadyMin m = earliest_ready({local_.data() + first,
-                                         reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
-                                         key_.data() + first, d_.banks, timing_.channel_row(),
-                                         timing_.rank_row(r), now, strict_only_cas_id()},
-                                        sys_.next_id_, vector_scan_);
+    const uint64_t only_cas_id = strict_only_cas_id();
+    for (ReadyScanInput& in : scan_inputs_) {
+      in.now = now;
+      in.only_cas_id = only_cas_id;
+      const ReadyMin m = earliest_ready(in, sys_.next_id_, vector_scan_);
       if (m.time < best.time || (m.time == best.time && m.key < best.key)) best = m;
     }
     return to_scan(best.time, best.key);
@@ -859,6 +867,8 @@ class Channel {
   std::vector<uint64_t> key_;
   // Per rank, refreshed at every scan: held_banks().
   std::vector<int64_t> block_;
+  // Per rank, the vector scan's view of its banks (scan_banks()).
+  std::vector<ReadyScanInput> scan_inputs_;
   // The scan after the last issue: the banks' next time and its winner, valid until a bank's
   // queue or row changes (the timing state changes only by issuing).
   Scan cached_;
