@@ -895,7 +895,12 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
 
 MemorySystem::~MemorySystem() = default;
 
+void MemorySystem::deliver_lazily(bool on) {
+  deliver_lazily_ = on && config_.controller.arbiter == Arbiter::kSimple && initiator_limit_.empty();
+}
+
 void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstanding) {
+  deliver_lazily_ = false;  // a delivery may now free room
   if (initiator >= initiator_limit_.size()) initiator_limit_.resize(initiator + 1, 0);
   initiator_limit_[initiator] = max_outstanding;
   capacity_freed_ = refused_may_fit_ = true;  // a raised limit may admit a refused request
@@ -987,13 +992,6 @@ MemorySystem::Outstanding& MemorySystem::Window::push(uint64_t id) {
   return slots_[id & mask_] = Outstanding{};
 }
 
-void MemorySystem::Window::retire_delivered() {
-  while (size_ > 0 && (*this)[oldest_].delivered) {
-    ++oldest_;
-    --size_;
-  }
-}
-
 void MemorySystem::deliver(uint64_t id, uint64_t cycle) {
   Outstanding& o = entry(id);
   o.delivered = true;
@@ -1039,8 +1037,7 @@ uint64_t MemorySystem::advance(uint64_t now) {
     next = std::min(next, channel_next_[c]);
   }
   const uint64_t response = deliver_due(now);
-  const bool limits = config_.controller.arbiter != Arbiter::kSimple || !initiator_limit_.empty();
-  if (deliver_lazily_ && queued_ > 0 && !limits && next != kNever) return next;
+  if (deliver_lazily_ && queued_ > 0 && next != kNever) return next;
   return std::min(next, response);
 }
 

@@ -119,7 +119,7 @@ class MemorySystem {
   // comes anyway, so this saves the advance() calls that would only deliver, and changes no
   // result: a delivery alters nothing the controller reads unless an initiator's limit applies
   // (then responses stay timely).
-  void deliver_lazily(bool on) { deliver_lazily_ = on; }
+  void deliver_lazily(bool on);
 
  private:
   friend class Channel;
@@ -139,7 +139,12 @@ class MemorySystem {
     Outstanding& operator[](uint64_t id) { return slots_[id & mask_]; }
     Outstanding& push(uint64_t id);  // id is the one after the newest
     // Drops the oldest requests while they are delivered.
-    void retire_delivered();
+    void retire_delivered() {
+      while (size_ > 0 && (*this)[oldest_].delivered) {
+        ++oldest_;
+        --size_;
+      }
+    }
 
    private:
     std::vector<Outstanding> slots_;
@@ -190,7 +195,7 @@ class MemorySystem {
   uint64_t refused_slot_ = kNoSlot;  // what refused the last refused request
   bool refused_may_fit_ = false;
   bool step_every_advance_ = false;
-  bool deliver_lazily_ = false;
+  bool deliver_lazily_ = false;  // asked for, and no initiator limit applies
   uint64_t queued_ = 0;  // requests accepted whose read or write has not issued
   uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
