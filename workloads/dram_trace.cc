@@ -1,5 +1,6 @@
 #include "workloads/dram_trace.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -211,6 +212,13 @@ class ReplayTrace : public TraceSource {
   }
   uint64_t position() const override { return pos_ == 0 ? 0 : pos_ - 1; }
   std::string where_at(uint64_t i) const override { return "generated request " + std::to_string(i); }
+  size_t next_batch(TraceRequest* out, uint64_t* positions, size_t capacity) override {
+    const size_t n = std::min(capacity, requests_->size() - pos_);
+    std::copy_n(requests_->begin() + static_cast<std::ptrdiff_t>(pos_), n, out);
+    for (size_t i = 0; i < n; ++i) positions[i] = pos_ + i;
+    pos_ += n;
+    return n;
+  }
 
  private:
   std::shared_ptr<const std::vector<TraceRequest>> requests_;

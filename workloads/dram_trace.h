@@ -30,6 +30,14 @@ class TraceSource {
   // that buffer requests can still name the exact line of a bad one.
   virtual uint64_t position() const = 0;
   virtual std::string where_at(uint64_t position) const = 0;
+  // Up to `capacity` next requests into `out`, each one's position() into `positions`; returns
+  // how many, fewer than `capacity` only at the end. Sources held in memory copy a block
+  // instead of two virtual calls per request.
+  virtual size_t next_batch(TraceRequest* out, uint64_t* positions, size_t capacity) {
+    size_t n = 0;
+    while (n < capacity && next(out[n])) positions[n++] = position();
+    return n;
+  }
 };
 
 enum class TraceFormat { kStl, kNs };

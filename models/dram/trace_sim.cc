@@ -34,18 +34,13 @@ class Feed {
   void refill() {
     const auto start = Clock::now();
     consumed_ += chunk_.size();
-    chunk_.clear();
-    positions_.clear();
+    chunk_.resize(kChunk);
+    positions_.resize(kChunk);
     pos_ = 0;
-    workloads::TraceRequest r;
-    while (chunk_.size() < kChunk) {
-      if (!source_.next(r)) {
-        exhausted_ = true;
-        break;
-      }
-      chunk_.push_back(r);
-      positions_.push_back(source_.position());
-    }
+    const size_t n = source_.next_batch(chunk_.data(), positions_.data(), kChunk);
+    chunk_.resize(n);
+    positions_.resize(n);
+    exhausted_ = n < kChunk;
     parse_s_ += std::chrono::duration<double>(Clock::now() - start).count();
   }
   workloads::TraceSource& source_;

@@ -767,6 +767,40 @@ TEST(DramTraces, ArchGymSetsAndGenerator) {
   EXPECT_THROW(workloads::generate_trace(bad), InputError);
 }
 
+// A generated trace replays the generator's requests, one at a time or in blocks, with the
+// same positions (the trace driver reads blocks; errors name positions).
+TEST(DramTraces, ReplayMatchesTheGeneratorOneByOneAndInBlocks) {
+  workloads::GeneratorConfig g = workloads::named_trace("cloud-2");
+  g.count = 2500;
+  auto gen = workloads::generate_trace(g);
+  const workloads::GeneratedTrace held(g);
+  auto one_by_one = held.replay();
+  auto blocks = held.replay();
+  std::vector<TraceRequest> block(1000);
+  std::vector<uint64_t> positions(1000);
+  size_t in_block = 0, used = 0;
+  for (uint64_t i = 0; i < g.count; ++i) {
+    TraceRequest want, got;
+    ASSERT_TRUE(gen->next(want));
+    ASSERT_TRUE(one_by_one->next(got));
+    EXPECT_EQ(one_by_one->position(), i);
+    if (used == in_block) {
+      in_block = blocks->next_batch(block.data(), positions.data(), block.size());
+      used = 0;
+      ASSERT_EQ(in_block, std::min<size_t>(1000, g.count - i));  // short only at the end
+    }
+    for (const TraceRequest& r : {got, block[used]}) {
+      ASSERT_EQ(r.address, want.address) << i;
+      ASSERT_EQ(r.is_write, want.is_write) << i;
+      ASSERT_EQ(r.time_ns, want.time_ns) << i;
+    }
+    EXPECT_EQ(positions[used++], i);
+  }
+  TraceRequest r;
+  EXPECT_FALSE(one_by_one->next(r));
+  EXPECT_EQ(blocks->next_batch(block.data(), positions.data(), block.size()), 0u);
+}
+
 TEST(DramAddressMap, PresetsAndCustomFields) {
   const Device d = make_device(load_standard("DDR4-2400R"), "d");
   const AddressMap ref(d, "RoRaBaBgCoCh", false);
