@@ -55,6 +55,12 @@ std::vector<Rule> rules_for(const Device& device, const ControllerConfig& k) {
     issued[static_cast<size_t>(Cmd::RD)] = issued[static_cast<size_t>(Cmd::WR)] = false;
   }
   if (k.refresh_policy != RefreshPolicy::kPerBank) issued[static_cast<size_t>(Cmd::REFPB)] = false;
+  // PREA closes a rank for an all-bank refresh; REF is that refresh, or the one after a
+  // self-refresh exit.
+  if (k.refresh_policy != RefreshPolicy::kAllBank) issued[static_cast<size_t>(Cmd::PREA)] = false;
+  if (k.refresh_policy != RefreshPolicy::kAllBank && k.power_down != PowerDownPolicy::kStaggered) {
+    issued[static_cast<size_t>(Cmd::REF)] = false;
+  }
   if (k.power_down != PowerDownPolicy::kStaggered) {
     for (Cmd c : {Cmd::PDE, Cmd::PDX, Cmd::SRE, Cmd::SRX}) issued[static_cast<size_t>(c)] = false;
   }
