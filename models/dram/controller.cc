@@ -902,7 +902,8 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
 MemorySystem::~MemorySystem() = default;
 
 void MemorySystem::deliver_lazily(bool on) {
-  deliver_lazily_ = on && config_.controller.arbiter == Arbiter::kSimple && initiator_limit_.empty();
+  const bool limits = config_.controller.arbiter != Arbiter::kSimple || !initiator_limit_.empty();
+  deliver_lazily_ = on && !limits;
 }
 
 void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstanding) {

@@ -63,8 +63,8 @@ class BasicRequestPump {
   uint64_t last_progress_ = 0;  // the last cycle a request was accepted or answered
 };
 
-using RequestPump = BasicRequestPump<std::function<bool(MemRequest& out)>,
-                                     std::function<void(const Completion&)>>;
+using RequestPump =
+    BasicRequestPump<std::function<bool(MemRequest& out)>, std::function<void(const Completion&)>>;
 
 template <class Pull, class Done>
 bool BasicRequestPump<Pull, Done>::load_next() {

@@ -106,15 +106,15 @@ __attribute__((target("avx512f,avx512vl"))) uint64_t packed_min_avx512(const Rea
     const uint32_t left = in.count - first;
     auto lanes = static_cast<__mmask8>(left < 8 ? (1u << left) - 1 : 0xff);
     if (strict) {  // leave out reads and writes for other requests
-      const __mmask8 cas = _mm512_cmpge_epu64_mask(cmd, first_cas) &
-                           _mm512_cmple_epu64_mask(cmd, last_cas);
+      const __mmask8 cas =
+          _mm512_cmpge_epu64_mask(cmd, first_cas) & _mm512_cmple_epu64_mask(cmd, last_cas);
       const __mmask8 other = _mm512_cmpneq_epu64_mask(_mm512_srli_epi64(full_key, 8), only_cas_id);
       lanes &= static_cast<__mmask8>(~(cas & other));
     }
     best = _mm512_mask_min_epu64(best, lanes, best, packed);
   }
-  const __m256i half = _mm256_min_epu64(_mm512_castsi512_si256(best),
-                                        _mm512_extracti64x4_epi64(best, 1));
+  const __m256i half =
+      _mm256_min_epu64(_mm512_castsi512_si256(best), _mm512_extracti64x4_epi64(best, 1));
   const __m128i quarter =
       _mm_min_epu64(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
   return std::min(static_cast<uint64_t>(_mm_cvtsi128_si64(quarter)),

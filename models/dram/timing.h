@@ -75,9 +75,7 @@ class TimingState {
   const uint64_t* channel_row() const { return row(0); }
   const uint64_t* rank_row(uint32_t rank) const { return row(base_[kRankLevel] + rank); }
   // The constraints of the bank group holding bank `flat` (index within the channel).
-  const uint64_t* group_row(size_t flat) const {
-    return row(base_[kGroupLevel] + group_of_[flat]);
-  }
+  const uint64_t* group_row(size_t flat) const { return row(base_[kGroupLevel] + group_of_[flat]); }
 
   void issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now);
   // Whether issuing `cmd` (not rank-wide) may move its bank group's constraints.

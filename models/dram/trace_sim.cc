@@ -89,8 +89,9 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
                    c.latency_ns);
     }
   };
-  sys.deliver_lazily(true);  // responses are only recorded here
-  BasicRequestPump pump(sys, pull, done);  // calls the lambdas directly
+  // Responses are only recorded here; the pump calls the lambdas directly.
+  sys.deliver_lazily(true);
+  BasicRequestPump pump(sys, pull, done);
   try {
     pump.run_until({});  // to the end of the trace
   } catch (const InputError& e) {
