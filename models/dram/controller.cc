@@ -216,10 +216,9 @@ class Channel {
     if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
     for (uint32_t r = 0; r < d.ranks; ++r) {  // the arrays never move: only `now` changes
       const size_t first = size_t{r} * d.banks;
-      scan_inputs_.push_back({local_.data() + first,
-                              reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
-                              key_.data() + first, d.banks, timing_.channel_row(),
-                              timing_.rank_row(r), 0});
+      scan_inputs_.push_back(
+          {local_.data() + first, reinterpret_cast<const uint8_t*>(cmd_.data()) + first,
+           key_.data() + first, d.banks, timing_.channel_row(), timing_.rank_row(r), 0});
     }
   }
 
@@ -481,7 +480,7 @@ class Channel {
   // CmdMux Strict: the one request a read or write may be for (the oldest); else any.
   uint64_t strict_only_cas_id() const {
     return k_.cmd_mux == CmdMux::kStrict && !strict_order_.empty() ? strict_order_.front()
-                                                                    : ~uint64_t{0};
+                                                                   : ~uint64_t{0};
   }
 
   bool blocks_unchanged(uint64_t now) const {
@@ -1045,8 +1044,8 @@ uint64_t MemorySystem::advance(uint64_t now) {
   }
   // Most calls have nothing to deliver: the next unordered response is later than now.
   const bool none_due = ordered_.empty() && (due_.empty() || due_.front().first > now);
-  const uint64_t response = none_due ? (due_.empty() ? kNever : due_.front().first)
-                                     : deliver_due(now);
+  const uint64_t response =
+      none_due ? (due_.empty() ? kNever : due_.front().first) : deliver_due(now);
   if (deliver_lazily_ && queued_ > 0 && next != kNever) return next;
   return std::min(next, response);
 }
