@@ -1042,10 +1042,7 @@ uint64_t MemorySystem::advance(uint64_t now) {
     if (now >= channel_next_[c] || step_every_advance_) channel_next_[c] = channels_[c]->step(now);
     next = std::min(next, channel_next_[c]);
   }
-  // Most calls have nothing to deliver: the next unordered response is later than now.
-  const bool none_due = ordered_.empty() && (due_.empty() || due_.front().first > now);
-  const uint64_t response =
-      none_due ? (due_.empty() ? kNever : due_.front().first) : deliver_due(now);
+  const uint64_t response = deliver_due(now);
   if (deliver_lazily_ && queued_ > 0 && next != kNever) return next;
   return std::min(next, response);
 }

@@ -129,6 +129,7 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     // other bank group's or bank's constraints (TimingState::local_earliest).
     if (rule.sibling && rule.level != Level::kRank) throw InternalError("sibling rule below rank");
     if (rule.sibling && d.ranks == 1) continue;  // no other rank to constrain
+    if (rule.sibling) rank_siblings_[static_cast<size_t>(rule.prev)] = true;
     const size_t level = static_cast<size_t>(rule.level), prev = static_cast<size_t>(rule.prev);
     if (rule.window == 1 && !rule.sibling) {
       // The same plain rule twice: only the longer latency matters.
@@ -157,13 +158,6 @@ TimingState::TimingState(const Device& d, const std::vector<Rule>& rules)
     Special a{rule.next, rule.latency, rule.window, rule.sibling, 0};
     if (rule.window > 1) a.history = windowed_rules_++;
     special.push_back(a);
-  }
-  for (size_t level = 0; level < kNumLevels; ++level) {
-    for (size_t prev = 0; prev < kNumCmds; ++prev) {
-      for (const Special& a : special_[level][prev]) {
-        if (a.sibling) sibling_levels_[prev] |= static_cast<uint8_t>(1u << level);
-      }
-    }
   }
   // One history per windowed rule per node of the largest level it may apply to.
   history_.resize(windowed_rules_ * level_nodes_[kBankLevel]);
@@ -242,9 +236,7 @@ void TimingState::issue(Cmd cmd, uint32_t rank, uint32_t bank, uint64_t now) {
         times[w->index] = std::max(times[w->index], oldest + w->latency);
       }
     }
-    if (sibling_levels_[c] == 0) return;
-    // Sibling rules exist only between ranks (the constructor checks).
-    apply_siblings(kRankLevel, c, rank, ranks_count_, now);
+    if (rank_siblings_[c]) apply_siblings(kRankLevel, c, rank, ranks_count_, now);
     return;
   }
   apply(0, c, 0, 1, now);

@@ -155,10 +155,12 @@ class TimingState {
   // targets_[targets_begin_[flat * kNumCmds + cmd] ..  targets_begin_[... + 1]).
   std::vector<Target> targets_;
   std::vector<uint32_t> targets_begin_;
-  // The same for windowed rules (tFAW), and by prev command the levels with sibling rules.
+  // The same for windowed rules (tFAW).
   std::vector<WindowedTarget> windowed_;
   std::vector<uint32_t> windowed_begin_;
-  std::array<uint8_t, kNumCmds> sibling_levels_{};
+  // By prev command: whether it constrains the other ranks (sibling rules exist only between
+  // ranks; the constructor checks).
+  std::array<bool, kNumCmds> rank_siblings_{};
   size_t windowed_rules_ = 0;
   std::vector<Window> history_;  // [node index at level * windowed + rule]
   std::array<size_t, kNumLevels> level_nodes_{};
