@@ -114,11 +114,12 @@ class MemorySystem {
   // schedule is checked against (tests).
   void step_every_advance(bool on) { step_every_advance_ = on; }
   // For callers that only record responses (the trace driver): advance() then returns a
-  // response's cycle only once no request waits for a command, and delivers the responses due
-  // by each later advance() with their own cycles. While requests are queued a channel step
-  // comes anyway, so this saves the advance() calls that would only deliver, and changes no
-  // result: a delivery alters nothing the controller reads unless an initiator's limit applies
-  // (then responses stay timely).
+  // response's cycle only once no request waits for a command, and delivers the responses due,
+  // with their own cycles, at a later advance(): in batches while requests are queued, all of
+  // them once none is. While requests are queued a channel step comes anyway, so this saves the
+  // advance() calls that would only deliver and most delivery passes, and changes no result: a
+  // delivery alters nothing the controller reads unless an initiator's limit applies (then
+  // responses stay timely).
   void deliver_lazily(bool on);
 
  private:
@@ -197,6 +198,10 @@ class MemorySystem {
   bool step_every_advance_ = false;
   bool deliver_lazily_ = false;  // asked for, and no initiator limit applies
   uint64_t queued_ = 0;  // requests accepted whose read or write has not issued
+  // Lazy delivery: reads and writes issued since the last delivery pass, which runs once
+  // kLazyBatch have (or once no request is queued).
+  static constexpr uint32_t kLazyBatch = 64;
+  uint32_t cas_since_delivery_ = 0;
   uint64_t accept_wake_ = kNever;
   uint64_t row_hits_ = 0, row_misses_ = 0, row_conflicts_ = 0;
   uint64_t commands_[kNumCmds] = {};
