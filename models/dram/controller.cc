@@ -950,7 +950,9 @@ void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstand
   capacity_freed_ = refused_may_fit_ = true;  // a raised limit may admit a refused request
 }
 
-uint64_t MemorySystem::cycle_at(double ns) const { return cycles_to_edge(ns, device_.tck_ns); }
+uint64_t MemorySystem::cycle_at(double ns) const {
+  return cycles_to_edge(ns, device_.tck_ns, cycles_per_ns_);
+}
 
 void MemorySystem::throw_beyond_capacity(uint64_t address) const {
   char buf[32];

@@ -172,6 +172,7 @@ class MemorySystem {
   Outstanding& entry(uint64_t id) { return window_[id]; }
 
   Device device_;
+  double cycles_per_ns_ = 1 / device_.tck_ns;
   DramConfig config_;
   EnergyModel energy_;
   AddressMap map_;
@@ -197,7 +198,7 @@ class MemorySystem {
   bool refused_may_fit_ = false;
   bool step_every_advance_ = false;
   bool deliver_lazily_ = false;  // asked for, and no initiator limit applies
-  uint64_t queued_ = 0;  // requests accepted whose read or write has not issued
+  uint64_t queued_ = 0;          // requests accepted whose read or write has not issued
   // Lazy delivery: reads and writes issued since the last delivery pass, which runs once
   // kLazyBatch have (or once no request is queued).
   static constexpr uint32_t kLazyBatch = 64;

@@ -12,6 +12,7 @@
 #include "models/dram/pump.h"
 #include "models/dram/ready_scan.h"
 #include "models/dram/trace_sim.h"
+#include "sim/core/clock.h"
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
 #include "sim/core/space_registry.h"
@@ -288,6 +289,31 @@ TEST(DramFrontEnd, ArrivalTimesRoundUpToAClockEdge) {
   EXPECT_EQ(sys.cycle_at(3.75 - 0.01), 3u);
   EXPECT_EQ(sys.cycle_at(3.75 + 0.6), 4u);
   EXPECT_EQ(sys.cycle_at(1.25e6 * 1000), 1000000000u);
+}
+
+// MemorySystem::cycle_at multiplies by the inverse period and divides only near the thousandth
+// after an edge: the same cycle as the division for every time, the awkward ones included
+// (edges and the thousandth, one ulp either side; paced arrivals; negative and huge times).
+TEST(DramFrontEnd, MultipliedArrivalCyclesEqualTheDivision) {
+  Rng rng(5);
+  for (double period : {0.625, 0.75, 1.0, 1.25, 2.5 / 3, 1 / 1.6, 1 / 2.4, 1 / 1.066}) {
+    const double per_period = 1 / period;
+    std::vector<double> times = {-1.0, -0.0, 1e-320, 1e300};
+    for (uint64_t k = 0; k < 3000; ++k) {
+      const double edge = static_cast<double>(k) * period;
+      for (double at : {edge, edge + 1e-3 * period, static_cast<double>(k) * 10.0,
+                        static_cast<double>(k) * 1e9 * period}) {
+        times.push_back(at);
+        times.push_back(std::nextafter(at, -1e300));
+        times.push_back(std::nextafter(at, 1e300));
+      }
+      times.push_back(rng.uniform01() * 1e9);
+    }
+    for (double at : times) {
+      ASSERT_EQ(cycles_to_edge(at, period, per_period), cycles_to_edge(at, period))
+          << "period " << period << " at " << at;
+    }
+  }
 }
 
 TEST(DramFrontEnd, BackPressureWhenBuffersAreFull) {
