@@ -199,6 +199,11 @@ class Channel {
         index_(index),
         d_(d),
         k_(c.controller),
+        ranks_count_(d.ranks),
+        banks_per_rank_(d.banks),
+        banks_per_group_(d.banks_per_group),
+        read_response_cycles_(d.t.cl() + d.burst_cycles + c.controller.phy_delay_cycles),
+        write_response_cycles_(d.t.cwl() + d.burst_cycles + c.controller.phy_delay_cycles),
         timing_(d, sys.rules_),
         ranks_(d.ranks),
         banks_(size_t{d.ranks} * d.banks),
@@ -241,7 +246,7 @@ class Channel {
     const uint64_t channel = uint64_t{index_} << 32 | MemorySystem::kBufferSlot;
     switch (k_.scheduler_buffer) {
       case SchedulerBuffer::kBankwise:
-        return channel | (rank * d_.banks + bank);
+        return channel | (rank * banks_per_rank_ + bank);
       case SchedulerBuffer::kReadWrite:
         return channel | is_write;
       case SchedulerBuffer::kShared:
@@ -278,11 +283,11 @@ class Channel {
     r.row = loc.row;
     r.is_write = is_write;
     bk.open_row_requests += bk.for_open_row(r);
-    ++row_hash_counts_[row_hash_slot(loc.rank * d_.banks + loc.bank, loc.row)];
+    ++row_hash_counts_[row_hash_slot(loc.rank * banks_per_rank_ + loc.bank, loc.row)];
     const bool choice_stays =
         bank_was_busy && !bk.for_open_row(r) &&
         (k_.page_policy == PagePolicy::kOpen || k_.page_policy == PagePolicy::kClosed);
-    const uint32_t flat = loc.rank * d_.banks + loc.bank;
+    const uint32_t flat = loc.rank * banks_per_rank_ + loc.bank;
     if (!choice_stays) changed(flat);
     (is_write ? writes_ : reads_)++;
     Rank& rank = ranks_[loc.rank];
@@ -359,9 +364,9 @@ class Channel {
   }
 
  private:
-  Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * d_.banks + b]; }
+  Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * banks_per_rank_ + b]; }
   uint32_t rank_of(uint32_t flat) const { return flat >> bank_shift_; }
-  uint32_t bank_of(uint32_t flat) const { return flat & (d_.banks - 1); }
+  uint32_t bank_of(uint32_t flat) const { return flat & (banks_per_rank_ - 1); }
 
   // The bank's slot in row_hash_counts_ for `row` (Fibonacci hashing: strided rows spread).
   static size_t row_hash_slot(uint32_t flat, uint32_t row) {
@@ -392,25 +397,6 @@ class Channel {
                             bk.queue[static_cast<size_t>(bk.choice)].ready_cycle);
   }
 
-  // After `cmd` issued to (r, b): the banks whose group or bank constraints it changed.
-  void update_locals_after(Cmd cmd, uint32_t r, uint32_t b) {
-    const uint32_t first = r * d_.banks;
-    if (is_rank_wide(cmd)) {  // every bank and group of the rank
-      for (uint32_t flat = first; flat < first + d_.banks; ++flat) update_local(flat);
-      return;
-    }
-    // The bank itself: ACT, PRE and reads/writes redid its choice (changed()) after timing.
-    if (cmd == Cmd::REFPB) update_local(first + b);
-    if (!timing_.constrains_group(cmd)) return;  // e.g. PRE
-    // The group's other banks: only the group's constraints moved, and constraints only grow,
-    // so their cached value rises to the group's new one (idle banks stay at kNever).
-    const uint32_t group = first + (b & ~(d_.banks_per_group - 1));  // a power of two per group
-    const uint64_t* group_row = timing_.group_row(group);
-    for (uint32_t flat = group; flat < group + d_.banks_per_group; ++flat) {
-      local_[flat] = std::max(local_[flat], group_row[static_cast<size_t>(cmd_[flat])]);
-    }
-  }
-
   // The earliest time any bank's command may issue (ready now if it is the scan's `now`) and
   // the bank with the oldest request among those ready then. Sixteen bytes: returned in
   // registers.
@@ -426,7 +412,7 @@ class Channel {
     cache_valid_ = false;  // block_ is about to change
     bool checks = false;
     if (now >= quiet_until_) {  // else no bank is held (update_quiet())
-      for (uint32_t r = 0; r < d_.ranks; ++r) {
+      for (uint32_t r = 0; r < ranks_count_; ++r) {
         block_[r] = held_banks(r, now);
         checks |= block_[r] != kNoBlock;
       }
@@ -482,7 +468,7 @@ class Channel {
 
   bool blocks_unchanged(uint64_t now) const {
     if (now < quiet_until_) return true;  // none held, none was
-    for (uint32_t r = 0; r < d_.ranks; ++r) {
+    for (uint32_t r = 0; r < ranks_count_; ++r) {
       if (held_banks(r, now) != block_[r]) return false;
     }
     return true;
@@ -495,7 +481,7 @@ class Channel {
   // served). Spares the step these checks at every command.
   void update_quiet(uint64_t now) {
     uint64_t until = kNever;
-    for (uint32_t r = 0; r < d_.ranks && until > now; ++r) {
+    for (uint32_t r = 0; r < ranks_count_ && until > now; ++r) {
       const Rank& rank = ranks_[r];
       const bool quiet = !rank.in_power_down && !rank.in_self_refresh && !rank.extra_refresh &&
                          (k_.power_down != PowerDownPolicy::kStaggered || rank.pending > 0) &&
@@ -516,9 +502,9 @@ class Channel {
   Scan scan_checked(uint64_t now) const {
     const uint64_t oldest = strict_order_.empty() ? 0 : strict_order_.front();
     uint64_t best_time = kNever, best_key = kNever;
-    for (uint32_t r = 0; r < d_.ranks; ++r) {
+    for (uint32_t r = 0; r < ranks_count_; ++r) {
       const int64_t held = block_[r];
-      for (uint32_t flat = r * d_.banks; flat < (r + 1) * d_.banks; ++flat) {
+      for (uint32_t flat = r * banks_per_rank_; flat < (r + 1) * banks_per_rank_; ++flat) {
         const Cmd cmd = cmd_[flat];
         if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat)) ||
             (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd) && key_[flat] >> 8 != oldest)) {
@@ -549,7 +535,7 @@ class Channel {
                ? 0
                : rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
   }
-  const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * d_.banks + b]; }
+  const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * banks_per_rank_ + b]; }
 
   bool refresh_forced(uint32_t r, uint64_t now) const { return now >= ranks_[r].forced_at; }
 
@@ -608,7 +594,7 @@ class Channel {
         pass.best = c;
       }
     };
-    for (uint32_t r = 0; r < d_.ranks; ++r) rank_candidates(r, now, consider, pass.next);
+    for (uint32_t r = 0; r < ranks_count_; ++r) rank_candidates(r, now, consider, pass.next);
     update_quiet(now);
     return pass;
   }
@@ -666,7 +652,7 @@ class Channel {
   }
 
   bool any_bank_open(uint32_t r) const {
-    for (uint32_t b = 0; b < d_.banks; ++b) {
+    for (uint32_t b = 0; b < banks_per_rank_; ++b) {
       if (bank(r, b).open_row >= 0) return true;
     }
     return false;
@@ -774,31 +760,58 @@ class Channel {
     cmd_bus_free_ = now + 1;
     sys_.commands_[static_cast<size_t>(c.cmd)]++;
     if (sys_.command_sink_) sys_.command_sink_->push_back({now, c.cmd, index_, c.rank, c.bank});
+    if (!is_bank_command(c.cmd)) {
+      issue_rank_command(c, now);
+      return;
+    }
+    // ACT, PRE, reads and writes: the common case, kept apart from the rank commands.
+    const uint32_t flat = c.rank * banks_per_rank_ + c.bank;
+    Bank& bk = banks_[flat];
     const auto& e = sys_.energy_;
-    Bank* bk =
-        c.index >= 0 || c.cmd == Cmd::PRE || c.cmd == Cmd::REFPB ? &bank(c.rank, c.bank) : nullptr;
-    Req* req = c.index >= 0 ? &bk->queue[static_cast<size_t>(c.index)] : nullptr;
-    if (req) classify(*req, c.cmd);
+    if (c.index >= 0) classify(bk.queue[static_cast<size_t>(c.index)], c.cmd);
     switch (c.cmd) {
-      case Cmd::ACT:
-        bk->open(req->row, row_hash_counts_[row_hash_slot(c.rank * d_.banks + c.bank, req->row)]);
-        changed(c.rank * d_.banks + c.bank);
-        bk->act_cycle = now;
+      case Cmd::ACT: {
+        const uint32_t row = bk.queue[static_cast<size_t>(c.index)].row;
+        bk.open(row, row_hash_counts_[row_hash_slot(flat, row)]);
+        changed(flat);
+        bk.act_cycle = now;
         rank.open_banks++;
         sys_.act_pj_ += e.act_pj;
         break;
-      case Cmd::PRE:
-        bk->close();
-        changed(c.rank * d_.banks + c.bank);
+      }
+      case Cmd::PRE:  // for a request, or for a per-bank refresh (index -1)
+        bk.close();
+        changed(flat);
         rank.open_banks--;
         sys_.pre_pj_ += e.pre_pj;
         break;
+      default:
+        issue_cas(c, bk, now);
+        break;
+    }
+    // The group's other banks: only the group's constraints moved, and constraints only grow,
+    // so their cached value rises to the group's new one (idle banks stay at kNever). The bank
+    // itself redid its choice (changed()) after the timing update.
+    if (!timing_.constrains_group(c.cmd)) return;           // e.g. PRE
+    const uint32_t group = flat & ~(banks_per_group_ - 1);  // a power of two per group
+    const uint64_t* group_row = timing_.group_row(group);
+    for (uint32_t g = group; g < group + banks_per_group_; ++g) {
+      local_[g] = std::max(local_[g], group_row[static_cast<size_t>(cmd_[g])]);
+    }
+  }
+
+  // PREA, REF, REFPB, power-down and self-refresh entry and exit (after the timing update).
+  [[gnu::noinline]] void issue_rank_command(const Candidate& c, uint64_t now) {
+    Rank& rank = ranks_[c.rank];
+    const auto& e = sys_.energy_;
+    const uint32_t first = c.rank * banks_per_rank_;
+    switch (c.cmd) {
       case Cmd::PREA:
-        for (uint32_t b = 0; b < d_.banks; ++b) {
+        for (uint32_t b = 0; b < banks_per_rank_; ++b) {
           Bank& other = bank(c.rank, b);
           if (other.open_row < 0) continue;
           other.close();
-          changed(c.rank * d_.banks + b);
+          changed(first + b);
           rank.open_banks--;
           sys_.pre_pj_ += e.pre_pj;
         }
@@ -814,7 +827,7 @@ class Channel {
         break;
       case Cmd::REFPB:
         set_refs_issued(rank, rank.refs_issued + 1);
-        rank.next_pb_bank = (rank.next_pb_bank + 1) % d_.banks;
+        rank.next_pb_bank = (rank.next_pb_bank + 1) % banks_per_rank_;
         rank.pulling_in = rank.pending == 0;
         sys_.ref_pj_ += e.refpb_pj;
         break;
@@ -837,20 +850,22 @@ class Channel {
         set_refs_issued(rank, 0);
         break;
       default:
-        issue_cas(c, *bk, now);
-        break;
+        throw InternalError("issue_rank_command: a bank command");
     }
-    update_locals_after(c.cmd, c.rank, c.bank);
-    // The rank's wants and holds may change. (A rank command issues only when its rank was not
-    // quiet, so this is a safeguard rather than the rule that clears it.)
-    if (!is_bank_command(c.cmd)) quiet_until_ = 0;
+    if (is_rank_wide(c.cmd)) {  // every bank and group of the rank
+      for (uint32_t flat = first; flat < first + banks_per_rank_; ++flat) update_local(flat);
+    } else {  // REFPB: its bank; it constrains no group
+      update_local(first + c.bank);
+    }
+    // The rank's wants and holds change.
+    quiet_until_ = 0;
   }
 
   void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
     const Req req = bk.queue[static_cast<size_t>(c.index)];
     bk.open_row_requests -= bk.for_open_row(req);
     bk.queue.erase(static_cast<size_t>(c.index));
-    --row_hash_counts_[row_hash_slot(c.rank * d_.banks + c.bank, req.row)];
+    --row_hash_counts_[row_hash_slot(c.rank * banks_per_rank_ + c.bank, req.row)];
     (req.is_write ? writes_ : reads_)--;
     sys_.freed(buffer_slot(c.rank, c.bank, req.is_write));
     if (--ranks_[c.rank].pending == 0) quiet_until_ = 0;  // an idle rank may want refresh
@@ -866,7 +881,7 @@ class Channel {
     if (k_.scheduler == Scheduler::kFrFcfsGrp && direction_changed) {
       // Every bank's choice depends on the direction of the last read or write.
       for (uint32_t flat = 0; flat < banks_.size(); ++flat) {
-        if (flat != c.rank * d_.banks + c.bank) changed(flat);
+        if (flat != c.rank * banks_per_rank_ + c.bank) changed(flat);
       }
     }
     const auto& t = d_.t;
@@ -879,15 +894,18 @@ class Channel {
       bk.close();
       sys_.pre_pj_ += e.pre_pj;
     }
-    changed(c.rank * d_.banks + c.bank);
-    const uint64_t data_done = now + (req.is_write ? t.cwl() : t.cl()) + d_.burst_cycles;
-    sys_.on_cas(req.id, data_done + k_.phy_delay_cycles);
+    changed(c.rank * banks_per_rank_ + c.bank);
+    sys_.on_cas(req.id, now + (req.is_write ? write_response_cycles_ : read_response_cycles_));
   }
 
   MemorySystem& sys_;
   uint32_t index_;
   const Device& d_;
-  const ControllerConfig& k_;
+  // Copies of what the hot paths read, one load away instead of two.
+  const ControllerConfig k_;
+  const uint32_t ranks_count_, banks_per_rank_, banks_per_group_;
+  // Cycles from a read's or write's command to its response (data burst and PHY included).
+  const uint32_t read_response_cycles_, write_response_cycles_;
   TimingState timing_;
   std::vector<Rank> ranks_;
   std::vector<Bank> banks_;
