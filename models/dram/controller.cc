@@ -795,6 +795,7 @@ class Channel {
     if (!timing_.constrains_group(c.cmd)) return;           // e.g. PRE
     const uint32_t group = flat & ~(banks_per_group_ - 1);  // a power of two per group
     const uint64_t* group_row = timing_.group_row(group);
+#pragma GCC unroll 4
     for (uint32_t g = group; g < group + banks_per_group_; ++g) {
       local_[g] = std::max(local_[g], group_row[static_cast<size_t>(cmd_[g])]);
     }
@@ -1033,15 +1034,16 @@ void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
   entry(id).completion = completion;
   const auto& k = config_.controller;
   if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
-    const std::pair<uint64_t, uint64_t> response{completion, id};
-    if (!due_.empty() && response < due_.back()) {  // rare: a write passing a read
-      auto at = std::prev(due_.end());
-      while (at != due_.begin() && response < *std::prev(at)) --at;
-      due_.insert(at, response);
-    } else {
-      due_.push_back(response);
-    }
+    due_.insert({completion, id});
   }
+}
+
+void MemorySystem::DueQueue::grow() {
+  std::vector<Response> grown(std::max<size_t>(64, 2 * slots_.size()));
+  const uint64_t grown_mask = grown.size() - 1;
+  for (uint64_t i = head_; i != tail_; ++i) grown[i & grown_mask] = slots_[i & mask_];
+  slots_ = std::move(grown);
+  mask_ = grown_mask;
 }
 
 MemorySystem::Outstanding& MemorySystem::Window::push(uint64_t id) {

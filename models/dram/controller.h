@@ -186,7 +186,28 @@ class MemorySystem {
   // Unordered responses: (completion, id) in increasing order. Reads and writes complete a
   // fixed time after their command, and commands issue in time order, so a response is
   // nearly always inserted at the back (a write may pass a read issued a few cycles earlier).
-  std::deque<std::pair<uint64_t, uint64_t>> due_;
+  // A ring that doubles when full: no allocation per response once it has grown.
+  class DueQueue {
+   public:
+    using Response = std::pair<uint64_t, uint64_t>;
+    bool empty() const { return head_ == tail_; }
+    const Response& front() const { return slots_[head_ & mask_]; }
+    void pop_front() { ++head_; }
+    void insert(const Response& response) {
+      if (tail_ - head_ == slots_.size()) grow();
+      uint64_t at = tail_++;
+      for (; at != head_ && response < slots_[(at - 1) & mask_]; --at) {
+        slots_[at & mask_] = slots_[(at - 1) & mask_];
+      }
+      slots_[at & mask_] = response;
+    }
+
+   private:
+    void grow();
+    std::vector<Response> slots_;
+    uint64_t mask_ = 0, head_ = 0, tail_ = 0;  // head_ and tail_ count responses ever held
+  };
+  DueQueue due_;
   // Ordered responses: per order domain, ids in request order.
   std::vector<std::deque<uint64_t>> ordered_;
   std::vector<uint64_t> last_delivered_;
