@@ -50,8 +50,17 @@ class LatencyLog {
     size_t capacity;
   };
   void grow();
+  // Values held by a chunk (the last one is partly free).
+  size_t used(const Chunk& chunk) const {
+    return chunk.capacity - (&chunk == &chunks_.back() ? free_ : 0);
+  }
   template <class F>
   void for_each(F&& f) const;
+  // kth_smallest(k1, k2) given the least and greatest value: counted in value bins, then the
+  // target bins' values examined (no radix passes); false when a target bin holds too many
+  // different values to select from a copy (`out` is then undefined).
+  bool kth_smallest_binned(size_t k1, size_t k2, float lo, float hi,
+                           std::array<float, 2>& out) const;
   std::vector<Chunk> chunks_;
   float* next_ = nullptr;  // the next free slot of the last chunk
   size_t free_ = 0;        // free slots left in the last chunk

@@ -704,6 +704,25 @@ TEST(DramLatencyLog, PercentilesMatchSorting) {
     EXPECT_EQ(s.max, static_cast<double>(sorted.back())) << n;
   }
   EXPECT_EQ(LatencyLog{}.summarize().p99, 0.0);
+  // Several chunks, shaped for both ways the summary selects: values spread between their
+  // bounds (value bins), one value with a far outlier and one value alone (radix passes).
+  const size_t n = LatencyLog::kFirstChunk + 30000;
+  for (int shape = 0; shape < 3; ++shape) {
+    LatencyLog log;
+    std::vector<float> values;
+    for (size_t i = 0; i < n; ++i) {
+      float x = static_cast<float>(rng.uniform01() * 900.0 + 30.0);
+      if (shape > 0) x = 45.0f;
+      if (shape == 1 && i == n / 2) x = 1e6f;
+      values.push_back(x);
+      log.add(x);
+    }
+    std::sort(values.begin(), values.end());
+    const LatencyLog::Summary s = log.summarize();
+    EXPECT_EQ(s.p50, static_cast<double>(values[n / 2])) << "shape " << shape;
+    EXPECT_EQ(s.p99, static_cast<double>(values[static_cast<size_t>(0.99 * n)])) << shape;
+    EXPECT_EQ(s.max, static_cast<double>(values.back())) << shape;
+  }
 }
 
 TEST(DramStandards, PresetsAndVariants) {
