@@ -66,6 +66,15 @@ std::vector<Rule> rules_for(const Device& device, const ControllerConfig& k) {
   }
   std::vector<Rule> rules = build_rules(device);
   std::erase_if(rules, [&](const Rule& r) { return !issued[static_cast<size_t>(r.next)]; });
+  // One bank group per rank (DDR3, LPDDR4): a group rule constrains the same banks as a rank
+  // rule. As a rank rule it reaches the banks through the rank's row, which the bank scan reads
+  // anyway, instead of each of the rank's banks after every command it follows.
+  // Likewise a channel rule with one rank per channel: both constraints are always read
+  // together (TimingState::shared_earliest, the scan), so one update per command is saved.
+  for (Rule& r : rules) {
+    if (r.level == Level::kBankGroup && device.bankgroups == 1) r.level = Level::kRank;
+    if (r.level == Level::kChannel && device.ranks == 1) r.level = Level::kRank;
+  }
   return rules;
 }
 
