@@ -216,7 +216,8 @@ class Channel {
         timing_(d, sys.rules_),
         ranks_(d.ranks),
         banks_(size_t{d.ranks} * d.banks),
-        row_hash_counts_(banks_.size() * kRowHashes, 0),
+        row_hash_bits_(row_hash_bits_for(c.controller.request_buffer_size)),
+        row_hash_counts_(banks_.size() << row_hash_bits_, 0),
         // Padded: the vector scan reads whole rows of 8 banks.
         local_(banks_.size() + kSharedRow, kNever),
         cmd_(banks_.size() + kSharedRow, Cmd::ACT),
@@ -378,8 +379,15 @@ class Channel {
   uint32_t bank_of(uint32_t flat) const { return flat & (banks_per_rank_ - 1); }
 
   // The bank's slot in row_hash_counts_ for `row` (Fibonacci hashing: strided rows spread).
-  static size_t row_hash_slot(uint32_t flat, uint32_t row) {
-    return size_t{flat} * kRowHashes + ((row * 0x9E3779B1u) >> (32 - kRowHashBits));
+  size_t row_hash_slot(uint32_t flat, uint32_t row) const {
+    return (size_t{flat} << row_hash_bits_) + ((row * 0x9E3779B1u) >> (32 - row_hash_bits_));
+  }
+  // Slots per bank: eight or more per request a bank may hold (however the buffer is
+  // partitioned, a bank holds at most RequestBufferSize), so the served request is alone in its
+  // slot for seven ACTs in eight or more even in full queues.
+  static uint32_t row_hash_bits_for(uint32_t request_buffer_size) {
+    return std::max<uint32_t>(6,
+                              static_cast<uint32_t>(std::bit_width(request_buffer_size - 1)) + 3);
   }
 
   // The bank's queue or row changed: its scheduler choice is redone.
@@ -922,7 +930,7 @@ class Channel {
   // Per bank, queued requests by a hash of their row: an ACT whose request is alone in its
   // slot knows that no other queued request is for its row without looking through the queue
   // (with deep queues and scattered rows, that look cost 7 % of a run).
-  static constexpr uint32_t kRowHashBits = 6, kRowHashes = 1u << kRowHashBits;
+  uint32_t row_hash_bits_;
   std::vector<uint16_t> row_hash_counts_;
   uint32_t reads_ = 0, writes_ = 0;
   uint64_t cmd_bus_free_ = 0;
