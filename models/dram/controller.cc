@@ -66,11 +66,10 @@ std::vector<Rule> rules_for(const Device& device, const ControllerConfig& k) {
   }
   std::vector<Rule> rules = build_rules(device);
   std::erase_if(rules, [&](const Rule& r) { return !issued[static_cast<size_t>(r.next)]; });
-  // One bank group per rank (DDR3, LPDDR4): a group rule constrains the same banks as a rank
-  // rule. As a rank rule it reaches the banks through the rank's row, which the bank scan reads
-  // anyway, instead of each of the rank's banks after every command it follows.
-  // Likewise a channel rule with one rank per channel: both constraints are always read
-  // together (TimingState::shared_earliest, the scan), so one update per command is saved.
+  // With one bank group per rank (DDR3, LPDDR4) a group rule constrains the same commands as a
+  // rank rule, and with one rank per channel a channel rule does. At the rank they reach the
+  // banks through the rank's row, which the bank scan reads anyway: a command updates one row
+  // fewer, and no group's banks one by one.
   for (Rule& r : rules) {
     if (r.level == Level::kBankGroup && device.bankgroups == 1) r.level = Level::kRank;
     if (r.level == Level::kChannel && device.ranks == 1) r.level = Level::kRank;

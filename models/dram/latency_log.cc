@@ -104,9 +104,8 @@ bool LatencyLog::kth_smallest_binned(size_t k1, size_t k2, float lo, float hi,
         static_cast<uint32_t>(static_cast<int32_t>((static_cast<double>(x) - low) * scale));
     return std::min<uint32_t>(kBins - 1, b);
   };
-  // Two interleaved counts: a run of equal values would otherwise make each increment wait
-  // for the one before.
-  // On the stack: a fresh heap block costs page faults on some hosts (see the class comment).
+  // Two interleaved counts: in a run of equal values each increment would otherwise wait for
+  // the one before. On the stack: fresh heap memory costs page faults (see the class comment).
   std::array<uint32_t, 2 * kBins> counts{};
   for (const Chunk& chunk : chunks_) {
     const float* values = chunk.values.get();
