@@ -200,6 +200,17 @@ struct Candidate {
 
 }  // namespace
 
+// Defined ahead of Channel, which calls it once per read or write: inline there.
+inline void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
+  --queued_;
+  ++cas_since_delivery_;
+  entry(id).completion = completion;
+  const auto& k = config_.controller;
+  if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
+    due_.insert({completion, id});
+  }
+}
+
 class Channel {
  public:
   Channel(MemorySystem& sys, uint32_t index, const Device& d, const DramConfig& c)
@@ -1042,16 +1053,6 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
     ordered_[domain].push_back(id);
   }
   return true;
-}
-
-void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
-  --queued_;
-  ++cas_since_delivery_;
-  entry(id).completion = completion;
-  const auto& k = config_.controller;
-  if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
-    due_.insert({completion, id});
-  }
 }
 
 void MemorySystem::DueQueue::grow() {
