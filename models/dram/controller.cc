@@ -233,6 +233,8 @@ class Channel {
         cmd_(banks_.size() + kSharedRow, Cmd::ACT),
         key_(banks_.size() + kSharedRow, kNever),
         block_(d.ranks, kNoBlock),
+        busy_banks_(d.ranks, 0),
+        busy_count_(d.ranks, 0),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
     switch (k_.refresh_policy) {
       case RefreshPolicy::kAllBank:
@@ -246,6 +248,7 @@ class Channel {
     }
     for (Rank& rank : ranks_) set_refs_issued(rank, 0);
     if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
+    if (d.banks > 64) throw InternalError("more than 64 banks in one rank");
     if (k_.request_buffer_size > std::numeric_limits<uint16_t>::max()) {
       throw InternalError("request buffer too deep for the row hash counts");
     }
@@ -308,6 +311,7 @@ class Channel {
         bank_was_busy && !bk.for_open_row(r) &&
         (k_.page_policy == PagePolicy::kOpen || k_.page_policy == PagePolicy::kClosed);
     const uint32_t flat = loc.rank * banks_per_rank_ + loc.bank;
+    if (!bank_was_busy) set_busy(loc.rank, loc.bank, true);
     if (!choice_stays) changed(flat);
     (is_write ? writes_ : reads_)++;
     Rank& rank = ranks_[loc.rank];
@@ -400,6 +404,12 @@ class Channel {
                               static_cast<uint32_t>(std::bit_width(request_buffer_size - 1)) + 3);
   }
 
+  // Bank b of rank r has queued requests (or no longer has).
+  void set_busy(uint32_t r, uint32_t b, bool busy) {
+    busy_banks_[r] ^= uint64_t{1} << b;  // called only when the state flips
+    busy_count_[r] += busy ? 1 : -1;
+  }
+
   // The bank's queue or row changed: its scheduler choice is redone.
   void changed(uint32_t flat) {
     if (cache_valid_ && flat == cached_.bank) cache_valid_ = false;
@@ -452,10 +462,14 @@ class Channel {
                   static_cast<int>(Cmd::RDA) == 5 && static_cast<int>(Cmd::WRA) == 6);
     ReadyMin best{kNever, kNever};
     const uint64_t only_cas_id = strict_only_cas_id();
-    for (ReadyScanInput& in : scan_inputs_) {
+    for (uint32_t r = 0; r < ranks_count_; ++r) {
+      ReadyScanInput& in = scan_inputs_[r];
       in.now = now;
       in.only_cas_id = only_cas_id;
-      const ReadyMin m = earliest_ready(in, sys_.next_id_, vector_scan_);
+      // A few busy banks (paced traffic): those alone, one at a time; else the whole rank.
+      const ReadyMin m = busy_count_[r] <= kFewBusyBanks && only_cas_id == ~uint64_t{0}
+                             ? earliest_ready_among(in, busy_banks_[r], sys_.next_id_)
+                             : earliest_ready(in, sys_.next_id_, vector_scan_);
       if (m.time < best.time || (m.time == best.time && m.key < best.key)) best = m;
     }
     return to_scan(best.time, best.key);
@@ -893,6 +907,7 @@ class Channel {
     const Req req = bk.queue[static_cast<size_t>(c.index)];
     bk.open_row_requests -= bk.for_open_row(req);
     bk.queue.erase(static_cast<size_t>(c.index));
+    if (bk.queue.empty()) set_busy(c.rank, c.bank, false);
     --row_hash_counts_[row_hash_slot(c.rank * banks_per_rank_ + c.bank, req.row)];
     (req.is_write ? writes_ : reads_)--;
     sys_.freed(buffer_slot(c.rank, c.bank, req.is_write));
@@ -956,6 +971,11 @@ class Channel {
   std::vector<uint64_t> key_;
   // Per rank, refreshed at every scan: held_banks().
   std::vector<int64_t> block_;
+  // Per rank, the banks with queued requests (bit b: bank b; the others' local_ and key_ are
+  // kNever), and how many may be scanned one at a time instead of by the vector scan.
+  std::vector<uint64_t> busy_banks_;
+  std::vector<int> busy_count_;
+  static constexpr int kFewBusyBanks = 4;
   // Per rank, the vector scan's view of its banks (scan_banks()).
   std::vector<ReadyScanInput> scan_inputs_;
   // The scan after the last issue: the banks' next time and its winner, valid until a bank's

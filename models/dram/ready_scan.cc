@@ -1,6 +1,7 @@
 #include "models/dram/ready_scan.h"
 
 #include <algorithm>
+#include <bit>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 // GCC 12 warns about the deliberately undefined lanes inside its own AVX-512 intrinsics.
@@ -142,18 +143,39 @@ bool earliest_ready_vectorized() {
 #endif
 }
 
-ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool vector) {
-  if (id_limit > (kKeyMask >> 8)) return earliest_ready_portable(in);  // keys too wide to pack
-#ifdef ACCELGYM_READY_SCAN_AVX512
-  const uint64_t best = vector ? packed_min_avx512(in) : packed_min_scalar(in);
-#else
-  (void)vector;
-  const uint64_t best = packed_min_scalar(in);
-#endif
+namespace {
+// A packed minimum as (time, key); the portable scan where the packing could not hold it.
+ReadyMin unpacked(const ReadyScanInput& in, uint64_t best) {
   if (best == ~uint64_t{0}) return {best, best};  // no bank has a command
   const uint64_t wait = best >> kKeyBits;
   if (wait == kMaxWait) return earliest_ready_portable(in);  // too far ahead to pack
   return {in.now + wait, best & kKeyMask};
+}
+}  // namespace
+
+ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool vector) {
+  if (id_limit > (kKeyMask >> 8)) return earliest_ready_portable(in);  // keys too wide to pack
+#ifdef ACCELGYM_READY_SCAN_AVX512
+  return unpacked(in, vector ? packed_min_avx512(in) : packed_min_scalar(in));
+#else
+  (void)vector;
+  return unpacked(in, packed_min_scalar(in));
+#endif
+}
+
+ReadyMin earliest_ready_among(const ReadyScanInput& in, uint64_t busy, uint64_t id_limit) {
+  if (id_limit > (kKeyMask >> 8)) return earliest_ready_portable(in);  // keys too wide to pack
+  uint64_t best = ~uint64_t{0};
+  for (; busy != 0; busy &= busy - 1) {
+    const auto i = static_cast<uint32_t>(std::countr_zero(busy));
+    const size_t c = in.cmd[i];
+    const uint64_t local = in.local[i];
+    const uint64_t constraint = std::max({in.channel_row[c], in.rank_row[c], in.now});
+    // Without a branch, as in packed_min_scalar: which is later is as good as random.
+    const uint64_t t = constraint ^ ((local ^ constraint) & (0 - uint64_t{local > constraint}));
+    best = std::min(best, std::min(t - in.now, kMaxWait) << kKeyBits | (in.key[i] & kKeyMask));
+  }
+  return unpacked(in, best);
 }
 
 }  // namespace accelgym::dram

@@ -33,6 +33,10 @@ struct ReadyScanInput {
 // Request ids are below `id_limit`. `vector`: the AVX-512 code, which only a CPU for which
 // earliest_ready_vectorized() holds may run (callers ask once); false: the scalar code.
 ReadyMin earliest_ready(const ReadyScanInput& in, uint64_t id_limit, bool vector);
+// The same over the banks in `busy` only (bit i: bank i; every other bank idle, as
+// Channel keeps them), one at a time: with a few busy banks a shorter path than the whole
+// rank's vectors. Not for CmdMux Strict (`in.only_cas_id` all-ones).
+ReadyMin earliest_ready_among(const ReadyScanInput& in, uint64_t busy, uint64_t id_limit);
 // The plain loop, whatever the CPU (the reference the fast versions are tested against).
 ReadyMin earliest_ready_portable(const ReadyScanInput& in);
 // Whether this CPU runs the vector version (AVX-512).
