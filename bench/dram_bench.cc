@@ -38,8 +38,10 @@ void BM_DramTrace(benchmark::State& state, const char* pattern, double interval_
 }
 
 BENCHMARK_CAPTURE(BM_DramTrace, random_all_at_once, "random", 0.0)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_DramTrace, sequential_all_at_once, "sequential", 0.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DramTrace, sequential_all_at_once, "sequential", 0.0)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DramTrace, random_paced_10ns, "random", 10.0)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_DramTrace, sequential_paced_10ns, "sequential", 10.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DramTrace, sequential_paced_10ns, "sequential", 10.0)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
