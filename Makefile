@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps configure build test demo bench clean format
+.PHONY: all deps configure build test test-sanitize fuzz demo bench clean format
 
 all: build
 
@@ -21,6 +21,27 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The whole suite (GoogleTest + pytest) built with AddressSanitizer and UBSan.
+SANITIZE_DIR ?= build-sanitize
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Sanitize \
+	  -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1" -DACCELGYM_SANITIZE=address,undefined \
+	  -DACCELGYM_BUILD_BENCH=OFF
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer on every input parser for FUZZ_SECONDS each (docs/ROBUSTNESS.md); needs clang.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_topology fuzz_trace fuzz_json fuzz_records fuzz_options
+fuzz:
+	@bash scripts/install-deps.sh fuzz
+	cmake -S . -B $(FUZZ_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DACCELGYM_FUZZ=ON -DACCELGYM_BUILD_TESTS=OFF \
+	  -DACCELGYM_BUILD_BENCH=OFF -DACCELGYM_BUILD_PYTHON=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(FUZZ_TARGETS)
+	bash scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)

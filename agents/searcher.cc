@@ -9,6 +9,7 @@
 #include "agents/nsga2_tpe.h"
 #include "agents/policy_gradient.h"
 #include "sim/core/errors.h"
+#include "sim/core/parse.h"
 
 namespace accelgym::agents {
 namespace {
@@ -47,14 +48,7 @@ double option_number(const Options& options, const std::string& key, double fall
                      double max) {
   const auto it = options.find(key);
   if (it == options.end()) return fallback;
-  try {
-    size_t used = 0;
-    const double v = std::stod(it->second, &used);
-    if (used == it->second.size() && v >= min && v <= max) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError("searcher option '" + key + "': '" + it->second + "' is not a number in [" +
-                   std::to_string(min) + ", " + std::to_string(max) + "]");
+  return parse_finite_in(it->second, "searcher option '" + key + "'", min, max);
 }
 
 void check_options(const std::string& searcher, const Options& options,

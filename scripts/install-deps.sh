@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev   # C++ tests
   libbenchmark-dev            # bench/
   libeigen3-dev               # linear algebra (Bayesian optimisation)
+  libfmt-dev                  # messages and tables
   pybind11-dev python3-dev    # python/ bindings
   python3-numpy python3-pytest
   python3-matplotlib          # accelgym.plot, accelgym plot
@@ -17,6 +18,11 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin  # accelgym sweep under mpirun / srun
   python3-distributed         # accelgym.sweep on Dask
 )
+
+# `install-deps.sh fuzz`: also what `make fuzz` needs (clang and its libFuzzer runtime).
+if [ "${1:-}" = "fuzz" ]; then
+  PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

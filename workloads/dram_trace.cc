@@ -1,11 +1,15 @@
 #include "workloads/dram_trace.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstdlib>
+#include <cmath>
+
+#include <fmt/format.h>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_io.h"
+#include "sim/core/limits.h"
+#include "sim/core/parse.h"
 
 namespace accelgym::workloads {
 namespace {
@@ -33,34 +37,47 @@ size_t fields(std::string_view line, std::string_view* out, size_t max) {
 class FileTrace : public TraceSource {
  public:
   FileTrace(const std::string& path, TraceFormat format, double clock_mhz)
-      : path_(path), in_(path), format_(format), clock_mhz_(clock_mhz) {
-    if (!in_) throw InputError(path + ": cannot open trace");
-    if (format == TraceFormat::kStl && !(clock_mhz > 0)) {
-      throw InputError("--trace-clock-mhz must be > 0");
+      : in_(path),
+        format_(format),
+        clock_mhz_(clock_mhz),
+        max_requests_(limits().max_trace_requests),
+        max_time_ns_(limits().max_trace_time_ns) {
+    if (format == TraceFormat::kStl && !(std::isfinite(clock_mhz) && clock_mhz > 0)) {
+      throw InputError("--trace-clock-mhz must be a finite number > 0");
     }
   }
 
   bool next(TraceRequest& out) override {
-    while (std::getline(in_, line_)) {
-      ++line_no_;
-      std::string_view text = line_;
+    std::string_view text;
+    while (in_.next(text)) {
+      line_ = text;
       if (const auto hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
       text = trim(text);
       if (text.empty()) continue;
       out = format_ == TraceFormat::kStl ? parse_stl(text) : parse_ns(text);
       if (out.time_ns < last_time_ns_) fail("time", "goes backwards (traces must be in time order)");
+      if (out.time_ns > max_time_ns_) {
+        fail("time", fmt::format("{:g} ns is beyond {:g} ns ({})", out.time_ns, max_time_ns_,
+                                 limit_hint("max_trace_time_ns")));
+      }
+      if (++requests_ > max_requests_) {
+        fail("", fmt::format("more than {} requests ({})", max_requests_,
+                             limit_hint("max_trace_requests")));
+      }
       last_time_ns_ = out.time_ns;
       return true;
     }
     return false;
   }
 
-  uint64_t position() const override { return static_cast<uint64_t>(line_no_); }
-  std::string where_at(uint64_t line) const override { return path_ + ":" + std::to_string(line); }
+  uint64_t position() const override { return static_cast<uint64_t>(in_.line_number()); }
+  std::string where_at(uint64_t line) const override {
+    return in_.path() + ":" + std::to_string(line);
+  }
 
  private:
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-    throw InputError::at(path_, line_no_, field, what + " in '" + line_ + "'");
+    throw InputError::at(in_.path(), in_.line_number(), field, what + " in " + quoted_excerpt(line_));
   }
 
   uint64_t parse_address(std::string_view text) const {
@@ -74,12 +91,9 @@ class FileTrace : public TraceSource {
   }
 
   double parse_number(std::string_view text, const char* field) const {
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value < 0) {
-      fail(field, "expected a non-negative number");
-    }
-    return value;
+    const auto value = to_finite(text);
+    if (!value || *value < 0) fail(field, "expected a finite non-negative number");
+    return *value;
   }
 
   bool parse_command(std::string_view text) const {
@@ -95,7 +109,9 @@ class FileTrace : public TraceSource {
       fail("", "expected `<cycle>:\\t<read|write>\\t0x<address>`");
     }
     const double cycle = parse_number(f[0].substr(0, f[0].size() - 1), "cycle");
-    return TraceRequest{cycle * 1000.0 / clock_mhz_, parse_command(f[1]), parse_address(f[2])};
+    const double time_ns = cycle * 1000.0 / clock_mhz_;
+    if (!std::isfinite(time_ns)) fail("cycle", "its time in ns is not a finite number");
+    return TraceRequest{time_ns, parse_command(f[1]), parse_address(f[2])};
   }
 
   TraceRequest parse_ns(std::string_view text) const {
@@ -104,20 +120,37 @@ class FileTrace : public TraceSource {
     return TraceRequest{parse_number(f[0], "time_ns"), parse_command(f[1]), parse_address(f[2])};
   }
 
-  std::string path_;
-  std::ifstream in_;
+  LineReader in_;
   TraceFormat format_;
   double clock_mhz_;
-  std::string line_;
-  int line_no_ = 0;
+  uint64_t max_requests_;
+  double max_time_ns_;
+  std::string_view line_;  // the current line, for errors
+  uint64_t requests_ = 0;
   double last_time_ns_ = 0;
 };
 
 class Generator : public TraceSource {
  public:
   explicit Generator(const GeneratorConfig& c) : c_(c), rng_(c.seed), pattern_(parse(c.pattern)) {
-    if (c.read_ratio < 0 || c.read_ratio > 1) throw InputError("--read-ratio must be in [0, 1]");
-    if (c.interval_ns < 0) throw InputError("--interval-ns must be >= 0");
+    if (!(c.read_ratio >= 0 && c.read_ratio <= 1)) {
+      throw InputError("--read-ratio must be a number in [0, 1]");
+    }
+    if (!(std::isfinite(c.interval_ns) && c.interval_ns >= 0)) {
+      throw InputError("--interval-ns must be a finite number >= 0");
+    }
+    const Limits& l = limits();
+    if (c.count == 0) throw InputError("the trace's request count must be at least 1");
+    if (c.count > l.max_trace_requests) {
+      throw InputError(fmt::format("{} requests asked for, at most {} ({})", c.count,
+                                   l.max_trace_requests, limit_hint("max_trace_requests")));
+    }
+    if (c.interval_ns * static_cast<double>(c.count - 1) > l.max_trace_time_ns) {
+      throw InputError(fmt::format(
+          "{} requests {:g} ns apart end at {:g} ns, beyond {:g} ns ({})", c.count, c.interval_ns,
+          c.interval_ns * static_cast<double>(c.count - 1), l.max_trace_time_ns,
+          limit_hint("max_trace_time_ns")));
+    }
     if (c.range_bytes < 64 || c.stride_bytes == 0 || c.phase_length == 0 || c.hot_rows == 0) {
       throw InputError("generator: range, stride, phase length and hot rows must be positive");
     }

@@ -1,10 +1,11 @@
 #include "workloads/topology_reader.h"
 
+#include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <vector>
 
 #include "sim/core/errors.h"
+#include "sim/core/parse.h"
 #include "sim/core/proto_io.h"
 
 namespace accelgym::workloads {
@@ -36,7 +37,7 @@ uint64_t parse_count(const std::string& text, const std::string& source, int lin
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    throw InputError::at(source, line, field, "'" + text + "' is not a non-negative integer");
+    throw InputError::at(source, line, field, quoted_excerpt(text) + " is not a non-negative integer");
   }
   if (value == 0) throw InputError::at(source, line, field, "must be at least 1");
   if (value > 0xffffffffULL) throw InputError::at(source, line, field, "value too large");
@@ -50,13 +51,16 @@ constexpr const char* kGemmFields[] = {"M", "N", "K"};
 
 }  // namespace
 
-v1::Network parse_topology_csv(std::istream& in, const std::string& source, bool force_gemm) {
+v1::Network parse_topology_csv(std::string_view text, const std::string& source,
+                               bool force_gemm) {
   v1::Network net;
-  std::string line;
   int line_no = 0;
   bool header_seen = false;
   bool gemm = force_gemm;
-  while (std::getline(in, line)) {
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    const std::string line(text.substr(start, end - start));
+    start = end + 1;
     ++line_no;
     if (trim(line).empty()) continue;
     const auto fields = split_fields(line);
@@ -113,9 +117,7 @@ v1::Network parse_topology_csv(std::istream& in, const std::string& source, bool
 }
 
 v1::Network read_topology_csv(const std::string& path, bool force_gemm) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  v1::Network net = parse_topology_csv(in, path, force_gemm);
+  v1::Network net = parse_topology_csv(read_text_file(path), path, force_gemm);
   const auto slash = path.find_last_of('/');
   std::string base = path.substr(slash == std::string::npos ? 0 : slash + 1);
   net.set_name(base.substr(0, base.find_last_of('.')));

@@ -1,8 +1,8 @@
 // Readers for DNN workloads: SCALE-Sim topology CSVs and accelgym's Network JSON.
 #pragma once
 
-#include <istream>
 #include <string>
+#include <string_view>
 
 #include "accelgym/v1/workload.pb.h"
 
@@ -12,7 +12,8 @@ namespace accelgym::workloads {
 // Filter Width, Channels, Num Filter, Strides,`; GEMM form: `Layer, M, N, K,`. The header row
 // is skipped and picks the form (or `force_gemm`); trailing commas, spaces and blank lines are
 // accepted. A name starting with "DP" marks a depthwise layer. Errors name `source`:line.
-v1::Network parse_topology_csv(std::istream& in, const std::string& source, bool force_gemm);
+v1::Network parse_topology_csv(std::string_view text, const std::string& source,
+                               bool force_gemm);
 v1::Network read_topology_csv(const std::string& path, bool force_gemm = false);
 
 // accelgym.v1.Network in protobuf's JSON mapping.

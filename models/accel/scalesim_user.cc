@@ -4,7 +4,10 @@
 #include <optional>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sim/core/errors.h"
+#include "sim/core/limits.h"
 #include "workloads/layer.h"
 
 namespace accelgym::accel {
@@ -14,6 +17,20 @@ using compute::ArrayShape;
 using compute::ceil_div;
 using compute::Dataflow;
 using memory::PrefetchLines;
+
+// SCALE-Sim holds each operand matrix whole; the emulation holds one 4-byte entry per word of a
+// prefetch stream. Refuses, before anything is allocated, a matrix of a x b x c words beyond
+// limits().max_layer_words (the product saturates: layer fields are 32-bit).
+void check_words(uint64_t a, uint64_t b, uint64_t c, const char* what) {
+  const unsigned __int128 words = static_cast<unsigned __int128>(a) * b * c;
+  const uint64_t most = limits().max_layer_words;
+  if (words > most) {
+    const double approx = static_cast<double>(words);
+    throw InputError(fmt::format("layer too large for the SCALE-Sim emulation: its {} holds {:.3g} "
+                                 "words, more than {} ({})",
+                                 what, approx, most, limit_hint("max_layer_words")));
+  }
+}
 
 // operand_matrix.py's im2col ifmap: entry (m, k) reads ifmap word (h, w, c), or nothing where a
 // window leaves the ifmap (SCALE-Sim's output size rounds up, so strided windows can). Only
@@ -33,6 +50,10 @@ class Im2col {
       sh_ = layer.stride_h(), sw_ = layer.stride_w() ? layer.stride_w() : layer.stride_h();
       std::tie(eh_, ew_) = workloads::output_size(layer, workloads::LoweringRule::kScaleSim);
     }
+    check_words(eh_, ew_, 1, "output pixel list");
+    check_words(fh_, fw_, c_, "filter window");
+    check_words(h_, w_, c_, "ifmap");
+    check_words(eh_ * ew_, fh_ * fw_, c_, "im2col ifmap matrix");
     per_m_.resize(eh_ * ew_);
     for (uint64_t m = 0; m < per_m_.size(); ++m) per_m_[m] = {(m / ew_) * sh_, (m % ew_) * sw_, 0};
     per_k_.resize(fh_ * fw_ * c_);
@@ -89,6 +110,7 @@ class Im2col {
 struct PrefetchMatrix {
   PrefetchMatrix(bool rolled_order, uint64_t fold_count, uint64_t fold_height, uint64_t columns)
       : rolled(rolled_order), folds(fold_count), height(fold_height), width(columns) {
+    check_words(folds, height, width, "prefetch matrix");
     if (!rolled) return;
     const uint64_t rows = folds * height;
     diagonal_start.resize(rows + width);
@@ -143,13 +165,7 @@ void for_each_prefetch(const PrefetchMatrix& p, Used used, Valid valid, Sink sin
 template <class Used, class Valid>
 PrefetchLines build_lines(const PrefetchMatrix& p, std::vector<uint32_t>& storage,
                           uint64_t set_words, uint64_t bandwidth, Used used, Valid valid) {
-  // One 4-byte set index per stream entry: refuse what would not fit in memory.
-  constexpr uint64_t kMaxEntries = uint64_t{1} << 31;
-  const uint64_t entries = p.folds * p.height * p.width;
-  if (entries > kMaxEntries) {
-    throw InputError("layer too large for the SCALE-Sim emulation: " + std::to_string(entries) +
-                     " prefetch entries (at most " + std::to_string(kMaxEntries) + ")");
-  }
+  const uint64_t entries = p.folds * p.height * p.width;  // checked by PrefetchMatrix
   PrefetchLines lines(storage, set_words, bandwidth);
   storage.reserve(entries);
   for_each_prefetch(p, used, valid, [&](bool v) { lines.append(v); });
@@ -386,7 +402,10 @@ class LayerStreams {
 
  public:
   uint64_t ifmap_address_count() const { return im2col_.address_count(); }
-  uint64_t filter_address_count() const { return n_ * k_; }
+  uint64_t filter_address_count() const {
+    check_words(n_, k_, 1, "filter matrix");
+    return n_ * k_;
+  }
 
  private:
   Im2col im2col_;

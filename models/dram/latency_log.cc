@@ -11,6 +11,11 @@
 
 #include <sys/mman.h>
 
+#include <fmt/format.h>
+
+#include "sim/core/errors.h"
+#include "sim/core/limits.h"
+
 namespace accelgym::dram {
 namespace {
 
@@ -31,6 +36,12 @@ constexpr size_t kHugePageBytes = size_t{2} << 20;
 void LatencyLog::Free::operator()(float* p) const { std::free(p); }
 
 void LatencyLog::grow() {
+  // The one place a run's memory grows with its length: bound it here, off the hot path.
+  const uint64_t most = limits().max_trace_requests;
+  if (size_ >= most) {
+    throw InputError(fmt::format("more than {} DRAM requests in one run ({})", most,
+                                 limit_hint("max_trace_requests")));
+  }
   const size_t capacity = chunks_.empty() ? kFirstChunk : kLaterChunk;
   const size_t bytes = capacity * sizeof(float);
   void* memory =

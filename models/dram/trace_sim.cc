@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "models/dram/controller.h"
 #include "models/dram/pump.h"
 #include "sim/core/errors.h"
+#include "sim/core/file_io.h"
 
 namespace accelgym::dram {
 namespace {
@@ -63,11 +65,12 @@ v1::DramReport simulate_trace(workloads::TraceSource& source, const DramConfig& 
 v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
                          const TraceRunOptions& options) {
   const Device& device = sys.device();
-  std::unique_ptr<FILE, int (*)(FILE*)> latency_file(nullptr, &fclose);
+  std::optional<OutputFile> latency_out;
+  FILE* latency_file = nullptr;  // latency_out's, written with fprintf (checked at close)
   if (!options.latency_out.empty()) {
-    latency_file.reset(std::fopen(options.latency_out.c_str(), "w"));
-    if (!latency_file) throw InputError(options.latency_out + ": cannot write");
-    std::fputs("id,type,arrival_ns,latency_ns\n", latency_file.get());
+    latency_out.emplace(options.latency_out);
+    latency_file = latency_out->get();
+    std::fputs("id,type,arrival_ns,latency_ns\n", latency_file);
   }
   const auto start = Clock::now();
   Feed feed(source);
@@ -84,7 +87,7 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
     if (options.completions) options.completions->push_back(c);
     if (latency_file) {
       const double arrival = static_cast<double>(c.cycle) * device.tck_ns - c.latency_ns;
-      std::fprintf(latency_file.get(), "%llu,%s,%.3f,%.3f\n",
+      std::fprintf(latency_file, "%llu,%s,%.3f,%.3f\n",
                    static_cast<unsigned long long>(c.cookie), c.is_write ? "W" : "R", arrival,
                    c.latency_ns);
     }
@@ -97,6 +100,7 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
   } catch (const InputError& e) {
     throw InputError(feed.where_at(head_position) + ": " + e.what());
   }
+  if (latency_out) latency_out->close();
   v1::DramReport report = sys.finish(pump.last_completion());
   const double total_s = std::chrono::duration<double>(Clock::now() - start).count();
   report.set_host_time_s(total_s - feed.parse_seconds());

@@ -8,6 +8,7 @@ or a projection of the design space (reward by value of one knob); from `accelgy
 import argparse
 import csv
 import json
+import sys
 from collections import defaultdict
 
 import numpy as np
@@ -98,6 +99,20 @@ def compare_curves(directory, ax=None):
 
 
 def main(argv=None):
+    """Command-line entry; bad input (a records file, a metric, an --out path) ends with one
+    line on stderr and exit code 2, as the accelgym binary does."""
+    try:
+        _main(argv)
+    except (ValueError, OSError, KeyError) as e:  # accelgym.InputError is a ValueError
+        message = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        where = getattr(e, "filename", None)
+        if where:
+            message = f"{where}: {message}"
+        print(f"accelgym plot: error: {' '.join(str(message).split())}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m accelgym.plot", description=__doc__)
     parser.add_argument("records", nargs="?")
     parser.add_argument("--x", help="metric for a Pareto plot, e.g. latency_ns")

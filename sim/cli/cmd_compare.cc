@@ -1,4 +1,7 @@
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -76,12 +79,13 @@ int cmd_compare(int argc, char** argv) {
   for (const auto& a : agent_names) agents::make_searcher(a, env->space(), 0);  // fail early
 
   const auto start = std::chrono::steady_clock::now();
-  std::ofstream curves;
+  std::optional<OutputFile> curves;
   if (args.has("out")) {
-    std::filesystem::create_directories(args.get("out"));
-    curves.open(args.get("out") + "/curves.csv");
-    if (!curves) throw InputError(args.get("out") + "/curves.csv: cannot write");
-    curves << "agent,seed,evaluation,best_so_far\n";
+    std::error_code error;
+    std::filesystem::create_directories(args.get("out"), error);
+    if (error) throw InputError("--out " + args.get("out") + ": " + error.message());
+    curves.emplace(args.get("out") + "/curves.csv");
+    curves->write("agent,seed,evaluation,best_so_far\n");
   }
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> stats;  // best, etr
   for (const auto& name : agent_names) {
@@ -99,7 +103,7 @@ int cmd_compare(int argc, char** argv) {
                                        : static_cast<double>(budget + 1));
       if (curves) {
         for (size_t i = 0; i < r.best_so_far.size(); ++i) {
-          curves << name << "," << seed << "," << i + 1 << "," << r.best_so_far[i] << "\n";
+          curves->write(fmt::format("{},{},{},{}\n", name, seed, i + 1, r.best_so_far[i]));
         }
       }
       std::cerr << "." << std::flush;
@@ -129,8 +133,8 @@ int cmd_compare(int argc, char** argv) {
   s.set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (args.has("out")) {
-    std::ofstream summary(args.get("out") + "/summary.json");
-    summary << to_report_json(s) << "\n";
+    curves->close();
+    write_text_file_atomically(args.get("out") + "/summary.json", to_report_json(s) + "\n");
   }
   if (format == "json") {
     std::cout << to_report_json(s) << "\n";

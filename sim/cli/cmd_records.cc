@@ -1,3 +1,4 @@
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/core/errors.h"
+#include "sim/core/file_io.h"
 #include "sim/core/records.h"
 #include "sim/core/value.h"
 
@@ -80,18 +82,17 @@ void export_csv(const std::string& input, std::ostream& out) {
 void merge(const std::vector<std::string>& inputs, const std::string& out_path) {
   const auto files = expand_record_paths(inputs);
   if (files.empty()) throw InputError("records merge: no .records files in the inputs");
-  const std::string tmp = out_path + ".tmp";
-  std::remove(tmp.c_str());
+  ReplacingFile target(out_path);
   uint64_t written = 0, dropped = 0;
   {
-    RecordWriter writer(tmp);
+    RecordWriter writer(target.write_path(), /*append=*/false);
     dropped = read_unique_records(files, [&](const v1::Evaluation& e) {
       writer.append(e);
       ++written;
     });
+    writer.close();
   }
-  if (std::rename(tmp.c_str(), out_path.c_str()) != 0)
-    throw InputError(out_path + ": cannot write");
+  target.commit();
   std::cerr << "merged " << written << " evaluations from " << files.size() << " files into "
             << out_path << " (" << dropped << " duplicate records left out)\n";
 }
@@ -134,8 +135,9 @@ int cmd_records(int argc, char** argv) {
   args.choice("format", {"csv"});
   if (args.has("out")) {
     std::ofstream out(args.get("out"));
-    if (!out) throw InputError(args.get("out") + ": cannot write");
+    if (!out) throw_os_error(args.get("out"), "cannot open for writing", errno);
     export_csv(inputs.front(), out);
+    if (!out.flush()) throw_os_error(args.get("out"), "write failed", errno);
   } else {
     export_csv(inputs.front(), std::cout);
   }

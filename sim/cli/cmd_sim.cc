@@ -84,11 +84,15 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
 // SCALE-Sim's report files, so scripts written for it keep working (bandwidth and detailed
 // access reports come with SCALE-Sim's access windows: USER mode, or CALC with estimates).
 void write_scalesim_csv(const v1::SimReport& r, const std::string& dir) {
-  std::filesystem::create_directories(dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error || !std::filesystem::is_directory(dir)) {
+    throw InputError("--out " + dir + ": cannot make it a directory for the report files" +
+                     (error ? ": " + error.message() : std::string(": it is a file")));
+  }
   auto write = [&](const std::string& name, const std::string& text) {
     const std::string path = dir + "/" + name;
-    std::ofstream out(path);
-    if (!out || !(out << text)) throw InputError(path + ": cannot write");
+    write_text_file_atomically(path, text);
     std::cout << "wrote " << path << "\n";
   };
   write("COMPUTE_REPORT.csv", accel::scalesim_compute_report(r));

@@ -12,5 +12,6 @@ int cmd_search(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
+int cmd_limits(int argc, char** argv);
 
 }  // namespace accelgym::cli

@@ -1,12 +1,18 @@
 // accelgym: simulate accelerators and search their design spaces.
 // Exit codes: 0 success, 2 usage or input error (one line on stderr), 1 internal error.
+#include <fmt/format.h>
+#include <google/protobuf/stubs/logging.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "sim/cli/commands.h"
 #include "sim/core/errors.h"
+#include "sim/core/limits.h"
 #include "sim/core/version.h"
 
 namespace {
@@ -28,6 +34,8 @@ constexpr Command kCommands[] = {
      accelgym::cli::cmd_plot},
     {"records", "export evaluation records (records export FILE --format csv)",
      accelgym::cli::cmd_records},
+    {"limits", "print the resource limits on inputs (change them with --limit NAME=VALUE)",
+     accelgym::cli::cmd_limits},
 };
 
 void print_usage(std::ostream& out) {
@@ -37,10 +45,40 @@ void print_usage(std::ostream& out) {
   for (const auto& c : kCommands) {
     out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
   }
-  out << "\noptions:\n  --version  print the version\n  --help     this text\n";
+  out << "\noptions:\n  --version             print the version\n"
+         "  --limit NAME=VALUE    raise or lower a resource limit (any command; accelgym limits)\n"
+         "  --help                this text\n";
+}
+
+// Takes every `--limit NAME=VALUE` (or --limit=NAME=VALUE) out of argv, anywhere on the line,
+// into ACCELGYM_LIMITS, which sim/core/limits.h reads once; worker processes inherit it.
+// Returns the new argc.
+int take_limit_options(int argc, char** argv) {
+  std::string given;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--limit") {
+      if (i + 1 >= argc) throw accelgym::InputError("option '--limit' needs a value <NAME=VALUE>");
+      given += std::string(given.empty() ? "" : ",") + argv[++i];
+    } else if (arg.rfind("--limit=", 0) == 0) {
+      given += (given.empty() ? "" : ",") + arg.substr(8);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argv[kept] = nullptr;
+  if (given.empty()) return kept;
+  accelgym::parse_limits(given, "--limit");  // fail here, naming the option
+  const char* before = std::getenv("ACCELGYM_LIMITS");
+  const std::string all = before && *before ? std::string(before) + "," + given : given;
+  setenv("ACCELGYM_LIMITS", all.c_str(), 1);
+  return kept;
 }
 
 int dispatch(int argc, char** argv) {
+  argc = take_limit_options(argc, argv);
+  accelgym::limits();  // a bad ACCELGYM_LIMITS is reported before any work
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;
@@ -63,8 +101,15 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Protobuf would print "[libprotobuf ERROR ...]" lines of its own before errors that
+  // accelgym reports in one line anyway.
+  google::protobuf::SetLogHandler(nullptr);
   try {
-    return dispatch(argc, argv);
+    const int code = dispatch(argc, argv);
+    if (!(std::cout << std::flush)) {
+      throw accelgym::InputError("standard output: write failed");
+    }
+    return code;
   } catch (const accelgym::InputError& e) {
     std::cerr << "accelgym: error: " << e.what() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include "sim/cli/point_options.h"
 
 #include "sim/core/errors.h"
+#include "sim/core/parse.h"
 #include "sim/core/proto_io.h"
 
 namespace accelgym::cli {
@@ -16,24 +17,13 @@ std::vector<std::string> split(const std::string& text, char sep) {
   }
 }
 
-uint64_t parse_count(const std::string& text, const std::string& option, uint64_t min) {
-  try {
-    size_t used = 0;
-    const unsigned long long v = std::stoull(text, &used, 0);
-    if (used == text.size() && v >= min && text[0] != '-') return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError(option + ": '" + text + "' is not an integer >= " + std::to_string(min));
+uint64_t parse_count(const std::string& text, const std::string& option, uint64_t min,
+                     uint64_t max) {
+  return parse_unsigned(text, option, min, max);
 }
 
 double parse_number(const std::string& text, const std::string& option) {
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError(option + ": '" + text + "' is not a number");
+  return parse_finite(text, option);
 }
 
 std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option) {

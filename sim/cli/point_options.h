@@ -21,9 +21,10 @@ IndexVector build_point(const DesignSpace& space, const Args& args, const PointO
 
 std::vector<std::string> split(const std::string& text, char sep);
 
-// Option values, checked: InputError naming the option on anything else.
-uint64_t parse_count(const std::string& text, const std::string& option, uint64_t min = 0);
-double parse_number(const std::string& text, const std::string& option);
+// Option values, checked (sim/core/parse.h): InputError naming the option on anything else.
+uint64_t parse_count(const std::string& text, const std::string& option, uint64_t min = 0,
+                     uint64_t max = UINT64_MAX);
+double parse_number(const std::string& text, const std::string& option);  // finite
 std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option);
 
 // Declares --env-option and --target, and turns them into make_env options.

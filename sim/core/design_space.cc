@@ -3,10 +3,12 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 
 #include "sim/core/errors.h"
+#include "sim/core/parse.h"
 
 namespace accelgym {
 namespace {
@@ -153,12 +155,12 @@ std::optional<size_t> DesignSpace::find(const std::string& name) const {
   return std::nullopt;
 }
 
-size_t DesignSpace::index_of(const std::string& name) const {
+size_t DesignSpace::index_of(const std::string& name, const std::string& source) const {
   if (auto d = find(name)) return *d;
   std::string known;
   for (const auto& dim : spec_.dimensions()) known += (known.empty() ? "" : ", ") + dim.name();
-  throw InputError("unknown parameter '" + name + "' (space '" + spec_.name() +
-                   "' has: " + known + ")");
+  throw InputError::at(source, 0, "", "unknown parameter '" + name + "' (space '" + spec_.name() +
+                                          "' has: " + known + ")");
 }
 
 std::vector<uint32_t> DesignSpace::cardinalities() const {
@@ -293,7 +295,7 @@ IndexVector DesignSpace::from_proto(const v1::DesignPoint& point,
                                     const std::string& source) const {
   ParamMap values;
   for (const auto& [name, v] : point.values()) {
-    const size_t d = find(name) ? *find(name) : index_of(name);
+    const size_t d = index_of(name, source);
     auto t = typed(v, dimension(d).kind());
     if (!t) {
       throw InputError::at(source, 0, name,
@@ -320,17 +322,19 @@ ParamValue DesignSpace::parse_value(size_t d, const std::string& text,
   if (kind == v1::Dimension::CATEGORICAL) {
     value = text;
   } else {
-    size_t used = 0;
-    try {
-      if (kind == v1::Dimension::REAL) {
-        value = std::stod(text, &used);
-      } else {
-        value = static_cast<int64_t>(std::stoll(text, &used));
+    bool ok = false;
+    if (kind == v1::Dimension::REAL) {
+      if (const auto real = to_finite(text)) {
+        value = *real;
+        ok = true;
       }
-    } catch (const std::exception&) {
-      used = 0;
+    } else {
+      int64_t whole = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+      ok = ec == std::errc() && end == text.data() + text.size() && !text.empty();
+      if (ok) value = whole;
     }
-    if (used == 0 || used != text.size()) {
+    if (!ok) {
       throw InputError::at(source, 0, dimension(d).name(),
                            "'" + text + "' is not a valid " +
                                (kind == v1::Dimension::REAL ? "number" : "integer"));

@@ -40,7 +40,8 @@ class DesignSpace {
   size_t num_dimensions() const { return dims_.size(); }
   const v1::Dimension& dimension(size_t d) const { return spec_.dimensions(static_cast<int>(d)); }
   std::optional<size_t> find(const std::string& name) const;
-  size_t index_of(const std::string& name) const;  // throws InputError: unknown parameter
+  // Throws InputError for an unknown parameter, naming `source` (a file) when given.
+  size_t index_of(const std::string& name, const std::string& source = "") const;
   size_t cardinality(size_t d) const { return dims_[d].values.size(); }
   const ParamValue& value(size_t d, uint32_t index) const { return dims_[d].values[index]; }
   uint32_t default_index(size_t d) const { return dims_[d].default_index; }

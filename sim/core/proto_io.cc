@@ -18,36 +18,86 @@
 #include <vector>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_io.h"
+#include "sim/core/json_check.h"
 
 namespace accelgym {
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+// The field protobuf's message names: the last name before ':' ("(values[0]) rows: Repeated map
+// key" names rows; "valuez: Cannot find field." names valuez).
+std::string field_named_by(const std::string& message) {
+  const auto colon = message.find(':');
+  if (colon == std::string::npos) return "";
+  std::string head = message.substr(0, colon);
+  if (const auto space = head.find_last_of(" )"); space != std::string::npos) {
+    head = head.substr(space + 1);
+  }
+  return head;
 }
 
-void write_text_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw InputError(path + ": cannot write");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw InputError(path + ": cannot write");
+// Protobuf's messages can span lines (an excerpt and a caret): the first line is the reason.
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
 }
+
+// Every double or float of `m`, recursively: NaN and infinity are not accepted anywhere (the
+// JSON mapping would take "NaN" and "Infinity" for them).
+void check_finite(const Message& m, const std::string& path, const JsonLines& lines,
+                  const std::string& source) {
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      const bool rep = f->is_repeated();
+      const std::string name = (path.empty() ? "" : path + ".") + f->name() +
+                               (rep ? "[" + std::to_string(i) + "]" : "");
+      double x = 0;
+      switch (f->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_DOUBLE:
+          x = rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f);
+          break;
+        case FieldDescriptor::CPPTYPE_FLOAT:
+          x = rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f);
+          break;
+        case FieldDescriptor::CPPTYPE_MESSAGE:
+          check_finite(rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), name, lines,
+                       source);
+          continue;
+        default:
+          continue;
+      }
+      if (!std::isfinite(x)) {
+        const int line = std::max(lines.line_of(f->json_name()), lines.line_of(f->name()));
+        throw InputError::at(source, line, name, "must be a finite number");
+      }
+    }
+  }
+}
+
+}  // namespace
 
 void parse_json(const std::string& text, const std::string& source,
                 google::protobuf::Message* message) {
+  const JsonLines lines(text, source);
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;  // a misspelled key is an error, never ignored
   const auto status = google::protobuf::util::JsonStringToMessage(text, message, options);
   if (!status.ok()) {
-    throw InputError(source + ": invalid " + message->GetDescriptor()->name() + ": " +
-                     std::string(status.message()));
+    const std::string why = first_line(std::string(status.message()));
+    const std::string field = field_named_by(why);
+    const int line = field.empty() ? 0 : lines.line_of(field);
+    throw InputError::at(source, line, "",
+                         "invalid " + message->GetDescriptor()->name() + ": " + why);
   }
+  check_finite(*message, "", lines, source);
 }
 
 void load_json_file(const std::string& path, google::protobuf::Message* message) {
@@ -80,10 +130,6 @@ std::string to_json(const google::protobuf::Message& message, bool pretty) {
 }
 
 namespace {
-
-using google::protobuf::FieldDescriptor;
-using google::protobuf::Message;
-using google::protobuf::Reflection;
 
 void write_string(const std::string& s, std::string& out) {
   out += '"';

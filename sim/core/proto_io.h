@@ -3,15 +3,16 @@
 
 #include <string>
 
+#include "sim/core/file_io.h"  // read_text_file, write_text_file_atomically
+
 namespace google::protobuf {
 class Message;
 }
 
 namespace accelgym {
 
-std::string read_text_file(const std::string& path);  // InputError when unreadable
-// Writes PATH.tmp then renames it over PATH: a reader never sees a half-written file.
-void write_text_file_atomically(const std::string& path, const std::string& text);
+// Strict JSON (sim/core/json_check.h) into `message`; InputError "SOURCE:LINE: ..." on a syntax
+// error, an unknown field, a wrong type or a non-finite number.
 void parse_json(const std::string& text, const std::string& source,
                 google::protobuf::Message* message);
 void load_json_file(const std::string& path, google::protobuf::Message* message);

@@ -1,10 +1,12 @@
 #include "sim/core/records.h"
 
+#include <fmt/format.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cinttypes>
 #include <filesystem>
 #include <fstream>
@@ -12,12 +14,19 @@
 #include <unordered_set>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_io.h"
+#include "sim/core/limits.h"
 
 namespace accelgym {
 
-RecordWriter::RecordWriter(const std::string& path)
-    : path_(path), file_(std::fopen(path.c_str(), "ab"), &std::fclose) {
-  if (!file_) throw InputError(path + ": cannot open records file for appending");
+RecordWriter::RecordWriter(const std::string& path, bool append)
+    : path_(path), file_(std::fopen(path.c_str(), append ? "ab" : "wb"), &std::fclose) {
+  if (!file_) throw_os_error(path, "cannot open the records file for writing", errno);
+}
+
+void RecordWriter::close() {
+  FILE* f = file_.release();
+  if (f != nullptr && std::fclose(f) != 0) throw_os_error(path_, "close failed", errno);
 }
 
 void RecordWriter::append(const v1::Evaluation& record) {
@@ -31,9 +40,10 @@ void RecordWriter::append(const v1::Evaluation& record) {
   }
   framed += body;
   // One write per record, then flush: a reader sees whole records or a truncated tail.
+  if (!file_) throw InternalError(path_ + ": append after close");
   if (std::fwrite(framed.data(), 1, framed.size(), file_.get()) != framed.size() ||
       std::fflush(file_.get()) != 0) {
-    throw InputError(path_ + ": write failed");
+    throw_os_error(path_, "write failed", errno);
   }
 }
 
@@ -41,13 +51,16 @@ namespace {
 
 // Visits every whole record; returns the byte offset just past the last one (a truncated
 // tail, left by a writer killed mid-record, lies beyond it).
+// `refuse_cut_first`: a file whose only content is a cut-short first record is refused.
 uint64_t scan_records(const std::string& path,
-                      const std::function<void(const v1::Evaluation&)>& visit) {
+                      const std::function<void(const v1::Evaluation&)>& visit, bool refuse_cut_first) {
+  if (std::filesystem::is_directory(path)) throw InputError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open records file");
+  if (!in) throw_os_error(path, "cannot open the records file", errno);
   std::error_code error;
   const uint64_t file_size = std::filesystem::file_size(path, error);
-  if (error) throw InputError(path + ": cannot read records file size");
+  if (error) throw InputError(path + ": not a records file: " + error.message());
+  const uint64_t max_record_bytes = limits().max_input_bytes;
   // Streamed, record by record: files of any size, in constant memory. A fresh coded stream
   // per record keeps protobuf's per-stream 2 GiB limit per record, not per file.
   google::protobuf::io::IstreamInputStream raw(&in);
@@ -55,15 +68,31 @@ uint64_t scan_records(const std::string& path,
   for (uint64_t index = 0;; ++index) {
     google::protobuf::io::CodedInputStream coded(&raw);
     uint32_t size = 0;
-    if (!coded.ReadVarint32(&size)) return position;  // end of file (or a cut length prefix)
+    const bool sized = coded.ReadVarint32(&size);
+    if (in.bad()) throw_os_error(path, "read failed", errno ? errno : EIO);
+    if (!sized) return position;  // end of file (or a cut length prefix)
+    const auto corrupt = [&](const std::string& why) {
+      return InputError(fmt::format("{}: record {} (byte {}) {}", path, index, position, why));
+    };
+    if (size == 0) throw corrupt("is empty: not a records file?");
+    if (size > max_record_bytes) {
+      throw corrupt(fmt::format("claims {} bytes, more than {} ({})", size, max_record_bytes,
+                                limit_hint("max_input_bytes")));
+    }
     const uint64_t body = position + static_cast<uint64_t>(coded.CurrentPosition());
-    if (body + size > file_size) return position;  // truncated last record
+    if (body + size > file_size) {  // truncated last record
+      if (index == 0 && refuse_cut_first) {
+        throw corrupt("is cut short and no whole record precedes it: not a records file?");
+      }
+      return position;
+    }
     const auto limit = coded.PushLimit(static_cast<int>(size));
     v1::Evaluation record;
     if (!record.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
-      throw InputError(path + ": record " + std::to_string(index) + " is corrupt");
+      throw corrupt("is corrupt: damaged, or not a records file");
     }
     coded.PopLimit(limit);
+    if (record.key().empty()) throw corrupt("has no evaluation key: not a records file?");
     position = body + size;
     visit(record);
   }
@@ -72,15 +101,16 @@ uint64_t scan_records(const std::string& path,
 }  // namespace
 
 void read_records(const std::string& path,
-                  const std::function<void(const v1::Evaluation&)>& visit) {
-  scan_records(path, visit);
+                  const std::function<void(const v1::Evaluation&)>& visit, bool refuse_cut_first) {
+  scan_records(path, visit, refuse_cut_first);
 }
 
 std::optional<v1::Evaluation> repair_records(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::exists(path, error)) return std::nullopt;
   std::optional<v1::Evaluation> last;
-  const uint64_t end = scan_records(path, [&](const v1::Evaluation& e) { last = e; });
+  const uint64_t end =
+      scan_records(path, [&](const v1::Evaluation& e) { last = e; }, /*refuse_cut_first=*/false);
   if (std::filesystem::file_size(path, error) > end) {
     std::filesystem::resize_file(path, end, error);
     if (error)
@@ -141,9 +171,11 @@ uint64_t read_unique_records(const std::vector<std::string>& files,
 void for_each_record(const std::string& file_or_dir,
                      const std::function<void(const v1::Evaluation&)>& visit) {
   if (std::filesystem::is_directory(file_or_dir)) {
-    read_unique_records(record_files(file_or_dir), visit);
+    const auto files = record_files(file_or_dir);
+    if (files.empty()) throw InputError(file_or_dir + ": a directory without *.records files");
+    read_unique_records(files, visit);
   } else {
-    read_records(file_or_dir, visit);
+    read_records(file_or_dir, visit, /*refuse_cut_first=*/true);
   }
 }
 

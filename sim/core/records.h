@@ -15,8 +15,10 @@ namespace accelgym {
 
 class RecordWriter {
  public:
-  explicit RecordWriter(const std::string& path);  // appends; InputError if unwritable
+  // Appends (or truncates first); InputError naming the OS reason when unwritable.
+  explicit RecordWriter(const std::string& path, bool append = true);
   void append(const v1::Evaluation& record);
+  void close();  // reports a failure of the last flush or of closing
   const std::string& path() const { return path_; }
 
  private:
@@ -25,8 +27,11 @@ class RecordWriter {
 };
 
 // Calls `visit` for every record of the file in order; a truncated last record (a writer
-// killed mid-write) is ignored, corruption elsewhere is an InputError naming the record.
-void read_records(const std::string& path, const std::function<void(const v1::Evaluation&)>& visit);
+// killed mid-write) is ignored, corruption elsewhere (an empty or keyless record, a read error)
+// is an InputError naming the record. With `refuse_cut_first`, a file holding nothing but a
+// cut-short record is refused too (what a file that is no records file often looks like).
+void read_records(const std::string& path, const std::function<void(const v1::Evaluation&)>& visit,
+                  bool refuse_cut_first = false);
 
 // Cuts a truncated last record (its writer was killed mid-write) so appending can go on;
 // returns the last whole record, if any. A missing file is no error.
@@ -41,8 +46,8 @@ std::vector<std::string> expand_record_paths(const std::vector<std::string>& pat
 uint64_t read_unique_records(const std::vector<std::string>& files,
                              const std::function<void(const v1::Evaluation&)>& visit);
 
-// A records file: every record in order; a directory (a sweep's): each evaluation once, as
-// read_unique_records over its *.records files.
+// A records file: every record in order (refusing a cut-short first record); a directory (a
+// sweep's): each evaluation once, as read_unique_records over its *.records files.
 void for_each_record(const std::string& file_or_dir,
                      const std::function<void(const v1::Evaluation&)>& visit);
 

@@ -13,6 +13,8 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/trace_sim.h"
 #include "sim/core/errors.h"
+#include "sim/core/limits.h"
+#include "sim/core/parse.h"
 #include "sim/core/param.h"
 #include "sim/core/space_registry.h"
 #include "workloads/network_zoo.h"
@@ -214,14 +216,9 @@ std::string take(Options& o, const std::string& key, const std::string& fallback
   return v;
 }
 
-uint64_t to_u64(const std::string& text, const std::string& option) {
-  try {
-    size_t used = 0;
-    const unsigned long long v = std::stoull(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError("env option '" + option + "': '" + text + "' is not a non-negative integer");
+uint64_t to_u64(const std::string& text, const std::string& option, uint64_t min = 0,
+              uint64_t max = UINT64_MAX) {
+  return parse_unsigned(text, "env option '" + option + "'", min, max);
 }
 
 RewardConfig targets_from(const std::string& text) {
@@ -291,19 +288,12 @@ constexpr DramVariant kDramVariants[] = {
 std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   const std::string trace_name = take(o, "trace", "random");
   workloads::GeneratorConfig trace = workloads::named_trace(trace_name);
-  trace.count = to_u64(take(o, "count", std::to_string(trace.count)), "count");
+  trace.count = to_u64(take(o, "count", std::to_string(trace.count)), "count", 1,
+                       limits().max_trace_requests);
   trace.seed = to_u64(take(o, "seed", "1"), "seed");
   trace.read_ratio = v.read_ratio;
   if (o.count("read_ratio")) {
-    const std::string text = take(o, "read_ratio", "");
-    try {
-      size_t used = 0;
-      trace.read_ratio = std::stod(text, &used);
-      if (used != text.size() || trace.read_ratio < 0 || trace.read_ratio > 1)
-        throw std::exception();
-    } catch (const std::exception&) {
-      throw InputError("env option 'read_ratio': '" + text + "' is not a number in [0, 1]");
-    }
+    trace.read_ratio = parse_finite_in(take(o, "read_ratio", ""), "env option 'read_ratio'", 0, 1);
   }
   // Targets, relative to the default controller on the chosen trace (measured once): 6 %
   // lower latency while power rises by at most 5 %. Latency and power trade off (energy is

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/core/errors.h"
+#include "sim/core/parse.h"
 
 namespace accelgym::env {
 
@@ -53,13 +54,7 @@ Target parse_target(const std::string& text) {
   }
   t.metric = spec.substr(0, op);
   auto number = [&](const std::string& s, const char* what) {
-    try {
-      size_t used = 0;
-      const double v = std::stod(s, &used);
-      if (used == s.size() && std::isfinite(v)) return v;
-    } catch (const std::exception&) {
-    }
-    throw InputError("target '" + text + "': " + what + " '" + s + "' is not a number");
+    return parse_finite(s, "target '" + text + "': " + what);
   };
   t.value = number(spec.substr(op + 2), "value");
   if (t.value <= 0) throw InputError("target '" + text + "': the value must be > 0");

@@ -1,11 +1,17 @@
 #include "sim/sweep/out_dir.h"
 
+#include <fcntl.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_io.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/records.h"
 
@@ -29,12 +35,34 @@ int last_run(const std::string& dir) {
   return last;
 }
 
+// An exclusive, non-blocking flock on DIR/lock; released when the descriptor closes (also when
+// the process dies, however).
+std::shared_ptr<const int> lock_directory(const std::string& dir) {
+  const std::string path = dir + "/lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw_os_error(path, "cannot open the sweep's lock file", errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      throw InputError(dir + ": another accelgym sweep is running in this directory (" + path +
+                       " is locked); wait for it to end before --resume");
+    }
+    throw_os_error(path, "cannot lock", error);
+  }
+  return std::shared_ptr<const int>(new int(fd), [](const int* p) {
+    ::close(*p);
+    delete p;
+  });
+}
+
 }  // namespace
 
 OutDir::OutDir(std::string dir, const v1::SweepSpec& spec, bool resume) : dir_(std::move(dir)) {
   std::error_code error;
   fs::create_directories(dir_, error);
   if (error) throw InputError(dir_ + ": cannot create the output directory: " + error.message());
+  lock_ = lock_directory(dir_);
   const std::string saved = dir_ + "/sweep.json";
   const bool started = fs::exists(saved) || !record_files(dir_).empty();
   if (started && !resume) {

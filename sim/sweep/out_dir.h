@@ -4,6 +4,7 @@
 //   DIR/summary.json               written when a run finishes
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@ namespace accelgym::sweep {
 class OutDir {
  public:
   // Creates DIR for a new sweep (InputError when it already holds records, unless `resume`),
-  // or checks that a resumed sweep's spec matches the one saved there.
+  // or checks that a resumed sweep's spec matches the one saved there. Holds DIR/lock (an
+  // exclusive flock) while this object and its copies live: a second coordinator on the same
+  // directory, fresh or resuming, is refused until this one ends.
   OutDir(std::string dir, const v1::SweepSpec& spec, bool resume);
   // A directory another process (the coordinator) prepared, for run `run`.
   OutDir(std::string dir, int run) : dir_(std::move(dir)), run_(run) {}
@@ -30,6 +33,7 @@ class OutDir {
  private:
   std::string dir_;
   int run_ = 1;
+  std::shared_ptr<const int> lock_;  // the lock file's descriptor (coordinator side only)
 };
 
 }  // namespace accelgym::sweep

@@ -1,7 +1,10 @@
 #include "sim/sweep/setup.h"
 
 #include "agents/searcher.h"
+#include <fmt/format.h>
+
 #include "sim/core/errors.h"
+#include "sim/core/limits.h"
 #include "sim/core/proto_io.h"
 #include "sim/env/registry.h"
 
@@ -44,6 +47,11 @@ void check(const v1::SweepSpec& spec, const std::string& source) {
   if (searches && spec.budget() == 0)
     throw InputError::at(source, 0, "budget", "must be at least 1");
   if (!(spec.timeout_s() >= 0)) throw InputError::at(source, 0, "timeoutS", "must be >= 0");
+  if (spec.workers() > limits().max_workers) {
+    throw InputError::at(source, 0, "workers",
+                         fmt::format("{} is more than {} ({})", spec.workers(),
+                                     limits().max_workers, limit_hint("max_workers")));
+  }
   for (int i = 0; i < spec.workloads_size(); ++i) {
     const auto& w = spec.workloads(i);
     if (w.name().empty() == w.path().empty()) {

@@ -3,6 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include <fmt/format.h>
+
+#include "sim/core/errors.h"
+#include "sim/core/limits.h"
 #include "sim/sweep/process_pool.h"
 
 namespace accelgym::sweep {
@@ -34,6 +38,20 @@ v1::SweepSummary coordinate(const SweepSetup& setup, const OutDir& dir, Executor
 
 v1::SweepSummary run_local(const SweepSetup& setup, const OutDir& dir, size_t workers,
                            const RunOptions& options) {
+  const uint64_t most = limits().max_workers;
+  if (workers > most) {
+    throw InputError(fmt::format("{} workers asked for, at most {} ({})", workers, most,
+                                 limit_hint("max_workers")));
+  }
+  // Never more processes than tasks can be in flight: the others would only wait.
+  const size_t busy_at_most = setup.batch() * setup.num_jobs();
+  if (workers > busy_at_most) {
+    std::fprintf(stderr,
+                 "accelgym sweep: starting %zu workers, not %zu: at most %zu tasks at a time "
+                 "(batch %zu x %zu jobs)\n",
+                 busy_at_most, workers, busy_at_most, setup.batch(), setup.num_jobs());
+    workers = busy_at_most;
+  }
   ProcessPool pool(setup, workers, setup.spec().timeout_s(), dir.prefix("local"));
   return coordinate(setup, dir, pool, options);
 }

@@ -94,12 +94,24 @@ TEST(Sweep, ResumeReusesFinishedWorkAndEndsTheSame) {
     EXPECT_FALSE(coordinator.finished());
   }
   EXPECT_THROW(OutDir(path, setup.spec(), false), InputError);  // must say --resume
-  const OutDir resumed(path, setup.spec(), true);
-  EXPECT_EQ(resumed.run(), 2);
-  const v1::SweepSummary rest = run_local(setup, resumed, 2, {});
-  EXPECT_EQ(rest.simulated(), full.simulated() - 17);
-  EXPECT_EQ(outcomes(path), outcomes(whole.path()));
-  EXPECT_EQ(rest.jobs(0).best_reward(), full.jobs(0).best_reward());
+  {
+    const OutDir resumed(path, setup.spec(), true);
+    EXPECT_EQ(resumed.run(), 2);
+    // While it runs, no second coordinator (fresh or resuming) may write there.
+    for (const bool resume : {false, true}) {
+      try {
+        OutDir(path, setup.spec(), resume);
+        ADD_FAILURE() << "a second writer was let in";
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("another accelgym sweep is running"),
+                  std::string::npos);
+      }
+    }
+    const v1::SweepSummary rest = run_local(setup, resumed, 2, {});
+    EXPECT_EQ(rest.simulated(), full.simulated() - 17);
+    EXPECT_EQ(outcomes(path), outcomes(whole.path()));
+    EXPECT_EQ(rest.jobs(0).best_reward(), full.jobs(0).best_reward());
+  }
   // A resumed spec may change workers and timeout, nothing else.
   v1::SweepSpec other = setup.spec();
   other.set_workers(7);

@@ -11,8 +11,7 @@ namespace accelgym::workloads {
 namespace {
 
 v1::Network parse(const std::string& text, bool gemm = false) {
-  std::istringstream in(text);
-  return parse_topology_csv(in, "net.csv", gemm);
+  return parse_topology_csv(text, "net.csv", gemm);
 }
 
 std::string error_of(const std::string& text, bool gemm = false) {

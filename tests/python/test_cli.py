@@ -33,7 +33,7 @@ def test_help_everywhere(run):
     (["sim", "--workload", "alexnet", "--engine", "verilog"], "--engine must be direct or systemc"),
     (["sim", "--workload", "alexnet", "--set", "global_buffer_kb=100"], "'100' is outside the space"),
     (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
-    (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open records file"),
+    (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open the records file"),
     (["records", "merge", "/nonexistent.records"], "--out FILE is required"),
     (["sweep", "--spec", "/nonexistent.json", "--out", "/tmp/o"], "/nonexistent.json"),
     (["sweep", "--out", "/tmp/o"], "--spec and --out are required"),
@@ -201,7 +201,7 @@ def test_space_of_envs(run):
 
 def test_records_export_errors(run, tmp_path):
     proc = run("records", "export", tmp_path / "missing.pb")
-    assert proc.returncode == 2 and "cannot open records file" in proc.stderr
+    assert proc.returncode == 2 and "cannot open the records file" in proc.stderr
     proc = run("records", "frobnicate", "x")
     assert proc.returncode == 2 and "unknown records action" in proc.stderr
     proc = run("records")

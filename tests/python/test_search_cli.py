@@ -62,7 +62,7 @@ def test_multi_objective_front(run):
     (["--agent", "ga", "--set", "population=4"], "agent.KEY=VALUE"),
     (["--agent", "bo", "--target", "latency<=5"], "unknown metric 'latency'"),
     (["--agent", "bo", "--target", "latency_ns=5"], "expected metric<=value"),
-    (["--agent", "bo", "--budget", "0"], "--budget: '0' is not an integer >= 1"),
+    (["--agent", "bo", "--budget", "0"], "--budget: '0' is not a whole number >= 1"),
     (["--agent", "bo", "--env-option", "colour=red"], "unknown option 'colour'"),
 ])
 def test_bad_input_exit_2(run, args, needle):
