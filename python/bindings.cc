@@ -9,6 +9,7 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/accel/systolic_tlm.h"
 #include "models/dram/dram_params.h"
+#include "sim/core/limits.h"
 #include "sim/core/space_registry.h"
 #include "workloads/network_zoo.h"
 #include "sim/core/errors.h"
@@ -132,6 +133,14 @@ PYBIND11_MODULE(_core, m) {
     return out;
   });
   m.def("searchers", &agents::searcher_names);
+  m.def("limits", [] {
+    py::dict out;
+    for (const auto& l : limit_table()) {
+      out[py::str(l.name)] = py::dict(py::arg("value") = l.value, py::arg("unit") = l.unit,
+                                      py::arg("bounds") = l.bounds);
+    }
+    return out;
+  });
   m.def("simulate", &simulate, py::arg("workload"), py::arg("memory"), py::arg("engine"),
         py::arg("params"), py::arg("gemm"), py::arg("seq_len"), py::arg("scalesim_estimates"));
   m.def(

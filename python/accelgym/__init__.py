@@ -15,13 +15,20 @@ __version__ = _core.version()
 InputError = _core.InputError
 
 __all__ = ["AccelEnv", "AsyncVectorEnv", "InputError", "ParallelAccelEnv", "SyncVectorEnv",
-           "evaluate", "make", "make_parallel", "make_vec", "registered_envs", "search",
-           "searchers", "simulate"]
+           "evaluate", "limits", "make", "make_parallel", "make_vec", "registered_envs",
+           "search", "searchers", "simulate"]
 
 
 def searchers():
     """Names of the searchers `search` accepts."""
     return list(_core.searchers())
+
+
+def limits():
+    """The resource limits on inputs in force (docs/ROBUSTNESS.md): {name: {"value", "unit",
+    "bounds"}}. Set ACCELGYM_LIMITS="name=value,..." before the first use of accelgym to change
+    them; an input beyond one raises InputError naming it."""
+    return dict(_core.limits())
 
 
 def search(env_name, agent, budget, seed=0, agent_options=None, **env_options):

@@ -32,7 +32,7 @@ std::unique_ptr<workloads::TraceSource> make_source(const Args& args) {
   if (args.has("interval-ns"))
     g.interval_ns = parse_number(args.get("interval-ns"), "--interval-ns");
   if (args.has("range-mib"))
-    g.range_bytes = parse_count(args.get("range-mib"), "--range-mib") << 20;
+    g.range_bytes = parse_count(args.get("range-mib"), "--range-mib", 1, uint64_t{1} << 43) << 20;
   if (args.has("stride")) g.stride_bytes = parse_count(args.get("stride"), "--stride");
   if (args.has("base")) g.base = parse_count(args.get("base"), "--base");
   return workloads::generate_trace(g);

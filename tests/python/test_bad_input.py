@@ -316,3 +316,29 @@ def test_limits_are_listed_and_checked(run):
     proc = subprocess.run([os.environ.get("ACCELGYM_BIN", str(ROOT / "build/bin/accelgym")),
                            "limits"], capture_output=True, text=True, env=env, timeout=60)
     one_error_line(proc, "ACCELGYM_LIMITS", "max_workers")
+
+
+# ---- the same promises from Python ---------------------------------------------------------
+
+def test_python_bad_options_raise_input_error():
+    import accelgym
+    for options in ({"count": -1}, {"count": 0}, {"count": "1e12"}, {"read_ratio": "nan"}):
+        with pytest.raises(accelgym.InputError, match="env option"):
+            accelgym.make("dram-v0", **options)
+    limits = accelgym.limits()
+    assert limits["max_trace_requests"]["value"] == "100000000"
+    assert limits["max_workers"]["unit"] == "processes"
+
+
+def test_python_limits_come_from_the_environment(tmp_path):
+    code = ("import accelgym\n"
+            "print(accelgym.limits()['max_trace_requests']['value'])\n"
+            "try:\n"
+            "    accelgym.make('dram-v0', count=1000)\n"
+            "except accelgym.InputError as e:\n"
+            "    print('refused', e)\n")
+    env = dict(os.environ, ACCELGYM_LIMITS="max_trace_requests=500")
+    out = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True,
+                         env=env, timeout=120, check=True).stdout
+    assert out.splitlines()[0] == "500"
+    assert "refused" in out and "1000" in out
