@@ -11,7 +11,7 @@ import accelgym
 BUDGET = int(os.environ.get("ACCELGYM_EXAMPLE_BUDGET", "100"))
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
-env = accelgym.make("dram-v0", trace="cloud-1")
+env = accelgym.make("dram-v0", trace="cloud-1", mode="bandit")  # an action is a whole design
 env.reset(seed=0)
 knobs = env.dimensions
 

@@ -6,7 +6,7 @@ import accelgym
 
 BUDGET = int(os.environ.get("ACCELGYM_EXAMPLE_BUDGET", "100"))
 
-env = accelgym.make("systolic-v0")
+env = accelgym.make("systolic-v0", mode="bandit")  # each action is a whole design
 env.reset(seed=0)
 best_reward, best_design = float("-inf"), None
 for _ in range(BUDGET):

@@ -1,18 +1,21 @@
 """accelgym: accelerator design-space exploration with Gymnasium- and PettingZoo-style APIs.
 
     import accelgym
-    env = accelgym.make("dram-v0", trace="cloud-1")
+    env = accelgym.make("dram-v0", trace="cloud-1")   # or gymnasium.make("accelgym/dram-v0")
     obs, info = env.reset(seed=0)
     obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+
+With gymnasium importable, every env is registered as "accelgym/<name>" on import.
 """
 from accelgym import _core
-from accelgym.env import AccelEnv, make, registered_envs
+from accelgym.env import AccelEnv, make, register_with_gymnasium, registered_envs
 from accelgym.parallel import ParallelAccelEnv, make_parallel
 from accelgym.vector import AsyncVectorEnv, SyncVectorEnv, make_vec
 from accelgym.batch import evaluate
 
 __version__ = _core.version()
 InputError = _core.InputError
+register_with_gymnasium()
 
 __all__ = ["AccelEnv", "AsyncVectorEnv", "InputError", "ParallelAccelEnv", "SyncVectorEnv",
            "evaluate", "limits", "make", "make_parallel", "make_vec", "registered_envs",

@@ -10,7 +10,7 @@ _worker_env = None
 
 def _init(name, kwargs):
     global _worker_env
-    _worker_env = AccelEnv(name, **kwargs)
+    _worker_env = AccelEnv(name, mode="bandit", **kwargs)  # each action is a whole design
     _worker_env.reset(seed=0)
 
 

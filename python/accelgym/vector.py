@@ -1,26 +1,54 @@
-"""Vector envs with Gymnasium's (>= 1.0) vector semantics: batched reset/step, infos as
-dicts of arrays with "_key" masks, and next-step autoreset (the step after an episode ends
-resets that env and returns its first observation with reward 0).
+"""Vector envs with Gymnasium's (>= 1.0) vector semantics: batched reset/step, infos as dicts
+of typed arrays with "_key" masks (nested dicts nested), next-step autoreset (the step after
+an episode ends resets that env and returns its first observation with reward 0), and
+call / get_attr / set_attr.
 
-AsyncVectorEnv runs each env in a forked worker process (SystemC allows one simulation
+make_vec returns gymnasium.vector.AsyncVectorEnv / SyncVectorEnv over AccelEnv when gymnasium is
+importable (a true gymnasium.vector.VectorEnv), else the implementations below with the same
+API. AsyncVectorEnv runs each env in a forked worker process (SystemC allows one simulation
 context per process); SyncVectorEnv runs them one after another in this process."""
+import enum
+import functools
 import multiprocessing as mp
 
 import numpy as np
 
 from accelgym import spaces
-from accelgym.env import AccelEnv
+from accelgym.env import AccelEnv, gymnasium
+
+
+class AutoresetMode(enum.Enum):
+    """gymnasium.vector.AutoresetMode's values (only NEXT_STEP is implemented here)."""
+    NEXT_STEP = "NextStep"
+    SAME_STEP = "SameStep"
+    DISABLED = "Disabled"
+
+
+def add_info(infos, info, index, num_envs):
+    """Gymnasium's VectorEnv._add_info: env `index`'s info into the batched `infos`."""
+    for key, value in info.items():
+        if isinstance(value, dict):
+            array = add_info(infos.get(key, {}), value, index, num_envs)
+        else:
+            array = infos.get(key)
+            if array is None:
+                if type(value) in (int, float, bool) or isinstance(value, np.number):
+                    array = np.zeros(num_envs, dtype=type(value))
+                elif isinstance(value, np.ndarray):
+                    array = np.zeros((num_envs, *value.shape), dtype=value.dtype)
+                else:
+                    array = np.full(num_envs, fill_value=None, dtype=object)
+            array[index] = value
+        mask = infos.get("_" + key, np.zeros(num_envs, dtype=np.bool_))
+        mask[index] = True
+        infos[key], infos["_" + key] = array, mask
+    return infos
 
 
 def _batch_infos(infos):
     out = {}
     for i, info in enumerate(infos):
-        for key, value in info.items():
-            if key not in out:
-                out[key] = np.empty(len(infos), dtype=object)
-                out["_" + key] = np.zeros(len(infos), dtype=bool)
-            out[key][i] = value
-            out["_" + key][i] = True
+        add_info(out, info, i, len(infos))
     return out
 
 
@@ -31,10 +59,9 @@ class _EnvRunner:
         self.env = AccelEnv(name, **kwargs)
         self.needs_reset = False
 
-    def reset(self, seed):
+    def reset(self, seed, options=None):
         self.needs_reset = False
-        obs, info = self.env.reset(seed=seed)
-        return obs, info
+        return self.env.reset(seed=seed, options=options)
 
     def step(self, action):
         if self.needs_reset:
@@ -44,6 +71,13 @@ class _EnvRunner:
         self.needs_reset = terminated or truncated
         return obs, reward, terminated, truncated, info
 
+    def call(self, name, args, kwargs):
+        attr = getattr(self.env, name)
+        return attr(*args, **kwargs) if callable(attr) else attr
+
+    def set_attr(self, name, value):
+        setattr(self.env, name, value)
+
 
 def _worker(pipe, name, kwargs):
     runner = _EnvRunner(name, kwargs)
@@ -51,9 +85,13 @@ def _worker(pipe, name, kwargs):
         command, payload = pipe.recv()
         try:
             if command == "reset":
-                pipe.send(("ok", runner.reset(payload)))
+                pipe.send(("ok", runner.reset(*payload)))
             elif command == "step":
                 pipe.send(("ok", runner.step(payload)))
+            elif command == "call":
+                pipe.send(("ok", runner.call(*payload)))
+            elif command == "set_attr":
+                pipe.send(("ok", runner.set_attr(*payload)))
             elif command == "close":
                 pipe.send(("ok", None))
                 return
@@ -62,7 +100,10 @@ def _worker(pipe, name, kwargs):
 
 
 class _VectorBase:
-    metadata = {"autoreset_mode": "NextStep"}
+    metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP}
+    render_mode = None
+    spec = None
+    closed = False
 
     def __init__(self, name, num_envs, kwargs):
         if num_envs < 1:
@@ -71,6 +112,8 @@ class _VectorBase:
         self.num_envs = num_envs
         self.single_action_space = probe.action_space
         self.single_observation_space = probe.observation_space
+        self.spec = probe.spec
+        self.render_mode = probe.render_mode
         nvec = np.asarray(probe.action_space.nvec)
         self.action_space = spaces.MultiDiscrete(np.tile(nvec, (num_envs, 1)))
         self.observation_space = spaces.Box(
@@ -78,11 +121,15 @@ class _VectorBase:
             np.tile(probe.observation_space.high, (num_envs, 1)))
         probe.close()
 
+    @property
+    def unwrapped(self):
+        return self
+
     def _seeds(self, seed):
         if seed is None:
             return [None] * self.num_envs
-        if isinstance(seed, int):
-            return [seed + i for i in range(self.num_envs)]
+        if isinstance(seed, (int, np.integer)):
+            return [int(seed) + i for i in range(self.num_envs)]
         if len(seed) != self.num_envs:
             raise ValueError(f"give one seed per env ({self.num_envs})")
         return list(seed)
@@ -93,11 +140,29 @@ class _VectorBase:
             raise ValueError(f"actions must have shape {self.action_space.shape}, got {actions.shape}")
         return actions
 
+    def _values(self, name, values):
+        if isinstance(values, (list, tuple)):
+            if len(values) != self.num_envs:
+                raise ValueError(f"set_attr {name!r}: give one value per env ({self.num_envs})")
+            return list(values)
+        return [values] * self.num_envs
+
     @staticmethod
     def _stack_steps(results):
         obs, rewards, terminated, truncated, infos = zip(*results)
-        return (np.stack(obs), np.asarray(rewards, dtype=np.float64), np.asarray(terminated),
-                np.asarray(truncated), _batch_infos(infos))
+        return (np.stack(obs), np.asarray(rewards, dtype=np.float64),
+                np.asarray(terminated, dtype=np.bool_), np.asarray(truncated, dtype=np.bool_),
+                _batch_infos(infos))
+
+    def render(self):
+        return self.call("render")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+        return False
 
 
 class SyncVectorEnv(_VectorBase):
@@ -106,9 +171,7 @@ class SyncVectorEnv(_VectorBase):
         self._runners = [_EnvRunner(name, kwargs) for _ in range(num_envs)]
 
     def reset(self, *, seed=None, options=None):
-        if options:
-            raise ValueError("reset options are not supported")
-        results = [r.reset(s) for r, s in zip(self._runners, self._seeds(seed))]
+        results = [r.reset(s, options) for r, s in zip(self._runners, self._seeds(seed))]
         obs, infos = zip(*results)
         return np.stack(obs), _batch_infos(infos)
 
@@ -116,9 +179,20 @@ class SyncVectorEnv(_VectorBase):
         actions = self._check_actions(actions)
         return self._stack_steps([r.step(a) for r, a in zip(self._runners, actions)])
 
+    def call(self, name, *args, **kwargs):
+        return tuple(r.call(name, args, kwargs) for r in self._runners)
+
+    def get_attr(self, name):
+        return tuple(getattr(r.env, name) for r in self._runners)
+
+    def set_attr(self, name, values):
+        for r, v in zip(self._runners, self._values(name, values)):
+            r.set_attr(name, v)
+
     def close(self):
         for r in self._runners:
             r.env.close()
+        self.closed = True
 
 
 class AsyncVectorEnv(_VectorBase):
@@ -133,7 +207,6 @@ class AsyncVectorEnv(_VectorBase):
             child.close()
             self._pipes.append(parent)
             self._processes.append(process)
-        self._closed = False
 
     def _call(self, command, payloads):
         for pipe, payload in zip(self._pipes, payloads):
@@ -147,19 +220,26 @@ class AsyncVectorEnv(_VectorBase):
         return results
 
     def reset(self, *, seed=None, options=None):
-        if options:
-            raise ValueError("reset options are not supported")
-        obs, infos = zip(*self._call("reset", self._seeds(seed)))
+        obs, infos = zip(*self._call("reset", [(s, options) for s in self._seeds(seed)]))
         return np.stack(obs), _batch_infos(infos)
 
     def step(self, actions):
         actions = self._check_actions(actions)
         return self._stack_steps(self._call("step", list(actions)))
 
+    def call(self, name, *args, **kwargs):
+        return tuple(self._call("call", [(name, args, kwargs)] * self.num_envs))
+
+    def get_attr(self, name):
+        return self.call(name)
+
+    def set_attr(self, name, values):
+        self._call("set_attr", [(name, v) for v in self._values(name, values)])
+
     def close(self):
-        if self._closed:
+        if self.closed:
             return
-        self._closed = True
+        self.closed = True
         try:
             self._call("close", [None] * self.num_envs)
         finally:
@@ -174,6 +254,13 @@ class AsyncVectorEnv(_VectorBase):
 
 
 def make_vec(name, num_envs, asynchronous=True, **kwargs):
-    """accelgym.make_vec("dram-v0", 2) -> num_envs copies of the env, stepped together."""
+    """accelgym.make_vec("dram-v0", 2) -> num_envs copies of the env, stepped together: a
+    gymnasium.vector.AsyncVectorEnv (SyncVectorEnv with asynchronous=False) when gymnasium is
+    importable, else accelgym's own with the same API."""
+    if gymnasium is not None:  # pragma: no cover - exercised only where gymnasium is installed
+        fns = [functools.partial(AccelEnv, name, **kwargs) for _ in range(num_envs)]
+        if asynchronous:
+            return gymnasium.vector.AsyncVectorEnv(fns, context="fork")
+        return gymnasium.vector.SyncVectorEnv(fns)
     cls = AsyncVectorEnv if asynchronous else SyncVectorEnv
     return cls(name, num_envs, **kwargs)

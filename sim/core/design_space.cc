@@ -412,13 +412,12 @@ DesignSpace DesignSpace::restricted(const v1::SpaceRestriction& restriction,
   v1::DesignSpaceSpec spec = spec_;
   spec.clear_constraints();
   for (const auto& [name, r] : restriction.dimensions()) {
-    const size_t d = find(name) ? *find(name) : [&]() -> size_t {
-      try {
-        return index_of(name);
-      } catch (const InputError& e) {
-        throw InputError::at(source, 0, "dimensions", e.what());
-      }
-    }();
+    size_t d = 0;
+    try {
+      d = index_of(name);
+    } catch (const InputError& e) {
+      throw InputError::at(source, 0, "dimensions", e.what());
+    }
     std::vector<ParamValue> keep;
     auto field = name;
     if (r.has_fixed()) {

@@ -41,7 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         v1::TechnologyTable table;
         parse_json(text, "tech.json", &table);
         const energy::Technology technology(table, "tech.json");
-        for (const auto& mac : table.macs()) technology.mac(mac.precision());
+        for (const auto& mac : table.macs()) {
+          for (const uint32_t node : {7u, 45u, 90u}) {
+            technology.mac_energy_pj(mac.precision(), node);
+            technology.mac_area_um2(mac.precision(), node);
+            technology.sram_read_pj(64, mac.bits(), node);
+            technology.sram_area_um2(64, node);
+          }
+        }
         break;
       }
       case 3: {

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import accelgym  # built by `make` into build/python; a failure here is a real failure
-from accelgym.testing import check_env, parallel_api_test
+from accelgym.testing import check_env, check_vector_env, parallel_api_test, parallel_seed_test
 
 QUICK = {"dram-v0": {"count": 300}, "dram-ddr4-v0": {"count": 300}, "dram-hbm2-v0": {"count": 300},
          "dram-rw-v0": {"count": 300}, "systolic-v0": {"workload": "conv_test"},
@@ -16,30 +16,91 @@ QUICK = {"dram-v0": {"count": 300}, "dram-ddr4-v0": {"count": 300}, "dram-hbm2-v
 
 
 def test_every_env_is_registered_here():
-    assert set(accelgym.registered_envs()) == set(QUICK)
+    # synthetic-v0 is the test suite's own env: not in the users' list.
+    assert set(accelgym.registered_envs()) == set(QUICK) - {"synthetic-v0"}
 
 
 @pytest.mark.parametrize("name", sorted(QUICK))
-def test_check_env(name):
-    check_env(accelgym.make(name, **QUICK[name]))
+@pytest.mark.parametrize("mode", ["edit", "bandit"])
+def test_check_env(name, mode):
+    check_env(accelgym.make(name, mode=mode, episode_length=4, **QUICK[name]))
+
+
+def test_default_episodes_edit_the_design_for_many_steps():
+    env = accelgym.make("synthetic-v0")
+    assert env.mode == "edit" and env.spec.max_episode_steps == 32
+    assert env.action_space.nvec.tolist() == [3, 3, 3, 3]
+    obs, _ = env.reset(seed=0)
+    assert obs[:4].tolist() == [0, 0, 0, 0]  # the default design
+    for step in range(1, 33):
+        obs, _, terminated, truncated, info = env.step(np.array([2, 2, 1, 0]))  # up, up, keep, down
+        assert info["step"] == step and truncated == (step == 32)
+        assert obs[:4].tolist() == [min(step, 15), min(step, 15), 0, 0]  # clamped at the ends
+        assert not terminated
+    bandit = accelgym.make("synthetic-v0", mode="bandit")
+    assert bandit.spec.max_episode_steps == 1
+    bandit.reset(seed=0)
+    assert bandit.step(np.array([11, 4, 7, 9]))[2:4] == (True, True)  # the optimum meets the target
+    start, _ = env.reset(seed=0, options={"design": [3, 4, 5, 6]})
+    assert start[:4].tolist() == [3, 4, 5, 6]
+    assert env.step(np.array([1, 1, 1, 2]))[0][:4].tolist() == [3, 4, 5, 7]
+
+
+def test_render_pickle_fork_and_replay():
+    import copy
+    import pickle
+    env = accelgym.make("synthetic-v0", render_mode="ansi")
+    env.reset(seed=3)
+    env.step(np.array([2, 1, 1, 1]))
+    text = env.render()
+    assert "x0 = 1" in text and "latency_ns" in text
+    assert accelgym.make("synthetic-v0", render_mode=None).render() is None
+    with pytest.raises(ValueError, match="render_mode"):
+        accelgym.make("synthetic-v0", render_mode="human")
+    for clone in (pickle.loads(pickle.dumps(env)), copy.deepcopy(env), env.fork()):
+        assert clone.design.tolist() == env.design.tolist() == [1, 0, 0, 0]
+        assert clone.step(np.array([2, 2, 2, 2]))[1] == env.fork().step(np.array([2, 2, 2, 2]))[1]
+    episode = env.episode()
+    assert episode["seed"] == 3 and episode["designs"] == [[1, 0, 0, 0]]
+    assert accelgym.make("synthetic-v0").replay(episode)
+    episode["rewards"][0] += 1e-12
+    assert not accelgym.make("synthetic-v0").replay(episode)
+
+
+def test_namespaced_ids_and_the_spec():
+    env = accelgym.make("accelgym/dram-v0", count=300)
+    assert env.spec.id == "accelgym/dram-v0" and env.spec.nondeterministic is False
+    assert env.spec.kwargs == {"name": "dram-v0", "count": 300, "mode": "edit",
+                               "episode_length": 32}
+    again = env.spec.make()
+    assert again.spec.kwargs == env.spec.kwargs
 
 
 @pytest.mark.parametrize("name", sorted(QUICK))
 @pytest.mark.parametrize("split", ["groups", "knobs"])
 def test_parallel_api(name, split):
-    parallel_api_test(accelgym.make_parallel(name, split=split, **QUICK[name]))
+    parallel_api_test(accelgym.make_parallel(name, split=split, episode_length=3, **QUICK[name]))
+
+
+@pytest.mark.parametrize("name", ["synthetic-v0", "dram-v0"])
+def test_parallel_seed(name):
+    parallel_seed_test(lambda: accelgym.make_parallel(name, split="knobs", **QUICK[name]))
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_vector_env_contract(asynchronous):
+    check_vector_env(accelgym.make_vec("synthetic-v0", 2, asynchronous=asynchronous))
 
 
 def test_dram_v0_matches_archgym():
-    env = accelgym.make("dram-v0", count=300)
+    env = accelgym.make("dram-v0", count=300, mode="bandit")
     assert env.action_space.nvec.tolist() == [4, 3, 3, 8, 2, 2, 4, 4, 3, 8]
     assert int(np.prod(env.action_space.nvec)) == 442368
-    assert env.spec.id == "dram-v0" and env.spec.kwargs == {"count": 300}
     assert [d["name"] for d in env.dimensions][:2] == ["PagePolicy", "Scheduler"]
 
 
 def test_bad_actions_raise_clear_errors():
-    env = accelgym.make("systolic-v0", workload="conv_test")
+    env = accelgym.make("systolic-v0", workload="conv_test", mode="bandit")
     env.reset(seed=0)
     with pytest.raises(ValueError, match="shape"):
         env.step([0, 1])
@@ -51,16 +112,20 @@ def test_bad_actions_raise_clear_errors():
         accelgym.make("dram-v9")
     with pytest.raises(accelgym.InputError, match="unknown option 'colour'"):
         accelgym.make("dram-v0", colour="red")
+    with pytest.raises(ValueError, match="mode must be"):
+        accelgym.make("dram-v0", mode="tweak")
+    with pytest.raises(ValueError, match="outside MultiDiscrete"):
+        accelgym.make("synthetic-v0").step(np.array([3, 0, 0, 0]))
 
 
 def test_parallel_env_joins_partial_actions():
-    par = accelgym.make_parallel("accel-v0", workload="conv_test")
+    par = accelgym.make_parallel("accel-v0", workload="conv_test", mode="bandit")
     assert par.possible_agents == ["compute", "memory", "dram"]
     par.reset(seed=3)
     actions = {"compute": np.array([2, 2, 1, 0]), "memory": np.array([1, 1, 1, 0, 0]),
                "dram": np.array([2, 1, 1, 2, 0])}
     _, rewards, _, _, _ = par.step(actions)
-    single = accelgym.make("accel-v0", workload="conv_test")
+    single = accelgym.make("accel-v0", workload="conv_test", mode="bandit")
     single.reset(seed=3)
     _, reward, _, _, _ = single.step(np.array([2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 2, 0, 0, 0]))
     assert rewards == {a: reward for a in par.possible_agents}  # shared reward
@@ -166,7 +231,7 @@ def test_examples_run(example, tmp_path):
 
 
 def test_batch_evaluate_equals_single_steps():
-    env = accelgym.make("systolic-v0", workload="conv_test")
+    env = accelgym.make("systolic-v0", workload="conv_test", mode="bandit")
     env.action_space.seed(2)
     actions = [env.action_space.sample() for _ in range(6)]
     parallel = accelgym.evaluate("systolic-v0", actions, workers=2, workload="conv_test")
