@@ -18,10 +18,9 @@ using Factory = std::unique_ptr<Searcher> (*)(const DesignSpace&, uint64_t, cons
 
 const std::vector<std::pair<std::string, Factory>>& factories() {
   static const std::vector<std::pair<std::string, Factory>> all = {
-      {"random", make_random}, {"walk", make_walk},          {"grid", make_grid},
-      {"ga", make_genetic},    {"aco", make_ant_colony},     {"bo", make_bayes_opt},
-      {"marl", make_marl},     {"ppo", make_ppo},            {"nsga2", make_nsga2},
-      {"tpe", make_tpe},
+      {"random", make_random},  {"walk", make_walk},    {"grid", make_grid}, {"ga", make_genetic},
+      {"aco", make_ant_colony}, {"bo", make_bayes_opt}, {"marl", make_marl}, {"ppo", make_ppo},
+      {"nsga2", make_nsga2},    {"tpe", make_tpe},
   };
   return all;
 }

@@ -1,5 +1,6 @@
 // pybind11 module `accelgym._core`: the C++ Env, its spaces and the searchers, in-process.
 // The GIL is released while a design is simulated.
+#include <cmath>
 #include <map>
 
 #include <pybind11/pybind11.h>
@@ -9,15 +10,15 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/accel/systolic_tlm.h"
 #include "models/dram/dram_params.h"
-#include "sim/core/limits.h"
-#include "sim/core/space_registry.h"
-#include "workloads/network_zoo.h"
 #include "sim/core/errors.h"
+#include "sim/core/limits.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/records.h"
+#include "sim/core/space_registry.h"
 #include "sim/core/version.h"
 #include "sim/env/multi_agent.h"
 #include "sim/env/registry.h"
+#include "workloads/network_zoo.h"
 
 namespace py = pybind11;
 using namespace accelgym;
@@ -46,6 +47,27 @@ py::dict info_dict(const env::Info& info) {
   }
   d["metrics"] = metrics;
   return d;
+}
+
+// A design point as {knob: value}: numbers that are whole as int (as JSON would print them),
+// others as float, strings and booleans as themselves.
+py::dict point_dict(const v1::DesignPoint& point) {
+  py::dict out;
+  for (const auto& [name, v] : point.values()) {
+    if (v.has_string_value()) {
+      out[py::str(name)] = v.string_value();
+    } else if (v.has_bool_value()) {
+      out[py::str(name)] = v.bool_value();
+    } else {
+      const double x = v.number_value();
+      if (std::floor(x) == x && std::fabs(x) < 9.0e15) {
+        out[py::str(name)] = static_cast<int64_t>(x);
+      } else {
+        out[py::str(name)] = x;
+      }
+    }
+  }
+  return out;
 }
 
 py::list dimensions(const DesignSpace& space) {
@@ -157,7 +179,7 @@ PYBIND11_MODULE(_core, m) {
           r["reward"] = e.reward();
           r["wall_time_s"] = e.wall_time_s();
           r["simulator_version"] = e.simulator_version();
-          r["point"] = to_json(e.point(), false);
+          r["point"] = point_dict(e.point());
           env::Info info;
           info.valid = e.status() == v1::Evaluation::OK;
           info.metrics = e.metrics();
@@ -207,7 +229,7 @@ PYBIND11_MODULE(_core, m) {
       .def("step", &CoreEnv::step)
       .def("decode",
            [](const CoreEnv& e, const std::vector<uint32_t>& action) {
-             return to_json(e.env->space().to_proto(action), false);
+             return point_dict(e.env->space().to_proto(action));
            })
       .def(
           "search",
@@ -225,7 +247,7 @@ PYBIND11_MODULE(_core, m) {
             py::dict out;
             out["best_reward"] =
                 r.have_best ? r.best.reward() : e.env->reward_config().invalid_penalty();
-            out["best_point"] = r.have_best ? to_json(r.best.point(), false) : std::string("{}");
+            out["best_point"] = r.have_best ? point_dict(r.best.point()) : py::dict();
             out["evaluations"] = r.evaluations;
             out["valid"] = r.valid;
             out["invalid"] = r.invalid;

@@ -38,10 +38,14 @@ run_one() {
   local target="$1"
   mkdir -p "$corpus/$target"
   local log="$build/$target.log"
-  if "$build/bin/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
-      -artifact_prefix="$findings/$target-" -print_final_stats=1 \
-      "$corpus/$target" "$seeds/$target" > "$log" 2>&1; then
-    echo "$target: no finding in ${seconds}s ($(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$') runs, $(ls "$corpus/$target" | wc -l) corpus files)"
+  local cpu="$build/$target.cpu"
+  if /usr/bin/time -o "$cpu" -f "%U %S" "$build/bin/$target" -max_total_time="$seconds" \
+      -timeout=20 -rss_limit_mb=2048 -artifact_prefix="$findings/$target-" \
+      -print_final_stats=1 "$corpus/$target" "$seeds/$target" > "$log" 2>&1; then
+    local runs cpu_s
+    runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$')
+    cpu_s=$(awk '{printf "%.0f", $1 + $2}' "$cpu")
+    echo "$target: no finding in ${seconds}s wall, ${cpu_s}s CPU ($runs runs, $(ls "$corpus/$target" | wc -l) corpus files)"
   else
     echo "$target: FINDING (see $log and $findings)"
     return 1

@@ -21,7 +21,7 @@ PACKAGES=(
 
 # `install-deps.sh fuzz`: also what `make fuzz` needs (clang and its libFuzzer runtime).
 if [ "${1:-}" = "fuzz" ]; then
-  PACKAGES+=(clang libclang-rt-14-dev)
+  PACKAGES+=(clang libclang-rt-14-dev time)
 fi
 
 missing=()

@@ -51,11 +51,13 @@ class FileTrace : public TraceSource {
     std::string_view text;
     while (in_.next(text)) {
       line_ = text;
-      if (const auto hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
+      if (const auto hash = text.find('#'); hash != std::string_view::npos)
+        text = text.substr(0, hash);
       text = trim(text);
       if (text.empty()) continue;
       out = format_ == TraceFormat::kStl ? parse_stl(text) : parse_ns(text);
-      if (out.time_ns < last_time_ns_) fail("time", "goes backwards (traces must be in time order)");
+      if (out.time_ns < last_time_ns_)
+        fail("time", "goes backwards (traces must be in time order)");
       if (out.time_ns > max_time_ns_) {
         fail("time", fmt::format("{:g} ns is beyond {:g} ns ({})", out.time_ns, max_time_ns_,
                                  limit_hint("max_trace_time_ns")));
@@ -77,11 +79,13 @@ class FileTrace : public TraceSource {
 
  private:
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-    throw InputError::at(in_.path(), in_.line_number(), field, what + " in " + quoted_excerpt(line_));
+    throw InputError::at(in_.path(), in_.line_number(), field,
+                         what + " in " + quoted_excerpt(line_));
   }
 
   uint64_t parse_address(std::string_view text) const {
-    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+      text.remove_prefix(2);
     uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
@@ -146,10 +150,10 @@ class Generator : public TraceSource {
                                    l.max_trace_requests, limit_hint("max_trace_requests")));
     }
     if (c.interval_ns * static_cast<double>(c.count - 1) > l.max_trace_time_ns) {
-      throw InputError(fmt::format(
-          "{} requests {:g} ns apart end at {:g} ns, beyond {:g} ns ({})", c.count, c.interval_ns,
-          c.interval_ns * static_cast<double>(c.count - 1), l.max_trace_time_ns,
-          limit_hint("max_trace_time_ns")));
+      throw InputError(fmt::format("{} requests {:g} ns apart end at {:g} ns, beyond {:g} ns ({})",
+                                   c.count, c.interval_ns,
+                                   c.interval_ns * static_cast<double>(c.count - 1),
+                                   l.max_trace_time_ns, limit_hint("max_trace_time_ns")));
     }
     if (c.range_bytes < 64 || c.stride_bytes == 0 || c.phase_length == 0 || c.hot_rows == 0) {
       throw InputError("generator: range, stride, phase length and hot rows must be positive");
@@ -166,7 +170,9 @@ class Generator : public TraceSource {
   }
 
   uint64_t position() const override { return n_ == 0 ? 0 : n_ - 1; }
-  std::string where_at(uint64_t i) const override { return "generated request " + std::to_string(i); }
+  std::string where_at(uint64_t i) const override {
+    return "generated request " + std::to_string(i);
+  }
 
  private:
   uint64_t random_line() { return c_.base + rng_.uniform(c_.range_bytes / 64) * 64; }
@@ -244,7 +250,9 @@ class ReplayTrace : public TraceSource {
     return true;
   }
   uint64_t position() const override { return pos_ == 0 ? 0 : pos_ - 1; }
-  std::string where_at(uint64_t i) const override { return "generated request " + std::to_string(i); }
+  std::string where_at(uint64_t i) const override {
+    return "generated request " + std::to_string(i);
+  }
   size_t next_batch(TraceRequest* out, uint64_t* positions, size_t capacity) override {
     const size_t n = std::min(capacity, requests_->size() - pos_);
     std::copy_n(requests_->begin() + static_cast<std::ptrdiff_t>(pos_), n, out);

@@ -51,15 +51,15 @@ struct GeneratorConfig {
   std::string pattern = "random";  // sequential | random | strided | hot-row | mixed
   uint64_t count = 10000;
   uint64_t seed = 1;
-  double read_ratio = 1.0;      // fraction of reads
-  double interval_ns = 0;       // time between requests; 0 = all at once
-  uint64_t base = 0;            // first address
+  double read_ratio = 1.0;            // fraction of reads
+  double interval_ns = 0;             // time between requests; 0 = all at once
+  uint64_t base = 0;                  // first address
   uint64_t range_bytes = 1ull << 30;  // random and mixed: addresses in [base, base + range)
-  uint64_t stride_bytes = 64;   // sequential: access size; strided: the stride
-  uint64_t hot_rows = 4;        // hot-row: requests cycle over this many rows of one bank
+  uint64_t stride_bytes = 64;         // sequential: access size; strided: the stride
+  uint64_t hot_rows = 4;              // hot-row: requests cycle over this many rows of one bank
   uint64_t row_stride_bytes = 1ull << 17;  // hot-row: distance between rows of the same bank
-  uint64_t phase_length = 256;  // mixed: requests per sequential or random phase
-  bool start_random = false;    // mixed: first phase random (ArchGym's cloud-2)
+  uint64_t phase_length = 256;             // mixed: requests per sequential or random phase
+  bool start_random = false;               // mixed: first phase random (ArchGym's cloud-2)
 };
 
 // ArchGym's DRAM trace sets (reference/gyms.md): 10 000 64-byte reads, one per trace cycle

@@ -1,10 +1,13 @@
 #include "workloads/topology_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <vector>
 
 #include "sim/core/errors.h"
+#include "sim/core/limits.h"
 #include "sim/core/parse.h"
 #include "sim/core/proto_io.h"
 
@@ -37,12 +40,25 @@ uint64_t parse_count(const std::string& text, const std::string& source, int lin
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    throw InputError::at(source, line, field, quoted_excerpt(text) + " is not a non-negative integer");
+    throw InputError::at(source, line, field,
+                         quoted_excerpt(text) + " is not a non-negative integer");
   }
   if (value == 0) throw InputError::at(source, line, field, "must be at least 1");
   if (value > 0xffffffffULL) throw InputError::at(source, line, field, "value too large");
   return value;
 }
+
+}  // namespace
+
+void check_layer_count(uint64_t layers, const std::string& where) {
+  const uint64_t most = limits().max_network_layers;
+  if (layers > most) {
+    throw InputError(
+        fmt::format("{}: more than {} layers ({})", where, most, limit_hint("max_network_layers")));
+  }
+}
+
+namespace {
 
 constexpr const char* kConvFields[] = {"IFMAP Height", "IFMAP Width", "Filter Height",
                                        "Filter Width", "Channels",    "Num Filter",
@@ -51,8 +67,7 @@ constexpr const char* kGemmFields[] = {"M", "N", "K"};
 
 }  // namespace
 
-v1::Network parse_topology_csv(std::string_view text, const std::string& source,
-                               bool force_gemm) {
+v1::Network parse_topology_csv(std::string_view text, const std::string& source, bool force_gemm) {
   v1::Network net;
   int line_no = 0;
   bool header_seen = false;
@@ -83,6 +98,8 @@ v1::Network parse_topology_csv(std::string_view text, const std::string& source,
                                std::to_string(fields.size()));
     }
     if (fields[0].empty()) throw InputError::at(source, line_no, "Layer name", "is empty");
+    check_layer_count(static_cast<uint64_t>(net.layers_size()) + 1,
+                      source + ":" + std::to_string(line_no));
     v1::Layer* layer = net.add_layers();
     layer->set_name(fields[0]);
     if (gemm) {
@@ -112,7 +129,8 @@ v1::Network parse_topology_csv(std::string_view text, const std::string& source,
     layer->set_stride_w(v[6]);
   }
   if (!header_seen) throw InputError::at(source, 0, "", "empty topology file");
-  if (net.layers_size() == 0) throw InputError::at(source, line_no, "", "no layers after the header");
+  if (net.layers_size() == 0)
+    throw InputError::at(source, line_no, "", "no layers after the header");
   return net;
 }
 
@@ -129,6 +147,7 @@ v1::Network read_network_json(const std::string& path) {
   v1::Network net;
   load_json_file(path, &net);
   if (net.layers_size() == 0) throw InputError(path + ": field 'layers': no layers");
+  check_layer_count(static_cast<uint64_t>(net.layers_size()), path);
   for (int i = 0; i < net.layers_size(); ++i) {
     const auto& layer = net.layers(i);
     if (layer.kind() == v1::Layer::KIND_UNSPECIFIED) {

@@ -1,6 +1,7 @@
 #include "workloads/transformer.h"
 
 #include "sim/core/errors.h"
+#include "workloads/topology_reader.h"
 
 namespace accelgym::workloads {
 namespace {
@@ -28,6 +29,8 @@ v1::Network expand_transformer(const v1::TransformerSpec& spec, uint32_t seq_len
   if (d % h != 0) {
     throw InputError("transformer '" + spec.name() + "': d_model is not divisible by heads");
   }
+  check_layer_count(uint64_t{spec.layers()} * 6 + (spec.patch() > 0 ? 1 : 0),
+                    "transformer '" + spec.name() + "'");
   const uint32_t dh = d / h;
   v1::Network net;
   net.set_name(spec.name());

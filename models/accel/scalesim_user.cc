@@ -20,15 +20,18 @@ using memory::PrefetchLines;
 
 // SCALE-Sim holds each operand matrix whole; the emulation holds one 4-byte entry per word of a
 // prefetch stream. Refuses, before anything is allocated, a matrix of a x b x c words beyond
-// limits().max_layer_words (the product saturates: layer fields are 32-bit).
+// limits().max_layer_words (or whose size overflows 64 bits: layer fields are 32-bit).
 void check_words(uint64_t a, uint64_t b, uint64_t c, const char* what) {
-  const unsigned __int128 words = static_cast<unsigned __int128>(a) * b * c;
+  uint64_t words = 0;
+  const bool overflow =
+      __builtin_mul_overflow(a, b, &words) || __builtin_mul_overflow(words, c, &words);
   const uint64_t most = limits().max_layer_words;
-  if (words > most) {
-    const double approx = static_cast<double>(words);
-    throw InputError(fmt::format("layer too large for the SCALE-Sim emulation: its {} holds {:.3g} "
-                                 "words, more than {} ({})",
-                                 what, approx, most, limit_hint("max_layer_words")));
+  if (overflow || words > most) {
+    const double approx = static_cast<double>(a) * static_cast<double>(b) * static_cast<double>(c);
+    throw InputError(
+        fmt::format("layer too large for the SCALE-Sim emulation: its {} holds {:.3g} "
+                    "words, more than {} ({})",
+                    what, approx, most, limit_hint("max_layer_words")));
   }
 }
 
@@ -262,7 +265,9 @@ class LayerStreams {
     const bool by_row_fold = dataflow_ != Dataflow::kInputStationary;
     return build_lines(
         *ifmap_matrix_, storage, set_words, bandwidth,
-        [&](uint64_t f) { return static_cast<uint64_t>(by_row_fold ? rows_used(f) : cols_used(f)); },
+        [&](uint64_t f) {
+          return static_cast<uint64_t>(by_row_fold ? rows_used(f) : cols_used(f));
+        },
         [&](uint64_t f, uint64_t t, uint64_t j) {
           const auto [m, k] = ifmap_entry(f, t, j);
           return im2col_.valid(m, k);
@@ -274,7 +279,9 @@ class LayerStreams {
     const bool by_col_fold = dataflow_ != Dataflow::kInputStationary;
     return build_lines(
         *filter_matrix_, storage, set_words, bandwidth,
-        [&](uint64_t f) { return static_cast<uint64_t>(by_col_fold ? cols_used(f) : rows_used(f)); },
+        [&](uint64_t f) {
+          return static_cast<uint64_t>(by_col_fold ? cols_used(f) : rows_used(f));
+        },
         [](uint64_t, uint64_t, uint64_t) { return true; });
   }
 
@@ -304,8 +311,10 @@ class LayerStreams {
     auto entry = [&, fr, fc, t](uint64_t i) -> std::pair<uint64_t, uint64_t> {
       const uint64_t j = d.first_port + i;
       switch (dataflow_) {
-        case Dataflow::kOutputStationary: return {fr * r + j, static_cast<uint64_t>(t) - j};
-        case Dataflow::kWeightStationary: return {static_cast<uint64_t>(t - R) - j, fr * r + j};
+        case Dataflow::kOutputStationary:
+          return {fr * r + j, static_cast<uint64_t>(t) - j};
+        case Dataflow::kWeightStationary:
+          return {static_cast<uint64_t>(t - R) - j, fr * r + j};
         case Dataflow::kInputStationary:
           return {fc * c + j, fr * r + static_cast<uint64_t>(R - 1 - t)};
         case Dataflow::kRowStationary:
@@ -317,9 +326,8 @@ class LayerStreams {
         d,
         [&](uint64_t i, auto resident) {
           const auto [m, k] = entry(i);
-          return im2col_.any_other(m, k, [&](uint64_t m2, uint64_t k2) {
-            return resident(ifmap_position(m2, k2));
-          });
+          return im2col_.any_other(
+              m, k, [&](uint64_t m2, uint64_t k2) { return resident(ifmap_position(m2, k2)); });
         },
         [&](uint64_t i) {
           const auto [m, k] = entry(i);
@@ -378,9 +386,12 @@ class LayerStreams {
   // The im2col entry at (fold f, row t, column j) of the ifmap prefetch matrix, and back.
   std::pair<uint64_t, uint64_t> ifmap_entry(uint64_t f, uint64_t t, uint64_t j) const {
     switch (dataflow_) {
-      case Dataflow::kOutputStationary: return {f * array_.rows + j, t};
-      case Dataflow::kWeightStationary: return {t, f * array_.rows + j};
-      case Dataflow::kInputStationary: return {f * array_.cols + j, t};
+      case Dataflow::kOutputStationary:
+        return {f * array_.rows + j, t};
+      case Dataflow::kWeightStationary:
+        return {t, f * array_.rows + j};
+      case Dataflow::kInputStationary:
+        return {f * array_.cols + j, t};
       case Dataflow::kRowStationary:
         not_scalesim();
     }
@@ -389,9 +400,12 @@ class LayerStreams {
   uint64_t ifmap_position(uint64_t m, uint64_t k) const {
     const uint64_t r = array_.rows, c = array_.cols;
     switch (dataflow_) {
-      case Dataflow::kOutputStationary: return ifmap_matrix_->position(m / r * k_ + k, m % r);
-      case Dataflow::kWeightStationary: return ifmap_matrix_->position(k / r * m_ + m, k % r);
-      case Dataflow::kInputStationary: return ifmap_matrix_->position(m / c * k_ + k, m % c);
+      case Dataflow::kOutputStationary:
+        return ifmap_matrix_->position(m / r * k_ + k, m % r);
+      case Dataflow::kWeightStationary:
+        return ifmap_matrix_->position(k / r * m_ + m, k % r);
+      case Dataflow::kInputStationary:
+        return ifmap_matrix_->position(m / c * k_ + k, m % c);
       case Dataflow::kRowStationary:
         not_scalesim();
     }

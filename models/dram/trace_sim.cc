@@ -87,9 +87,8 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
     if (options.completions) options.completions->push_back(c);
     if (latency_file) {
       const double arrival = static_cast<double>(c.cycle) * device.tck_ns - c.latency_ns;
-      std::fprintf(latency_file, "%llu,%s,%.3f,%.3f\n",
-                   static_cast<unsigned long long>(c.cookie), c.is_write ? "W" : "R", arrival,
-                   c.latency_ns);
+      std::fprintf(latency_file, "%llu,%s,%.3f,%.3f\n", static_cast<unsigned long long>(c.cookie),
+                   c.is_write ? "W" : "R", arrival, c.latency_ns);
     }
   };
   // Responses are only recorded here; the pump calls the lambdas directly.

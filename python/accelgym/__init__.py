@@ -7,7 +7,16 @@
 
 With gymnasium importable, every env is registered as "accelgym/<name>" on import.
 """
-from accelgym import _core
+import importlib.resources as _resources
+import os as _os
+
+# An installed package (pip install .) carries the data files the models read; a build tree's
+# package (build/python) finds them in the source tree its core was built from.
+_data = _resources.files(__name__) / "data"
+if _data.is_dir() and not _os.environ.get("ACCELGYM_RESOURCE_DIR"):
+    _os.environ["ACCELGYM_RESOURCE_DIR"] = str(_data)
+
+from accelgym import _core  # noqa: E402 - after the resource directory is known
 from accelgym.env import AccelEnv, make, register_with_gymnasium, registered_envs
 from accelgym.parallel import ParallelAccelEnv, make_parallel
 from accelgym.vector import AsyncVectorEnv, SyncVectorEnv, make_vec
@@ -36,12 +45,9 @@ def limits():
 
 def search(env_name, agent, budget, seed=0, agent_options=None, **env_options):
     """Runs a searcher on an env in-process and returns its summary (a dict)."""
-    import json
     core = _core.Env(env_name, {k: str(v) for k, v in env_options.items()})
-    result = core.search(agent, int(budget), int(seed),
-                         {k: str(v) for k, v in (agent_options or {}).items()})
-    result["best_point"] = json.loads(result["best_point"]).get("values", {})
-    return result
+    return core.search(agent, int(budget), int(seed),
+                       {k: str(v) for k, v in (agent_options or {}).items()})
 
 
 def simulate(workload, memory="scalesim-calc", engine="direct", gemm=False, seq_len=0,

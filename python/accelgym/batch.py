@@ -1,6 +1,5 @@
 """Evaluating many designs at once for searchers: in worker processes (one env each, forked:
 SystemC allows one simulation context per process), results in the order given."""
-import json
 import multiprocessing as mp
 
 from accelgym.env import AccelEnv

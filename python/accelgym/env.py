@@ -16,7 +16,6 @@ by its target. With gymnasium importable, AccelEnv is a ``gymnasium.Env`` with a
 it, the same API is provided here.
 """
 import copy
-import json
 import struct
 import warnings
 
@@ -242,7 +241,7 @@ class AccelEnv(_SeededEnv):
     def decode(self, design=None):
         """A design (value indices; default: the current one) as {knob: value}."""
         design = self._design if design is None else self._check_design(design)
-        return json.loads(self._core.decode([int(x) for x in design])).get("values", {})
+        return self._core.decode([int(x) for x in design])
 
     def episode(self):
         """The episode so far: its seed, the designs stepped to and the rewards."""

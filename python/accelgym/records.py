@@ -1,7 +1,5 @@
 """Evaluation records (length-delimited accelgym.v1.Evaluation files) as columns of numpy
 arrays, or a pandas DataFrame when pandas is importable."""
-import json
-
 import numpy as np
 
 from accelgym import _core
@@ -11,7 +9,7 @@ def load(path):
     """{column: numpy array}: key, env, status, seed, reward, wall_time_s, message, one column
     per design knob ("point.<knob>") and per metric ("metrics.<name>"; NaN where absent)."""
     rows = _core.read_records(str(path))
-    points = [json.loads(r["point"]).get("values", {}) for r in rows]
+    points = [r["point"] for r in rows]
     knobs = sorted({k for p in points for k in p})
     metrics = sorted({k for r in rows for k in r["metrics"]})
     columns = {

@@ -11,8 +11,8 @@
 namespace accelgym::cli {
 
 // `accelgym plot RECORDS [--x METRIC --y METRIC] [--out PNG]`: hands over to the Python package's
-// plotter (matplotlib) under Debian's /usr/bin/python3, with the package built next to this
-// binary on PYTHONPATH.
+// plotter (matplotlib) under the Python the package was built for (ACCELGYM_PYTHON, Debian's
+// /usr/bin/python3 by default), with the package built next to this binary on PYTHONPATH.
 int cmd_plot(int argc, char** argv) {
   if (argc < 3) throw InputError("plot: give a records file or --compare DIR (see --help)");
   std::string path = ACCELGYM_PYTHON_DIR;
@@ -24,8 +24,9 @@ int cmd_plot(int argc, char** argv) {
                              const_cast<char*>("accelgym.plot")};
   for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
   args.push_back(nullptr);
-  execv("/usr/bin/python3", args.data());
-  throw InternalError("cannot run /usr/bin/python3 for plotting (install python3-matplotlib)");
+  execv(ACCELGYM_PYTHON, args.data());
+  throw InternalError(std::string("cannot run ") + ACCELGYM_PYTHON +
+                      " for plotting (install python3-matplotlib)");
 }
 
 }  // namespace accelgym::cli

@@ -1,6 +1,5 @@
 // accelgym: simulate accelerators and search their design spaces.
 // Exit codes: 0 success, 2 usage or input error (one line on stderr), 1 internal error.
-#include <fmt/format.h>
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstdlib>
@@ -8,7 +7,6 @@
 #include <exception>
 #include <iostream>
 #include <string>
-#include <vector>
 
 #include "sim/cli/commands.h"
 #include "sim/core/errors.h"

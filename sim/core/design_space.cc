@@ -66,8 +66,7 @@ void DesignSpace::expand(const std::string& source) {
   for (int d = 0; d < spec_.dimensions_size(); ++d) {
     const v1::Dimension& dim = spec_.dimensions(d);
     auto fail = [&](const std::string& field, const std::string& what) {
-      return InputError::at(source, 0, dim.name().empty() ? field : dim.name() + "." + field,
-                            what);
+      return InputError::at(source, 0, dim.name().empty() ? field : dim.name() + "." + field, what);
     };
     if (dim.name().empty()) throw fail("name", "dimension " + std::to_string(d) + " has no name");
     if (!seen.insert(dim.name()).second) throw fail("name", "duplicate dimension name");
@@ -159,8 +158,9 @@ size_t DesignSpace::index_of(const std::string& name, const std::string& source)
   if (auto d = find(name)) return *d;
   std::string known;
   for (const auto& dim : spec_.dimensions()) known += (known.empty() ? "" : ", ") + dim.name();
-  throw InputError::at(source, 0, "", "unknown parameter '" + name + "' (space '" + spec_.name() +
-                                          "' has: " + known + ")");
+  throw InputError::at(
+      source, 0, "",
+      "unknown parameter '" + name + "' (space '" + spec_.name() + "' has: " + known + ")");
 }
 
 std::vector<uint32_t> DesignSpace::cardinalities() const {
@@ -229,9 +229,8 @@ IndexVector DesignSpace::canonical(IndexVector point) const {
 
 void DesignSpace::check(const IndexVector& point) const {
   if (point.size() != dims_.size()) {
-    throw InputError("design point has " + std::to_string(point.size()) +
-                     " indices; space '" + spec_.name() + "' has " +
-                     std::to_string(dims_.size()) + " dimensions");
+    throw InputError("design point has " + std::to_string(point.size()) + " indices; space '" +
+                     spec_.name() + "' has " + std::to_string(dims_.size()) + " dimensions");
   }
   for (size_t d = 0; d < dims_.size(); ++d) {
     if (point[d] >= dims_[d].values.size()) {
@@ -261,9 +260,9 @@ uint32_t DesignSpace::value_index(size_t d, const ParamValue& value,
   for (size_t i = 0; i < values.size(); ++i) {
     if (same_value(values[i], probe)) return static_cast<uint32_t>(i);
   }
-  throw InputError::at(source, 0, dimension(d).name(),
-                       "value '" + to_string(value) +
-                           "' is outside the space; allowed: " + allowed_list(values));
+  throw InputError::at(
+      source, 0, dimension(d).name(),
+      "value '" + to_string(value) + "' is outside the space; allowed: " + allowed_list(values));
 }
 
 IndexVector DesignSpace::encode(const ParamMap& values, const std::string& source) const {
@@ -291,8 +290,7 @@ IndexVector DesignSpace::encode(const ParamMap& values, const std::string& sourc
   return point;
 }
 
-IndexVector DesignSpace::from_proto(const v1::DesignPoint& point,
-                                    const std::string& source) const {
+IndexVector DesignSpace::from_proto(const v1::DesignPoint& point, const std::string& source) const {
   ParamMap values;
   for (const auto& [name, v] : point.values()) {
     const size_t d = index_of(name, source);
@@ -335,9 +333,9 @@ ParamValue DesignSpace::parse_value(size_t d, const std::string& text,
       if (ok) value = whole;
     }
     if (!ok) {
-      throw InputError::at(source, 0, dimension(d).name(),
-                           "'" + text + "' is not a valid " +
-                               (kind == v1::Dimension::REAL ? "number" : "integer"));
+      throw InputError::at(
+          source, 0, dimension(d).name(),
+          "'" + text + "' is not a valid " + (kind == v1::Dimension::REAL ? "number" : "integer"));
     }
   }
   value_index(d, value, source);
@@ -427,7 +425,8 @@ DesignSpace DesignSpace::restricted(const v1::SpaceRestriction& restriction,
     } else if (r.values_size() > 0) {
       for (const Value& v : r.values()) {
         auto t = typed(v, dimension(d).kind());
-        if (!t) throw InputError::at(source, 0, field + ".values", describe(v) + " has the wrong type");
+        if (!t)
+          throw InputError::at(source, 0, field + ".values", describe(v) + " has the wrong type");
         keep.push_back(value(d, value_index(d, *t, source)));
       }
     } else {
@@ -435,8 +434,9 @@ DesignSpace DesignSpace::restricted(const v1::SpaceRestriction& restriction,
         if (std::holds_alternative<std::string>(v)) {
           throw InputError::at(source, 0, field, "min/max do not apply to a categorical dimension");
         }
-        const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
-                                                           : static_cast<double>(std::get<int64_t>(v));
+        const double x = std::holds_alternative<double>(v)
+                             ? std::get<double>(v)
+                             : static_cast<double>(std::get<int64_t>(v));
         if ((!r.has_min() || x >= r.min()) && (!r.has_max() || x <= r.max())) keep.push_back(v);
       }
     }
@@ -445,9 +445,8 @@ DesignSpace DesignSpace::restricted(const v1::SpaceRestriction& restriction,
     dim->clear_values();
     for (const auto& v : keep) *dim->add_values() = accelgym::to_proto(v);
     const ParamValue& old_default = dims_[d].values[dims_[d].default_index];
-    const bool default_kept = std::any_of(keep.begin(), keep.end(), [&](const ParamValue& v) {
-      return same_value(v, old_default);
-    });
+    const bool default_kept = std::any_of(
+        keep.begin(), keep.end(), [&](const ParamValue& v) { return same_value(v, old_default); });
     // The narrowed dimension's default becomes its first remaining value when the old one is gone.
     *dim->mutable_default_value() = accelgym::to_proto(default_kept ? old_default : keep.front());
   }

@@ -32,8 +32,7 @@ class DesignSpace {
   explicit DesignSpace(v1::DesignSpaceSpec spec, const std::string& source = "");
 
   // The same space with some dimensions narrowed by a user file.
-  DesignSpace restricted(const v1::SpaceRestriction& restriction,
-                         const std::string& source) const;
+  DesignSpace restricted(const v1::SpaceRestriction& restriction, const std::string& source) const;
   void add_constraint(const std::string& name, const std::string& doc, ConstraintFn check);
 
   const std::string& name() const { return spec_.name(); }
@@ -88,7 +87,7 @@ class DesignSpace {
   struct Expanded {
     std::vector<ParamValue> values;
     uint32_t default_index = 0;
-    int parent = -1;                    // conditioning dimension, -1 when unconditional
+    int parent = -1;                      // conditioning dimension, -1 when unconditional
     std::vector<bool> active_for_parent;  // indexed by the parent's value index
   };
   struct NamedConstraint {

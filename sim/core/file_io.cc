@@ -83,9 +83,8 @@ bool LineReader::refill() {
   }
   if (end_ == buffer_.size()) {
     if (buffer_.size() > max_line_bytes_) {
-      throw InputError(fmt::format("{}:{}: line longer than {} bytes ({})", path_,
-                                   line_number_ + 1, max_line_bytes_,
-                                   limit_hint("max_line_bytes")));
+      throw InputError(fmt::format("{}:{}: line longer than {} bytes ({})", path_, line_number_ + 1,
+                                   max_line_bytes_, limit_hint("max_line_bytes")));
     }
     buffer_.resize(buffer_.size() * 2);
   }
@@ -107,9 +106,8 @@ bool LineReader::next(std::string_view& line) {
       break;
     }
     if (end_ - begin_ > max_line_bytes_) {
-      throw InputError(fmt::format("{}:{}: line longer than {} bytes ({})", path_,
-                                   line_number_ + 1, max_line_bytes_,
-                                   limit_hint("max_line_bytes")));
+      throw InputError(fmt::format("{}:{}: line longer than {} bytes ({})", path_, line_number_ + 1,
+                                   max_line_bytes_, limit_hint("max_line_bytes")));
     }
     const size_t kept = end_ - begin_;
     if (!refill()) {

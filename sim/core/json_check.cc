@@ -18,8 +18,7 @@ class Scanner {
  public:
   Scanner(std::string_view text, const std::string& source,
           std::map<std::string, int, std::less<>>& key_lines)
-      : text_(text), source_(source), key_lines_(key_lines),
-        max_depth_(limits().max_json_depth) {}
+      : text_(text), source_(source), key_lines_(key_lines), max_depth_(limits().max_json_depth) {}
 
   void document() {
     if (text_.substr(0, 3) == "\xef\xbb\xbf") pos_ = 3;  // a UTF-8 byte-order mark
@@ -83,60 +82,48 @@ class Scanner {
 
   void object(uint64_t depth) {
     nest(depth);
-    ++pos_;
-    blank();
     std::set<std::string_view> keys;
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      ++pos_;
-      return;
-    }
-    while (true) {
-      blank();
+    members('}', [&] {
       if (pos_ >= text_.size() || text_[pos_] != '"') fail("expected a key in quotes");
       const int key_line = line_;
       const std::string_view key = string();
-      if (!keys.insert(key).second) {
-        fail(fmt::format("duplicate key {}", quoted_excerpt(key)));
-      }
+      if (!keys.insert(key).second) fail(fmt::format("duplicate key {}", quoted_excerpt(key)));
       const auto [it, first] = key_lines_.try_emplace(std::string(key), key_line);
       if (!first) it->second = -1;
       blank();
       expect(':');
       blank();
       value(depth);
-      blank();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        blank();
-        if (pos_ < text_.size() && text_[pos_] == '}') fail("trailing comma before '}'");
-        continue;
-      }
-      expect('}');
-      return;
-    }
+    });
   }
 
   void array(uint64_t depth) {
     nest(depth);
+    members(']', [&] { value(depth); });
+  }
+
+  // The members of an object or array after its opening bracket: `member` for each, separated
+  // by commas (none after the last), up to `close`.
+  template <class Member>
+  void members(char close, Member member) {
     ++pos_;
     blank();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
+    if (pos_ < text_.size() && text_[pos_] == close) {
       ++pos_;
       return;
     }
     while (true) {
       blank();
-      value(depth);
+      member();
       blank();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        blank();
-        if (pos_ < text_.size() && text_[pos_] == ']') fail("trailing comma before ']'");
-        continue;
+      if (pos_ >= text_.size() || text_[pos_] != ',') break;
+      ++pos_;
+      blank();
+      if (pos_ < text_.size() && text_[pos_] == close) {
+        fail(fmt::format("trailing comma before '{}'", close));
       }
-      expect(']');
-      return;
     }
+    expect(close);
   }
 
   void word(std::string_view w) {

@@ -37,6 +37,11 @@ constexpr LimitRow kLimitTable[] = {
     {"max_layer_words", "words",
      "one operand matrix of a layer as SCALE-Sim builds it (im2col ifmap, filters, outputs)",
      &Limits::max_layer_words, nullptr},
+    {"max_layer_macs", "MACs", "multiply-accumulates of one layer (all its groups and repeats)",
+     &Limits::max_layer_macs, nullptr},
+    {"max_network_layers", "layers",
+     "layers of one network (topology CSV, Network JSON, transformer spec)",
+     &Limits::max_network_layers, nullptr},
 };
 
 const LimitRow& row(const std::string& name, const std::string& source) {
@@ -69,7 +74,8 @@ Limits parse_limits(const std::string& text, const std::string& source) {
     if (item.empty()) continue;
     const size_t eq = item.find('=');
     if (eq == std::string::npos) {
-      throw InputError(fmt::format("{}: expected NAME=VALUE, got {}", source, quoted_excerpt(item)));
+      throw InputError(
+          fmt::format("{}: expected NAME=VALUE, got {}", source, quoted_excerpt(item)));
     }
     const LimitRow& r = row(item.substr(0, eq), source);
     const std::string what = fmt::format("{}: limit {}", source, r.name);
@@ -90,7 +96,8 @@ const Limits& limits() {
 
 std::vector<LimitInfo> limit_table() {
   std::vector<LimitInfo> out;
-  for (const auto& r : kLimitTable) out.push_back({r.name, value_of(limits(), r), r.unit, r.bounds});
+  for (const auto& r : kLimitTable)
+    out.push_back({r.name, value_of(limits(), r), r.unit, r.bounds});
   return out;
 }
 

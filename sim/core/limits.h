@@ -15,13 +15,15 @@
 namespace accelgym {
 
 struct Limits {
-  uint64_t max_input_bytes = 64ull << 20;    // a JSON file or records message read whole
-  uint64_t max_line_bytes = 1ull << 20;      // one line of a trace or topology file
-  uint64_t max_json_depth = 64;              // nesting of objects and arrays in a JSON input
-  uint64_t max_trace_requests = 100'000'000; // requests of one DRAM run (trace, --count)
-  double max_trace_time_ns = 1e11;           // a request's time in a trace (bounds idle gaps)
-  uint64_t max_workers = 256;                // local sweep worker processes
-  uint64_t max_layer_words = 1ull << 28;    // one operand matrix of a layer, in words
+  uint64_t max_input_bytes = 64ull << 20;     // a JSON file or records message read whole
+  uint64_t max_line_bytes = 1ull << 20;       // one line of a trace or topology file
+  uint64_t max_json_depth = 64;               // nesting of objects and arrays in a JSON input
+  uint64_t max_trace_requests = 100'000'000;  // requests of one DRAM run (trace, --count)
+  double max_trace_time_ns = 1e11;            // a request's time in a trace (bounds idle gaps)
+  uint64_t max_workers = 256;                 // local sweep worker processes
+  uint64_t max_layer_words = 1ull << 28;      // one operand matrix of a layer, in words
+  uint64_t max_layer_macs = 1'000'000'000'000'000;  // multiply-accumulates of one layer
+  uint64_t max_network_layers = 100'000;  // layers of one network (file or transformer spec)
 };
 
 // The limits in force (defaults, then ACCELGYM_LIMITS). InputError when that variable names an

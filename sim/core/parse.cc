@@ -50,9 +50,10 @@ uint64_t parse_unsigned(std::string_view text, const std::string& what, uint64_t
                         uint64_t max) {
   const auto value = to_unsigned(text);
   if (value && *value >= min && *value <= max) return *value;
-  const std::string range = max == UINT64_MAX ? fmt::format(">= {}", min)
-                                              : fmt::format("in [{}, {}]", min, max);
-  throw InputError(fmt::format("{}: {} is not a whole number {}", what, quoted_excerpt(text), range));
+  const std::string range =
+      max == UINT64_MAX ? fmt::format(">= {}", min) : fmt::format("in [{}, {}]", min, max);
+  throw InputError(
+      fmt::format("{}: {} is not a whole number {}", what, quoted_excerpt(text), range));
 }
 
 double parse_finite(std::string_view text, const std::string& what) {

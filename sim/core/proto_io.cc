@@ -11,9 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -42,9 +40,7 @@ std::string field_named_by(const std::string& message) {
 }
 
 // Protobuf's messages can span lines (an excerpt and a caret): the first line is the reason.
-std::string first_line(const std::string& message) {
-  return message.substr(0, message.find('\n'));
-}
+std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 // Every double or float of `m`, recursively: NaN and infinity are not accepted anywhere (the
 // JSON mapping would take "NaN" and "Infinity" for them).
@@ -57,8 +53,8 @@ void check_finite(const Message& m, const std::string& path, const JsonLines& li
     const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
     for (int i = 0; i < n; ++i) {
       const bool rep = f->is_repeated();
-      const std::string name = (path.empty() ? "" : path + ".") + f->name() +
-                               (rep ? "[" + std::to_string(i) + "]" : "");
+      const std::string name =
+          (path.empty() ? "" : path + ".") + f->name() + (rep ? "[" + std::to_string(i) + "]" : "");
       double x = 0;
       switch (f->cpp_type()) {
         case FieldDescriptor::CPPTYPE_DOUBLE:

@@ -53,7 +53,8 @@ namespace {
 // tail, left by a writer killed mid-record, lies beyond it).
 // `refuse_cut_first`: a file whose only content is a cut-short first record is refused.
 uint64_t scan_records(const std::string& path,
-                      const std::function<void(const v1::Evaluation&)>& visit, bool refuse_cut_first) {
+                      const std::function<void(const v1::Evaluation&)>& visit,
+                      bool refuse_cut_first) {
   if (std::filesystem::is_directory(path)) throw InputError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_os_error(path, "cannot open the records file", errno);
@@ -100,8 +101,8 @@ uint64_t scan_records(const std::string& path,
 
 }  // namespace
 
-void read_records(const std::string& path,
-                  const std::function<void(const v1::Evaluation&)>& visit, bool refuse_cut_first) {
+void read_records(const std::string& path, const std::function<void(const v1::Evaluation&)>& visit,
+                  bool refuse_cut_first) {
   scan_records(path, visit, refuse_cut_first);
 }
 
@@ -109,8 +110,8 @@ std::optional<v1::Evaluation> repair_records(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::exists(path, error)) return std::nullopt;
   std::optional<v1::Evaluation> last;
-  const uint64_t end =
-      scan_records(path, [&](const v1::Evaluation& e) { last = e; }, /*refuse_cut_first=*/false);
+  const uint64_t end = scan_records(
+      path, [&](const v1::Evaluation& e) { last = e; }, /*refuse_cut_first=*/false);
   if (std::filesystem::file_size(path, error) > end) {
     std::filesystem::resize_file(path, end, error);
     if (error)

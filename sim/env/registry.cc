@@ -14,8 +14,8 @@
 #include "models/dram/trace_sim.h"
 #include "sim/core/errors.h"
 #include "sim/core/limits.h"
-#include "sim/core/parse.h"
 #include "sim/core/param.h"
+#include "sim/core/parse.h"
 #include "sim/core/space_registry.h"
 #include "workloads/network_zoo.h"
 
@@ -217,7 +217,7 @@ std::string take(Options& o, const std::string& key, const std::string& fallback
 }
 
 uint64_t to_u64(const std::string& text, const std::string& option, uint64_t min = 0,
-              uint64_t max = UINT64_MAX) {
+                uint64_t max = UINT64_MAX) {
   return parse_unsigned(text, "env option '" + option + "'", min, max);
 }
 

@@ -18,8 +18,10 @@ double metric_value(const v1::Metrics& m, const std::string& name) {
     switch (f->cpp_type()) {
       case google::protobuf::FieldDescriptor::CPPTYPE_UINT64:
         return static_cast<double>(r->GetUInt64(m, f));
-      case google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE: return r->GetDouble(m, f);
-      default: break;
+      case google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE:
+        return r->GetDouble(m, f);
+      default:
+        break;
     }
   }
   if (const auto it = m.extra().find(name); it != m.extra().end()) return it->second;

@@ -1,8 +1,8 @@
 #include "sim/sweep/setup.h"
 
-#include "agents/searcher.h"
 #include <fmt/format.h>
 
+#include "agents/searcher.h"
 #include "sim/core/errors.h"
 #include "sim/core/limits.h"
 #include "sim/core/proto_io.h"

@@ -181,7 +181,7 @@ TEST(Limits, ParsedFromNameValueLists) {
             std::string::npos);
   EXPECT_NE(message_of([] { parse_limits("max_workers", "x"); }).find("expected NAME=VALUE"),
             std::string::npos);
-  EXPECT_EQ(limit_table().size(), 7u);
+  EXPECT_EQ(limit_table().size(), 9u);
 }
 
 }  // namespace

@@ -63,8 +63,7 @@ TEST(TopologyCsv, ErrorsNameFileLineAndField) {
   EXPECT_NE(error_of(std::string(kHeader) + "ok,8,8,3,3,1,1,1,\nbad,8,8,3,x3,1,1,1,\n")
                 .find("net.csv:3: field 'Filter Width': 'x3' is not a non-negative integer"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(kHeader) + "short,8,8,3,\n").find("net.csv:2"),
-            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "short,8,8,3,\n").find("net.csv:2"), std::string::npos);
   EXPECT_NE(error_of(std::string(kHeader) + "zero,8,8,3,3,0,1,1,\n")
                 .find("field 'Channels': must be at least 1"),
             std::string::npos);
@@ -112,11 +111,11 @@ uint64_t macs_of(const v1::Network& net) {
 TEST(NetworkZoo, MacCountsMatchThePublishedFigures) {
   // Published multiply-accumulates (the papers' "FLOPs"/"mult-adds"), within 1.5 %.
   const std::pair<const char*, double> expected[] = {
-      {"vgg16", 15.5e9},       // Simonyan & Zisserman
-      {"resnet18-tv", 1.8e9},  // He et al. Table 1
-      {"mobilenet-v1", 569e6}, // Howard et al. Table 1
-      {"mobilenet-v2", 300e6}, // Sandler et al. Table 3
-      {"vit-b16", 17.6e9},     // Dosovitskiy et al. Table 1
+      {"vgg16", 15.5e9},        // Simonyan & Zisserman
+      {"resnet18-tv", 1.8e9},   // He et al. Table 1
+      {"mobilenet-v1", 569e6},  // Howard et al. Table 1
+      {"mobilenet-v2", 300e6},  // Sandler et al. Table 3
+      {"vit-b16", 17.6e9},      // Dosovitskiy et al. Table 1
   };
   for (const auto& [name, macs] : expected) {
     EXPECT_NEAR(static_cast<double>(macs_of(load_network(name))), macs, 0.015 * macs) << name;

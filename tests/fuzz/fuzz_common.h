@@ -1,6 +1,7 @@
-// Shared by the libFuzzer targets (make fuzz; docs/ROBUSTNESS.md). A target feeds one parser
-// arbitrary bytes: an InputError is the expected answer to bad input, anything else (another
-// exception, a crash, a sanitizer report, a hang past -timeout) is a finding.
+// Shared by the libFuzzer targets (make fuzz; docs/ROBUSTNESS.md), each of which includes it
+// once: a target feeds one parser arbitrary bytes; an InputError is the expected answer to bad
+// input, anything else (another exception, a crash, a sanitizer report, a hang past -timeout)
+// is a finding. Every target starts under the small limits below.
 #pragma once
 
 #include <unistd.h>
@@ -50,3 +51,8 @@ int only_input_errors(Body body) {
 }
 
 }  // namespace accelgym::fuzz
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  accelgym::fuzz::use_small_limits();
+  return 0;
+}

@@ -11,11 +11,6 @@
 
 using namespace accelgym;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::use_small_limits();
-  return 0;
-}
-
 namespace {
 
 // One assignment per line: NAME=VALUE.

@@ -5,19 +5,17 @@
 
 using namespace accelgym;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::use_small_limits();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = fuzz::as_file(data, size, "records");
   return fuzz::only_input_errors([&] {
     uint64_t seen = 0;
-    read_records(path, [&](const v1::Evaluation& e) {
-      evaluation_key(e);
-      ++seen;
-    }, true);
+    read_records(
+        path,
+        [&](const v1::Evaluation& e) {
+          evaluation_key(e);
+          ++seen;
+        },
+        true);
     repair_records(path);
     uint64_t after = 0;
     read_records(path, [&](const v1::Evaluation&) { ++after; });

@@ -9,11 +9,6 @@
 
 using namespace accelgym;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::use_small_limits();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const DesignSpace space = make_space("accel");
   static const auto config = compute::systolic_config(space.decode(space.default_point()));

@@ -7,11 +7,6 @@
 
 using namespace accelgym;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  fuzz::use_small_limits();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   static const DesignSpace space = make_space("dram");

@@ -7,6 +7,7 @@ import pathlib
 import signal
 import stat
 import subprocess
+import sys
 import time
 
 import pytest
@@ -222,6 +223,26 @@ def test_d10_huge_scalesim_layer_is_refused_before_allocating(run, tmp_path):
     one_error_line(proc, "max_layer_words")
 
 
+@pytest.mark.parametrize("row", [
+    "huge,4294967295,4294967295,1,1,4294967295,4294967295,1,",  # sizes overflow 64 bits
+    "big,65536,65536,3,3,65536,65536,1,",                      # 2.5e20 MACs
+])
+def test_layers_beyond_64_bits_or_the_mac_limit_are_refused(run, tmp_path, row):
+    path = write(tmp_path / "huge.csv", CONV_HEADER + row + "\n")
+    one_error_line(run("sim", "--workload", path, "--memory", "ideal"), "field 'shape'")
+
+
+def test_networks_with_too_many_layers_are_refused(run, tmp_path):
+    spec = {"name": "deep", "d_model": 64, "heads": 4, "d_ff": 128, "seq_len": 8,
+            "layers": 4000000000}
+    path = write(tmp_path / "deep.json", json.dumps(spec))
+    one_error_line(run("sim", "--workload", path), "transformer 'deep'", "max_network_layers")
+    rows = "".join(f"l{i},8,8,1,1,1,1,1,\n" for i in range(12))
+    topology = write(tmp_path / "many.csv", CONV_HEADER + rows)
+    one_error_line(run("sim", "--workload", topology, "--limit", "max_network_layers=10"),
+                   f"{topology}:12", "max_network_layers")
+
+
 def test_d11_dram_runs_are_bounded(run, tmp_path):
     one_error_line(run("dram", "--generate", "random", "--count", "1000000000000"),
                    "max_trace_requests")
@@ -308,7 +329,8 @@ def test_octal_looking_counts_are_decimal(run):
 def test_limits_are_listed_and_checked(run):
     table = run("limits", check=0).stdout
     for name in ("max_trace_requests", "max_trace_time_ns", "max_workers", "max_layer_words",
-                 "max_input_bytes", "max_line_bytes", "max_json_depth"):
+                 "max_input_bytes", "max_line_bytes", "max_json_depth", "max_layer_macs",
+                 "max_network_layers"):
         assert name in table
     one_error_line(run("limits", "--limit", "max_workers=0"), "max_workers")
     one_error_line(run("limits", "--limit", "nonsense=3"), "unknown limit 'nonsense'")
@@ -338,7 +360,7 @@ def test_python_limits_come_from_the_environment(tmp_path):
             "except accelgym.InputError as e:\n"
             "    print('refused', e)\n")
     env = dict(os.environ, ACCELGYM_LIMITS="max_trace_requests=500")
-    out = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, timeout=120, check=True).stdout
     assert out.splitlines()[0] == "500"
     assert "refused" in out and "1000" in out

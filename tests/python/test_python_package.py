@@ -224,7 +224,7 @@ def test_examples_run(example, tmp_path):
     # worker space) goes under pytest's tmp_path, not the system's /tmp.
     env = dict(os.environ, ACCELGYM_EXAMPLE_BUDGET="3", ACCELGYM_EXAMPLE_SEEDS="1",
                PYTHONPATH=os.pathsep.join(p for p in sys.path if p), TMPDIR=str(tmp_path))
-    proc = subprocess.run(["/usr/bin/python3", str(root / "examples" / example)], env=env,
+    proc = subprocess.run([sys.executable, str(root / "examples" / example)], env=env,
                           capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip()
