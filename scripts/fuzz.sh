@@ -23,7 +23,8 @@ with_prefix "$seeds/fuzz_json" 00 "$root"/tests/fuzz/seeds/point.json
 with_prefix "$seeds/fuzz_json" 01 "$root"/tests/fuzz/seeds/restrict.json
 with_prefix "$seeds/fuzz_json" 02 "$root"/models/energy/data/tech_45nm.json
 with_prefix "$seeds/fuzz_json" 03 "$root"/workloads/data/networks/resnet18.json
-with_prefix "$seeds/fuzz_json" 04 "$root"/examples/sweep-dram.json
+with_prefix "$seeds/fuzz_json" 04 "$root"/workloads/data/networks/bert_base.json
+with_prefix "$seeds/fuzz_json" 05 "$root"/examples/sweep-dram.json
 with_prefix "$seeds/fuzz_trace" 00 "$root"/tests/fuzz/seeds/trace.ns
 with_prefix "$seeds/fuzz_trace" 01 "$root"/tests/fuzz/seeds/trace.stl
 mkdir -p "$seeds/fuzz_records"
@@ -43,7 +44,7 @@ run_one() {
       -timeout=20 -rss_limit_mb=2048 -artifact_prefix="$findings/$target-" \
       -print_final_stats=1 "$corpus/$target" "$seeds/$target" > "$log" 2>&1; then
     local runs cpu_s
-    runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$')
+    runs=$(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+$' || true)
     cpu_s=$(awk '{printf "%.0f", $1 + $2}' "$cpu")
     echo "$target: no finding in ${seconds}s wall, ${cpu_s}s CPU ($runs runs, $(ls "$corpus/$target" | wc -l) corpus files)"
   else

@@ -1,6 +1,7 @@
 // Every JSON schema a user hands accelgym (the first byte picks one), parsed strictly and then
 // used as its command would: design points and restrictions against the accel space,
-// technology tables built into a Technology, networks lowered, sweep specs checked.
+// technology tables built into a Technology, networks and transformer specs lowered, sweep specs
+// printed back.
 #include "accelgym/v1/design.pb.h"
 #include "accelgym/v1/space.pb.h"
 #include "accelgym/v1/sweep.pb.h"
@@ -11,6 +12,7 @@
 #include "sim/core/space_registry.h"
 #include "tests/fuzz/fuzz_common.h"
 #include "workloads/layer.h"
+#include "workloads/transformer.h"
 
 using namespace accelgym;
 
@@ -19,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const DesignSpace space = make_space("accel");
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   return fuzz::only_input_errors([&] {
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
       case 0: {
         v1::DesignPoint point;
         parse_json(text, "point.json", &point);
@@ -49,6 +51,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 3: {
         v1::Network network;
         parse_json(text, "network.json", &network);
+        for (const auto& layer : network.layers()) {
+          workloads::lower(layer, workloads::LoweringRule::kStandard);
+        }
+        break;
+      }
+      case 4: {
+        v1::TransformerSpec spec;
+        parse_json(text, "transformer.json", &spec);
+        const v1::Network network = workloads::expand_transformer(spec, 0);
         for (const auto& layer : network.layers()) {
           workloads::lower(layer, workloads::LoweringRule::kStandard);
         }
