@@ -21,12 +21,18 @@ dram::DramConfig default_config() {
   return dram::dram_config(space.decode(space.default_point()));
 }
 
-void BM_DramTrace(benchmark::State& state, const char* pattern, double interval_ns) {
-  const auto config = default_config();
+// A 100 000-request trace of `pattern`, one request every `interval_ns` (0: all at once).
+workloads::GeneratorConfig trace_config(const char* pattern, double interval_ns) {
   workloads::GeneratorConfig g;
   g.pattern = pattern;
   g.count = 100000;
   g.interval_ns = interval_ns;
+  return g;
+}
+
+void BM_DramTrace(benchmark::State& state, const char* pattern, double interval_ns) {
+  const auto config = default_config();
+  const auto g = trace_config(pattern, interval_ns);
   uint64_t cycles = 0;
   double simulation_s = 0;
   for (auto _ : state) {
@@ -48,17 +54,12 @@ BENCHMARK_CAPTURE(BM_DramTrace, random_paced_10ns, "random", 10.0)->Unit(benchma
 BENCHMARK_CAPTURE(BM_DramTrace, sequential_paced_10ns, "sequential", 10.0)
     ->Unit(benchmark::kMillisecond);
 
-}  // namespace
-
 // The same traces read from a file on disk in the `<time_ns> <R|W> <addr>` format, parsing
 // included (what `accelgym dram --trace FILE --trace-format ns` does after start-up): the file
 // is written once, outside the timed loop, from the generator's requests.
 void BM_DramTraceFile(benchmark::State& state, const char* pattern, double interval_ns) {
   const auto config = default_config();
-  workloads::GeneratorConfig g;
-  g.pattern = pattern;
-  g.count = 100000;
-  g.interval_ns = interval_ns;
+  const auto g = trace_config(pattern, interval_ns);
   const std::string path = "/tmp/accelgym-bench-" + std::to_string(getpid()) + ".ns";
   {
     FILE* f = std::fopen(path.c_str(), "w");
@@ -85,3 +86,5 @@ BENCHMARK_CAPTURE(BM_DramTraceFile, random_all_at_once, "random", 0.0)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DramTraceFile, random_paced_10ns, "random", 10.0)
     ->Unit(benchmark::kMillisecond);
+
+}  // namespace

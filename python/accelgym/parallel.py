@@ -109,7 +109,7 @@ class ParallelAccelEnv(_Base):
         return self._env.render()
 
     def state(self):
-        """The global state: the whole observation (design indices and target ratios)."""
+        """The global state: the current design's value indices (every agent's knobs)."""
         return self._env.design.astype(np.float64)
 
     def _known(self, agent):
