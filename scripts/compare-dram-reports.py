@@ -55,6 +55,7 @@ def report(binary, args):
         return {"exit": proc.returncode, "stderr": proc.stderr}
     out = json.loads(proc.stdout)
     out.pop("host_time_s", None)
+    out.pop("parse_time_s", None)
     return out
 
 

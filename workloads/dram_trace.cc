@@ -1,6 +1,7 @@
 #include "workloads/dram_trace.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -21,6 +22,78 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+// The usual shape of a trace line, read in one pass without a branch per hex digit:
+// `<digits> <R|W> 0x<hex>` (ns) or `<digits>:\t<read|write>\t0x<hex>[\t...]` (.stl). Anything
+// else (comments, decimals, words, more digits than fit) makes it give up, and the general
+// parser reads or rejects the line; where both apply they give the same request.
+class FastLine {
+ public:
+  explicit FastLine(std::string_view line) : p_(line.data()), end_(line.data() + line.size()) {}
+
+  // 1 to 15 decimal digits: an integer below 2^53, exactly a double.
+  bool number(double& value) {
+    uint64_t v = 0;
+    const char* first = p_;
+    while (p_ < end_ && static_cast<unsigned>(*p_ - '0') <= 9 && p_ - first < 16) {
+      v = v * 10 + static_cast<unsigned>(*p_++ - '0');
+    }
+    value = static_cast<double>(v);
+    return p_ > first && p_ - first <= 15;
+  }
+  bool literal(char c) { return p_ < end_ && *p_ == c ? (++p_, true) : false; }
+  bool blanks() {
+    const char* first = p_;
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t')) ++p_;
+    return p_ > first;
+  }
+  // `w` as a whole field.
+  bool word(std::string_view w) {
+    if (static_cast<size_t>(end_ - p_) < w.size() || std::string_view(p_, w.size()) != w)
+      return false;
+    p_ += w.size();
+    return p_ == end_ || *p_ == ' ' || *p_ == '\t';
+  }
+  // One of `chars` as a whole field.
+  bool letter(std::string_view chars, char& which) {
+    if (p_ >= end_ || chars.find(*p_) == std::string_view::npos) return false;
+    which = *p_++;
+    return p_ == end_ || *p_ == ' ' || *p_ == '\t';
+  }
+  // 0x and 1 to 16 hex digits.
+  bool hex(uint64_t& value) {
+    if (end_ - p_ < 3 || p_[0] != '0' || (p_[1] | 0x20) != 'x') return false;
+    p_ += 2;
+    const char* first = p_;
+    uint64_t v = 0;  // a local: `value` may alias what the loop reads
+    uint8_t digit;
+    while (p_ < end_ && (digit = kHexDigit[static_cast<uint8_t>(*p_)]) < 16) {
+      v = v << 4 | digit;
+      ++p_;
+    }
+    value = v;
+    return p_ > first && p_ - first <= 16;
+  }
+  // Nothing but blanks (and a '\r') left; `or_field`: or a blank and then anything.
+  bool done(bool or_field = false) {
+    if (or_field && p_ < end_ && (*p_ == ' ' || *p_ == '\t')) return true;
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) ++p_;
+    return p_ == end_;
+  }
+
+ private:
+  static constexpr std::array<uint8_t, 256> kHexDigit = [] {
+    std::array<uint8_t, 256> t{};
+    t.fill(16);
+    for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<uint8_t>(i);
+    for (int i = 0; i < 6; ++i) {
+      t[static_cast<size_t>('a' + i)] = t[static_cast<size_t>('A' + i)] = static_cast<uint8_t>(10 + i);
+    }
+    return t;
+  }();
+  const char* p_;
+  const char* end_;
+};
+
 // Splits on spaces/tabs; returns the number of fields found (at most `max`).
 size_t fields(std::string_view line, std::string_view* out, size_t max) {
   size_t n = 0, i = 0;
@@ -34,7 +107,7 @@ size_t fields(std::string_view line, std::string_view* out, size_t max) {
   return n;
 }
 
-class FileTrace : public TraceSource {
+class FileTrace final : public TraceSource {
  public:
   FileTrace(const std::string& path, TraceFormat format, double clock_mhz)
       : in_(path),
@@ -51,11 +124,13 @@ class FileTrace : public TraceSource {
     std::string_view text;
     while (in_.next(text)) {
       line_ = text;
-      if (const auto hash = text.find('#'); hash != std::string_view::npos)
-        text = text.substr(0, hash);
-      text = trim(text);
-      if (text.empty()) continue;
-      out = format_ == TraceFormat::kStl ? parse_stl(text) : parse_ns(text);
+      if (!(format_ == TraceFormat::kStl ? fast_stl(text, out) : fast_ns(text, out))) {
+        if (const auto hash = text.find('#'); hash != std::string_view::npos)
+          text = text.substr(0, hash);
+        text = trim(text);
+        if (text.empty()) continue;
+        out = format_ == TraceFormat::kStl ? parse_stl(text) : parse_ns(text);
+      }
       if (out.time_ns < last_time_ns_)
         fail("time", "goes backwards (traces must be in time order)");
       if (out.time_ns > max_time_ns_) {
@@ -70,6 +145,13 @@ class FileTrace : public TraceSource {
       return true;
     }
     return false;
+  }
+
+  // next() without a virtual call per request.
+  size_t next_batch(TraceRequest* out, uint64_t* positions, size_t capacity) override {
+    size_t n = 0;
+    while (n < capacity && FileTrace::next(out[n])) positions[n++] = FileTrace::position();
+    return n;
   }
 
   uint64_t position() const override { return static_cast<uint64_t>(in_.line_number()); }
@@ -104,6 +186,30 @@ class FileTrace : public TraceSource {
     if (text == "read" || text == "READ" || text == "R" || text == "r") return false;
     if (text == "write" || text == "WRITE" || text == "W" || text == "w") return true;
     fail("command", "expected read or write");
+  }
+
+  // FastLine's lines; false for any other (parse_stl and parse_ns read those).
+  bool fast_ns(std::string_view text, TraceRequest& out) const {
+    FastLine line(text);
+    char command = 0;
+    if (!(line.number(out.time_ns) && line.blanks() && line.letter("RrWw", command) &&
+          line.blanks() && line.hex(out.address) && line.done())) {
+      return false;
+    }
+    out.is_write = command == 'W' || command == 'w';
+    return true;
+  }
+  bool fast_stl(std::string_view text, TraceRequest& out) const {
+    FastLine line(text);
+    double cycle = 0;
+    if (!(line.number(cycle) && line.literal(':') && line.blanks())) return false;
+    out.is_write = line.word("write");
+    if (!(out.is_write || line.word("read")) || !line.blanks() || !line.hex(out.address) ||
+        !line.done(/*or_field=*/true)) {
+      return false;
+    }
+    out.time_ns = cycle * 1000.0 / clock_mhz_;
+    return std::isfinite(out.time_ns);
   }
 
   TraceRequest parse_stl(std::string_view text) const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <mutex>
 #include <vector>
 
 #include "sim/core/errors.h"
@@ -24,17 +25,19 @@ constexpr StandardFile kFiles[] = {
     {"hbm2-2000.json", "HBM2-2000"},
 };
 
-// The data files are read-only resources: parsed once per process (a thread-safe static that
-// never changes after it is built), not on every evaluation.
+// The data files are read-only resources: each parsed once per process, when first asked for
+// (a run uses one standard: parsing the others would add a third to its start-up).
 const v1::DramStandardFile& read_file(const StandardFile& f) {
-  static const std::vector<v1::DramStandardFile> files = [] {
-    std::vector<v1::DramStandardFile> parsed(std::size(kFiles));
-    for (size_t i = 0; i < std::size(kFiles); ++i) {
-      load_json_file(resource_path(std::string("models/dram/data/") + kFiles[i].file), &parsed[i]);
-    }
-    return parsed;
-  }();
-  return files[static_cast<size_t>(&f - kFiles)];
+  struct Parsed {
+    std::once_flag once;
+    v1::DramStandardFile file;
+  };
+  static Parsed parsed[std::size(kFiles)];
+  Parsed& p = parsed[static_cast<size_t>(&f - kFiles)];
+  std::call_once(p.once, [&] {
+    load_json_file(resource_path(std::string("models/dram/data/") + f.file), &p.file);
+  });
+  return p.file;
 }
 
 // Non-zero scalar fields of `overrides` replace the spec's; supplies replace as a whole.

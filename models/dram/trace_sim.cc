@@ -103,6 +103,7 @@ v1::DramReport run_trace(MemorySystem& sys, workloads::TraceSource& source,
   v1::DramReport report = sys.finish(pump.last_completion());
   const double total_s = std::chrono::duration<double>(Clock::now() - start).count();
   report.set_host_time_s(total_s - feed.parse_seconds());
+  report.set_parse_time_s(feed.parse_seconds());
   return report;
 }
 

@@ -22,7 +22,7 @@ struct TraceRunOptions {
 class MemorySystem;
 
 // Runs `source` through `system` until the last response; the report's host_time_s excludes
-// the time spent reading the trace.
+// the time spent reading the trace, which is parse_time_s.
 v1::DramReport run_trace(MemorySystem& system, workloads::TraceSource& source,
                          const TraceRunOptions& options = {});
 

@@ -64,7 +64,8 @@ void print_table(const v1::DramReport& r, std::ostream& out) {
       << e.pre_pj() / 1e6 << ", rd " << e.read_pj() / 1e6 << ", wr " << e.write_pj() / 1e6
       << ", ref " << e.refresh_pj() / 1e6 << ", background " << e.background_pj() / 1e6
       << "), average power " << r.avg_power_mw() << " mW\n";
-  out << std::scientific << std::setprecision(3) << "host time " << r.host_time_s() << " s\n";
+  out << std::scientific << std::setprecision(3) << "host time " << r.host_time_s()
+      << " s simulating, " << r.parse_time_s() << " s reading the trace\n";
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 
 #include "models/accel/scalesim_reports.h"
 #include "models/accel/systolic_evaluator.h"
-#include "models/accel/systolic_tlm.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/plugins.h"
 #include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
@@ -170,7 +170,7 @@ int cmd_sim(int argc, char** argv) {
   }
   v1::SimReport report =
       engine == "systemc"
-          ? accel::simulate_systolic_tlm(network, config, technology, dram_config)
+          ? systemc_plugin().simulate_systolic_tlm(network, config, technology, dram_config)
           : accel::simulate_systolic(network, config, memory, technology, &dram_config);
   *report.mutable_config() = space.to_proto(point);
   if (format == "json") {

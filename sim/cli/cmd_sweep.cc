@@ -3,15 +3,13 @@
 #include <thread>
 
 #include "sim/cli/args.h"
+#include "sim/cli/plugins.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/point_options.h"
 #include "sim/cli/progress.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/sweep/sweep.h"
-#ifdef ACCELGYM_WITH_MPI
-#include "sim/sweep/mpi_sweep.h"
-#endif
 
 namespace accelgym::cli {
 namespace {
@@ -67,12 +65,10 @@ int cmd_sweep(int argc, char** argv) {
     };
   }
   std::optional<v1::SweepSummary> summary;
-#ifdef ACCELGYM_WITH_MPI
   if (sweep::launched_by_mpi()) {
-    summary = sweep::run_mpi(setup, args.get("out"), args.has("resume"), options);
+    summary = mpi_plugin().run_mpi(setup, args.get("out"), args.has("resume"), options);
     if (!summary) return 0;  // an evaluating rank: rank 0 reports
   }
-#endif
   if (!summary) {
     size_t workers = setup.spec().workers();
     if (args.has("workers"))

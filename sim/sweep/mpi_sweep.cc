@@ -2,7 +2,6 @@
 
 #include <mpi.h>
 
-#include <cstdlib>
 #include <vector>
 
 #include "sim/core/errors.h"
@@ -73,13 +72,6 @@ void serve(const SweepSetup& setup, const OutDir& dir, int rank) {
 }
 
 }  // namespace
-
-bool launched_by_mpi() {
-  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
-    if (std::getenv(var) != nullptr) return true;
-  }
-  return false;
-}
 
 std::optional<v1::SweepSummary> run_mpi(const SweepSetup& setup, const std::string& path,
                                         bool resume, const RunOptions& options) {

@@ -1,6 +1,7 @@
 // A sweep across MPI ranks (mpirun -np N, or srun under Slurm): rank 0 coordinates, every
 // other rank evaluates through a one-worker ProcessPool, so a crash or a hang costs one
-// task, never the job. Built when CMake finds MPI (ACCELGYM_WITH_MPI).
+// task, never the job. Built when CMake finds MPI, as the plugin accelgym-mpi.so
+// (sim/cli/plugins.h).
 #pragma once
 
 #include <optional>
@@ -9,9 +10,6 @@
 #include "sim/sweep/sweep.h"
 
 namespace accelgym::sweep {
-
-// True when the process was started by mpirun / srun (their environment variables are set).
-bool launched_by_mpi();
 
 // Call on every rank. Rank 0 prepares DIR (resume rules as in OutDir) and returns the summary;
 // the other ranks return nothing once rank 0 has finished.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -54,6 +55,13 @@ v1::SweepSummary run_local(const SweepSetup& setup, const OutDir& dir, size_t wo
   }
   ProcessPool pool(setup, workers, setup.spec().timeout_s(), dir.prefix("local"));
   return coordinate(setup, dir, pool, options);
+}
+
+bool launched_by_mpi() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(var) != nullptr) return true;
+  }
+  return false;
 }
 
 }  // namespace accelgym::sweep

@@ -24,4 +24,8 @@ v1::SweepSummary coordinate(const SweepSetup& setup, const OutDir& dir, Executor
 v1::SweepSummary run_local(const SweepSetup& setup, const OutDir& dir, size_t workers,
                            const RunOptions& options);
 
+// True when the process was started by mpirun / srun (their environment variables are set):
+// `accelgym sweep` then runs across the ranks (sim/sweep/mpi_sweep.h).
+bool launched_by_mpi();
+
 }  // namespace accelgym::sweep

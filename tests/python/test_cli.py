@@ -1,5 +1,7 @@
 """End-to-end checks of the `accelgym` binary: exit codes, JSON output, error messages."""
 import json
+import shutil
+import subprocess
 
 import pytest
 
@@ -207,3 +209,25 @@ def test_records_export_errors(run, tmp_path):
     proc = run("records")
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert run("records", "--help", check=0).stdout.startswith("usage: accelgym records")
+
+
+def test_systemc_engine_is_a_plugin_with_the_same_numbers(run, accelgym_bin, tmp_path):
+    # The binary loads neither libsystemc nor libmpi (start-up: sim/cli/plugins.h); the SystemC
+    # engine comes from the plugin beside it and counts the cycles the direct engine does.
+    needed = subprocess.run(["readelf", "-d", accelgym_bin], capture_output=True, text=True,
+                            check=True).stdout
+    assert "libsystemc" not in needed and "libmpi" not in needed
+    args = ["sim", "--workload", "alexnet", "--memory", "dram", "--array", "16x16",
+            "--format", "json"]
+    direct = json.loads(run(*args, check=0).stdout)
+    systemc = json.loads(run(*args, "--engine", "systemc", check=0).stdout)
+    assert direct["total"]["cycles"] == systemc["total"]["cycles"] > 0
+    assert direct["dram"]["reads"] == systemc["dram"]["reads"] > 0
+    # A binary away from its plugins says which file it needs, and why.
+    lonely = tmp_path / "bin" / "accelgym"
+    lonely.parent.mkdir()
+    shutil.copy(accelgym_bin, lonely)
+    proc = subprocess.run([lonely, *args, "--engine", "systemc"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "--engine systemc needs the plugin" in proc.stderr
+    assert "accelgym-systemc.so" in proc.stderr
