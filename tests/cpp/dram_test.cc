@@ -806,6 +806,59 @@ TEST(DramTraces, ReadersParseAndRejectWithFileAndLine) {
   }
 }
 
+// The reader's one-pass path (plain lines) and its general path (everything else) agree: each
+// pair of lines below is one request written both ways.
+TEST(DramTraces, EveryLineShapeGivesTheSameRequest) {
+  const testing_scratch::ScratchDir scratch;
+  const std::pair<const char*, const char*> ns_pairs[] = {
+      {"7 R 0x40", "  7.0\tr\t0X40  "},
+      {"8 W 0xabcdef40", "8 write 0xABCDEF40 # comment"},
+      {"9 w 0x1c0", "9e0 WRITE 1c0"},
+      {"98765432101 R 0x80", "98765432101.000 R 0x00000000000000000080\r"},
+      {"98765432102 r 0xffc0", "987654321020e-1 READ 0xffc0#c"},
+  };
+  const std::pair<const char*, const char*> stl_pairs[] = {
+      {"3:\tread\t0x40", "3.0:  READ  0x40"},
+      {"4:\twrite\t0x80\tdeadbeef", "4:\tWRITE\t80 # data dropped"},
+      {"5:\tread\t0xFFC0\r", "5:\tR\t0xffc0"},
+  };
+  using workloads::TraceFormat;
+  auto read_all = [&](const std::string& name, const std::string& text, TraceFormat format) {
+    const std::string path = scratch.path(name);
+    std::ofstream(path) << text;
+    auto source = workloads::open_trace(path, format, 800);
+    std::vector<TraceRequest> out;
+    for (TraceRequest r; source->next(r);) out.push_back(r);
+    return out;
+  };
+  auto check = [&](const auto& pairs, TraceFormat format, const char* ext) {
+    std::string plain, general;
+    for (const auto& [a, b] : pairs) {
+      plain += std::string(a) + "\n";
+      general += std::string(b) + "\n";
+    }
+    const auto x = read_all(std::string("plain.") + ext, plain, format);
+    const auto y = read_all(std::string("general.") + ext, general, format);
+    EXPECT_EQ(x.size(), std::size(pairs));
+    EXPECT_EQ(y.size(), x.size());
+    for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+      EXPECT_EQ(x[i].time_ns, y[i].time_ns) << pairs[i].first;
+      EXPECT_EQ(x[i].is_write, y[i].is_write) << pairs[i].first;
+      EXPECT_EQ(x[i].address, y[i].address) << pairs[i].first;
+    }
+    return x;
+  };
+  const auto ns = check(ns_pairs, TraceFormat::kNs, "ns");
+  ASSERT_EQ(ns.size(), 5u);
+  EXPECT_EQ(ns[1].address, 0xabcdef40u);
+  EXPECT_TRUE(ns[2].is_write);
+  EXPECT_EQ(ns[3].time_ns, 98765432101.0);
+  const auto stl = check(stl_pairs, TraceFormat::kStl, "stl");
+  ASSERT_EQ(stl.size(), 3u);
+  EXPECT_DOUBLE_EQ(stl[1].time_ns, 5.0);  // cycle 4 at 800 MHz
+  EXPECT_EQ(stl[2].address, 0xffc0u);
+}
+
 TEST(DramTraces, ArchGymSetsAndGenerator) {
   const auto cloud1 = workloads::named_trace("cloud-1");
   EXPECT_EQ(cloud1.count, 10000u);
