@@ -1,64 +1,104 @@
 #!/usr/bin/python3
 """`accelgym dram` on trace files as a user runs it: one process per run, the trace read from
-disk, parsing included. Writes 100 000-request traces of four kinds (random reads all at once,
-sequential reads all at once, mixed 50 % reads/writes all at once, random reads paced one per
-10 ns) in both formats (`<time_ns> <R|W> <addr>` and DRAMSys .stl at 800 MHz), runs each
-`--runs` times and prints, per trace, the median and interquartile range of
+disk. Writes 100 000-request traces of four kinds (random reads all at once, sequential reads
+all at once, mixed 50 % reads / writes all at once, random reads paced one per 10 ns) in both
+formats (`<time_ns> <R|W> <addr>` and DRAMSys .stl at 800 MHz), runs each `--runs` times,
+interleaved, and prints per trace the median and interquartile range of
 
-  requests / (host_time_s + parse_time_s)   (the report's own timers: parse + simulation)
-  requests / wall time of the whole process (start-up, parsing, simulation, printing)
+  requests / (parse_time_s + host_time_s)   the report's own timers: reading + simulation
+  CPU time of the whole process             start-up, reading, simulation, printing, exit
 
-and the process start-up (`accelgym dram --generate random --count 1`, median of 51 runs).
+and the start-up alone (`accelgym dram --generate random --count 1`, median of 51 runs).
+With --ramulator2 BIN, the same traces (LoadStoreTrace, DDR4_8Gb_x8, DDR4_2400R, FR-FCFS,
+open rows, all-bank refresh) also run on Ramulator 2, and the ratio of CPU times is printed.
 
-  bench/dram_trace_files.py BUILD/bin/accelgym [--runs 11] [--count 100000] [--standard S]
-      [--markdown]
+  bench/dram_trace_files.py BUILD/bin/accelgym [--runs 11] [--count 100000]
+      [--ramulator2 PATH/ramulator2] [--markdown]
 """
 import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ACCESS_BYTES = 64
 STL_CLOCK_MHZ = 800  # DRAMSys's trace clock; one .stl cycle is 1.25 ns
+KINDS = ["random", "sequential", "mixed-rw", "paced-10ns"]
+
+# Ramulator 2 has no timestamps: its frontend offers one request per frontend tick. A memory
+# clock ratio of 12 against the frontend's 1 paces one request per 12 DDR4-2400 cycles (10 ns);
+# 1:1 offers one per memory cycle, which keeps the controller saturated ("all at once").
+RAMULATOR2_CONFIG = """Frontend:
+  impl: LoadStoreTrace
+  path: {trace}
+  clock_ratio: 1
+  Translation:
+    impl: NoTranslation
+    max_addr: 1073741824
+MemorySystem:
+  impl: GenericDRAM
+  clock_ratio: {memory_ratio}
+  DRAM:
+    impl: DDR4
+    org:
+      preset: DDR4_8Gb_x8
+      channel: 1
+      rank: 1
+    timing:
+      preset: DDR4_2400R
+  Controller:
+    impl: Generic
+    Scheduler:
+      impl: FRFCFS
+    RefreshManager:
+      impl: AllBank
+    RowPolicy:
+      impl: OpenRowPolicy
+    plugins:
+  AddrMapper:
+    impl: RoBaRaCoCh
+"""
 
 
-def requests(kind, count, seed):
-    """(time_ns, is_write, address) tuples of one trace kind, seeded."""
+def requests(kind, count, seed=1):
+    """(time_ns, is_write, address) of one trace kind, seeded."""
     rng = random.Random(seed)
-    span = 1 << 30
+    lines = (1 << 30) // ACCESS_BYTES
     for i in range(count):
         if kind == "sequential":
             yield 0.0, False, i * ACCESS_BYTES
         elif kind == "mixed-rw":
-            yield 0.0, rng.random() < 0.5, rng.randrange(span // ACCESS_BYTES) * ACCESS_BYTES
+            yield 0.0, rng.random() < 0.5, rng.randrange(lines) * ACCESS_BYTES
         elif kind == "paced-10ns":
-            yield 10.0 * i, False, rng.randrange(span // ACCESS_BYTES) * ACCESS_BYTES
+            yield 10.0 * i, False, rng.randrange(lines) * ACCESS_BYTES
         else:  # random
-            yield 0.0, False, rng.randrange(span // ACCESS_BYTES) * ACCESS_BYTES
+            yield 0.0, False, rng.randrange(lines) * ACCESS_BYTES
 
 
 def write_trace(path, kind, fmt, count):
     with open(path, "w") as f:
-        for t, w, a in requests(kind, count, seed=1):
+        for t, w, a in requests(kind, count):
             if fmt == "ns":
                 f.write(f"{t:g} {'W' if w else 'R'} 0x{a:x}\n")
-            else:
-                cycle = round(t * STL_CLOCK_MHZ / 1000)
-                f.write(f"{cycle}:\t{'write' if w else 'read'}\t0x{a:x}\n")
+            elif fmt == "stl":
+                f.write(f"{round(t * STL_CLOCK_MHZ / 1000)}:\t{'write' if w else 'read'}\t0x{a:x}\n")
+            else:  # Ramulator 2's LoadStoreTrace
+                f.write(f"{'ST' if w else 'LD'} 0x{a:x}\n")
 
 
-def run_once(binary, args):
-    start = time.perf_counter()
-    proc = subprocess.run([binary] + args, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+def run_once(command):
+    """(CPU seconds, stdout) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(command, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        sys.exit(f"{' '.join([binary] + args)} failed: {proc.stderr.strip()}")
-    return wall, proc.stdout
+        sys.exit(f"{' '.join(command)} failed: {proc.stderr.strip()[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, proc.stdout
 
 
 def quartiles(values):
@@ -66,52 +106,71 @@ def quartiles(values):
     return q[0], statistics.median(values), q[2]
 
 
+def fmt_q(q, digits=2):
+    return f"{q[1]:.{digits}f} [{q[0]:.{digits}f}, {q[2]:.{digits}f}]"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("binary")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--count", type=int, default=100000)
-    ap.add_argument("--standard", default="DDR4-2400R")
-    ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    ap.add_argument("--ramulator2", help="a ramulator2 executable to compare with")
+    ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = ap.parse_args()
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="accelgym-traces-") as tmp:
-        for kind in ["random", "sequential", "mixed-rw", "paced-10ns"]:
+        for kind in KINDS:
+            commands = {}
             for fmt in ["ns", "stl"]:
                 path = os.path.join(tmp, f"{kind}.{fmt}")
                 write_trace(path, kind, fmt, args.count)
-                cmd = ["dram", "--trace", path, "--trace-format", fmt,
-                       "--standard", args.standard, "--format", "json"]
-                run_once(args.binary, cmd)  # the file into the page cache
-                model_rate, process_rate = [], []
-                for _ in range(args.runs):
-                    wall, out = run_once(args.binary, cmd)
-                    report = json.loads(out)
-                    host = report.get("host_time_s", 0) + report.get("parse_time_s", 0)
-                    model_rate.append(args.count / host / 1e6)
-                    process_rate.append(args.count / wall / 1e6)
-                rows.append((kind, fmt, quartiles(model_rate), quartiles(process_rate)))
-    startup = sorted(run_once(args.binary, ["dram", "--generate", "random", "--count", "1",
-                                            "--format", "json"])[0] for _ in range(51))
-    startup_ms = [1e3 * s for s in startup]
+                commands[fmt] = [args.binary, "dram", "--trace", path, "--trace-format", fmt,
+                                 "--standard", "DDR4-2400R", "--format", "json"]
+            if args.ramulator2:
+                path = os.path.join(tmp, f"{kind}.ld")
+                write_trace(path, kind, "ld", args.count)
+                config = os.path.join(tmp, f"{kind}.yaml")
+                with open(config, "w") as f:
+                    f.write(RAMULATOR2_CONFIG.format(
+                        trace=path, memory_ratio=12 if kind.startswith("paced") else 1))
+                commands["ramulator2"] = [args.ramulator2, "-f", config]
+            for command in commands.values():
+                run_once(command)  # the files into the page cache
+            rate = {fmt: [] for fmt in commands}
+            cpu = {fmt: [] for fmt in commands}
+            for _ in range(args.runs):
+                for fmt, command in commands.items():
+                    seconds, out = run_once(command)
+                    cpu[fmt].append(1e3 * seconds)
+                    if fmt != "ramulator2":
+                        report = json.loads(out)
+                        rate[fmt].append(
+                            args.count / (report["host_time_s"] + report["parse_time_s"]) / 1e6)
+            for fmt in ["ns", "stl"]:
+                ratio = None
+                if args.ramulator2:
+                    ratio = statistics.median(cpu["ramulator2"]) / statistics.median(cpu[fmt])
+                rows.append((kind, fmt, quartiles(rate[fmt]), quartiles(cpu[fmt]),
+                             quartiles(cpu["ramulator2"]) if args.ramulator2 else None, ratio))
+    startup = [1e3 * run_once([args.binary, "dram", "--generate", "random", "--count", "1",
+                               "--format", "json"])[0] for _ in range(51)]
 
+    print(f"{args.count} requests per trace, DDR4-2400R, {args.runs} runs each: "
+          "median [interquartile range]")
     if args.markdown:
-        print(f"| trace ({args.count} requests, {args.standard}) | format | M req/s, parse + "
-              "simulation: median [IQR] | M req/s, whole process: median [IQR] |")
-        print("|---|---|---|---|")
-        for kind, fmt, m, p in rows:
-            print(f"| {kind} | {fmt} | {m[1]:.2f} [{m[0]:.2f}, {m[2]:.2f}] | "
-                  f"{p[1]:.2f} [{p[0]:.2f}, {p[2]:.2f}] |")
-    else:
-        print(f"{'trace':<12}{'format':<8}{'parse+sim M/s (q1 median q3)':<32}"
-              f"{'process M/s (q1 median q3)'}")
-        for kind, fmt, m, p in rows:
-            print(f"{kind:<12}{fmt:<8}{m[0]:6.2f} {m[1]:6.2f} {m[2]:6.2f}"
-                  f"{'':<12}{p[0]:6.2f} {p[1]:6.2f} {p[2]:6.2f}")
-    q1, med, q3 = quartiles(startup_ms)
-    print(f"\nstart-up (dram --generate random --count 1, 51 runs, wall): median {med:.2f} ms "
-          f"[IQR {q1:.2f}, {q3:.2f}]")
+        peer = " Ramulator 2 CPU ms | CPU time ratio |" if args.ramulator2 else ""
+        print(f"| trace | format | M requests/s, reading + simulation | process CPU ms |{peer}")
+        print("|---|---|---|---|" + ("---|---|" if args.ramulator2 else ""))
+    for kind, fmt, r, c, peer, ratio in rows:
+        if args.markdown:
+            extra = f" {fmt_q(peer, 1)} | {ratio:.1f}x |" if peer else ""
+            print(f"| {kind} | {fmt} | {fmt_q(r)} | {fmt_q(c, 1)} |{extra}")
+        else:
+            extra = f"   ramulator2 CPU ms {fmt_q(peer, 1)} ({ratio:.1f}x)" if peer else ""
+            print(f"{kind:<11} {fmt:<4} M req/s {fmt_q(r)}   process CPU ms {fmt_q(c, 1)}{extra}")
+    print(f"start-up (dram --generate random --count 1, 51 runs): CPU {fmt_q(quartiles(startup))} ms")
 
 
 if __name__ == "__main__":
