@@ -16,7 +16,8 @@ def per_step(fn, actions):
 
 
 def overhead(name, steps=3000, **kwargs):
-    env = accelgym.make(name, **kwargs)
+    # Bandit mode, one long episode: each action is a whole design, as the core env takes it.
+    env = accelgym.make(name, mode="bandit", episode_length=10**6, **kwargs)
     env.reset(seed=0)
     env.action_space.seed(0)
     actions = [env.action_space.sample() for _ in range(steps)]
@@ -33,7 +34,7 @@ def overhead(name, steps=3000, **kwargs):
 
 def scaling(name, steps=200, **kwargs):
     for n, asynchronous in ((1, False), (2, True)):
-        vec = accelgym.make_vec(name, n, asynchronous=asynchronous, **kwargs)
+        vec = accelgym.make_vec(name, n, asynchronous=asynchronous, mode="bandit", **kwargs)
         vec.reset(seed=0)
         vec.action_space.seed(0)
         start = time.perf_counter()
