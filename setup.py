@@ -14,7 +14,7 @@ from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 ROOT = pathlib.Path(__file__).resolve().parent
-DATA_DIRS = ["models/dram/data", "models/energy/data", "workloads/data"]
+DATA_DIRS = ["models/dram/data", "models/energy/data", "workloads/data", "sim/env/data"]
 
 
 class CMakeExtension(Extension):

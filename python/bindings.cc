@@ -215,6 +215,21 @@ PYBIND11_MODULE(_core, m) {
                                  out.push_back(env::describe(t));
                                return out;
                              })
+      .def_property_readonly("target_origin",
+                             [](const CoreEnv& e) {
+                               const auto& t = e.env->target_origin();
+                               py::dict d;
+                               d["source"] = t.source();
+                               d["targets"] = std::vector<std::string>(t.targets().begin(),
+                                                                       t.targets().end());
+                               d["options"] = std::map<std::string, std::string>(
+                                   t.options().begin(), t.options().end());
+                               d["difficulty"] = t.difficulty();
+                               d["sample_size"] = t.sample_size();
+                               d["meeting"] = t.meeting();
+                               d["sample_seed"] = t.sample_seed();
+                               return d;
+                             })
       .def("group_dimensions",
            [](const CoreEnv& e, const std::string& g) {
              return e.env->space().dimensions_in_group(g);

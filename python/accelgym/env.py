@@ -234,6 +234,13 @@ class AccelEnv(_SeededEnv):
         return list(self._core.targets)
 
     @property
+    def target_origin(self):
+        """Where the targets come from: source "table" (the env's shipped default for these
+        options, with its difficulty: the fraction of `sample_size` random designs meeting
+        them), "option" (given) or "relative" (to the default design; difficulty unknown)."""
+        return self._core.target_origin
+
+    @property
     def design(self):
         """The current design as value indices (what the observation starts with)."""
         return self._design.copy()

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <iomanip>
 #include <iostream>
 #include <optional>
 
 #include "agents/runner.h"
+#include "agents/statistics.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/point_options.h"
@@ -18,34 +18,35 @@
 namespace accelgym::cli {
 namespace {
 
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t lo = static_cast<size_t>(pos);
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+// "N" or "> B" for a value censored at budget + 1.
+std::string evaluations(double value, uint64_t budget) {
+  return value > static_cast<double>(budget) ? fmt::format("> {}", budget)
+                                              : fmt::format("{:g}", value);
 }
 
 void print_table(const v1::CompareSummary& s, std::ostream& out) {
-  out << "compare on " << s.env() << ": budget " << s.budget() << " evaluations, " << s.seeds()
-      << " seeds, targets:";
-  for (const auto& t : s.targets()) out << " " << t;
-  out << "\n\n"
-      << std::left << std::setw(8) << "agent" << std::right << std::setw(12) << "median"
-      << std::setw(12) << "q25" << std::setw(12) << "q75" << std::setw(14) << "vs random"
-      << std::setw(10) << "reached" << std::setw(14) << "evals->target" << std::setw(10)
-      << "speedup"
-      << "\n";
-  out << std::fixed << std::setprecision(4);
+  std::string targets;
+  for (const auto& t : s.targets()) targets += " " + t;
+  out << fmt::format("compare on {}: budget {} evaluations, {} seeds, targets:{}\n\n", s.env(),
+                     s.budget(), s.seeds(), targets);
+  out << fmt::format("{:<8}{:>30}{:>10}{:>35}{:>9}{:>13}\n", "agent",
+                     "best reward: median [95% CI]", "reached", "evals to target: median [95% CI]",
+                     "speedup", "p vs random");
   for (const auto& a : s.agents()) {
-    out << std::left << std::setw(8) << a.agent() << std::right << std::setw(12) << a.median_best()
-        << std::setw(12) << a.q25_best() << std::setw(12) << a.q75_best() << std::setw(14)
-        << a.median_improvement_over_random() << std::setw(7) << a.seeds_reaching_target() << "/"
-        << std::setw(2) << s.seeds() << std::setw(14) << std::setprecision(1)
-        << a.median_evaluations_to_target() << std::setw(10) << a.speedup_over_random()
-        << std::setprecision(4) << "\n";
+    const std::string best = fmt::format("{:.4f} [{:.4f}, {:.4f}]", a.median_best(),
+                                         a.best_ci_low(), a.best_ci_high());
+    const std::string etr = fmt::format(
+        "{} [{}, {}]", evaluations(a.median_evaluations_to_target(), s.budget()),
+        evaluations(a.evaluations_to_target_ci_low(), s.budget()),
+        evaluations(a.evaluations_to_target_ci_high(), s.budget()));
+    out << fmt::format("{:<8}{:>30}{:>7}/{:<2}{:>35}{:>9.2f}{:>13.2g}\n", a.agent(), best,
+                       a.seeds_reaching_target(), s.seeds(), etr, a.speedup_over_random(),
+                       a.p_value_vs_random());
   }
-  out << "\nhost time " << std::setprecision(1) << s.host_time_s() << " s\n";
+  out << "\nSeeds that never met the targets count as budget + 1 (\"> budget\": censored); the\n"
+         "intervals are 95 % percentile bootstraps of the median; p: two-sided Mann-Whitney U\n"
+         "test of the evaluations to target against random's.\n";
+  out << fmt::format("host time {:.1f} s\n", s.host_time_s());
 }
 
 }  // namespace
@@ -55,12 +56,13 @@ int cmd_compare(int argc, char** argv) {
             "Compare searchers fairly (reference/gyms.md): one encoded space, the same budget in\n"
             "evaluations and the same seeds for every searcher; reports the median and IQR of the\n"
             "best reward, the improvement over random search (which is always included), and the\n"
-            "evaluations needed to meet every target. --out DIR writes curves.csv (agent, seed,\n"
+            "evaluations needed to meet every target, with 95 % bootstrap intervals of the medians\n"
+            "and a rank test against random. --out DIR writes curves.csv (agent, seed,\n"
             "evaluation, best_so_far) and summary.json.");
   args.option("env", "NAME", "an env (accelgym space --list)");
   args.option("agents", "LIST", "comma-separated searchers",
               "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
-  args.option("seeds", "N", "seeds 1..N per searcher", "10");
+  args.option("seeds", "N", "seeds 1..N per searcher", "30");
   args.option("budget", "N", "evaluations per run", "100");
   declare_env_options(args);
   args.option("out", "DIR", "write curves.csv and summary.json here");
@@ -114,6 +116,7 @@ int cmd_compare(int argc, char** argv) {
   s.set_budget(budget);
   s.set_seeds(seeds);
   for (const auto& t : env->reward_config().targets) s.add_targets(env::describe(t));
+  using agents::quantile;
   const double random_median = quantile(stats["random"].first, 0.5);
   const double random_etr = quantile(stats["random"].second, 0.5);
   for (const auto& name : agent_names) {
@@ -123,11 +126,20 @@ int cmd_compare(int argc, char** argv) {
     a->set_median_best(quantile(best, 0.5));
     a->set_q25_best(quantile(best, 0.25));
     a->set_q75_best(quantile(best, 0.75));
+    const auto best_ci = agents::bootstrap_median_interval(best);
+    a->set_best_ci_low(best_ci.low);
+    a->set_best_ci_high(best_ci.high);
     a->set_median_improvement_over_random(a->median_best() - random_median);
     a->set_seeds_reaching_target(static_cast<uint32_t>(std::count_if(
         etr.begin(), etr.end(), [&](double e) { return e <= static_cast<double>(budget); })));
+    a->set_censored_seeds(seeds - a->seeds_reaching_target());
     a->set_median_evaluations_to_target(quantile(etr, 0.5));
+    const auto etr_ci = agents::bootstrap_median_interval(etr);
+    a->set_evaluations_to_target_ci_low(etr_ci.low);
+    a->set_evaluations_to_target_ci_high(etr_ci.high);
     a->set_speedup_over_random(random_etr / a->median_evaluations_to_target());
+    a->set_p_value_vs_random(name == "random" ? 1.0
+                                              : agents::mann_whitney_p(etr, stats["random"].second));
   }
   s.set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -6,8 +6,11 @@
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/space_registry.h"
@@ -83,6 +86,25 @@ void print_table(const DesignSpace& space, std::ostream& out) {
   out << "\nsize: " << size_text(space.size()) << " design points\n";
 }
 
+// The env's targets and where they come from (sim/env/targets.h).
+void print_targets(const v1::DefaultTargets& t, std::ostream& out) {
+  std::string targets;
+  for (const auto& target : t.targets()) targets += (targets.empty() ? "" : ", ") + target;
+  if (targets.empty()) return;  // an env with a fixed rule of its own (synthetic-v0)
+  out << "targets: " << targets << "\n";
+  if (t.source() == "table") {
+    out << fmt::format(
+        "  default for these options: {} of {} random designs (seed {}) meet them all "
+        "({:.2f} %; accelgym targets --list)\n",
+        t.meeting(), t.sample_size(), t.sample_seed(), 100 * t.difficulty());
+  } else if (t.source() == "relative") {
+    out << "  relative to the default design: no default for these env options in the table,\n"
+           "  so their difficulty is unknown (accelgym targets --env ... derives it)\n";
+  } else {
+    out << "  given as an option\n";
+  }
+}
+
 v1::SpaceSummary summary(const DesignSpace& space) {
   v1::SpaceSummary s;
   s.set_name(space.name());
@@ -104,10 +126,12 @@ v1::SpaceSummary summary(const DesignSpace& space) {
 int cmd_space(int argc, char** argv) {
   Args args("accelgym space [--space NAME | --env NAME] [--restrict FILE] [--format table|json]",
             "Print a design space: each dimension (group, kind, values, default, unit) and the\n"
-            "total number of design points. --env prints a registered env's action space.");
+            "total number of design points. --env prints a registered env's action space and\n"
+            "its targets with their difficulty (the fraction of random designs meeting them).");
   args.option("space", "NAME", "a component space: systolic, dram, accel", "systolic");
   args.option("env", "NAME",
               "an env: dram-v0, dram-ddr4-v0, dram-hbm2-v0, dram-rw-v0, systolic-v0, accel-v0");
+  args.repeated("env-option", "KEY=VALUE", "with --env: an env option, e.g. trace=cloud-1");
   args.option("restrict", "FILE", "a SpaceRestriction JSON file narrowing the space");
   args.option("format", "FORMAT", "table or json", "table");
   args.flag("list", "list the built-in spaces");
@@ -119,18 +143,24 @@ int cmd_space(int argc, char** argv) {
     return 0;
   }
   if (args.has("env") && args.has("space")) throw InputError("give --space or --env, not both");
+  if (args.has("env-option") && !args.has("env")) throw InputError("--env-option needs --env");
   const std::string format = args.choice("format", {"table", "json"});
-  DesignSpace space =
-      args.has("env") ? env::make_env(args.get("env"))->space() : make_space(args.get("space"));
+  std::map<std::string, std::string> env_options;
+  for (const auto& kv : args.all("env-option")) env_options.insert(key_value(kv, "--env-option"));
+  const auto env = args.has("env") ? env::make_env(args.get("env"), env_options) : nullptr;
+  DesignSpace space = env ? env->space() : make_space(args.get("space"));
   if (args.has("restrict")) {
     v1::SpaceRestriction restriction;
     load_json_file(args.get("restrict"), &restriction);
     space = space.restricted(restriction, args.get("restrict"));
   }
   if (format == "json") {
-    std::cout << to_json(summary(space)) << "\n";
+    v1::SpaceSummary s = summary(space);
+    if (env) *s.mutable_targets() = env->target_origin();
+    std::cout << to_json(s) << "\n";
   } else {
     print_table(space, std::cout);
+    if (env) print_targets(env->target_origin(), std::cout);
   }
   return 0;
 }

@@ -13,5 +13,6 @@ int cmd_compare(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_limits(int argc, char** argv);
+int cmd_targets(int argc, char** argv);
 
 }  // namespace accelgym::cli

@@ -32,6 +32,8 @@ constexpr Command kCommands[] = {
      accelgym::cli::cmd_plot},
     {"records", "export evaluation records (records export FILE --format csv)",
      accelgym::cli::cmd_records},
+    {"targets", "an env's default targets and their difficulty (derive, list)",
+     accelgym::cli::cmd_targets},
     {"limits", "print the resource limits on inputs (change them with --limit NAME=VALUE)",
      accelgym::cli::cmd_limits},
 };

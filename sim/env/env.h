@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "accelgym/v1/env.pb.h"
 #include "accelgym/v1/result.pb.h"
 #include "sim/core/design_space.h"
 #include "sim/core/records.h"
@@ -68,6 +69,10 @@ class Env {
   const std::string& name() const { return name_; }
   const DesignSpace& space() const { return space_; }
   const RewardConfig& reward_config() const { return reward_; }
+  // Where the targets came from and how hard they are (sim/env/targets.h): the shipped table's
+  // entry (source "table"), the `targets` option ("option") or the default design ("relative").
+  const v1::DefaultTargets& target_origin() const { return target_origin_; }
+  void set_target_origin(v1::DefaultTargets origin) { target_origin_ = std::move(origin); }
   std::vector<uint32_t> action_nvec() const { return space_.cardinalities(); }
   const BoxSpace& observation_space() const { return observation_space_; }
   uint32_t episode_length() const { return episode_length_; }
@@ -103,6 +108,7 @@ class Env {
   DesignSpace space_;
   std::shared_ptr<const Evaluator> evaluator_;
   RewardConfig reward_;
+  v1::DefaultTargets target_origin_;
   uint32_t episode_length_;
   BoxSpace observation_space_;
   Rng rng_{0};

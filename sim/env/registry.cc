@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/trace_sim.h"
@@ -17,12 +19,11 @@
 #include "sim/core/param.h"
 #include "sim/core/parse.h"
 #include "sim/core/space_registry.h"
+#include "sim/env/targets.h"
 #include "workloads/network_zoo.h"
 
 namespace accelgym::env {
 namespace {
-
-using Options = std::map<std::string, std::string>;
 
 // An env's design space: some of a component space's dimensions, optionally narrowed; the
 // component's other parameters take fixed values.
@@ -246,6 +247,43 @@ RewardConfig targets_or_relative(const std::string& text, const Evaluator& evalu
   return reward;
 }
 
+using Factors = std::vector<std::pair<std::string, double>>;
+
+// The env's targets: the `targets` option when given, else the shipped default for its
+// defining options (sim/env/targets.h), else `factors` times the default design's metrics.
+// `origin` says which, for `accelgym space --env` and the docs.
+RewardConfig choose_targets(const std::string& env, const Options& defining,
+                            const std::string& text, const Evaluator& evaluator,
+                            const DesignSpace& space, const Factors& factors,
+                            v1::DefaultTargets& origin) {
+  if (const auto* entry = text.empty() ? find_default_targets(env, defining) : nullptr) {
+    origin = *entry;
+    RewardConfig reward;
+    for (const auto& t : entry->targets()) reward.targets.push_back(parse_target(t));
+    return reward;
+  }
+  origin.set_env(env);
+  *origin.mutable_options() = {defining.begin(), defining.end()};
+  origin.set_source(text.empty() ? "relative" : "option");
+  const RewardConfig reward = targets_or_relative(text, evaluator, space, factors);
+  for (const auto& t : reward.targets) {
+    origin.add_targets(fmt::format("{}{}{}", t.metric, t.maximize ? ">=" : "<=", t.value));
+  }
+  return reward;
+}
+
+std::unique_ptr<Env> with_origin(std::unique_ptr<Env> env, v1::DefaultTargets origin) {
+  env->set_target_origin(std::move(origin));
+  return env;
+}
+
+// The quantile rules (docs/ENVS.md; each quantile over the designs meeting the targets before
+// it): the fastest 5 % (DRAM) or 10 % (accelerators), then the more frugal half of those, then
+// (accelerators) the smaller three quarters: a few percent of random designs meet them all.
+const Factors kDramQuantiles = {{"latency_ns", 0.05}, {"avg_power_mw", 0.5}};
+const Factors kAcceleratorQuantiles = {
+    {"latency_ns", 0.10}, {"energy_pj", 0.5}, {"area_mm2", 0.75}};
+
 std::vector<ParamValue> ints(std::initializer_list<int64_t> v) { return {v.begin(), v.end()}; }
 std::vector<ParamValue> strs(std::initializer_list<const char*> v) {
   std::vector<ParamValue> out;
@@ -295,9 +333,8 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   if (o.count("read_ratio")) {
     trace.read_ratio = parse_finite_in(take(o, "read_ratio", ""), "env option 'read_ratio'", 0, 1);
   }
-  // Targets, relative to the default controller on the chosen trace (measured once): 6 %
-  // lower latency while power rises by at most 5 %. Latency and power trade off (energy is
-  // nearly fixed), so both cannot drop together (docs/ENVS.md).
+  // Targets: the shipped defaults for this trace (sim/env/targets.h); for other traces or
+  // options, 6 % lower latency than the default controller while power rises by at most 5 %.
   const std::string targets = take(o, "targets", "");
   const uint32_t length =
       static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
@@ -310,16 +347,23 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
   Completer completer("dram", fixed);
   const DesignSpace space = cut_space(completer.full(), archgym_dram_cut(v.name), v.doc);
   auto evaluator = std::make_shared<DramEvaluator>(std::move(completer), trace, trace_name);
-  const RewardConfig reward = targets_or_relative(targets, *evaluator, space,
-                                                  {{"latency_ns", 0.94}, {"avg_power_mw", 1.05}});
-  return std::make_unique<Env>(v.name, space, evaluator, reward, length);
+  const Options defining = {{"trace", trace_name},
+                            {"count", std::to_string(trace.count)},
+                            {"seed", std::to_string(trace.seed)},
+                            {"read_ratio", fmt::format("{}", trace.read_ratio)}};
+  v1::DefaultTargets origin;
+  const RewardConfig reward =
+      choose_targets(v.name, defining, targets, *evaluator, space,
+                     {{"latency_ns", 0.94}, {"avg_power_mw", 1.05}}, origin);
+  return with_origin(std::make_unique<Env>(v.name, space, evaluator, reward, length),
+                     std::move(origin));
 }
 
 std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool with_dram) {
   const std::string workload = take(o, "workload", with_dram ? "alexnet" : "resnet50");
   const uint32_t seq_len = static_cast<uint32_t>(to_u64(take(o, "seq_len", "0"), "seq_len"));
-  const auto memory =
-      accel::parse_memory_mode(take(o, "memory", with_dram ? "dram" : "scalesim-calc"));
+  const std::string memory_text = take(o, "memory", with_dram ? "dram" : "scalesim-calc");
+  const auto memory = accel::parse_memory_mode(memory_text);
   const std::string targets = take(o, "targets", "");
   const uint32_t length =
       static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
@@ -349,10 +393,16 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
   const DesignSpace space = cut_space(completer.full(), cut, doc);
   auto evaluator =
       std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory);
-  // 40 % less latency and 20 % less energy than the default design, within its area.
-  const RewardConfig reward = targets_or_relative(
-      targets, *evaluator, space, {{"latency_ns", 0.6}, {"energy_pj", 0.8}, {"area_mm2", 1.0}});
-  return std::make_unique<Env>(name, space, evaluator, reward, length);
+  // The shipped defaults for this workload; else 40 % less latency and 20 % less energy than
+  // the default design, within its area.
+  const Options defining = {
+      {"workload", workload}, {"seq_len", std::to_string(seq_len)}, {"memory", memory_text}};
+  v1::DefaultTargets origin;
+  const RewardConfig reward =
+      choose_targets(name, defining, targets, *evaluator, space,
+                     {{"latency_ns", 0.6}, {"energy_pj", 0.8}, {"area_mm2", 1.0}}, origin);
+  return with_origin(std::make_unique<Env>(name, space, evaluator, reward, length),
+                     std::move(origin));
 }
 
 std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
@@ -395,11 +445,19 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   budget("pe_budget", "_pes", static_cast<int64_t>(pe_budget), " PEs");
   budget("bandwidth_budget", "_bw_share", 100, " %");
   auto evaluator = std::make_shared<HeteroEvaluator>(k, networks);
-  // Upper bounds on latency, energy and area, as NASAIC's specs: 30 % less latency and 10 %
-  // less energy than the default design, within its area.
-  const RewardConfig reward = targets_or_relative(
-      targets, *evaluator, space, {{"latency_ns", 0.7}, {"energy_pj", 0.9}, {"area_mm2", 1.0}});
-  return std::make_unique<Env>(name, space, evaluator, reward, length);
+  // Upper bounds on latency, energy and area, as NASAIC's specs: the shipped defaults for these
+  // networks, else 30 % less latency and 10 % less energy than the default design, within its
+  // area.
+  std::string joined;
+  for (const auto& n : networks) joined += (joined.empty() ? "" : ",") + n;
+  const Options defining = {
+      {"workloads", joined}, {"k", std::to_string(k)}, {"pe_budget", std::to_string(pe_budget)}};
+  v1::DefaultTargets origin;
+  const RewardConfig reward =
+      choose_targets(name, defining, targets, *evaluator, space,
+                     {{"latency_ns", 0.7}, {"energy_pj", 0.9}, {"area_mm2", 1.0}}, origin);
+  return with_origin(std::make_unique<Env>(name, space, evaluator, reward, length),
+                     std::move(origin));
 }
 
 // synthetic-v0: an analytic env for testing searchers and the sweep machinery in
@@ -500,6 +558,16 @@ std::vector<EnvInfo> registered_envs() {
                  {"fault", "targets", "episode_length"},
                  ""});
   return out;
+}
+
+std::vector<std::pair<std::string, double>> target_quantiles(const std::string& name) {
+  for (const auto& v : kDramVariants) {
+    if (name == v.name) return kDramQuantiles;
+  }
+  if (name == "systolic-v0" || name == "accel-v0" || name == "hetero-v0") {
+    return kAcceleratorQuantiles;
+  }
+  return {};
 }
 
 std::unique_ptr<Env> make_env(const std::string& name, const Options& options) {

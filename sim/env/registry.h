@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/env/env.h"
@@ -24,5 +25,9 @@ std::vector<EnvInfo> registered_envs();
 // (systolic, accel). Unknown envs and options are InputErrors.
 std::unique_ptr<Env> make_env(const std::string& name,
                               const std::map<std::string, std::string>& options = {});
+
+// The rule an env's default targets follow (sim/env/targets.h): (metric, quantile) pairs;
+// empty for envs without one (synthetic-v0).
+std::vector<std::pair<std::string, double>> target_quantiles(const std::string& name);
 
 }  // namespace accelgym::env

@@ -1,5 +1,6 @@
 """End-to-end checks of the `accelgym` binary: exit codes, JSON output, error messages."""
 import json
+import pathlib
 import shutil
 import subprocess
 
@@ -231,3 +232,19 @@ def test_systemc_engine_is_a_plugin_with_the_same_numbers(run, accelgym_bin, tmp
     assert proc.returncode == 2
     assert "--engine systemc needs the plugin" in proc.stderr
     assert "accelgym-systemc.so" in proc.stderr
+
+
+def test_default_targets_are_listed_shown_and_documented(run):
+    table = run("targets", "--list", "--format", "markdown", check=0).stdout
+    envs_doc = pathlib.Path(__file__).resolve().parents[2] / "docs" / "ENVS.md"
+    assert table.strip() in envs_doc.read_text(), "docs/ENVS.md: paste `accelgym targets --list --format markdown`"
+    out = run("space", "--env", "dram-v0", "--env-option", "trace=cloud-1", check=0).stdout
+    assert "targets: latency_ns<=" in out and "random designs (seed 1) meet them all" in out
+    summary = json.loads(run("space", "--env", "dram-v0", "--env-option", "trace=cloud-1",
+                             "--format", "json", check=0).stdout)
+    assert summary["targets"]["source"] == "table"
+    assert 0 < summary["targets"]["difficulty"] < 0.1
+    other = run("space", "--env", "dram-v0", "--env-option", "count=500", check=0).stdout
+    assert "difficulty is unknown" in other
+    err = run("targets", "--env", "synthetic-v0", "--sample", "5", check=2).stderr
+    assert "no default-target rule" in err

@@ -273,3 +273,12 @@ def test_simulate_matches_the_cli_model(tmp_path):
         accelgym.simulate("alexnet", rowz=3)
     with pytest.raises(ValueError, match="needs memory dram"):
         accelgym.simulate("alexnet", engine="systemc")
+
+
+def test_target_origin_says_where_the_targets_come_from():
+    shipped = accelgym.make("dram-v0", trace="cloud-1").target_origin
+    assert shipped["source"] == "table"
+    assert shipped["meeting"] == round(shipped["difficulty"] * shipped["sample_size"]) > 0
+    assert shipped["options"]["trace"] == "cloud-1"
+    assert accelgym.make("dram-v0", targets="latency_ns<=1e5").target_origin["source"] == "option"
+    assert accelgym.make("dram-v0", count=300).target_origin["source"] == "relative"

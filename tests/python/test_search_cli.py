@@ -80,6 +80,12 @@ def test_compare_protocol(run, tmp_path):
     assert random["median_improvement_over_random"] == 0 and random["speedup_over_random"] == 1
     for a in out["agents"]:
         assert a["q25_best"] <= a["median_best"] <= a["q75_best"]
+        assert a["best_ci_low"] <= a["median_best"] <= a["best_ci_high"]
+        assert (a["evaluations_to_target_ci_low"] <= a["median_evaluations_to_target"]
+                <= a["evaluations_to_target_ci_high"] <= 9)  # censored at budget + 1
+        assert a["seeds_reaching_target"] + a["censored_seeds"] == 3
+        assert 0 < a["p_value_vs_random"] <= 1
+    assert random["p_value_vs_random"] == 1
     rows = (tmp_path / "curves.csv").read_text().splitlines()
     assert rows[0] == "agent,seed,evaluation,best_so_far"
     assert len(rows) == 1 + 3 * 3 * 8

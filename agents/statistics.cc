@@ -1,0 +1,60 @@
+#include "agents/statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "sim/core/errors.h"
+#include "sim/core/rng.h"
+
+namespace accelgym::agents {
+
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) throw InternalError("quantile of no values");
+  std::sort(values.begin(), values.end());
+  const double pos = q * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+Interval bootstrap_median_interval(const std::vector<double>& values, double confidence,
+                                   uint32_t resamples, uint64_t seed) {
+  if (values.empty() || resamples == 0) throw InternalError("bootstrap of no values");
+  Rng rng(seed);
+  std::vector<double> medians(resamples), draw(values.size());
+  for (auto& median : medians) {
+    for (auto& v : draw) v = values[rng.uniform(values.size())];
+    median = quantile(draw, 0.5);
+  }
+  const double tail = (1 - confidence) / 2;
+  return {quantile(medians, tail), quantile(medians, 1 - tail)};
+}
+
+double mann_whitney_p(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size());
+  if (x.empty() || y.empty()) throw InternalError("rank test of no values");
+  // Midranks over the pooled sample, and the tie groups' sizes.
+  std::map<double, std::pair<double, double>> groups;  // value -> (count, midrank)
+  for (double v : x) groups[v].first += 1;
+  for (double v : y) groups[v].first += 1;
+  double next_rank = 1, tie_term = 0;
+  for (auto& [value, group] : groups) {
+    group.second = next_rank + (group.first - 1) / 2;
+    next_rank += group.first;
+    tie_term += group.first * group.first * group.first - group.first;
+  }
+  double rank_sum = 0;
+  for (double v : x) rank_sum += groups[v].second;
+  const double u = rank_sum - n1 * (n1 + 1) / 2;
+  const double n = n1 + n2;
+  const double variance = n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1)));
+  if (variance <= 0) return 1;
+  const double z = std::max(0.0, std::fabs(u - n1 * n2 / 2) - 0.5) / std::sqrt(variance);
+  const boost::math::normal standard;
+  return std::min(1.0, 2 * boost::math::cdf(boost::math::complement(standard, z)));
+}
+
+}  // namespace accelgym::agents
