@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "sim/core/errors.h"
 
@@ -47,16 +48,49 @@ class Agent {
     return lp;
   }
 
-  // PPO update on a batch of (design, old log-prob, reward).
-  void update(const std::vector<IndexVector>& designs, const std::vector<double>& old_lp,
-              const std::vector<double>& rewards, const Hyper& h) {
+  // The agent's own action in a design (its knobs' values).
+  IndexVector action(const IndexVector& design) const {
+    IndexVector a;
+    for (size_t d : dims_) a.push_back(design[d]);
+    return a;
+  }
+
+  // Per sample, the advantage the agent learns from, in units of the batch's reward spread.
+  // Global (ppo): the shared reward against the batch mean. Local (marl): the batch's mean
+  // reward for the agent's own action (shrunk towards the batch mean by one pseudo-sample)
+  // against the batch mean: a critic of its own action, averaging out what the other agents
+  // chose, so each learner gets its own credit from the shared reward.
+  std::vector<double> advantages(const std::vector<IndexVector>& designs,
+                                 const std::vector<double>& rewards, bool local) const {
     const auto [mean, population_sd] = mean_sd(rewards);
     const double sd = population_sd + 1e-8;
+    std::vector<double> out(rewards.size());
+    if (!local) {
+      for (size_t i = 0; i < rewards.size(); ++i) out[i] = (rewards[i] - mean) / sd;
+      return out;
+    }
+    std::map<IndexVector, std::pair<double, double>> by_action;  // sum, count
+    for (size_t i = 0; i < designs.size(); ++i) {
+      auto& [sum, count] = by_action[action(designs[i])];
+      sum += rewards[i];
+      count += 1;
+    }
+    for (size_t i = 0; i < designs.size(); ++i) {
+      const auto& [sum, count] = by_action[action(designs[i])];
+      out[i] = ((sum + mean) / (count + 1) - mean) / sd;
+    }
+    return out;
+  }
+
+  // PPO update on a batch of (design, old log-prob, reward).
+  void update(const std::vector<IndexVector>& designs, const std::vector<double>& old_lp,
+              const std::vector<double>& rewards, const Hyper& h, bool local_credit) {
+    const std::vector<double> advantages = this->advantages(designs, rewards, local_credit);
     for (size_t epoch = 0; epoch < h.epochs; ++epoch) {
       std::vector<std::vector<double>> grad;
       for (const auto& l : logits_) grad.emplace_back(l.size(), 0.0);
       for (size_t i = 0; i < designs.size(); ++i) {
-        const double advantage = (rewards[i] - mean) / sd;
+        const double advantage = advantages[i];
         const double ratio = std::exp(log_prob(designs[i]) - old_lp[i]);
         // Clipped surrogate: no gradient once the ratio left [1 - clip, 1 + clip] in the
         // direction the advantage favours.
@@ -102,14 +136,22 @@ class Agent {
 // reward with its own baseline.
 class PolicyGradient : public Searcher {
  public:
-  PolicyGradient(const DesignSpace& space, uint64_t seed, const Options& o, bool per_group)
-      : space_(space), rng_(seed), h_(hyper_from(o)) {
-    if (per_group) {
-      for (const auto& g : space.groups()) agents_.emplace_back(space, space.dimensions_in_group(g));
-    } else {
-      std::vector<size_t> all(space.num_dimensions());
-      for (size_t d = 0; d < all.size(); ++d) all[d] = d;
-      agents_.emplace_back(space, all);
+  enum class Split { kKnob, kGroup, kNone };
+  PolicyGradient(const DesignSpace& space, uint64_t seed, const Options& o, Split split)
+      : space_(space), rng_(seed), h_(hyper_from(o)), local_credit_(split != Split::kNone) {
+    switch (split) {
+      case Split::kKnob:  // one agent per knob, as the MARL DRAM-controller study
+        for (size_t d = 0; d < space.num_dimensions(); ++d) agents_.emplace_back(space, std::vector<size_t>{d});
+        break;
+      case Split::kGroup:
+        for (const auto& g : space.groups()) agents_.emplace_back(space, space.dimensions_in_group(g));
+        break;
+      case Split::kNone: {
+        std::vector<size_t> all(space.num_dimensions());
+        for (size_t d = 0; d < all.size(); ++d) all[d] = d;
+        agents_.emplace_back(space, all);
+        break;
+      }
     }
   }
 
@@ -139,7 +181,7 @@ class PolicyGradient : public Searcher {
     for (size_t a = 0; a < agents_.size(); ++a) {
       std::vector<double> old(batch_lp_.size());
       for (size_t i = 0; i < old.size(); ++i) old[i] = batch_lp_[i][a];
-      agents_[a].update(batch_designs_, old, batch_rewards_, h_);
+      agents_[a].update(batch_designs_, old, batch_rewards_, h_, local_credit_);
     }
     batch_designs_.clear();
     batch_lp_.clear();
@@ -155,6 +197,7 @@ class PolicyGradient : public Searcher {
   const DesignSpace& space_;
   Rng rng_;
   Hyper h_;
+  bool local_credit_;  // marl: each agent's advantage from its own action's mean reward
   std::vector<Agent> agents_;
   std::vector<Pending> pending_;
   std::vector<IndexVector> batch_designs_;
@@ -165,13 +208,19 @@ class PolicyGradient : public Searcher {
 }  // namespace
 
 std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options("marl", o, {"lr", "clip", "entropy", "epochs", "batch"});
-  return std::make_unique<PolicyGradient>(space, seed, o, true);
+  check_options("marl", o, {"lr", "clip", "entropy", "epochs", "batch", "split"});
+  const auto it = o.find("split");
+  const std::string split = it == o.end() ? "knob" : it->second;
+  if (split != "knob" && split != "group") {
+    throw InputError("searcher 'marl': option 'split' must be knob or group, got '" + split + "'");
+  }
+  return std::make_unique<PolicyGradient>(
+      space, seed, o, split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup);
 }
 
 std::unique_ptr<Searcher> make_ppo(const DesignSpace& space, uint64_t seed, const Options& o) {
   check_options("ppo", o, {"lr", "clip", "entropy", "epochs", "batch"});
-  return std::make_unique<PolicyGradient>(space, seed, o, false);
+  return std::make_unique<PolicyGradient>(space, seed, o, PolicyGradient::Split::kNone);
 }
 
 }  // namespace accelgym::agents

@@ -75,6 +75,38 @@ TEST(Searchers, ModelBasedAndEvolutionaryBeatRandomOnTheMedian) {
   EXPECT_GE(median_best("walk", budget), -0.02 - 1e-12);
 }
 
+// marl is multi-agent on every space: one learner per knob by default, each crediting its own
+// action, so on the bowl (two groups) and on a one-group space alike it learns differently from
+// ppo's single learner.
+TEST(Searchers, MarlHasOneLearnerPerKnobAndDiffersFromPpo) {
+  auto designs = [](const std::string& agent, const Options& o, bool one_group) {
+    auto env = bowl_env();
+    v1::DesignSpaceSpec spec = env->space().spec();
+    if (one_group) {
+      for (auto& d : *spec.mutable_dimensions()) d.set_group("all");
+    }
+    const DesignSpace space(spec);
+    auto searcher = make_searcher(agent, space, 3, o);
+    std::vector<IndexVector> asked;
+    Rng rng(0);
+    for (int round = 0; round < 6; ++round) {  // batches of 16: five policy updates
+      const auto batch = searcher->ask(16);
+      std::vector<Told> told;
+      for (const auto& d : batch) {
+        const double reward = -static_cast<double>(d[0] + d[3]) + rng.uniform01();
+        told.push_back({d, reward, true});
+      }
+      searcher->tell(told);
+      asked.insert(asked.end(), batch.begin(), batch.end());
+    }
+    return asked;
+  };
+  EXPECT_NE(designs("marl", {}, true), designs("ppo", {}, true));
+  EXPECT_NE(designs("marl", {}, false), designs("ppo", {}, false));
+  EXPECT_NE(designs("marl", {{"split", "group"}}, false), designs("marl", {}, false));
+  EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"split", "rank"}}), InputError);
+}
+
 TEST(Searchers, GridIsExhaustiveAndFindsTheOptimum) {
   auto env = bowl_env(5);
   CheckpointedSearcher coarse("grid", env->space(), 0, {{"points", "3"}});
