@@ -129,14 +129,14 @@ class GridSearch : public Searcher {
 };
 
 // Steady-state genetic algorithm: tournament selection, uniform crossover, per-gene mutation,
-// children replace the worst member when better (reference/gyms.md defaults).
+// children replace the worst member when better (docs/reference/gyms.md defaults).
 class Genetic : public Searcher {
  public:
-  Genetic(const DesignSpace& space, uint64_t seed, const Options& o)
-      : space_(space), rng_(seed) {
+  Genetic(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
     population_size_ = static_cast<size_t>(option_number(o, "population", 32, 4, 10000));
     crossover_ = option_number(o, "crossover", 0.9, 0, 1);
-    mutation_ = option_number(o, "mutation", 1.0 / static_cast<double>(space.num_dimensions()), 0, 1);
+    mutation_ =
+        option_number(o, "mutation", 1.0 / static_cast<double>(space.num_dimensions()), 0, 1);
     tournament_ = static_cast<size_t>(option_number(o, "tournament", 2, 1, 100));
   }
   std::vector<IndexVector> ask(size_t n) override {
@@ -163,8 +163,9 @@ class Genetic : public Searcher {
         population_.push_back({r.design, fitness});
         continue;
       }
-      auto worst = std::min_element(population_.begin(), population_.end(),
-                                    [](const auto& a, const auto& b) { return a.second < b.second; });
+      auto worst =
+          std::min_element(population_.begin(), population_.end(),
+                           [](const auto& a, const auto& b) { return a.second < b.second; });
       if (fitness > worst->second) *worst = {r.design, fitness};
     }
   }
@@ -187,7 +188,8 @@ class Genetic : public Searcher {
       }
     }
     for (size_t d = 0; d < a.size(); ++d) {
-      if (rng_.uniform01() < mutation_) a[d] = static_cast<uint32_t>(rng_.uniform(space_.cardinality(d)));
+      if (rng_.uniform01() < mutation_)
+        a[d] = static_cast<uint32_t>(rng_.uniform(space_.cardinality(d)));
     }
     a = space_.canonical(a);
     seen_.insert(a);
@@ -280,7 +282,8 @@ std::unique_ptr<Searcher> make_genetic(const DesignSpace& space, uint64_t seed, 
   check_options("ga", o, {"population", "crossover", "mutation", "tournament"});
   return std::make_unique<Genetic>(space, seed, o);
 }
-std::unique_ptr<Searcher> make_ant_colony(const DesignSpace& space, uint64_t seed, const Options& o) {
+std::unique_ptr<Searcher> make_ant_colony(const DesignSpace& space, uint64_t seed,
+                                          const Options& o) {
   check_options("aco", o, {"greediness", "evaporation", "pheromone"});
   return std::make_unique<AntColony>(space, seed, o);
 }

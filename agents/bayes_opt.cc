@@ -39,7 +39,8 @@ class Encoder {
       if (space_.dimension(d).kind() == v1::Dimension::CATEGORICAL) {
         x[static_cast<long>(offset_[d] + p[d])] = 1.0;
       } else {
-        x[static_cast<long>(offset_[d])] = n > 1 ? static_cast<double>(p[d]) / static_cast<double>(n - 1) : 0.0;
+        x[static_cast<long>(offset_[d])] =
+            n > 1 ? static_cast<double>(p[d]) / static_cast<double>(n - 1) : 0.0;
       }
     }
     return x;
@@ -77,7 +78,8 @@ class Gp {
     const long n = static_cast<long>(xs.size());
     MatrixXd k(n, n);
     for (long i = 0; i < n; ++i) {
-      for (long j = 0; j <= i; ++j) k(i, j) = k(j, i) = kernel(xs[static_cast<size_t>(i)], xs[static_cast<size_t>(j)]);
+      for (long j = 0; j <= i; ++j)
+        k(i, j) = k(j, i) = kernel(xs[static_cast<size_t>(i)], xs[static_cast<size_t>(j)]);
       k(i, i) += std::exp(h_.log_noise) + 1e-9;
     }
     chol_.compute(k);
@@ -144,7 +146,8 @@ class BayesOpt : public Searcher {
       Gp gp(enc_, hyper_);
       VectorXd y = standardise(ys);
       gp.fit(xs, y);
-      const IndexVector best = maximise_acquisition(gp, *std::max_element(y.data(), y.data() + y.size()));
+      const IndexVector best =
+          maximise_acquisition(gp, *std::max_element(y.data(), y.data() + y.size()));
       double mean, sd;
       gp.predict(enc_.encode(best), &mean, &sd);
       xs.push_back(enc_.encode(best));
@@ -178,7 +181,8 @@ class BayesOpt : public Searcher {
         for (size_t k = 0; k < initial_; ++k) perm.push_back(k);
         for (size_t k = perm.size(); k > 1; --k) std::swap(perm[k - 1], perm[rng_.uniform(k)]);
       }
-      const double u = (static_cast<double>(perm[i % perm.size()]) + rng_.uniform01()) / static_cast<double>(initial_);
+      const double u = (static_cast<double>(perm[i % perm.size()]) + rng_.uniform01()) /
+                       static_cast<double>(initial_);
       p[d] = std::min(static_cast<uint32_t>(u * static_cast<double>(space_.cardinality(d))),
                       static_cast<uint32_t>(space_.cardinality(d) - 1));
     }
@@ -227,7 +231,8 @@ class BayesOpt : public Searcher {
       for (size_t d = 0; d <= hyper_.log_lengthscale.size(); ++d) {
         for (double step : {std::log(2.0), -std::log(2.0)}) {
           Hyper trial = hyper_;
-          double& param = d < trial.log_lengthscale.size() ? trial.log_lengthscale[d] : trial.log_noise;
+          double& param =
+              d < trial.log_lengthscale.size() ? trial.log_lengthscale[d] : trial.log_noise;
           param = std::clamp(param + step, std::log(1e-3), std::log(1e3));
           const double value = lml(trial);
           if (value > best) {
@@ -255,7 +260,8 @@ class BayesOpt : public Searcher {
       scored.emplace_back(acquisition(gp, p, best_y), std::move(p));
     }
     // Start hill-climbing from the best few random candidates and the best designs seen.
-    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::sort(scored.begin(), scored.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
     if (scored.size() > 5) scored.resize(5);
     IndexVector best;
     double best_value = -std::numeric_limits<double>::infinity();
@@ -299,7 +305,8 @@ class BayesOpt : public Searcher {
 
 }  // namespace
 
-std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed, const Options& o) {
+std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed,
+                                         const Options& o) {
   check_options("bo", o, {"initial", "candidates", "beta", "acquisition", "refit_every"});
   return std::make_unique<BayesOpt>(space, seed, o);
 }

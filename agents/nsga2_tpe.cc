@@ -62,10 +62,12 @@ std::vector<std::vector<size_t>> rank_and_crowd(std::vector<Member>& pop) {
       std::sort(order.begin(), order.end(),
                 [&](size_t a, size_t b) { return pop[a].objectives[k] < pop[b].objectives[k]; });
       const double lo = pop[order.front()].objectives[k], hi = pop[order.back()].objectives[k];
-      pop[order.front()].crowding = pop[order.back()].crowding = std::numeric_limits<double>::infinity();
+      pop[order.front()].crowding = pop[order.back()].crowding =
+          std::numeric_limits<double>::infinity();
       if (!(hi > lo) || !std::isfinite(hi - lo)) continue;
       for (size_t i = 1; i + 1 < order.size(); ++i) {
-        pop[order[i]].crowding += (pop[order[i + 1]].objectives[k] - pop[order[i - 1]].objectives[k]) / (hi - lo);
+        pop[order[i]].crowding +=
+            (pop[order[i + 1]].objectives[k] - pop[order[i - 1]].objectives[k]) / (hi - lo);
       }
     }
   }
@@ -79,7 +81,8 @@ class Nsga2 : public Searcher {
   Nsga2(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
     size_ = static_cast<size_t>(option_number(o, "population", 32, 4, 10000));
     crossover_ = option_number(o, "crossover", 0.9, 0, 1);
-    mutation_ = option_number(o, "mutation", 1.0 / static_cast<double>(space.num_dimensions()), 0, 1);
+    mutation_ =
+        option_number(o, "mutation", 1.0 / static_cast<double>(space.num_dimensions()), 0, 1);
   }
 
   std::vector<IndexVector> ask(size_t n) override {
@@ -99,7 +102,8 @@ class Nsga2 : public Searcher {
     for (const auto& r : results) {
       Member m{r.design, r.objectives, 0, 0};
       if (!r.valid || m.objectives.empty()) {
-        m.objectives.assign(std::max<size_t>(1, objectives_), std::numeric_limits<double>::infinity());
+        m.objectives.assign(std::max<size_t>(1, objectives_),
+                            std::numeric_limits<double>::infinity());
         if (r.valid) m.objectives = {-r.reward};  // single objective: minimise -reward
       }
       objectives_ = std::max(objectives_, m.objectives.size());
@@ -121,7 +125,8 @@ class Nsga2 : public Searcher {
     std::vector<Member> next;
     for (const auto& front : fronts) {
       std::vector<size_t> order = front;
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return all[a].crowding > all[b].crowding; });
+      std::sort(order.begin(), order.end(),
+                [&](size_t a, size_t b) { return all[a].crowding > all[b].crowding; });
       for (size_t i : order) {
         if (next.size() < size_) next.push_back(all[i]);
       }
@@ -146,7 +151,8 @@ class Nsga2 : public Searcher {
       }
     }
     for (size_t d = 0; d < c.size(); ++d) {
-      if (rng_.uniform01() < mutation_) c[d] = static_cast<uint32_t>(rng_.uniform(space_.cardinality(d)));
+      if (rng_.uniform01() < mutation_)
+        c[d] = static_cast<uint32_t>(rng_.uniform(space_.cardinality(d)));
     }
     return space_.canonical(c);
   }
@@ -211,10 +217,13 @@ class Tpe : public Searcher {
   IndexVector propose() {
     std::vector<std::pair<double, const IndexVector*>> sorted;
     for (const auto& [design, reward] : history_) sorted.push_back({reward, &design});
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    const size_t good_n = std::max<size_t>(1, static_cast<size_t>(std::ceil(gamma_ * static_cast<double>(sorted.size()))));
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    const size_t good_n = std::max<size_t>(
+        1, static_cast<size_t>(std::ceil(gamma_ * static_cast<double>(sorted.size()))));
     std::vector<const IndexVector*> good, bad;
-    for (size_t i = 0; i < sorted.size(); ++i) (i < good_n ? good : bad).push_back(sorted[i].second);
+    for (size_t i = 0; i < sorted.size(); ++i)
+      (i < good_n ? good : bad).push_back(sorted[i].second);
     const auto l = density(good), g = density(bad);
     IndexVector best;
     double best_score = -std::numeric_limits<double>::infinity();

@@ -94,7 +94,8 @@ class Agent {
         const double ratio = std::exp(log_prob(designs[i]) - old_lp[i]);
         // Clipped surrogate: no gradient once the ratio left [1 - clip, 1 + clip] in the
         // direction the advantage favours.
-        const bool clipped = (advantage > 0 && ratio > 1 + h.clip) || (advantage < 0 && ratio < 1 - h.clip);
+        const bool clipped =
+            (advantage > 0 && ratio > 1 + h.clip) || (advantage < 0 && ratio < 1 - h.clip);
         if (clipped) continue;
         for (size_t k = 0; k < dims_.size(); ++k) {
           const auto p = probabilities(k);
@@ -111,7 +112,8 @@ class Agent {
         for (size_t v = 0; v < p.size(); ++v) {
           // Entropy bonus gradient: -p_v (log p_v + H).
           const double entropy_grad = -p[v] * (std::log(p[v]) + entropy);
-          logits_[k][v] += h.lr * (grad[k][v] / static_cast<double>(designs.size()) + h.entropy * entropy_grad);
+          logits_[k][v] +=
+              h.lr * (grad[k][v] / static_cast<double>(designs.size()) + h.entropy * entropy_grad);
         }
       }
     }
@@ -141,10 +143,12 @@ class PolicyGradient : public Searcher {
       : space_(space), rng_(seed), h_(hyper_from(o)), local_credit_(split != Split::kNone) {
     switch (split) {
       case Split::kKnob:  // one agent per knob, as the MARL DRAM-controller study
-        for (size_t d = 0; d < space.num_dimensions(); ++d) agents_.emplace_back(space, std::vector<size_t>{d});
+        for (size_t d = 0; d < space.num_dimensions(); ++d)
+          agents_.emplace_back(space, std::vector<size_t>{d});
         break;
       case Split::kGroup:
-        for (const auto& g : space.groups()) agents_.emplace_back(space, space.dimensions_in_group(g));
+        for (const auto& g : space.groups())
+          agents_.emplace_back(space, space.dimensions_in_group(g));
         break;
       case Split::kNone: {
         std::vector<size_t> all(space.num_dimensions());
@@ -215,7 +219,8 @@ std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, con
     throw InputError("searcher 'marl': option 'split' must be knob or group, got '" + split + "'");
   }
   return std::make_unique<PolicyGradient>(
-      space, seed, o, split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup);
+      space, seed, o,
+      split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup);
 }
 
 std::unique_ptr<Searcher> make_ppo(const DesignSpace& space, uint64_t seed, const Options& o) {

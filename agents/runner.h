@@ -31,7 +31,8 @@ struct SearchOptions {
   bool stop_at_target = false;  // end the search once a design meets every target
 };
 
-SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const SearchOptions& options);
+SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher,
+                        const SearchOptions& options);
 
 // Non-dominated subset (all objectives minimised).
 std::vector<v1::Evaluation> pareto_front(const std::vector<v1::Evaluation>& evaluations,

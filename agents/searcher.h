@@ -57,8 +57,8 @@ struct MeanSd {
   double mean = 0, sd = 0;  // population standard deviation
 };
 MeanSd mean_sd(const std::vector<double>& values);  // values must not be empty
-double option_number(const Options& options, const std::string& key, double fallback,
-                     double min, double max);
+double option_number(const Options& options, const std::string& key, double fallback, double min,
+                     double max);
 void check_options(const std::string& searcher, const Options& options,
                    const std::vector<std::string>& known);
 

@@ -1,5 +1,5 @@
 // Requests per host second of the DRAM model on 100 000-request traces (issue goal: >= 5 M/s
-// single-threaded; Ramulator 2 0.06-0.7 M/s, DRAMsim3 0.03-0.38 M/s, reference/dram.md).
+// single-threaded; Ramulator 2 0.06-0.7 M/s, DRAMsim3 0.03-0.38 M/s, docs/reference/dram.md).
 // Results and the command are in docs/PERFORMANCE.md. The generator runs inside the timed
 // loop, so items_per_second includes producing the requests (and building the controller);
 // sim_requests_per_s counts the simulation alone, as the report's host_time_s and the CLI do.

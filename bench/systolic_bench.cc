@@ -30,9 +30,11 @@ void BM_Network(benchmark::State& state, const char* workload, int64_t dim, cons
   state.counters["layers"] = network.layers_size();
 }
 
-BENCHMARK_CAPTURE(BM_Network, resnet50_32x32_os, "resnet50", 32, "os")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Network, resnet50_32x32_os, "resnet50", 32, "os")
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Network, resnet50_8x8_ws, "resnet50", 8, "ws")->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Network, alexnet_128x128_os, "alexnet", 128, "os")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Network, alexnet_128x128_os, "alexnet", 128, "os")
+    ->Unit(benchmark::kMicrosecond);
 
 // SCALE-Sim USER mode: stalls and DRAM counts at 10 words per cycle with 64 KiB scratchpads
 // (issue goal: ResNet-50 on 32x32 with DRAM counts under 1 s).
@@ -44,9 +46,8 @@ void BM_NetworkScaleSimUser(benchmark::State& state, const char* workload, int64
   const auto memory = accel::parse_memory_mode("scalesim-bw:10");
   for (auto _ : state) {
     auto report = accel::simulate_systolic(network, config, memory, tech);
-    state.counters["stall_pct"] =
-        100.0 * static_cast<double>(report.total().stall_cycles()) /
-        static_cast<double>(report.total().cycles());
+    state.counters["stall_pct"] = 100.0 * static_cast<double>(report.total().stall_cycles()) /
+                                  static_cast<double>(report.total().cycles());
   }
 }
 BENCHMARK_CAPTURE(BM_NetworkScaleSimUser, resnet50_32x32_os, "resnet50", 32, "os")
@@ -74,9 +75,11 @@ void BM_NetworkOnDram(benchmark::State& state, const char* workload, int64_t dim
   const auto tech = energy::Technology::builtin();
   for (auto _ : state) {
     auto report = accel::simulate_systolic(network, config, accel::MemoryMode::kDram, tech, &dram);
-    state.counters["dram_requests"] = static_cast<double>(report.dram().reads() + report.dram().writes());
+    state.counters["dram_requests"] =
+        static_cast<double>(report.dram().reads() + report.dram().writes());
   }
 }
-BENCHMARK_CAPTURE(BM_NetworkOnDram, resnet50_32x32_os, "resnet50", 32)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NetworkOnDram, resnet50_32x32_os, "resnet50", 32)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -1,7 +1,7 @@
 """Independent PPO (IPPO) with PyTorch on the multi-agent view of accel-v0: one agent per
 design-space group (compute, memory, dram), each a small network mapping the shared
 observation to categorical distributions over its knobs; shared reward; clipped objective
-(lr 5e-4, clip 0.2, entropy 0.01 as in reference/gyms.md). Episodes of 4 steps; at each step
+(lr 5e-4, clip 0.2, entropy 0.01 as in docs/reference/gyms.md). Episodes of 4 steps; at each step
 every agent moves each of its knobs one value down, keeps it or moves it up (edit mode), seeing
 the design the others left in the shared observation.
 Run: PYTHONPATH=build/python /usr/bin/python3 examples/ippo_torch.py"""

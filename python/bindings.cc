@@ -220,8 +220,8 @@ PYBIND11_MODULE(_core, m) {
                                const auto& t = e.env->target_origin();
                                py::dict d;
                                d["source"] = t.source();
-                               d["targets"] = std::vector<std::string>(t.targets().begin(),
-                                                                       t.targets().end());
+                               d["targets"] =
+                                   std::vector<std::string>(t.targets().begin(), t.targets().end());
                                d["options"] = std::map<std::string, std::string>(
                                    t.options().begin(), t.options().end());
                                d["difficulty"] = t.difficulty();

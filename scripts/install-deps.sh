@@ -5,6 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
+  clang-format                # the sources' style, checked by tests/python/test_repository.py
+  git                         # the same test lists the tracked sources
   libsystemc-dev              # SystemC 2.3 + TLM-2.0 (models)
   libprotobuf-dev protobuf-compiler   # proto/ schemas, JSON mapping
   libgtest-dev libgmock-dev   # C++ tests

@@ -86,7 +86,8 @@ class FastLine {
     t.fill(16);
     for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<uint8_t>(i);
     for (int i = 0; i < 6; ++i) {
-      t[static_cast<size_t>('a' + i)] = t[static_cast<size_t>('A' + i)] = static_cast<uint8_t>(10 + i);
+      t[static_cast<size_t>('a' + i)] = t[static_cast<size_t>('A' + i)] =
+          static_cast<uint8_t>(10 + i);
     }
     return t;
   }();

@@ -62,7 +62,7 @@ struct GeneratorConfig {
   bool start_random = false;               // mixed: first phase random (ArchGym's cloud-2)
 };
 
-// ArchGym's DRAM trace sets (reference/gyms.md): 10 000 64-byte reads, one per trace cycle
+// ArchGym's DRAM trace sets (docs/reference/gyms.md): 10 000 64-byte reads, one per trace cycle
 // at 800 MHz: stream (sequential), random (uniform over 1 GiB), cloud-1 and cloud-2
 // (alternating sequential and random phases, starting sequential resp. random).
 GeneratorConfig named_trace(const std::string& name);  // InputError for unknown names

@@ -25,7 +25,7 @@ struct GemmShape {
 
 enum class LoweringRule {
   // SCALE-Sim v2: Eh = ceil((H - Rf + s) / s), every layer dense (depthwise rows as written),
-  // batch 1, no padding (reference/systolic.md "Inputs").
+  // batch 1, no padding (docs/reference/systolic.md "Inputs").
   kScaleSim,
   // Standard convolution arithmetic: Eh = floor((H + 2p - Rf) / s) + 1, batch, groups and
   // true depthwise.

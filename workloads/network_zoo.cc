@@ -3,14 +3,15 @@
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/resources.h"
-#include "workloads/transformer.h"
 #include "workloads/topology_reader.h"
+#include "workloads/transformer.h"
 
 namespace accelgym::workloads {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -80,8 +81,10 @@ v1::Network load_network(const std::string& name_or_path, bool force_gemm, uint3
   }
   std::string names;
   for (const auto& b : builtin_networks()) names += (names.empty() ? "" : ", ") + b.name;
-  throw InputError("unknown workload '" + name_or_path + "': give a .csv topology, a .json "
-                   "network, or one of: " + names);
+  throw InputError("unknown workload '" + name_or_path +
+                   "': give a .csv topology, a .json "
+                   "network, or one of: " +
+                   names);
 }
 
 }  // namespace accelgym::workloads

@@ -18,8 +18,8 @@ struct Fold {
 struct FoldTraffic {
   uint64_t ifmap_tile, filter_tile;  // tile identities (for reuse)
   uint64_t ifmap_words, filter_words;
-  uint64_t out_tile_words;           // outputs (os) or one partial-sum tile (ws, is)
-  bool partial_sums;                 // ws / is: the K reduction spans row folds
+  uint64_t out_tile_words;  // outputs (os) or one partial-sum tile (ws, is)
+  bool partial_sums;        // ws / is: the K reduction spans row folds
 };
 
 class LayerFolds {
@@ -28,7 +28,8 @@ class LayerFolds {
              const compute::SystolicConfig& c)
       : g_(g), t_(t), df_(c.dataflow), r_(t.fold_rows), c_(t.fold_cols) {
     const double im2col = static_cast<double>(g.m) * static_cast<double>(g.k);
-    unique_ratio_ = g.ifmap_words > 0 ? std::min(1.0, static_cast<double>(g.ifmap_words) / im2col) : 1.0;
+    unique_ratio_ =
+        g.ifmap_words > 0 ? std::min(1.0, static_cast<double>(g.ifmap_words) / im2col) : 1.0;
   }
 
   uint64_t count() const { return g_.instances * t_.folds; }
@@ -87,7 +88,6 @@ class LayerFolds {
   double unique_ratio_ = 1;
 };
 
-
 LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::FoldTiming& timing,
                            const compute::SystolicConfig& config, uint32_t word_bytes,
                            memory::TransferPort& port, uint32_t initiator, OnChip on_chip)
@@ -107,8 +107,8 @@ LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::Fold
     region_base_[r] = static_cast<uint64_t>(r) * third;
     next_address_[r] = (uint64_t{initiator} * 7919 * 4096) % third;
   }
-  fold_ns_ = static_cast<double>(timing.cycles_per_fold) * 1000.0 /
-             static_cast<double>(config.clock_mhz);
+  fold_ns_ =
+      static_cast<double>(timing.cycles_per_fold) * 1000.0 / static_cast<double>(config.clock_mhz);
 }
 
 LayerTraffic::~LayerTraffic() = default;
@@ -193,8 +193,7 @@ std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan
   if (layers.empty()) return results;
   std::optional<memory::GlobalBuffer> gb;
   if (config.global_buffer_kib > 0) {
-    gb.emplace(config.global_buffer_kib * 1024 / word_bytes,
-               config.global_buffer_words_per_cycle,
+    gb.emplace(config.global_buffer_kib * 1024 / word_bytes, config.global_buffer_words_per_cycle,
                1000.0 / static_cast<double>(config.clock_mhz));
   }
   // A layer keeps its outputs on chip when they and the next layer's ifmap fit in half the

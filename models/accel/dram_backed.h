@@ -21,8 +21,8 @@
 #include "models/compute/systolic_params.h"
 #include "models/compute/systolic_timing.h"
 #include "models/memory/global_buffer.h"
-#include "models/memory/transfer_port.h"
 #include "models/memory/tile_buffer.h"
+#include "models/memory/transfer_port.h"
 
 #include <memory>
 #include <vector>
@@ -40,9 +40,9 @@ struct DramLayerResult {
 // Where a layer's operands live besides DRAM.
 struct OnChip {
   memory::GlobalBuffer* global_buffer = nullptr;
-  uint64_t layer = 0;           // tile identities are per layer
-  bool input_on_chip = false;   // the ifmap is the previous layer's output, kept in the buffer
-  bool keep_output = false;     // write the outputs to the buffer for the next layer
+  uint64_t layer = 0;          // tile identities are per layer
+  bool input_on_chip = false;  // the ifmap is the previous layer's output, kept in the buffer
+  bool keep_output = false;    // write the outputs to the buffer for the next layer
 };
 
 class LayerFolds;

@@ -5,9 +5,9 @@
 #include <memory>
 
 #include "models/accel/dram_backed.h"
-#include "models/memory/dram_port.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_timing.h"
+#include "models/memory/dram_port.h"
 #include "sim/core/errors.h"
 #include "sim/core/param.h"
 
@@ -24,7 +24,9 @@ class Process {
  public:
   Process(const SubAccelerator& sub, uint32_t initiator, memory::DramPort& port,
           const energy::Technology& tech)
-      : sub_(sub), initiator_(initiator), port_(port),
+      : sub_(sub),
+        initiator_(initiator),
+        port_(port),
         word_bytes_(std::max(1u, tech.precision_bits(sub.config.precision) / 8)) {
     for (const auto* net : sub.networks) {
       for (const auto& layer : net->layers()) layers_.push_back(&layer);
@@ -101,8 +103,8 @@ class Process {
     const v1::Layer& layer = *layers_[layer_index_++];
     gemm_ = workloads::lower(layer, workloads::LoweringRule::kStandard);
     timing_ = compute::fold_timing(gemm_, sub_.config.array, sub_.config.dataflow);
-    traffic_ = std::make_unique<LayerTraffic>(gemm_, timing_, sub_.config, word_bytes_, port_,
-                                              initiator_);
+    traffic_ =
+        std::make_unique<LayerTraffic>(gemm_, timing_, sub_.config, word_bytes_, port_, initiator_);
     // Fold 0 starts when its tiles are in: a wait with no compute before it.
     end_ns_ = at;
     waiting_ = {traffic_->prefetch(0, at)};
@@ -135,15 +137,25 @@ std::vector<v1::Dimension> hetero_parameters(uint32_t k, const std::vector<std::
   for (uint32_t i = 0; i < k; ++i) {
     const std::string p = "acc" + std::to_string(i);
     dims.push_back(Param::categorical(p + "_template", {"shidiannao", "nvdla", "eyeriss"})
-                       .group(p).def(i % 3 == 0 ? "shidiannao" : i % 3 == 1 ? "nvdla" : "eyeriss")
+                       .group(p)
+                       .def(i % 3 == 0   ? "shidiannao"
+                            : i % 3 == 1 ? "nvdla"
+                                         : "eyeriss")
                        .doc("Dataflow template (NASAIC): output-, weight- or row-stationary"));
-    dims.push_back(Param::integer_set(p + "_pes", {64, 256, 1024}).group(p).unit("PEs").def(256)
+    dims.push_back(Param::integer_set(p + "_pes", {64, 256, 1024})
+                       .group(p)
+                       .unit("PEs")
+                       .def(256)
                        .doc("Processing elements, as a square array"));
-    dims.push_back(Param::integer_set(p + "_bw_share", {25, 50, 75}).group(p).unit("%").def(50)
+    dims.push_back(Param::integer_set(p + "_bw_share", {25, 50, 75})
+                       .group(p)
+                       .unit("%")
+                       .def(50)
                        .doc("Share of the DRAM's outstanding requests"));
   }
   for (size_t n = 0; n < networks.size(); ++n) {
-    dims.push_back(Param::integer("map_" + networks[n], 0, k - 1).group("mapping")
+    dims.push_back(Param::integer("map_" + networks[n], 0, k - 1)
+                       .group("mapping")
                        .def(static_cast<int64_t>(n % k))
                        .doc("The sub-accelerator that runs " + networks[n]));
   }
@@ -226,8 +238,9 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
       for (const auto& layer : net->layers()) *all.add_layers() = layer;
     }
     if (all.layers_size() > 0) {
-      r.on_chip_energy_pj +=
-          simulate_systolic(all, subs[i].config, MemoryMode::kIdeal, technology).total().energy_pj();
+      r.on_chip_energy_pj += simulate_systolic(all, subs[i].config, MemoryMode::kIdeal, technology)
+                                 .total()
+                                 .energy_pj();
     }
   }
   r.dram = port.finish();

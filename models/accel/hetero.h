@@ -1,4 +1,4 @@
-// Heterogeneous accelerators (NASAIC-style templates, reference/gyms.md): several systolic
+// Heterogeneous accelerators (NASAIC-style templates, docs/reference/gyms.md): several systolic
 // sub-accelerators, each running the DNNs mapped to it, all at once, contending for one DRAM.
 // Each sub-accelerator is a fold-by-fold state machine (models/accel/dram_backed.h); the
 // co-simulation always executes the earliest pending action and runs the shared DRAM only up
@@ -20,8 +20,8 @@ namespace accelgym::accel {
 
 struct SubAccelerator {
   compute::SystolicConfig config;
-  uint32_t max_outstanding = 0;               // its share of the DRAM (0 = unlimited)
-  std::vector<const v1::Network*> networks;   // run one after another
+  uint32_t max_outstanding = 0;              // its share of the DRAM (0 = unlimited)
+  std::vector<const v1::Network*> networks;  // run one after another
 };
 
 struct HeteroResult {
@@ -45,7 +45,7 @@ std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
                                           const std::vector<std::string>& names,
                                           const std::vector<v1::Network>& networks);
 
-HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs,
-                             const dram::DramConfig& dram, const energy::Technology& technology);
+HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram::DramConfig& dram,
+                             const energy::Technology& technology);
 
 }  // namespace accelgym::accel

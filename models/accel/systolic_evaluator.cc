@@ -6,8 +6,8 @@
 
 #include "models/accel/dram_backed.h"
 #include "models/accel/scalesim_user.h"
-#include "models/memory/dram_port.h"
 #include "models/compute/systolic_timing.h"
+#include "models/memory/dram_port.h"
 #include "sim/core/clock.h"
 #include "sim/core/errors.h"
 
@@ -26,17 +26,17 @@ LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
   const uint32_t bits = tech.precision_bits(c.precision);
   LayerEnergy e;
   e.mac_pj = static_cast<double>(layer.macs()) * tech.mac_energy_pj(c.precision, node);
-  e.sram_pj =
-      static_cast<double>(layer.sram_ifmap_reads()) *
-          tech.sram_read_pj(static_cast<double>(c.ifmap_sram_kib), bits, node) +
-      static_cast<double>(layer.sram_filter_reads()) *
-          tech.sram_read_pj(static_cast<double>(c.filter_sram_kib), bits, node) +
-      static_cast<double>(layer.sram_ofmap_writes()) *
-          tech.sram_write_pj(static_cast<double>(c.ofmap_sram_kib), bits, node);
+  e.sram_pj = static_cast<double>(layer.sram_ifmap_reads()) *
+                  tech.sram_read_pj(static_cast<double>(c.ifmap_sram_kib), bits, node) +
+              static_cast<double>(layer.sram_filter_reads()) *
+                  tech.sram_read_pj(static_cast<double>(c.filter_sram_kib), bits, node) +
+              static_cast<double>(layer.sram_ofmap_writes()) *
+                  tech.sram_write_pj(static_cast<double>(c.ofmap_sram_kib), bits, node);
   if (c.global_buffer_kib > 0) {
     const auto kib = static_cast<double>(c.global_buffer_kib);
-    e.sram_pj += static_cast<double>(layer.global_buffer_reads()) * tech.sram_read_pj(kib, bits, node) +
-                 static_cast<double>(layer.global_buffer_writes()) * tech.sram_write_pj(kib, bits, node);
+    e.sram_pj +=
+        static_cast<double>(layer.global_buffer_reads()) * tech.sram_read_pj(kib, bits, node) +
+        static_cast<double>(layer.global_buffer_writes()) * tech.sram_write_pj(kib, bits, node);
   }
   e.leakage_pj = tech.leakage_fraction() * (e.mac_pj + e.sram_pj);
   return e;
@@ -96,8 +96,7 @@ uint32_t word_bytes(const SystolicConfig& c, const energy::Technology& tech) {
 v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan,
                                const SystolicConfig& c, const MemoryModel& memory,
                                const energy::Technology& tech, const DramLayerResult* dram,
-                               ScaleSimWorkspace& workspace,
-                               double& now_ns) {
+                               ScaleSimWorkspace& workspace, double& now_ns) {
   const bool compat = compatible(memory);
   const auto& [gemm, timing] = plan;
   const auto sram = compute::sram_accesses(gemm, c.array, c.dataflow, compat);
@@ -184,11 +183,14 @@ MemoryModel parse_memory_mode(const std::string& text) {
 
 std::string memory_mode_name(const MemoryModel& memory) {
   switch (memory.mode) {
-    case MemoryMode::kScaleSimCalc: return "scalesim-calc";
+    case MemoryMode::kScaleSimCalc:
+      return "scalesim-calc";
     case MemoryMode::kScaleSimUser:
       return "scalesim-bw:" + std::to_string(memory.user_bandwidth_words_per_cycle);
-    case MemoryMode::kIdeal: return "ideal";
-    case MemoryMode::kDram: return "dram";
+    case MemoryMode::kIdeal:
+      return "ideal";
+    case MemoryMode::kDram:
+      return "dram";
   }
   return "?";
 }
@@ -204,8 +206,7 @@ v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& 
   report.set_workload(network.name());
   report.set_memory(memory_mode_name(memory));
   report.set_energy_scope(
-      memory.mode == MemoryMode::kDram
-          ? "MACs, scratchpads, leakage and DRAM (command-level model)"
+      memory.mode == MemoryMode::kDram ? "MACs, scratchpads, leakage and DRAM (command-level model)"
       : memory.mode == MemoryMode::kScaleSimUser
           ? "on-chip: MACs, scratchpads, leakage (DRAM words counted, no DRAM energy: SCALE-Sim "
             "has none)"

@@ -129,8 +129,8 @@ class SystolicAccelerator : public sc_core::sc_module {
  private:
   void run() {
     port_.bind(*socket.operator->());  // bound by now
-    report_ = simulate_layers(network_, config_, MemoryModel(MemoryMode::kDram), technology_,
-                              &port_);
+    report_ =
+        simulate_layers(network_, config_, MemoryModel(MemoryMode::kDram), technology_, &port_);
     sc_core::sc_stop();  // the DRAM's refresh would keep the simulation going
   }
 

@@ -18,10 +18,14 @@ Dataflow parse_dataflow(const std::string& name) {
 
 const char* dataflow_name(Dataflow dataflow) {
   switch (dataflow) {
-    case Dataflow::kOutputStationary: return "os";
-    case Dataflow::kWeightStationary: return "ws";
-    case Dataflow::kInputStationary: return "is";
-    case Dataflow::kRowStationary: return "rs";
+    case Dataflow::kOutputStationary:
+      return "os";
+    case Dataflow::kWeightStationary:
+      return "ws";
+    case Dataflow::kInputStationary:
+      return "is";
+    case Dataflow::kRowStationary:
+      return "rs";
   }
   return "?";
 }
@@ -31,8 +35,10 @@ Mapping map_gemm(const workloads::GemmShape& g, Dataflow dataflow) {
     case Dataflow::kOutputStationary:
     case Dataflow::kRowStationary:  // output pixels x filters, as os
       return {g.m, g.n, g.k};
-    case Dataflow::kWeightStationary: return {g.k, g.n, g.m};
-    case Dataflow::kInputStationary: return {g.k, g.m, g.n};
+    case Dataflow::kWeightStationary:
+      return {g.k, g.n, g.m};
+    case Dataflow::kInputStationary:
+      return {g.k, g.m, g.n};
   }
   throw InternalError("bad dataflow");
 }
@@ -89,11 +95,11 @@ class ExactSum {
 void scalesim_means(FoldTiming& t, uint64_t r, uint64_t c, uint64_t util_cycles_per_fold) {
   const uint64_t edge_rows = t.mapping.spatial_rows - (t.row_folds - 1) * r;
   const uint64_t edge_cols = t.mapping.spatial_cols - (t.col_folds - 1) * c;
-  const uint64_t shapes[4][3] = {  // rows used, columns used, folds of that shape
-      {r, c, (t.row_folds - 1) * (t.col_folds - 1)},
-      {edge_rows, c, t.col_folds - 1},
-      {r, edge_cols, t.row_folds - 1},
-      {edge_rows, edge_cols, 1}};
+  const uint64_t shapes[4][3] = {// rows used, columns used, folds of that shape
+                                 {r, c, (t.row_folds - 1) * (t.col_folds - 1)},
+                                 {edge_rows, c, t.col_folds - 1},
+                                 {r, edge_cols, t.row_folds - 1},
+                                 {edge_rows, edge_cols, 1}};
   ExactSum mapping, util;
   const auto pes = static_cast<double>(r * c);
   const auto pe_cycles = static_cast<double>(r * c * util_cycles_per_fold);
@@ -169,9 +175,9 @@ FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataf
                              (static_cast<double>(t.folds) * pes);
   t.compute_util_pct = t.mapping_efficiency_pct * static_cast<double>(t.mapping.temporal) /
                        static_cast<double>(t.cycles_per_fold);
-  scalesim_means(t, r, c, dataflow == Dataflow::kOutputStationary
-                             ? t.cycles_per_fold
-                             : t.mapping.temporal + 2 * r + 2 * c - 3);
+  scalesim_means(t, r, c,
+                 dataflow == Dataflow::kOutputStationary ? t.cycles_per_fold
+                                                         : t.mapping.temporal + 2 * r + 2 * c - 3);
   return t;
 }
 

@@ -1,5 +1,5 @@
 // Closed-form timing and scratchpad access counts of an R x C systolic array running one
-// lowered GEMM (reference/systolic.md, "Mapping and cycles" and "Scratchpad access counts").
+// lowered GEMM (docs/reference/systolic.md, "Mapping and cycles" and "Scratchpad access counts").
 // Exact against SCALE-Sim v2 in compatibility mode; no per-cycle or per-PE state anywhere.
 #pragma once
 
@@ -22,7 +22,7 @@ struct ArrayShape {
   uint64_t cols = 0;
 };
 
-// How a GEMM maps onto the array: Sr x Sc spatial, T temporal (reference/systolic.md table).
+// How a GEMM maps onto the array: Sr x Sc spatial, T temporal (docs/reference/systolic.md table).
 struct Mapping {
   uint64_t spatial_rows = 0;  // Sr
   uint64_t spatial_cols = 0;  // Sc
@@ -40,7 +40,7 @@ struct FoldTiming {
   // How much of the mapping one fold covers (spatial rows x columns): the array for the
   // systolic dataflows; for rs, the output pixels of one fold's output rows x every filter.
   uint64_t fold_rows = 0, fold_cols = 0;
-  uint64_t compute_cycles = 0;   // folds * cycles_per_fold (one GEMM instance)
+  uint64_t compute_cycles = 0;        // folds * cycles_per_fold (one GEMM instance)
   double mapping_efficiency_pct = 0;  // mean over folds of used PEs / (R*C)
   double compute_util_pct = 0;        // mean over folds of used PE-cycles / (R*C*per_fold)
   // The same two means as SCALE-Sim computes them, to the last bit: a Python sum (compensated
@@ -67,8 +67,9 @@ FoldTiming fold_timing(const workloads::GemmShape& gemm, ArrayShape array, Dataf
 // cycle; ws: R ifmap words and C partial sums per cycle, a C-word filter row per preload
 // cycle; is: R filter words and C partial sums, a C-word ifmap row per preload cycle), that
 // phase stretches by ceil(need / supply). The memory modes with standard arithmetic apply
-// it; the SCALE-Sim ones do not (its golden runs have no bank model). Returns `t` with cycles_per_fold, compute_cycles and
-// compute_util_pct updated (unchanged when the scratchpads keep up).
+// it; the SCALE-Sim ones do not (its golden runs have no bank model). Returns `t` with
+// cycles_per_fold, compute_cycles and compute_util_pct updated (unchanged when the scratchpads keep
+// up).
 FoldTiming with_scratchpad_bandwidth(FoldTiming t, ArrayShape array, uint64_t banks,
                                      uint64_t ports);
 

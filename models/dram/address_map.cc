@@ -63,7 +63,7 @@ uint32_t log2u(uint64_t x) { return static_cast<uint32_t>(std::countr_zero(x)); 
 
 std::vector<std::pair<std::string, std::string>> mapping_presets() {
   return {
-      {"RoRaBaBgCoCh", "row,rank,bank,bankgroup,column,channel"},  // reference/dram.md default
+      {"RoRaBaBgCoCh", "row,rank,bank,bankgroup,column,channel"},  // docs/reference/dram.md default
       {"RoRaCoBaBgCh", "row,rank,column,bank,bankgroup,channel"},  // consecutive lines across banks
       {"ChRaBaBgRoCo", "channel,rank,bank,bankgroup,row,column"},  // large contiguous partitions
   };

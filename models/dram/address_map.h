@@ -1,5 +1,5 @@
 // Address mapping: bit fields from MSB to LSB above the access offset, e.g.
-// row | rank | bank | bankgroup | column | channel (reference/dram.md "Address mapping").
+// row | rank | bank | bankgroup | column | channel (docs/reference/dram.md "Address mapping").
 #pragma once
 
 #include <array>

@@ -726,7 +726,7 @@ class Channel {
                                 : (r.is_write ? Cmd::WR : Cmd::RD);
   }
 
-  // DRAMSys page policies (reference/dram.md).
+  // DRAMSys page policies (docs/reference/dram.md).
   bool auto_precharge(const Bank& b, const Req& served) const {
     switch (k_.page_policy) {
       case PagePolicy::kOpen:

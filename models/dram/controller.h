@@ -45,7 +45,7 @@ struct Completion {
   double latency_ns;
 };
 
-// Energy per command and background power, DRAMPower style (reference/dram.md).
+// Energy per command and background power, DRAMPower style (docs/reference/dram.md).
 struct EnergyModel {
   explicit EnergyModel(const Device& device);
   double act_pj, pre_pj, read_pj, write_pj, ref_pj, refpb_pj;

@@ -1,5 +1,6 @@
 // The DRAM subsystem's parameters, declared once: device (standard, organisation, mapping) and
-// controller knobs with DRAMSys names and semantics (reference/dram.md, reference/gyms.md).
+// controller knobs with DRAMSys names and semantics (docs/reference/dram.md,
+// docs/reference/gyms.md).
 #pragma once
 
 #include <string>

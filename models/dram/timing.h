@@ -1,6 +1,6 @@
 // The timing-constraint table of a DRAM standard (keyed by level, preceding command and
 // following command, as in Ramulator 2) and the state that answers "when may this command
-// issue?" in O(levels). reference/dram.md lists the constraints.
+// issue?" in O(levels). docs/reference/dram.md lists the constraints.
 #pragma once
 
 #include <array>

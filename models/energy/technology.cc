@@ -69,8 +69,8 @@ const v1::TechnologyTable::Mac& Technology::mac(const std::string& precision) co
   for (const auto& m : table_.macs()) {
     if (m.precision() == precision) return m;
   }
-  throw InputError("technology '" + table_.name() + "' has no MAC row for precision '" +
-                   precision + "'");
+  throw InputError("technology '" + table_.name() + "' has no MAC row for precision '" + precision +
+                   "'");
 }
 
 uint32_t Technology::precision_bits(const std::string& precision) const {
@@ -79,11 +79,12 @@ uint32_t Technology::precision_bits(const std::string& precision) const {
 
 Technology::Scale Technology::scale(uint32_t node_nm) const {
   Scale s;
-  s.energy = interpolate(table_, node_nm, [](const auto& r) { return r.energy(); }, "energy");
-  s.logic_area =
-      interpolate(table_, node_nm, [](const auto& r) { return r.logic_area(); }, "logic area");
-  s.sram_area =
-      interpolate(table_, node_nm, [](const auto& r) { return r.sram_area(); }, "SRAM area");
+  s.energy = interpolate(
+      table_, node_nm, [](const auto& r) { return r.energy(); }, "energy");
+  s.logic_area = interpolate(
+      table_, node_nm, [](const auto& r) { return r.logic_area(); }, "logic area");
+  s.sram_area = interpolate(
+      table_, node_nm, [](const auto& r) { return r.sram_area(); }, "SRAM area");
   return s;
 }
 

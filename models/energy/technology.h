@@ -1,4 +1,4 @@
-// Energy and area per primitive from a technology table (reference/energy.md), with node
+// Energy and area per primitive from a technology table (docs/reference/energy.md), with node
 // scaling. The table is data (models/energy/data/tech_45nm.json); users may load their own.
 #pragma once
 

@@ -2,8 +2,8 @@
 // controller model; an accelerator waits for a group of them (a tile prefetch, a drain).
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <vector>

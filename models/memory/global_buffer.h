@@ -19,8 +19,8 @@ class GlobalBuffer {
   // Moves `words` over the buffer's port from `at_ns`; returns when the move ends.
   double move(uint64_t words, double at_ns) {
     const double start = std::max(at_ns, port_free_ns_);
-    port_free_ns_ = start + static_cast<double>((words + words_per_cycle_ - 1) / words_per_cycle_) *
-                                cycle_ns_;
+    port_free_ns_ =
+        start + static_cast<double>((words + words_per_cycle_ - 1) / words_per_cycle_) * cycle_ns_;
     return port_free_ns_;
   }
   // Whether `tile` is held (and now most recently used); holds it from now on if it fits.

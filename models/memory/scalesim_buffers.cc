@@ -65,11 +65,11 @@ void ScaleSimReadBuffer::throw_not_streamed(uint64_t position) {
 
 // ---------------------------------------------------------------- estimate buffer (CALC)
 
-ScaleSimEstimateBuffer::ScaleSimEstimateBuffer(std::vector<int32_t>& latest,
-                                               uint64_t address_count, uint64_t size_words,
-                                               uint64_t bandwidth_words)
+ScaleSimEstimateBuffer::ScaleSimEstimateBuffer(std::vector<int32_t>& latest, uint64_t address_count,
+                                               uint64_t size_words, uint64_t bandwidth_words)
     : latest_(latest), set_words_(size_words / kSets), bandwidth_(bandwidth_words) {
-  if (set_words_ == 0) throw InputError("SCALE-Sim CALC mode needs scratchpads of 100 words or more");
+  if (set_words_ == 0)
+    throw InputError("SCALE-Sim CALC mode needs scratchpads of 100 words or more");
   latest_.assign(address_count, -1);
 }
 
@@ -102,11 +102,13 @@ void ScaleSimEstimateBuffer::set_completed(int64_t cycle) {
 
 void ScaleSimEstimateBuffer::fetch(int64_t first_set, int64_t last_set) {
   uint64_t words = 0;
-  for (int64_t s = first_set; s <= last_set; ++s) words += set_words_filled_[static_cast<size_t>(s)];
+  for (int64_t s = first_set; s <= last_set; ++s)
+    words += set_words_filled_[static_cast<size_t>(s)];
   const int64_t cycles = last_end_ - last_start_ + 1;
   if (cycles <= 0 || words > static_cast<uint64_t>(cycles) * bandwidth_) {
-    throw InternalError("SCALE-Sim CALC emulation: a fetch does not fit its window (SCALE-Sim "
-                        "itself fails on this layer)");
+    throw InternalError(
+        "SCALE-Sim CALC emulation: a fetch does not fit its window (SCALE-Sim "
+        "itself fails on this layer)");
   }
   dram_words_ += words;
   // One row of requests per cycle, answered a read-port latency later.
@@ -125,8 +127,8 @@ void ScaleSimEstimateBuffer::complete() {
     const auto sets = current_set_ + 1;
     last_end_ = -2;
     last_start_ =
-        last_end_ - static_cast<int64_t>(ceil_div(static_cast<uint64_t>(sets) * set_words_,
-                                                  bandwidth_)) + 1;
+        last_end_ -
+        static_cast<int64_t>(ceil_div(static_cast<uint64_t>(sets) * set_words_, bandwidth_)) + 1;
     fetch(0, sets - 1);
     active_done_ = true;
     return;
@@ -184,9 +186,8 @@ int64_t ScaleSimWriteBuffer::write_row(int64_t cycle, uint64_t words) {
   while (words > 0) {
     // Words that change nothing but the fill level are stored in one go.
     const int64_t quiet_limit = current < drain_end_cycle_ ? 1 : active_words;
-    const uint64_t quiet =
-        std::min<uint64_t>(words - 1, static_cast<uint64_t>(std::max<int64_t>(
-                                          0, free_words_ - quiet_limit)));
+    const uint64_t quiet = std::min<uint64_t>(
+        words - 1, static_cast<uint64_t>(std::max<int64_t>(0, free_words_ - quiet_limit)));
     const uint64_t stored = quiet + 1;
     line_fill_ += stored;
     lines_ += line_fill_ / bandwidth_;

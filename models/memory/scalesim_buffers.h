@@ -132,8 +132,8 @@ class ScaleSimReadBuffer {
 class ScaleSimEstimateBuffer {
  public:
   // `latest` is scratch storage of one entry per operand address (reused across layers).
-  ScaleSimEstimateBuffer(std::vector<int32_t>& latest, uint64_t address_count,
-                         uint64_t size_words, uint64_t bandwidth_words);
+  ScaleSimEstimateBuffer(std::vector<int32_t>& latest, uint64_t address_count, uint64_t size_words,
+                         uint64_t bandwidth_words);
 
   // One demand row at `cycle` (null requests skipped); the row is served at cycle + 1.
   template <class AddressOf>
@@ -167,7 +167,7 @@ class ScaleSimEstimateBuffer {
 
   std::vector<int32_t>& latest_;  // per address: the newest set holding it, -1 = none
   uint64_t set_words_, bandwidth_;
-  uint64_t current_words_ = 0;    // in the set being built
+  uint64_t current_words_ = 0;  // in the set being built
   int64_t current_set_ = 0;
   std::vector<uint64_t> set_words_filled_;  // words of each completed set
   int64_t window_start_ = 0, window_end_ = kWindowSets - 1;
@@ -197,8 +197,8 @@ class ScaleSimWriteBuffer {
 
   uint64_t bandwidth_, total_words_, drain_words_;
   int64_t free_words_;
-  uint64_t line_fill_ = 0;    // words in the open line
-  uint64_t lines_ = 0;        // closed lines so far
+  uint64_t line_fill_ = 0;  // words in the open line
+  uint64_t lines_ = 0;      // closed lines so far
   uint64_t drained_lines_ = 0;
   std::vector<std::pair<uint64_t, uint64_t>> partial_lines_;  // (line, words) of short lines
   size_t partial_head_ = 0;

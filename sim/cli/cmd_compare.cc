@@ -21,7 +21,7 @@ namespace {
 // "N" or "> B" for a value censored at budget + 1.
 std::string evaluations(double value, uint64_t budget) {
   return value > static_cast<double>(budget) ? fmt::format("> {}", budget)
-                                              : fmt::format("{:g}", value);
+                                             : fmt::format("{:g}", value);
 }
 
 void print_table(const v1::CompareSummary& s, std::ostream& out) {
@@ -33,12 +33,12 @@ void print_table(const v1::CompareSummary& s, std::ostream& out) {
                      "best reward: median [95% CI]", "reached", "evals to target: median [95% CI]",
                      "speedup", "p vs random");
   for (const auto& a : s.agents()) {
-    const std::string best = fmt::format("{:.4f} [{:.4f}, {:.4f}]", a.median_best(),
-                                         a.best_ci_low(), a.best_ci_high());
-    const std::string etr = fmt::format(
-        "{} [{}, {}]", evaluations(a.median_evaluations_to_target(), s.budget()),
-        evaluations(a.evaluations_to_target_ci_low(), s.budget()),
-        evaluations(a.evaluations_to_target_ci_high(), s.budget()));
+    const std::string best =
+        fmt::format("{:.4f} [{:.4f}, {:.4f}]", a.median_best(), a.best_ci_low(), a.best_ci_high());
+    const std::string etr =
+        fmt::format("{} [{}, {}]", evaluations(a.median_evaluations_to_target(), s.budget()),
+                    evaluations(a.evaluations_to_target_ci_low(), s.budget()),
+                    evaluations(a.evaluations_to_target_ci_high(), s.budget()));
     out << fmt::format("{:<8}{:>30}{:>7}/{:<2}{:>35}{:>9.2f}{:>13.2g}\n", a.agent(), best,
                        a.seeds_reaching_target(), s.seeds(), etr, a.speedup_over_random(),
                        a.p_value_vs_random());
@@ -52,13 +52,14 @@ void print_table(const v1::CompareSummary& s, std::ostream& out) {
 }  // namespace
 
 int cmd_compare(int argc, char** argv) {
-  Args args("accelgym compare --env NAME --agents a,b,c [--seeds N] [--budget N] [options]",
-            "Compare searchers fairly (reference/gyms.md): one encoded space, the same budget in\n"
-            "evaluations and the same seeds for every searcher; reports the median and IQR of the\n"
-            "best reward, the improvement over random search (which is always included), and the\n"
-            "evaluations needed to meet every target, with 95 % bootstrap intervals of the medians\n"
-            "and a rank test against random. --out DIR writes curves.csv (agent, seed,\n"
-            "evaluation, best_so_far) and summary.json.");
+  Args args(
+      "accelgym compare --env NAME --agents a,b,c [--seeds N] [--budget N] [options]",
+      "Compare searchers fairly (docs/reference/gyms.md): one encoded space, the same budget in\n"
+      "evaluations and the same seeds for every searcher; reports the median and IQR of the\n"
+      "best reward, the improvement over random search (which is always included), and the\n"
+      "evaluations needed to meet every target, with 95 % bootstrap intervals of the medians\n"
+      "and a rank test against random. --out DIR writes curves.csv (agent, seed,\n"
+      "evaluation, best_so_far) and summary.json.");
   args.option("env", "NAME", "an env (accelgym space --list)");
   args.option("agents", "LIST", "comma-separated searchers",
               "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
@@ -138,8 +139,8 @@ int cmd_compare(int argc, char** argv) {
     a->set_evaluations_to_target_ci_low(etr_ci.low);
     a->set_evaluations_to_target_ci_high(etr_ci.high);
     a->set_speedup_over_random(random_etr / a->median_evaluations_to_target());
-    a->set_p_value_vs_random(name == "random" ? 1.0
-                                              : agents::mann_whitney_p(etr, stats["random"].second));
+    a->set_p_value_vs_random(
+        name == "random" ? 1.0 : agents::mann_whitney_p(etr, stats["random"].second));
   }
   s.set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -12,7 +12,7 @@ int cmd_limits(int argc, char** argv) {
   Args args("accelgym limits",
             "The resource limits on inputs, with the values in force: the defaults, then\n"
             "ACCELGYM_LIMITS=\"NAME=VALUE,...\", then --limit NAME=VALUE (accepted by every\n"
-            "command). An input beyond a limit is an error that names it (docs/LIMITS.md).");
+            "command). An input beyond a limit is an error that names it (docs/ROBUSTNESS.md).");
   if (args.parse_or_help(argc, argv, 2)) return 0;
   const auto table = limit_table();
   std::cout << fmt::format("{:<20} {:>12} {:<10} {}\n", "limit", "value", "unit", "bounds");

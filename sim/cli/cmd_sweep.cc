@@ -3,8 +3,8 @@
 #include <thread>
 
 #include "sim/cli/args.h"
-#include "sim/cli/plugins.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/plugins.h"
 #include "sim/cli/point_options.h"
 #include "sim/cli/progress.h"
 #include "sim/core/errors.h"

@@ -15,8 +15,8 @@ namespace {
 
 std::string options_text(const v1::DefaultTargets& e) {
   std::string out;
-  for (const auto& [key, value] : std::map<std::string, std::string>(e.options().begin(),
-                                                                     e.options().end())) {
+  for (const auto& [key, value] :
+       std::map<std::string, std::string>(e.options().begin(), e.options().end())) {
     out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, value);
   }
   return out;
@@ -37,12 +37,12 @@ std::string rule_text(const v1::DefaultTargets& e) {
 }
 
 void print_entry(const v1::DefaultTargets& e, std::ostream& out) {
-  out << fmt::format("{} ({})\n  targets: {}\n  rule: {}, each over the valid designs meeting "
-                     "the targets before it, in a sample of {} (seed {}; {} valid)\n  difficulty: "
-                     "{} of {} sampled designs meet every target ({:.2f} %)\n",
-                     e.env(), options_text(e), targets_text(e), rule_text(e), e.sample_size(),
-                     e.sample_seed(), e.valid(), e.meeting(), e.sample_size(),
-                     100 * e.difficulty());
+  out << fmt::format(
+      "{} ({})\n  targets: {}\n  rule: {}, each over the valid designs meeting "
+      "the targets before it, in a sample of {} (seed {}; {} valid)\n  difficulty: "
+      "{} of {} sampled designs meet every target ({:.2f} %)\n",
+      e.env(), options_text(e), targets_text(e), rule_text(e), e.sample_size(), e.sample_seed(),
+      e.valid(), e.meeting(), e.sample_size(), 100 * e.difficulty());
 }
 
 void print_markdown(const v1::DefaultTargetTable& table, std::ostream& out) {
@@ -58,11 +58,12 @@ void print_markdown(const v1::DefaultTargetTable& table, std::ostream& out) {
 }  // namespace
 
 int cmd_targets(int argc, char** argv) {
-  Args args("accelgym targets (--env NAME [--env-option K=V]... [--sample N] [--seed S] [--update]"
-            " | --list) [--format FORMAT]",
-            "An env's default targets (docs/ENVS.md): every target metric <= its quantile over a\n"
-            "seeded random sample of the env's designs. --env derives them by evaluating the\n"
-            "sample; --update stores them in the shipped table; --list prints the table.");
+  Args args(
+      "accelgym targets (--env NAME [--env-option K=V]... [--sample N] [--seed S] [--update]"
+      " | --list) [--format FORMAT]",
+      "An env's default targets (docs/ENVS.md): every target metric <= its quantile over a\n"
+      "seeded random sample of the env's designs. --env derives them by evaluating the\n"
+      "sample; --update stores them in the shipped table; --list prints the table.");
   args.option("env", "NAME", "the env");
   args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
   args.option("sample", "N", "random designs to evaluate", "1000");
@@ -86,9 +87,11 @@ int cmd_targets(int argc, char** argv) {
   }
   std::map<std::string, std::string> options;
   for (const auto& kv : args.all("env-option")) options.insert(key_value(kv, "--env-option"));
-  const auto sample = static_cast<uint32_t>(parse_count(args.get("sample"), "--sample", 1, 1000000));
+  const auto sample =
+      static_cast<uint32_t>(parse_count(args.get("sample"), "--sample", 1, 1000000));
   const uint64_t seed = parse_count(args.get("seed"), "--seed");
-  const v1::DefaultTargets entry = env::derive_default_targets(args.get("env"), options, sample, seed);
+  const v1::DefaultTargets entry =
+      env::derive_default_targets(args.get("env"), options, sample, seed);
   if (args.has("update")) {
     env::store_default_targets(entry, env::default_target_table_path());
     std::cerr << "stored in " << env::default_target_table_path() << "\n";

@@ -58,8 +58,9 @@ const MpiPlugin& mpi_plugin() {
       load<MpiPlugin>("accelgym-mpi.so", "accelgym_mpi_plugin", "a sweep under mpirun / srun");
   return plugin;
 #else
-  throw InputError("this accelgym was built without MPI (CMake found none): "
-                   "a sweep under mpirun / srun cannot run; run it on local workers");
+  throw InputError(
+      "this accelgym was built without MPI (CMake found none): "
+      "a sweep under mpirun / srun cannot run; run it on local workers");
 #endif
 }
 

@@ -42,9 +42,8 @@ struct SystemcPlugin {
                                          const dram::DramConfig& dram);
 };
 struct MpiPlugin {
-  std::optional<v1::SweepSummary> (*run_mpi)(const sweep::SweepSetup& setup,
-                                             const std::string& dir, bool resume,
-                                             const sweep::RunOptions& options);
+  std::optional<v1::SweepSummary> (*run_mpi)(const sweep::SweepSetup& setup, const std::string& dir,
+                                             bool resume, const sweep::RunOptions& options);
 };
 
 // Loads the plugin once (later calls return the same table). InputError when it is missing or

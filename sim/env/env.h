@@ -1,4 +1,4 @@
-// The gym environment, Gymnasium semantics in C++ (DESIGN.md §4):
+// The gym environment, Gymnasium semantics in C++ (docs/DESIGN.md §4):
 //   reset(seed) -> (observation, info); step(action) -> (observation, reward, terminated,
 //   truncated, info). The action is a design point as an index vector (MultiDiscrete over the
 //   design space); an episode lasts `episode_length` steps (1 = bandit, as ArchGym), each step

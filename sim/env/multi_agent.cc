@@ -28,7 +28,8 @@ const std::vector<size_t>& MultiAgentEnv::dims_of(const std::string& agent) cons
 
 std::vector<uint32_t> MultiAgentEnv::action_nvec(const std::string& agent) const {
   std::vector<uint32_t> out;
-  for (size_t d : dims_of(agent)) out.push_back(static_cast<uint32_t>(env_->space().cardinality(d)));
+  for (size_t d : dims_of(agent))
+    out.push_back(static_cast<uint32_t>(env_->space().cardinality(d)));
   return out;
 }
 

@@ -291,7 +291,7 @@ std::vector<ParamValue> strs(std::initializer_list<const char*> v) {
   return out;
 }
 
-// ArchGym's DRAM task: exactly its ten knobs and value sets (reference/gyms.md).
+// ArchGym's DRAM task: exactly its ten knobs and value sets (docs/reference/gyms.md).
 Cut archgym_dram_cut(const std::string& name) {
   return {name,
           {{"PagePolicy", {}},

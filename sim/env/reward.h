@@ -1,4 +1,4 @@
-// Rewards from target specs (docs/REWARDS.md). Bounded and finite everywhere:
+// Rewards from target specs (docs/ENVS.md, "Rewards"). Bounded and finite everywhere:
 //   reward = - sum_i w_i * min(clip, max(0, excess_i - tolerance_i))
 //            - sum_{hard j violated} w_j * clip
 // where excess = (m - t) / t for "metric <= t" and (t - m) / t for "metric >= t". All targets
@@ -25,7 +25,7 @@ struct Target {
   bool maximize = false;  // "metric >= value" instead of "metric <= value"
   double tolerance = 0;   // relative slack before the excess counts
   double weight = 1;
-  bool hard = false;      // a budget: violated = full penalty (clip), met = 0
+  bool hard = false;  // a budget: violated = full penalty (clip), met = 0
 };
 
 // "latency_ns<=45000", "utilization_pct>=50", optional ":w=2", ":tol=0.05", ":hard".

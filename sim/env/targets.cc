@@ -62,8 +62,8 @@ v1::DefaultTargets derive_default_targets(const std::string& env_name, const Opt
     if (e.status() == v1::Evaluation::OK) valid.push_back(e.metrics());
   }
   if (valid.empty()) {
-    throw InputError(fmt::format("env '{}': none of {} sampled designs is valid", env_name,
-                                 sample_size));
+    throw InputError(
+        fmt::format("env '{}': none of {} sampled designs is valid", env_name, sample_size));
   }
   v1::DefaultTargets entry;
   entry.set_env(env_name);
@@ -114,9 +114,8 @@ void store_default_targets(const v1::DefaultTargets& entry, const std::string& p
   } else {
     *table.add_entries() = entry;
   }
-  std::stable_sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) {
-    return a.env() < b.env();
-  });
+  std::stable_sort(entries->begin(), entries->end(),
+                   [](const auto& a, const auto& b) { return a.env() < b.env(); });
   write_text_file_atomically(path, to_json(table) + "\n");
 }
 

@@ -1,4 +1,4 @@
-// SimKernel: the one place that touches SystemC's global state (DESIGN.md §3).
+// SimKernel: the one place that touches SystemC's global state (docs/DESIGN.md §3).
 //
 // SystemC cannot elaborate again after sc_start in the same context (E529). Each evaluation
 // therefore gets a fresh sc_simcontext through a SimKernel::Session:

@@ -20,10 +20,11 @@ DesignSpace make(const std::vector<v1::Dimension>& dims, const std::string& name
   return DesignSpace(spec, name);
 }
 
-// ArchGym's DRAM controller knobs and value sets (reference/gyms.md).
+// ArchGym's DRAM controller knobs and value sets (docs/reference/gyms.md).
 DesignSpace archgym_dram_space() {
   return make({
-      Param::categorical("PagePolicy", {"Open", "OpenAdaptive", "Closed", "ClosedAdaptive"}).group("dram"),
+      Param::categorical("PagePolicy", {"Open", "OpenAdaptive", "Closed", "ClosedAdaptive"})
+          .group("dram"),
       Param::categorical("Scheduler", {"Fifo", "FrFcfsGrp", "FrFcfs"}).group("dram"),
       Param::categorical("SchedulerBuffer", {"Bankwise", "ReadWrite", "Shared"}).group("dram"),
       Param::pow2("RequestBufferSize", 1, 128).group("dram"),
@@ -163,7 +164,7 @@ TEST(DesignSpace, SamplingIsSeededCanonicalAndCoversValues) {
     ++dataflow_counts[p[0]];
   }
   for (uint32_t v = 0; v < 3; ++v) {
-    EXPECT_GT(dataflow_counts[v], 850);   // expected 1000 each
+    EXPECT_GT(dataflow_counts[v], 850);  // expected 1000 each
     EXPECT_LT(dataflow_counts[v], 1150);
   }
 }

@@ -1,5 +1,5 @@
 // DRAM controller timing, refresh, scheduling, back-pressure and energy against values derived
-// by hand from reference/dram.md (JEDEC tables) and the standards' data files.
+// by hand from docs/reference/dram.md (JEDEC tables) and the standards' data files.
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
@@ -65,7 +65,7 @@ uint64_t row_stride(const Device& d) {
 }
 
 // Idle latencies (device only): row hit CL + BL/2; closed bank tRCD + CL + BL/2; row conflict
-// tRP + tRCD + CL + BL/2 (reference/dram.md; DDR4-2400R: 20, 36, 52 cycles).
+// tRP + tRCD + CL + BL/2 (docs/reference/dram.md; DDR4-2400R: 20, 36, 52 cycles).
 struct IdleCase {
   const char* standard;
   uint64_t closed, hit, conflict;  // cycles
@@ -282,10 +282,10 @@ TEST(DramFrontEnd, ArrivalTimesRoundUpToAClockEdge) {
   MemorySystem sys(make_device(config), config);
   EXPECT_EQ(sys.cycle_at(0), 0u);
   EXPECT_EQ(sys.cycle_at(-3), 0u);
-  EXPECT_EQ(sys.cycle_at(3.75), 3u);            // on an edge
-  EXPECT_EQ(sys.cycle_at(3.75 + 1e-4), 3u);     // a thousandth of a cycle is noise
+  EXPECT_EQ(sys.cycle_at(3.75), 3u);         // on an edge
+  EXPECT_EQ(sys.cycle_at(3.75 + 1e-4), 3u);  // a thousandth of a cycle is noise
   EXPECT_EQ(sys.cycle_at(3.75 - 1e-4), 3u);
-  EXPECT_EQ(sys.cycle_at(3.75 + 0.01), 4u);     // otherwise the next edge
+  EXPECT_EQ(sys.cycle_at(3.75 + 0.01), 4u);  // otherwise the next edge
   EXPECT_EQ(sys.cycle_at(3.75 - 0.01), 3u);
   EXPECT_EQ(sys.cycle_at(3.75 + 0.6), 4u);
   EXPECT_EQ(sys.cycle_at(1.25e6 * 1000), 1000000000u);
@@ -559,45 +559,49 @@ TEST(EventDrivenRandom, SameAsSteppingEveryCycle) {
 
 INSTANTIATE_TEST_SUITE_P(
     Controllers, EventDriven,
-    ::testing::Values(
-        EventCase{"random_all_at_once", "DDR4-2400R", {}, "random", 0, 1.0},
-        EventCase{"mixed_writes_paced", "DDR4-2400R", {}, "mixed", 3, 0.6},
-        EventCase{"two_channels_two_ranks", "DDR4-2400R", {{"channels", "2"}, {"ranks", "2"}},
-                  "random", 2, 0.5},
-        EventCase{"staggered_power_down_four_ranks",
-                  "DDR4-2400R",
-                  {{"ranks", "4"}, {"PowerDownPolicy", "Staggered"}},
-                  "random",
-                  30,
-                  0.6},
-        EventCase{"strict_cmd_mux_open_adaptive",
-                  "DDR4-2400R",
-                  {{"ranks", "2"}, {"CmdMux", "Strict"}, {"PagePolicy", "OpenAdaptive"}},
-                  "mixed",
-                  2,
-                  0.6},
-        EventCase{"per_bank_refresh_grouped_scheduler",
-                  "LPDDR4-3200",
-                  {{"RefreshPolicy", "PerBank"}, {"Scheduler", "FrFcfsGrp"}},
-                  "random",
-                  5,
-                  0.7},
-        EventCase{"postponed_and_pulled_in_refresh",
-                  "DDR3-1600",
-                  {{"RefreshMaxPostponed", "8"}, {"RefreshMaxPulledin", "8"}},
-                  "mixed",
-                  20,
-                  0.5},
-        EventCase{"hbm2_fifo_closed_shared_buffer",
-                  "HBM2-2000",
-                  {{"channels", "4"},
-                   {"Scheduler", "Fifo"},
-                   {"PagePolicy", "Closed"},
-                   {"SchedulerBuffer", "Shared"},
-                   {"RequestBufferSize", "4"}},
-                  "random",
-                  1,
-                  0.8}),
+    ::testing::Values(EventCase{"random_all_at_once", "DDR4-2400R", {}, "random", 0, 1.0},
+                      EventCase{"mixed_writes_paced", "DDR4-2400R", {}, "mixed", 3, 0.6},
+                      EventCase{"two_channels_two_ranks",
+                                "DDR4-2400R",
+                                {{"channels", "2"}, {"ranks", "2"}},
+                                "random",
+                                2,
+                                0.5},
+                      EventCase{"staggered_power_down_four_ranks",
+                                "DDR4-2400R",
+                                {{"ranks", "4"}, {"PowerDownPolicy", "Staggered"}},
+                                "random",
+                                30,
+                                0.6},
+                      EventCase{
+                          "strict_cmd_mux_open_adaptive",
+                          "DDR4-2400R",
+                          {{"ranks", "2"}, {"CmdMux", "Strict"}, {"PagePolicy", "OpenAdaptive"}},
+                          "mixed",
+                          2,
+                          0.6},
+                      EventCase{"per_bank_refresh_grouped_scheduler",
+                                "LPDDR4-3200",
+                                {{"RefreshPolicy", "PerBank"}, {"Scheduler", "FrFcfsGrp"}},
+                                "random",
+                                5,
+                                0.7},
+                      EventCase{"postponed_and_pulled_in_refresh",
+                                "DDR3-1600",
+                                {{"RefreshMaxPostponed", "8"}, {"RefreshMaxPulledin", "8"}},
+                                "mixed",
+                                20,
+                                0.5},
+                      EventCase{"hbm2_fifo_closed_shared_buffer",
+                                "HBM2-2000",
+                                {{"channels", "4"},
+                                 {"Scheduler", "Fifo"},
+                                 {"PagePolicy", "Closed"},
+                                 {"SchedulerBuffer", "Shared"},
+                                 {"RequestBufferSize", "4"}},
+                                "random",
+                                1,
+                                0.8}),
     [](const auto& test) { return std::string(test.param.name); });
 
 // The scheduler's fast scans (packed keys; scalar, and AVX-512 where the CPU has it) against
@@ -654,10 +658,10 @@ TEST(DramReadyScan, FastScanMatchesThePlainLoop) {
   std::vector<uint8_t> acts(16 + dram::kSharedRow, 0);
   const uint64_t zeros[dram::kSharedRow] = {};
   const bool vector = dram::earliest_ready_vectorized();
-  EXPECT_EQ(dram::earliest_ready({idle.data(), acts.data(), idle.data(), 16, zeros, zeros, 5}, 1,
-                                 vector)
-                .time,
-            dram::kNever);
+  EXPECT_EQ(
+      dram::earliest_ready({idle.data(), acts.data(), idle.data(), 16, zeros, zeros, 5}, 1, vector)
+          .time,
+      dram::kNever);
   // Hand-made: bank 1's ACT waits for the rank (cycle 120), bank 2's RD is ready at 105 but
   // bank 0's older RD too (cycle 105 from its own constraints): the older one wins.
   const uint64_t local3[3 + dram::kSharedRow] = {105, 100, 90};
@@ -691,7 +695,7 @@ TEST(DramLatencyLog, PercentilesMatchSorting) {
     for (size_t i = 0; i < n; ++i) {
       float x = static_cast<float>(rng.uniform(300)) * 0.25f + 20.0f;  // many ties
       if (i % 97 == 0) x = std::nextafter(x, 1e9f);                    // last-bit neighbours
-      if (i % 1009 == 5) x = -x;                                        // negative
+      if (i % 1009 == 5) x = -x;                                       // negative
       values.push_back(x);
       log.add(x);
     }

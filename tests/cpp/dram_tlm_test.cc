@@ -1,16 +1,16 @@
 // The TLM-2.0 front of the DRAM model gives the same timing as the trace driver.
 #include <gtest/gtest.h>
 
-#include <map>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <map>
 
 #include "models/dram/dram_tlm.h"
 #include "models/dram/trace_sim.h"
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
 #include "sim/core/space_registry.h"
-#include "test_sampling.h"
 #include "sim/kernel/sim_kernel.h"
+#include "test_sampling.h"
 
 namespace accelgym::dram {
 namespace {
@@ -37,7 +37,10 @@ struct AtInitiator : sc_core::sc_module {
   bool saw_back_pressure = false;
 
   AtInitiator(sc_core::sc_module_name name, std::vector<TraceRequest> reqs)
-      : sc_module(name), socket("socket"), requests(std::move(reqs)), payloads(requests.size()),
+      : sc_module(name),
+        socket("socket"),
+        requests(std::move(reqs)),
+        payloads(requests.size()),
         response_ns(requests.size(), -1) {
     socket.register_nb_transport_bw(this, &AtInitiator::nb_transport_bw);
     SC_HAS_PROCESS(AtInitiator);
@@ -77,7 +80,8 @@ struct AtInitiator : sc_core::sc_module {
 };
 
 // Latency of each request through the trace driver.
-std::vector<double> direct_latencies(const DramConfig& config, const std::vector<TraceRequest>& reqs,
+std::vector<double> direct_latencies(const DramConfig& config,
+                                     const std::vector<TraceRequest>& reqs,
                                      v1::DramReport* report) {
   std::vector<Completion> done;
   TraceRunOptions options;
@@ -93,8 +97,8 @@ std::vector<TraceRequest> random_reads(size_t n, double interval_ns, uint64_t se
   Rng rng(seed);
   std::vector<TraceRequest> out;
   for (size_t i = 0; i < n; ++i) {
-    out.push_back({static_cast<double>(i) * interval_ns, rng.uniform(4) == 0,
-                   rng.uniform(1 << 24) * 64});
+    out.push_back(
+        {static_cast<double>(i) * interval_ns, rng.uniform(4) == 0, rng.uniform(1 << 24) * 64});
   }
   return out;
 }
@@ -126,7 +130,8 @@ TEST(DramTlm, AtProtocolMatchesTheTraceDriver) {
 
 TEST(DramTlm, BackPressureWithholdsEndReqAndMatches) {
   // One slot per bank and a burst of requests at once: END_REQ must wait for room.
-  EXPECT_TRUE(expect_same_as_direct(config_for({{"RequestBufferSize", "1"}}), random_reads(300, 0, 2)));
+  EXPECT_TRUE(
+      expect_same_as_direct(config_for({{"RequestBufferSize", "1"}}), random_reads(300, 0, 2)));
 }
 
 // The same on configurations drawn at random (seeded) from the whole `dram` space.
@@ -141,7 +146,8 @@ TEST(DramTlm, MatchesTheTraceDriverOnRandomConfigurations) {
     std::vector<TraceRequest> reqs;
     const double interval = intervals_ns[rng.uniform(4)];
     for (size_t i = 0; i < 400; ++i) {
-      reqs.push_back({static_cast<double>(i) * interval, rng.uniform(3) == 0, rng.uniform(lines) * 64});
+      reqs.push_back(
+          {static_cast<double>(i) * interval, rng.uniform(3) == 0, rng.uniform(lines) * 64});
     }
     SCOPED_TRACE("configuration " + std::to_string(compared) + ": " +
                  testing_sampling::describe(values) + "interval " + std::to_string(interval));
@@ -180,8 +186,8 @@ TEST(DramTlm, BlockingTransportSeesIdleLatencies) {
   const auto config = config_for();
   kernel::Session session;
   auto& target = session.make<DramTarget>("dram", make_device(config), config);
-  auto& initiator = session.make<LtInitiator>(
-      "cpu", std::vector<uint64_t>{0, 64, uint64_t{1} << 17});
+  auto& initiator =
+      session.make<LtInitiator>("cpu", std::vector<uint64_t>{0, 64, uint64_t{1} << 17});
   initiator.socket.bind(target.socket);
   session.run();
   ASSERT_EQ(initiator.latency_ns.size(), 3u);

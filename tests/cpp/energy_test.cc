@@ -1,4 +1,4 @@
-// Energy and area of a tiny layer computed by hand from reference/energy.md (45 nm table).
+// Energy and area of a tiny layer computed by hand from docs/reference/energy.md (45 nm table).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -47,8 +47,8 @@ TEST(SystolicEnergy, TinyLayerByHand) {
   l->set_k(8);
   const compute::SystolicConfig c =
       testing_layers::systolic_config(4, compute::Dataflow::kOutputStationary, 8);
-  const auto r = accel::simulate_systolic(net, c, accel::MemoryMode::kScaleSimCalc,
-                                          Technology::builtin());
+  const auto r =
+      accel::simulate_systolic(net, c, accel::MemoryMode::kScaleSimCalc, Technology::builtin());
   // One fold of 8 + 4 + 4 - 2 = 14 cycles, minus SCALE-Sim's 1.
   EXPECT_EQ(r.total().cycles(), 13u);
   // MACs: 128 x 0.3 pJ = 38.4 pJ.

@@ -29,12 +29,12 @@ v1::Metrics metrics(double latency_ns, double power_mw) {
 TEST(Reward, NormalisedExcessByHand) {
   RewardConfig r;
   r.targets = {parse_target("latency_ns<=100"), parse_target("avg_power_mw<=10")};
-  EXPECT_DOUBLE_EQ(r.reward(metrics(150, 5)), -0.5);     // (150 - 100) / 100
-  EXPECT_DOUBLE_EQ(r.reward(metrics(150, 12)), -0.7);    // + (12 - 10) / 10
-  EXPECT_DOUBLE_EQ(r.reward(metrics(80, 9)), 0.0);       // both met
+  EXPECT_DOUBLE_EQ(r.reward(metrics(150, 5)), -0.5);   // (150 - 100) / 100
+  EXPECT_DOUBLE_EQ(r.reward(metrics(150, 12)), -0.7);  // + (12 - 10) / 10
+  EXPECT_DOUBLE_EQ(r.reward(metrics(80, 9)), 0.0);     // both met
   EXPECT_TRUE(r.all_met(metrics(80, 9)));
-  EXPECT_DOUBLE_EQ(r.reward(metrics(1e9, 5)), -10.0);    // clipped
-  EXPECT_DOUBLE_EQ(r.invalid_penalty(), -21.0);          // below every valid reward
+  EXPECT_DOUBLE_EQ(r.reward(metrics(1e9, 5)), -10.0);  // clipped
+  EXPECT_DOUBLE_EQ(r.invalid_penalty(), -21.0);        // below every valid reward
   EXPECT_EQ(r.objectives(metrics(150, 5)), (std::vector<double>{150, 5}));
 }
 

@@ -92,18 +92,17 @@ TEST(Hetero, EyerissTemplateIsRowStationary) {
   uint64_t compute_cycles = 0;
   for (const auto& layer : net.layers()) {
     const auto gemm = workloads::lower(layer, workloads::LoweringRule::kStandard);
-    compute_cycles += compute::fold_timing(gemm, subs[0].config.array,
-                                           compute::Dataflow::kRowStationary)
-                          .compute_cycles *
-                      gemm.instances;
+    compute_cycles +=
+        compute::fold_timing(gemm, subs[0].config.array, compute::Dataflow::kRowStationary)
+            .compute_cycles *
+        gemm.instances;
   }
   const double compute_ns = static_cast<double>(compute_cycles);  // 1 GHz
   EXPECT_GE(r.latency_ns, compute_ns);
   EXPECT_LT(r.latency_ns, 2 * compute_ns);
   EXPECT_GT(r.on_chip_energy_pj, 0);
   // SCALE-Sim's modes have no row-stationary dataflow.
-  EXPECT_THROW(simulate_systolic(net, subs[0].config, MemoryMode::kScaleSimCalc, tech),
-               InputError);
+  EXPECT_THROW(simulate_systolic(net, subs[0].config, MemoryMode::kScaleSimCalc, tech), InputError);
 }
 
 TEST(Hetero, IdleSubAcceleratorsOnlyAddArea) {

@@ -40,8 +40,8 @@ TEST(ProtoIo, MapsPrintInKeyOrder) {
   }
   for (const std::string& json : {to_report_json(m, 0), to_json(m, false)}) {
     size_t last = 0;
-    for (const char* key : {"\"alpha\"", "\"beta\"", "\"kappa\"", "\"mid\"", "\"omega\"",
-                            "\"zeta\""}) {
+    for (const char* key :
+         {"\"alpha\"", "\"beta\"", "\"kappa\"", "\"mid\"", "\"omega\"", "\"zeta\""}) {
       const size_t at = json.find(key);
       ASSERT_NE(at, std::string::npos) << json;
       EXPECT_GT(at, last) << key << " out of order in " << json;

@@ -28,8 +28,8 @@ ScaleSimUserMemory golden_memory() {
 
 struct Golden {
   int64_t total, stalls;
-  int64_t sram[3][2];   // ifmap, filter, ofmap: start, stop
-  int64_t dram[3][3];   // ifmap, filter, ofmap: start, stop, words
+  int64_t sram[3][2];  // ifmap, filter, ofmap: start, stop
+  int64_t dram[3][3];  // ifmap, filter, ofmap: start, stop, words
 };
 
 void expect_equal(const ScaleSimUserLayer& r, const Golden& g) {
@@ -54,21 +54,24 @@ void expect_golden(Dataflow dataflow, const Golden& g) {
 // COMPUTE_REPORT.csv and DETAILED_ACCESS_REPORT.csv of golden_trace_user_os.
 TEST(ScaleSimUser, GoldenOutputStationary) {
   expect_golden(Dataflow::kOutputStationary,
-                {52447, 42272,
+                {52447,
+                 42272,
                  {{1, 52417}, {1, 52417}, {255, 52447}},
                  {{-3277, 49169, 524320}, {-3277, -1, 32770}, {52447, 55723, 32768}}});
 }
 
 TEST(ScaleSimUser, GoldenWeightStationary) {
   expect_golden(Dataflow::kWeightStationary,
-                {52447, 41248,
+                {52447,
+                 41248,
                  {{33, 52417}, {1, 52130}, {63, 52447}},
                  {{-3277, 49169, 524320}, {-3277, -1, 32770}, {11831, 55725, 262175}}});
 }
 
 TEST(ScaleSimUser, GoldenInputStationary) {
   expect_golden(Dataflow::kInputStationary,
-                {19984, 5777,
+                {19984,
+                 5777,
                  {{1, 19795}, {33, 19954}, {63, 19984}},
                  {{-3277, 9833, 131080}, {-3277, -1, 32770}, {1839, 26538, 262157}}});
 }
@@ -146,7 +149,8 @@ TEST(ScaleSimCalc, GoldenAlexNetConv1WeightStationary) {
   ScaleSimWorkspace workspace;
   expect_equal(simulate_scalesim_calc(conv(224, 224, 11, 11, 3, 96, 4), {32, 32},
                                       Dataflow::kWeightStationary, golden_memory(), workspace),
-               {112283, 0,
+               {112283,
+                0,
                 {{33, 112176}, {1, 109197}, {63, 112283}},
                 {{-3243, 111824, 1805023}, {-3275, 102937, 34848}, {1102, 112639, 3484831}}});
 }
@@ -160,8 +164,8 @@ TEST(ScaleSimUser, PaddingIsAPaddedIfmap) {
   m.ifmap_words = m.filter_words = m.ofmap_words = 1024;
   m.bandwidth_words_per_cycle = 4;
   const auto a = simulate_scalesim_user(padded, {8, 8}, Dataflow::kOutputStationary, m);
-  const auto b = simulate_scalesim_user(conv(16, 16, 3, 3, 8, 16, 1), {8, 8},
-                                        Dataflow::kOutputStationary, m);
+  const auto b =
+      simulate_scalesim_user(conv(16, 16, 3, 3, 8, 16, 1), {8, 8}, Dataflow::kOutputStationary, m);
   EXPECT_EQ(a.total_cycles, b.total_cycles);
   EXPECT_EQ(a.dram_ifmap.words, b.dram_ifmap.words);
   EXPECT_GT(a.stall_cycles, 0);
@@ -201,8 +205,8 @@ TEST_P(ScaleSimReports, EqualGoldenFiles) {
   v1::Network net;
   *net.add_layers() = gemm(256, 128, 256);
   const compute::SystolicConfig c = golden_config(g.dataflow);
-  const auto report = simulate_systolic(net, c, parse_memory_mode("scalesim-bw:10"),
-                                        energy::Technology::builtin());
+  const auto report =
+      simulate_systolic(net, c, parse_memory_mode("scalesim-bw:10"), energy::Technology::builtin());
   EXPECT_EQ(row_of(scalesim_compute_report(report)), g.compute);
   EXPECT_EQ(row_of(scalesim_bandwidth_report(report)), g.bandwidth);
   EXPECT_EQ(row_of(scalesim_detailed_access_report(report)), g.detailed);
@@ -245,7 +249,8 @@ TEST(ScaleSimReports, CalcModeEqualsGoldenFiles) {
             "0, 33.0, 112176.0, 3294225, 1.0, 109197.0, 34848, 63.0, 112283.0, 3484800, -3243.0, "
             "111824.0, 1805023, -3275.0, 102937.0, 34848, 1102.0, 112639.0, 3484831,\n");
   // The estimates change no cycle count of the closed form.
-  const auto fast = simulate_systolic(net, c, MemoryMode::kScaleSimCalc, energy::Technology::builtin());
+  const auto fast =
+      simulate_systolic(net, c, MemoryMode::kScaleSimCalc, energy::Technology::builtin());
   EXPECT_EQ(fast.layers(0).total_cycles(), report.layers(0).total_cycles());
   EXPECT_FALSE(fast.layers(0).has_dram_ifmap_window());
 }

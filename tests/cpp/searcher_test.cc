@@ -23,7 +23,8 @@ class Bowl : public env::Evaluator {
       dist += x * x;
     }
     if (d.get_string("mode") != "b") dist += 3;
-    if (d.get_int("x0") == 7 && d.get_int("x1") == 7) throw InputError("x0 = x1 = 7 cannot be built");
+    if (d.get_int("x0") == 7 && d.get_int("x1") == 7)
+      throw InputError("x0 = x1 = 7 cannot be built");
     if (d.get_int("x0") == 0 && d.get_string("mode") == "c") throw std::runtime_error("crash");
     v1::Metrics m;
     m.set_latency_ns(1 + dist / 50);
@@ -36,7 +37,8 @@ std::unique_ptr<env::Env> bowl_env(int values = 8) {
   v1::DesignSpaceSpec spec;
   spec.set_name("bowl");
   for (int i = 0; i < 6; ++i) {
-    *spec.add_dimensions() = Param::integer("x" + std::to_string(i), 0, values - 1).group(i < 3 ? "a" : "b");
+    *spec.add_dimensions() =
+        Param::integer("x" + std::to_string(i), 0, values - 1).group(i < 3 ? "a" : "b");
   }
   *spec.add_dimensions() = Param::categorical("mode", {"a", "b", "c", "d"}).group("b");
   env::RewardConfig reward;
@@ -248,7 +250,8 @@ double hypervolume(std::vector<v1::Evaluation> front) {
 TEST(Searchers, Nsga2FindsABetterFrontThanRandom) {
   v1::DesignSpaceSpec spec;
   spec.set_name("two-bowls");
-  for (int i = 0; i < 6; ++i) *spec.add_dimensions() = Param::integer("x" + std::to_string(i), 0, 7).group("g");
+  for (int i = 0; i < 6; ++i)
+    *spec.add_dimensions() = Param::integer("x" + std::to_string(i), 0, 7).group("g");
   env::RewardConfig reward;
   reward.targets = {env::parse_target("latency_ns<=1"), env::parse_target("avg_power_mw<=1")};
   env::Env e("two-bowls", DesignSpace(spec), std::make_shared<TwoBowls>(), reward, 1);
@@ -304,7 +307,8 @@ class SmallBowl : public env::Evaluator {
 double median_evaluations_to_optimum(const std::string& agent, uint64_t budget) {
   v1::DesignSpaceSpec spec;
   spec.set_name("small-bowl");
-  for (int i = 0; i < 4; ++i) *spec.add_dimensions() = Param::integer("k" + std::to_string(i), 0, 5).group(i < 2 ? "a" : "b");
+  for (int i = 0; i < 4; ++i)
+    *spec.add_dimensions() = Param::integer("k" + std::to_string(i), 0, 5).group(i < 2 ? "a" : "b");
   env::RewardConfig reward;
   reward.targets = {env::parse_target("latency_ns<=1")};
   env::Env e("small-bowl", DesignSpace(spec), std::make_shared<SmallBowl>(), reward, 1);

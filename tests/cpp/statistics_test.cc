@@ -20,7 +20,8 @@ TEST(Statistics, MannWhitneyMatchesScipyAsymptotic) {
               0.25933163285141925, 1e-12);
   EXPECT_EQ(mann_whitney_p({7, 7, 7}, {7, 7}), 1.0);  // every value tied
   // Symmetric in its arguments.
-  EXPECT_DOUBLE_EQ(mann_whitney_p({1, 4, 9}, {2, 3, 10, 11}), mann_whitney_p({2, 3, 10, 11}, {1, 4, 9}));
+  EXPECT_DOUBLE_EQ(mann_whitney_p({1, 4, 9}, {2, 3, 10, 11}),
+                   mann_whitney_p({2, 3, 10, 11}, {1, 4, 9}));
 }
 
 TEST(Statistics, BootstrapIntervalOfTheMedian) {

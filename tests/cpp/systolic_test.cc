@@ -1,5 +1,5 @@
 // Closed-form cycles and access counts against values derived by hand from
-// reference/systolic.md (tables "Mapping and cycles" and "Scratchpad access counts").
+// docs/reference/systolic.md (tables "Mapping and cycles" and "Scratchpad access counts").
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -30,8 +30,8 @@ TEST(SystolicTiming, OutputStationaryEdgeFolds) {
   EXPECT_DOUBLE_EQ(t.mapping_efficiency_pct, 100.0 * 15 / 24);  // 62.5
   EXPECT_DOUBLE_EQ(t.compute_util_pct, 62.5 * 7 / 9);
   const SramAccesses a = sram_accesses(kEdge, k2x2, Dataflow::kOutputStationary, true);
-  EXPECT_EQ(a.ifmap_reads, 5u * 7 * 2);        // M K ceil(N/C) = 70
-  EXPECT_EQ(a.filter_reads, 3u * 7 * 3);       // N K ceil(M/R) = 63
+  EXPECT_EQ(a.ifmap_reads, 5u * 7 * 2);          // M K ceil(N/C) = 70
+  EXPECT_EQ(a.filter_reads, 3u * 7 * 3);         // N K ceil(M/R) = 63
   EXPECT_EQ(a.ofmap_writes, 15u + 6 * (2 + 2));  // M N + folds (R + C) = 39
   EXPECT_EQ(sram_accesses(kEdge, k2x2, Dataflow::kOutputStationary, false).ofmap_writes, 15u);
 }
@@ -109,8 +109,8 @@ TEST(SystolicTiming, ScaleSimMeansEqualFoldByFoldPythonSums) {
   for (int i = 0; i < 3000; ++i) {
     const workloads::GemmShape g{next(700), next(700), next(900), 1};
     const ArrayShape a{next(40), next(40)};
-    for (Dataflow d : {Dataflow::kOutputStationary, Dataflow::kWeightStationary,
-                       Dataflow::kInputStationary}) {
+    for (Dataflow d :
+         {Dataflow::kOutputStationary, Dataflow::kWeightStationary, Dataflow::kInputStationary}) {
       const FoldTiming t = fold_timing(g, a, d);
       const uint64_t cycles = d == Dataflow::kOutputStationary
                                   ? t.cycles_per_fold
@@ -262,8 +262,7 @@ TEST(SystolicEvaluator, ScaleSimLayerTotalsKeepTheMinusOne) {
   EXPECT_EQ(compat.layers(0).total_cycles(), 12u * 1790 - 1);
   EXPECT_EQ(compat.total().cycles(), 21479u);
   EXPECT_EQ(compat.layers(0).macs(), 25u * 1728 * 384);
-  EXPECT_DOUBLE_EQ(compat.layers(0).overall_util_pct(),
-                   100.0 * 25 * 1728 * 384 / (21479.0 * 1024));
+  EXPECT_DOUBLE_EQ(compat.layers(0).overall_util_pct(), 100.0 * 25 * 1728 * 384 / (21479.0 * 1024));
   EXPECT_EQ(compat.layers(0).sram_ofmap_writes(), 25u * 384 + 12 * 64);
   EXPECT_DOUBLE_EQ(compat.total().latency_ns(), 21479.0);
 
@@ -322,11 +321,11 @@ TEST(DramBackedSystolic, GlobalBufferKeepsRefetchedTilesOnChip) {
   const auto tech = energy::Technology::builtin();
   const auto dram_config = ddr4();
   auto c = array16(1000, 8);
-  const auto none = simulate_systolic(one_gemm(256, 256, 1024), c, MemoryMode::kDram, tech,
-                                      &dram_config);
+  const auto none =
+      simulate_systolic(one_gemm(256, 256, 1024), c, MemoryMode::kDram, tech, &dram_config);
   c.global_buffer_kib = 4096;
-  const auto with = simulate_systolic(one_gemm(256, 256, 1024), c, MemoryMode::kDram, tech,
-                                      &dram_config);
+  const auto with =
+      simulate_systolic(one_gemm(256, 256, 1024), c, MemoryMode::kDram, tech, &dram_config);
   EXPECT_EQ(none.layers(0).dram_ifmap_reads(), 16u * 256 * 1024);
   EXPECT_EQ(with.layers(0).dram_ifmap_reads(), 256u * 1024);  // the first pass only
   EXPECT_EQ(none.layers(0).dram_filter_reads(), 256u * 16 * 1024);
@@ -363,8 +362,8 @@ TEST(DramBackedSystolic, AmpleBandwidthOnlyWaitsForTheFirstTiles) {
   // scratchpads keep every ifmap tile: only the first fold waits.
   const auto tech = energy::Technology::builtin();
   const auto dram_config = ddr4();
-  const auto r = simulate_systolic(one_gemm(256, 256, 1024), array16(250, 4096),
-                                   MemoryMode::kDram, tech, &dram_config);
+  const auto r = simulate_systolic(one_gemm(256, 256, 1024), array16(250, 4096), MemoryMode::kDram,
+                                   tech, &dram_config);
   const auto& l = r.layers(0);
   EXPECT_EQ(l.total_cycles() - l.stall_cycles(), 256u * 1054);
   EXPECT_GT(l.stall_cycles(), 0u);
@@ -385,14 +384,14 @@ TEST(DramBackedSystolic, ShortBandwidthStalls) {
   // both stream from DRAM for every fold, and a fold (0.7 us) is shorter than its loads.
   const auto tech = energy::Technology::builtin();
   const auto dram_config = ddr4();
-  const auto r = simulate_systolic(one_gemm(256, 256, 1024), array16(1500, 8),
-                                   MemoryMode::kDram, tech, &dram_config);
+  const auto r = simulate_systolic(one_gemm(256, 256, 1024), array16(1500, 8), MemoryMode::kDram,
+                                   tech, &dram_config);
   const auto& l = r.layers(0);
   EXPECT_GT(l.stall_cycles(), l.total_cycles() / 2);
   EXPECT_EQ(l.dram_ifmap_reads(), 256u * 1024 * 16);   // reloaded for every column fold
   EXPECT_EQ(l.dram_filter_reads(), 1024u * 256 * 16);  // and every row fold
-  const auto ideal = simulate_systolic(one_gemm(256, 256, 1024), array16(1500, 8),
-                                       MemoryMode::kIdeal, tech);
+  const auto ideal =
+      simulate_systolic(one_gemm(256, 256, 1024), array16(1500, 8), MemoryMode::kIdeal, tech);
   EXPECT_EQ(ideal.layers(0).total_cycles(), l.total_cycles() - l.stall_cycles());
 }
 

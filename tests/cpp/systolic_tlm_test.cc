@@ -6,8 +6,8 @@
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
 #include "sim/core/space_registry.h"
-#include "test_sampling.h"
 #include "test_layers.h"
+#include "test_sampling.h"
 
 namespace accelgym::accel {
 namespace {
@@ -77,13 +77,17 @@ TEST(SystolicTlm, SameWithLayerOverlap) {
 }
 
 TEST(SystolicTlm, SameWithGlobalBuffer) {
-  expect_same({{"rows", "16"}, {"cols", "16"}, {"global_buffer_kb", "1024"},
-               {"ifmap_sram_kb", "8"}, {"filter_sram_kb", "8"}});
+  expect_same({{"rows", "16"},
+               {"cols", "16"},
+               {"global_buffer_kb", "1024"},
+               {"ifmap_sram_kb", "8"},
+               {"filter_sram_kb", "8"}});
 }
 
 TEST(SystolicTlm, SameUnderBackPressure) {
   // A small request buffer and a big array: the target withholds END_REQ.
-  expect_same({{"rows", "128"}, {"cols", "128"}, {"RequestBufferSize", "1"}, {"ifmap_sram_kb", "8"}});
+  expect_same(
+      {{"rows", "128"}, {"cols", "128"}, {"RequestBufferSize", "1"}, {"ifmap_sram_kb", "8"}});
 }
 
 // Designs drawn at random (seeded) from the whole accel space: array, dataflow, scratchpads,

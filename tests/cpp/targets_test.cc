@@ -77,10 +77,8 @@ TEST(DefaultTargets, EachQuantileIsTakenAmongTheDesignsMeetingTheTargetsBefore) 
 TEST(DefaultTargets, EnvsTakeTheirEntryElseTheOptionElseTheDefaultDesign) {
   const auto table = make_env("dram-v0", {{"trace", "cloud-1"}});
   EXPECT_EQ(table->target_origin().source(), "table");
-  const auto* entry = find_default_targets("dram-v0", {{"trace", "cloud-1"},
-                                                       {"count", "10000"},
-                                                       {"seed", "1"},
-                                                       {"read_ratio", "1"}});
+  const auto* entry = find_default_targets(
+      "dram-v0", {{"trace", "cloud-1"}, {"count", "10000"}, {"seed", "1"}, {"read_ratio", "1"}});
   ASSERT_NE(entry, nullptr);
   ASSERT_EQ(table->reward_config().targets.size(), 2u);
   EXPECT_EQ(table->reward_config().targets[0].value, parse_target(entry->targets(0)).value);

@@ -41,7 +41,7 @@ def test_stl_trace_with_clock(run, tmp_path):
 
 
 def test_sequential_paced_matches_reference_sanity_targets(run):
-    # reference/dram.md: ~1.2 M cycles, ~99 % row hits, 860-910 ACTs, ~34 ns average latency.
+    # docs/reference/dram.md: ~1.2 M cycles, ~99 % row hits, 860-910 ACTs, ~34 ns average latency.
     out = dram_json(run, "--generate", "sequential", "--count", "100000", "--interval-ns", "10")
     assert 1_150_000 < out["total_cycles"] < 1_250_000
     assert out["row_hit_rate"] > 0.98
