@@ -433,8 +433,9 @@ class LayerStreams {
 // Serves demand rows from one read buffer and remembers the first and last row with requests.
 class ReadStream {
  public:
-  ReadStream(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth)
-      : buffer_(lines, size_words, bandwidth) {}
+  ReadStream(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth,
+             memory::ScaleSimStallRule rule)
+      : buffer_(lines, size_words, bandwidth, rule) {}
 
   auto server(int64_t cycle) {
     return [this, cycle](const DemandRow& d, auto elsewhere, auto) {
@@ -524,8 +525,8 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape arra
       streams.ifmap_lines(workspace.ifmap_lines, ceil_div(memory.ifmap_words, 100), bw);
   const PrefetchLines filter_lines =
       streams.filter_lines(workspace.filter_lines, ceil_div(memory.filter_words, 100), bw);
-  ReadStream ifmap(ifmap_lines, memory.ifmap_words, bw);
-  ReadStream filter(filter_lines, memory.filter_words, bw);
+  ReadStream ifmap(ifmap_lines, memory.ifmap_words, bw, memory.stall_rule);
+  ReadStream filter(filter_lines, memory.filter_words, bw, memory.stall_rule);
   memory::ScaleSimWriteBuffer ofmap(memory.ofmap_words, bw);
   ScaleSimUserLayer result = run_rows(streams, ifmap, filter, ofmap);
   result.sram_ifmap = ifmap.window();

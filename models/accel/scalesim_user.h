@@ -19,6 +19,8 @@ namespace accelgym::accel {
 struct ScaleSimUserMemory {
   uint64_t ifmap_words = 0, filter_words = 0, ofmap_words = 0;  // whole scratchpads
   uint64_t bandwidth_words_per_cycle = 10;
+  // SCALE-Sim v2 as released (22f88b1) or before (its golden files): scalesim_buffers.h.
+  memory::ScaleSimStallRule stall_rule = memory::ScaleSimStallRule::kCurrent;
 };
 
 struct SramWindow {

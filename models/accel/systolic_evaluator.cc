@@ -51,6 +51,8 @@ void run_scalesim_rows(const v1::Layer& layer, const SystolicConfig& c, const Me
   memory.filter_words = c.filter_sram_kib * 1024;
   memory.ofmap_words = c.ofmap_sram_kib * 1024;
   memory.bandwidth_words_per_cycle = m.user_bandwidth_words_per_cycle;
+  memory.stall_rule = m.scalesim_before_22f88b1 ? memory::ScaleSimStallRule::kBefore22f88b1
+                                                : memory::ScaleSimStallRule::kCurrent;
   const ScaleSimUserLayer u =
       m.mode == MemoryMode::kScaleSimUser
           ? simulate_scalesim_user(layer, c.array, c.dataflow, memory, workspace)
@@ -166,19 +168,22 @@ MemoryModel parse_memory_mode(const std::string& text) {
   if (text == "scalesim-calc") return MemoryMode::kScaleSimCalc;
   if (text == "ideal") return MemoryMode::kIdeal;
   if (text == "dram") return MemoryMode::kDram;
-  const std::string user = "scalesim-bw:";
-  if (text.rfind(user, 0) == 0) {
+  for (const std::string user : {"scalesim-bw:", "scalesim-bw-9ac2a40:"}) {
+    if (text.rfind(user, 0) != 0) continue;
     const std::string number = text.substr(user.size());
     const bool digits = !number.empty() && number.size() <= 9 &&
                         number.find_first_not_of("0123456789") == std::string::npos;
     if (!digits || std::stoull(number) == 0) {
-      throw InputError("memory mode '" + text +
-                       "': expected scalesim-bw:<words per cycle>, a whole number >= 1");
+      throw InputError("memory mode '" + text + "': expected " + user +
+                       "<words per cycle>, a whole number >= 1");
     }
-    return {MemoryMode::kScaleSimUser, std::stoull(number)};
+    MemoryModel model{MemoryMode::kScaleSimUser, std::stoull(number)};
+    model.scalesim_before_22f88b1 = user != "scalesim-bw:";
+    return model;
   }
   throw InputError("unknown memory mode '" + text +
-                   "' (available: scalesim-calc, scalesim-bw:<words per cycle>, ideal, dram)");
+                   "' (available: scalesim-calc, scalesim-bw:<words per cycle>, "
+                   "scalesim-bw-9ac2a40:<words per cycle>, ideal, dram)");
 }
 
 std::string memory_mode_name(const MemoryModel& memory) {
@@ -186,7 +191,8 @@ std::string memory_mode_name(const MemoryModel& memory) {
     case MemoryMode::kScaleSimCalc:
       return "scalesim-calc";
     case MemoryMode::kScaleSimUser:
-      return "scalesim-bw:" + std::to_string(memory.user_bandwidth_words_per_cycle);
+      return (memory.scalesim_before_22f88b1 ? "scalesim-bw-9ac2a40:" : "scalesim-bw:") +
+             std::to_string(memory.user_bandwidth_words_per_cycle);
     case MemoryMode::kIdeal:
       return "ideal";
     case MemoryMode::kDram:

@@ -34,12 +34,16 @@ struct MemoryModel {
       : mode(m), user_bandwidth_words_per_cycle(words_per_cycle) {}
   MemoryMode mode;
   uint64_t user_bandwidth_words_per_cycle;  // kScaleSimUser only
+  // kScaleSimUser: SCALE-Sim v2 as released ("scalesim-bw:N") or its rule before commit
+  // 22f88b1 ("scalesim-bw-9ac2a40:N"; what its golden files hold).
+  bool scalesim_before_22f88b1 = false;
   // kScaleSimCalc: also run SCALE-Sim's CALC-mode DRAM estimates and access windows, row by
   // row (what its BANDWIDTH and DETAILED_ACCESS reports need; ~10^4x slower than without).
   bool scalesim_calc_estimates = false;
 };
 
-// "scalesim-calc", "scalesim-bw:<words per cycle>", "ideal" or "dram"; InputError otherwise.
+// "scalesim-calc", "scalesim-bw:<words per cycle>", "scalesim-bw-9ac2a40:<words per cycle>",
+// "ideal" or "dram"; InputError otherwise.
 MemoryModel parse_memory_mode(const std::string& text);
 std::string memory_mode_name(const MemoryModel& memory);
 

@@ -26,8 +26,8 @@ PrefetchLines::PrefetchLines(std::vector<uint32_t>& storage, uint64_t set_words,
 // ---------------------------------------------------------------- read buffer
 
 ScaleSimReadBuffer::ScaleSimReadBuffer(const PrefetchLines& lines, uint64_t size_words,
-                                       uint64_t bandwidth_words)
-    : lines_(lines), bandwidth_(bandwidth_words) {
+                                       uint64_t bandwidth_words, ScaleSimStallRule rule)
+    : lines_(lines), bandwidth_(bandwidth_words), rule_(rule) {
   // active_buf_frac 0.5: ceil for the active half, the rest prefetch.
   active_words_ = ceil_div(size_words, 2);
   prefetch_words_ = size_words - active_words_;

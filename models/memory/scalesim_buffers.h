@@ -11,8 +11,11 @@
 // fills again before the drain ends.
 // Every quirk that shapes its numbers is kept and marked "(SCALE-Sim)" where it is reproduced.
 // Which version's semantics: the combination that reproduces all three golden USER-mode runs
-// exactly (sets of size/100 as in read_buffer.py 48f6938, the stall counted twice as in
-// 18975c2, drains in the background as in write_buffer.py before the row waited for them).
+// exactly (sets of size/100 as in read_buffer.py 48f6938, drains in the background as in
+// write_buffer.py before the row waited for them), with the prefetch stall rule selectable:
+// SCALE-Sim v2 as released since commit 22f88b1 ("removing double counting of stall cycles":
+// a stall counts once, a negative one not at all), or the rule before it (9ac2a40 and the
+// golden files: counted twice when positive, and added even when negative).
 #pragma once
 
 #include <algorithm>
@@ -21,6 +24,9 @@
 #include <vector>
 
 namespace accelgym::memory {
+
+// read_buffer.py's stall rule (see above).
+enum class ScaleSimStallRule { kCurrent, kBefore22f88b1 };
 
 // An operand's prefetch stream cut into sets ("lines") of `set_words` valid addresses: the set
 // of every stream position (null requests have none). The fetch matrix has rows of
@@ -66,7 +72,8 @@ class ScaleSimReadBuffer {
   // `size_words` is the whole scratchpad; half is active, half prefetch (SCALE-Sim's default
   // active_buf_frac 0.5). SRAM banks and ports are not modelled: the golden outputs were made
   // before SCALE-Sim's bank-conflict model (later versions add ceil(lines / ports) - 1 per row).
-  ScaleSimReadBuffer(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth_words);
+  ScaleSimReadBuffer(const PrefetchLines& lines, uint64_t size_words, uint64_t bandwidth_words,
+                     ScaleSimStallRule rule = ScaleSimStallRule::kCurrent);
 
   // Serves one demand row arriving at `cycle`: `count` requests whose own places in the
   // prefetch stream are first_position, first_position + 1, ... Returns the cycle the row is
@@ -93,8 +100,10 @@ class ScaleSimReadBuffer {
         if (tries > line_count_) throw_not_streamed(own);
         new_prefetch();
         const int64_t potential_stall = last_prefetch_cycle_ - (cycle + offset);
-        offset += potential_stall;                           // (SCALE-Sim) even when negative,
-        if (potential_stall > 0) offset += potential_stall;  // and counted twice when positive
+        if (rule_ == ScaleSimStallRule::kBefore22f88b1) {
+          offset += potential_stall;  // (SCALE-Sim before 22f88b1) even when negative,
+        }
+        if (potential_stall > 0) offset += potential_stall;  // and once more when positive
       }
     }
     return cycle + offset;
@@ -115,6 +124,7 @@ class ScaleSimReadBuffer {
 
   const PrefetchLines& lines_;
   uint64_t bandwidth_;
+  ScaleSimStallRule rule_;
   uint64_t active_words_, prefetch_words_;
   uint64_t line_count_, active_lines_, prefetch_lines_;
   uint64_t window_start_ = 0, window_end_ = 0;

@@ -55,7 +55,8 @@ def simulate(workload, memory="scalesim-calc", engine="direct", gemm=False, seq_
     """Simulates one DNN on one accelerator, as `accelgym sim` does, and returns its report.
 
     workload: a built-in name (e.g. "resnet50"), a SCALE-Sim topology .csv or a Network .json.
-    memory: "scalesim-calc", "scalesim-bw:<words per cycle>", "ideal" or "dram".
+    memory: "scalesim-calc", "scalesim-bw:<words per cycle>" (SCALE-Sim as released),
+        "scalesim-bw-9ac2a40:<words per cycle>" (its golden files' stall rule), "ideal" or "dram".
     engine: "direct", or "systemc" (memory "dram": the accelerator as a SystemC module).
     scalesim_estimates: with "scalesim-calc", also SCALE-Sim's CALC-mode DRAM estimates.
     params: parameters of the accel space by name (`accelgym space --space accel`), e.g.

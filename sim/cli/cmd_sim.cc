@@ -121,7 +121,9 @@ int cmd_sim(int argc, char** argv) {
   args.option("sram-kb", "I,F,O", "ifmap, filter, ofmap scratchpad sizes in KiB");
   args.option("memory", "MODE",
               "scalesim-calc (SCALE-Sim v2 CALC numbers), scalesim-bw:<words per cycle> "
-              "(SCALE-Sim v2 USER mode: stalls and DRAM traffic at a fixed bandwidth), ideal, or "
+              "(SCALE-Sim v2 USER mode as released: stalls and DRAM traffic at a fixed "
+              "bandwidth; scalesim-bw-9ac2a40:<words per cycle> with the stall rule of its golden "
+              "files), ideal, or "
               "dram (DRAM controller model behind the scratchpads; DRAM knobs via --set)",
               "scalesim-calc");
   args.option("engine", "ENGINE",

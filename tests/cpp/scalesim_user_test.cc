@@ -19,10 +19,13 @@ using testing_layers::gemm_layer;
 v1::Layer gemm(uint64_t m, uint64_t n, uint64_t k) { return gemm_layer(m, n, k); }
 const auto conv = testing_layers::conv_layer;
 
-ScaleSimUserMemory golden_memory() {
+// The golden files were made before SCALE-Sim commit 22f88b1 changed the stall rule.
+ScaleSimUserMemory golden_memory(
+    memory::ScaleSimStallRule rule = memory::ScaleSimStallRule::kBefore22f88b1) {
   ScaleSimUserMemory m;
   m.ifmap_words = m.filter_words = m.ofmap_words = 64 * 1024;
   m.bandwidth_words_per_cycle = 10;
+  m.stall_rule = rule;
   return m;
 }
 
@@ -68,6 +71,35 @@ TEST(ScaleSimUser, GoldenWeightStationary) {
                  {{-3277, 49169, 524320}, {-3277, -1, 32770}, {11831, 55725, 262175}}});
 }
 
+// SCALE-Sim v2 as released (main at 22f88b1, "removing double counting of stall cycles"), run
+// here on the golden runs' configuration (GEMM 256 x 128 x 256 as `Test 1, 256, 128, 256` in
+// an MNK topology, 32x32, 64 KiB scratchpads, USER bandwidth 10): COMPUTE_REPORT.csv and
+// DETAILED_ACCESS_REPORT.csv of each dataflow. The default rule.
+TEST(ScaleSimUser, ReleasedStallRuleEqualsScaleSimMain) {
+  const auto released = [](Dataflow dataflow) {
+    return simulate_scalesim_user(gemm(256, 128, 256), {32, 32}, dataflow,
+                                  golden_memory(memory::ScaleSimStallRule::kCurrent));
+  };
+  expect_equal(released(Dataflow::kOutputStationary),
+               {50423,
+                40248,
+                {{1, 50393}, {1, 50393}, {255, 50423}},
+                {{-3277, 49169, 524320}, {-3277, -1, 32770}, {50423, 53699, 32768}}});
+  expect_equal(released(Dataflow::kWeightStationary),
+               {50519,
+                39320,
+                {{33, 50489}, {1, 50202}, {63, 50519}},
+                {{-3277, 49169, 524320}, {-3277, -1, 32770}, {9847, 53795, 262144}}});
+  // Input stationary: the same cycles and stalls under both rules; the outputs' drain ends a
+  // cycle earlier than in the golden file (26 538, 262 157 words) and writes whole lines.
+  expect_equal(released(Dataflow::kInputStationary),
+               {19984,
+                5777,
+                {{1, 19795}, {33, 19954}, {63, 19984}},
+                {{-3277, 9833, 131080}, {-3277, -1, 32770}, {1839, 26537, 262144}}});
+  EXPECT_EQ(ScaleSimUserMemory{}.stall_rule, memory::ScaleSimStallRule::kCurrent);
+}
+
 TEST(ScaleSimUser, GoldenInputStationary) {
   expect_golden(Dataflow::kInputStationary,
                 {19984,
@@ -94,7 +126,9 @@ class ScaleSimReference : public testing::TestWithParam<ReferenceCase> {};
 
 TEST_P(ScaleSimReference, EqualsPerCycleModel) {
   const ReferenceCase& c = GetParam();
-  expect_equal(simulate_scalesim_user(c.layer, c.array, c.dataflow, c.memory), c.expected);
+  ScaleSimUserMemory memory = c.memory;  // the reference model follows the golden files' rule
+  memory.stall_rule = memory::ScaleSimStallRule::kBefore22f88b1;
+  expect_equal(simulate_scalesim_user(c.layer, c.array, c.dataflow, memory), c.expected);
 }
 
 // clang-format off
@@ -205,8 +239,8 @@ TEST_P(ScaleSimReports, EqualGoldenFiles) {
   v1::Network net;
   *net.add_layers() = gemm(256, 128, 256);
   const compute::SystolicConfig c = golden_config(g.dataflow);
-  const auto report =
-      simulate_systolic(net, c, parse_memory_mode("scalesim-bw:10"), energy::Technology::builtin());
+  const auto report = simulate_systolic(net, c, parse_memory_mode("scalesim-bw-9ac2a40:10"),
+                                        energy::Technology::builtin());
   EXPECT_EQ(row_of(scalesim_compute_report(report)), g.compute);
   EXPECT_EQ(row_of(scalesim_bandwidth_report(report)), g.bandwidth);
   EXPECT_EQ(row_of(scalesim_detailed_access_report(report)), g.detailed);
@@ -277,6 +311,10 @@ TEST(ScaleSimReports, BandwidthReportNeedsUserMode) {
   EXPECT_THROW(parse_memory_mode("scalesim-bw:ten"), InputError);
   EXPECT_EQ(parse_memory_mode("scalesim-bw:64").user_bandwidth_words_per_cycle, 64u);
   EXPECT_EQ(memory_mode_name(parse_memory_mode("scalesim-bw:64")), "scalesim-bw:64");
+  EXPECT_FALSE(parse_memory_mode("scalesim-bw:64").scalesim_before_22f88b1);
+  EXPECT_TRUE(parse_memory_mode("scalesim-bw-9ac2a40:8").scalesim_before_22f88b1);
+  EXPECT_EQ(memory_mode_name(parse_memory_mode("scalesim-bw-9ac2a40:8")), "scalesim-bw-9ac2a40:8");
+  EXPECT_THROW(parse_memory_mode("scalesim-bw-9ac2a40:0"), InputError);
 }
 
 }  // namespace

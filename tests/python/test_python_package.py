@@ -256,7 +256,7 @@ def test_simulate_matches_the_cli_model(tmp_path):
     topo = tmp_path / "gemm.csv"
     topo.write_text("Layer Name, M, N, K,\nTest 1, 256, 128, 256,")
     # SCALE-Sim's golden USER-mode os run (see tests/python/test_cli.py).
-    r = accelgym.simulate(topo, memory="scalesim-bw:10", gemm=True, rows=32, cols=32)
+    r = accelgym.simulate(topo, memory="scalesim-bw-9ac2a40:10", gemm=True, rows=32, cols=32)
     assert (r["layers"][0]["stall_cycles"], r["total"]["cycles"]) == (42272, 52447)
     assert r["layers"][0]["dram_ifmap_window"] == {"start_cycle": -3277, "stop_cycle": 49169}
     direct = accelgym.simulate("conv_test", memory="dram", rows=16, cols=16)

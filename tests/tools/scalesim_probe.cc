@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
     m.filter_words = static_cast<uint64_t>(words.values(1).number_value());
     m.ofmap_words = static_cast<uint64_t>(words.values(2).number_value());
     m.bandwidth_words_per_cycle = c.fields().count("bw") ? number(c, "bw") : 10;
+    // As the reference: the golden files' stall rule unless "released": 1.
+    const bool released =
+        c.fields().count("released") && c.fields().at("released").number_value() != 0;
+    m.stall_rule =
+        released ? memory::ScaleSimStallRule::kCurrent : memory::ScaleSimStallRule::kBefore22f88b1;
     const compute::ArrayShape array{number(c, "rows"), number(c, "cols")};
     const auto dataflow = compute::parse_dataflow(c.fields().at("df").string_value());
     const bool calc = c.fields().count("calc") && c.fields().at("calc").number_value() != 0;
