@@ -29,17 +29,17 @@ std::vector<v1::Dimension> systolic_parameters() {
           .unit("MHz")
           .def(1000)
           .doc("Array clock; latency_ns = cycles * 1000 / clock_mhz"),
-      Param::pow2("ifmap_sram_kb", 8, 4096)
+      Param::integer("ifmap_sram_kb", 1, 4096)
           .group("memory")
           .unit("KiB")
           .def(64)
           .doc("Ifmap scratchpad (double-buffered: half active, half prefetch)"),
-      Param::pow2("filter_sram_kb", 8, 4096)
+      Param::integer("filter_sram_kb", 1, 4096)
           .group("memory")
           .unit("KiB")
           .def(64)
           .doc("Filter scratchpad (double-buffered)"),
-      Param::pow2("ofmap_sram_kb", 8, 4096)
+      Param::integer("ofmap_sram_kb", 1, 4096)
           .group("memory")
           .unit("KiB")
           .def(64)

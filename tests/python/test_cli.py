@@ -261,3 +261,14 @@ def test_default_targets_are_listed_shown_and_documented(run):
     assert "difficulty is unknown" in other
     err = run("targets", "--env", "synthetic-v0", "--sample", "5", check=2).stderr
     assert "no default-target rule" in err
+
+
+def test_scratchpads_of_any_whole_size_scalesim_accepts(run):
+    # SCALE-Sim takes any whole number of KiB, also below 8.
+    for memory in ("scalesim-calc", "scalesim-bw:10", "dram"):
+        out = json.loads(run("sim", "--workload", "conv_test", "--sram-kb", "6,3,1", "--memory",
+                             memory, "--format", "json", check=0).stdout)
+        assert out["total"]["cycles"] > 0
+        assert out["config"]["values"]["ifmap_sram_kb"] == 6
+    err = run("sim", "--workload", "conv_test", "--sram-kb", "0,3,1", check=2).stderr
+    assert "ifmap_sram_kb" in err
