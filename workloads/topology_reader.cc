@@ -62,7 +62,7 @@ namespace {
 
 constexpr const char* kConvFields[] = {"IFMAP Height", "IFMAP Width", "Filter Height",
                                        "Filter Width", "Channels",    "Num Filter",
-                                       "Strides"};
+                                       "Strides",      "Stride Width"};
 constexpr const char* kGemmFields[] = {"M", "N", "K"};
 
 }  // namespace
@@ -83,50 +83,63 @@ v1::Network parse_topology_csv(std::string_view text, const std::string& source,
       header_seen = true;
       if (fields.size() == 4) {
         gemm = true;
-      } else if (fields.size() != 8 || force_gemm) {
+      } else if ((fields.size() != 8 && fields.size() != 9) || force_gemm) {
         throw InputError::at(source, line_no, "header",
-                             "expected the SCALE-Sim conv header (8 columns) or the GEMM header "
-                             "`Layer, M, N, K` (4 columns), found " +
+                             "expected the SCALE-Sim conv header (8 columns, or 9 with a separate "
+                             "stride width) or the GEMM header `Layer, M, N, K` (4 columns), "
+                             "found " +
                                  std::to_string(fields.size()) + " columns");
       }
       continue;
     }
-    const size_t expected = gemm ? 4 : 8;
-    if (fields.size() != expected) {
+    // SCALE-Sim reads each conv row alone: a 9th value is the stride along the width, without
+    // it the stride applies to both.
+    if (gemm ? fields.size() != 4 : fields.size() != 8 && fields.size() != 9) {
       throw InputError::at(source, line_no, "",
-                           "expected " + std::to_string(expected) + " columns, found " +
-                               std::to_string(fields.size()));
+                           std::string(gemm ? "expected 4" : "expected 8 or 9") +
+                               " columns, found " + std::to_string(fields.size()));
     }
     if (fields[0].empty()) throw InputError::at(source, line_no, "Layer name", "is empty");
-    check_layer_count(static_cast<uint64_t>(net.layers_size()) + 1,
-                      source + ":" + std::to_string(line_no));
-    v1::Layer* layer = net.add_layers();
-    layer->set_name(fields[0]);
     if (gemm) {
+      check_layer_count(static_cast<uint64_t>(net.layers_size()) + 1,
+                        source + ":" + std::to_string(line_no));
+      v1::Layer* layer = net.add_layers();
+      layer->set_name(fields[0]);
       layer->set_kind(v1::Layer::GEMM);
       layer->set_m(parse_count(fields[1], source, line_no, kGemmFields[0]));
       layer->set_n(parse_count(fields[2], source, line_no, kGemmFields[1]));
       layer->set_k(parse_count(fields[3], source, line_no, kGemmFields[2]));
       continue;
     }
-    uint32_t v[7];
-    for (int i = 0; i < 7; ++i) {
+    uint32_t v[8];
+    for (size_t i = 0; i + 1 < fields.size(); ++i) {
       v[i] = static_cast<uint32_t>(parse_count(fields[i + 1], source, line_no, kConvFields[i]));
     }
+    if (fields.size() == 8) v[7] = v[6];
     if (v[2] > v[0] || v[3] > v[1]) {
       throw InputError::at(source, line_no, v[2] > v[0] ? "Filter Height" : "Filter Width",
                            "filter is larger than the ifmap");
     }
-    const bool depthwise = fields[0].rfind("DP", 0) == 0 || fields[0].rfind("dp", 0) == 0;
-    layer->set_kind(depthwise ? v1::Layer::DEPTHWISE : v1::Layer::CONV);
-    layer->set_ifmap_h(v[0]);
-    layer->set_ifmap_w(v[1]);
-    layer->set_filter_h(v[2]);
-    layer->set_filter_w(v[3]);
-    layer->set_channels(v[4]);
-    layer->set_num_filters(v[5]);
-    layer->set_stride_h(v[6]);
-    layer->set_stride_w(v[6]);
+    // A row whose name contains "DP" is, as SCALE-Sim runs it (topology_utils.py), one
+    // single-channel layer per channel, each with all the row's filters, named
+    // <name>Channel_<i>. (The zoo's MobileNets use true depthwise layers: Layer.DEPTHWISE.)
+    const bool per_channel = fields[0].find("DP") != std::string::npos;
+    const uint32_t instances = per_channel ? v[4] : 1;
+    check_layer_count(static_cast<uint64_t>(net.layers_size()) + instances,
+                      source + ":" + std::to_string(line_no));
+    for (uint32_t i = 0; i < instances; ++i) {
+      v1::Layer* layer = net.add_layers();
+      layer->set_name(per_channel ? fields[0] + "Channel_" + std::to_string(i) : fields[0]);
+      layer->set_kind(v1::Layer::CONV);
+      layer->set_ifmap_h(v[0]);
+      layer->set_ifmap_w(v[1]);
+      layer->set_filter_h(v[2]);
+      layer->set_filter_w(v[3]);
+      layer->set_channels(per_channel ? 1 : v[4]);
+      layer->set_num_filters(v[5]);
+      layer->set_stride_h(v[6]);
+      layer->set_stride_w(v[7]);
+    }
   }
   if (!header_seen) throw InputError::at(source, 0, "", "empty topology file");
   if (net.layers_size() == 0)

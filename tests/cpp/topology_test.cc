@@ -54,9 +54,29 @@ TEST(TopologyCsv, GemmFormByHeaderOrFlag) {
             std::string::npos);
 }
 
-TEST(TopologyCsv, DpNamesAreDepthwise) {
-  const auto net = parse(std::string(kHeader) + "DP_conv2,112,112,3,3,32,1,1,\n");
-  EXPECT_EQ(net.layers(0).kind(), v1::Layer::DEPTHWISE);
+// As SCALE-Sim's topology_utils.py: a row whose name contains DP is one single-channel layer
+// per channel, each with all the row's filters (accelgym and SCALE-Sim main give the same three
+// report files for such a row; checked by hand, 2026-12-06); a 9th value is the stride width.
+TEST(TopologyCsv, DpRowsAreOneLayerPerChannelAndANinthColumnIsTheStrideWidth) {
+  const auto net =
+      parse(std::string(kHeader) + "conv_DP2,112,112,3,3,3,5,1,\nc,16,20,3,3,4,8,1,2,\n");
+  ASSERT_EQ(net.layers_size(), 4);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(net.layers(i).name(), "conv_DP2Channel_" + std::to_string(i));
+    EXPECT_EQ(net.layers(i).kind(), v1::Layer::CONV);
+    EXPECT_EQ(net.layers(i).channels(), 1u);
+    EXPECT_EQ(net.layers(i).num_filters(), 5u);
+    EXPECT_EQ(net.layers(i).stride_w(), 1u);
+  }
+  EXPECT_EQ(net.layers(3).stride_h(), 1u);
+  EXPECT_EQ(net.layers(3).stride_w(), 2u);
+  const auto nine = parse(
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+      "Stride Height, Stride Width,\nc,16,20,3,3,4,8,2,1,\n");
+  EXPECT_EQ(nine.layers(0).stride_h(), 2u);
+  EXPECT_EQ(nine.layers(0).stride_w(), 1u);
+  EXPECT_NE(error_of(std::string(kHeader) + "c,16,20,3,3,4,8,1,2,3,\n").find("expected 8 or 9"),
+            std::string::npos);
 }
 
 TEST(TopologyCsv, ErrorsNameFileLineAndField) {
