@@ -52,8 +52,8 @@ TEST(DesignSpace, SizeOfArchGymDramSpaceIs442368) {
 }
 
 TEST(DesignSpace, SizeOfBuiltinSystolicSpace) {
-  // rows 8 x cols 8 x dataflow 3 x precision 5 x clock 6 x three SRAMs 10^3 x node 10.
-  EXPECT_EQ(make_space("systolic").size(), 8.0 * 8 * 3 * 5 * 6 * 1000 * 10);
+  // rows 8 x cols 8 x dataflow 3 x precision 5 x clock 6 x three SRAMs of 1..4096 KiB x node 10.
+  EXPECT_EQ(make_space("systolic").size(), 8.0 * 8 * 3 * 5 * 6 * 4096.0 * 4096 * 4096 * 10);
 }
 
 TEST(DesignSpace, ConditionalDimensionsCountOnlyWhereActive) {
