@@ -14,6 +14,7 @@ PACKAGES=(
   libeigen3-dev               # linear algebra (Bayesian optimisation)
   libfmt-dev                  # messages and tables
   libboost-dev                # Boost.Math (statistics of accelgym compare)
+  libpagmo-dev                # hypervolumes of Pareto fronts (accelgym compare)
   pybind11-dev python3-dev    # python/ bindings
   python3-numpy python3-pytest
   python3-matplotlib          # accelgym.plot, accelgym plot

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "agents/statistics.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/plugins.h"
 #include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
@@ -17,6 +19,44 @@
 
 namespace accelgym::cli {
 namespace {
+
+using Front = std::vector<std::vector<double>>;
+
+// A run's Pareto front as objective vectors, each objective divided by its target's magnitude
+// (minimised; a maximised metric negated).
+Front scaled_front(const std::vector<v1::Evaluation>& front, const env::RewardConfig& reward) {
+  Front points;
+  for (const auto& e : front) {
+    auto objectives = reward.objectives(e.metrics());
+    for (size_t i = 0; i < objectives.size(); ++i) {
+      const double magnitude = std::fabs(reward.targets[i].value);
+      objectives[i] /= magnitude > 0 ? magnitude : 1;
+    }
+    points.push_back(std::move(objectives));
+  }
+  return points;
+}
+
+// One reference point for every run of a comparison (so their hypervolumes compare): 10 % of
+// each objective's range beyond its worst value on any run's front (pagmo's usual choice of a
+// nadir point pushed out a little).
+std::vector<double> reference_point(const std::vector<const Front*>& fronts, size_t objectives) {
+  std::vector<double> worst(objectives, -1e300), best(objectives, 1e300);
+  for (const Front* front : fronts) {
+    for (const auto& p : *front) {
+      for (size_t i = 0; i < objectives; ++i) {
+        worst[i] = std::max(worst[i], p[i]);
+        best[i] = std::min(best[i], p[i]);
+      }
+    }
+  }
+  std::vector<double> reference(objectives);
+  for (size_t i = 0; i < objectives; ++i) {
+    if (worst[i] < best[i]) return {};  // no front at all
+    reference[i] = worst[i] + std::max(0.1 * (worst[i] - best[i]), 1e-9);
+  }
+  return reference;
+}
 
 // "N" or "> B" for a value censored at budget + 1.
 std::string evaluations(double value, uint64_t budget) {
@@ -43,9 +83,20 @@ void print_table(const v1::CompareSummary& s, std::ostream& out) {
                        a.seeds_reaching_target(), s.seeds(), etr, a.speedup_over_random(),
                        a.p_value_vs_random());
   }
+  if (s.targets_size() > 1) {
+    out << fmt::format("\n{:<8}{:>42}{:>13}\n", "agent",
+                       "Pareto front hypervolume: median [95% CI]", "p vs random");
+    for (const auto& a : s.agents()) {
+      out << fmt::format("{:<8}{:>42}{:>13.2g}\n", a.agent(),
+                         fmt::format("{:.4f} [{:.4f}, {:.4f}]", a.median_hypervolume(),
+                                     a.hypervolume_ci_low(), a.hypervolume_ci_high()),
+                         a.p_value_hypervolume_vs_random());
+    }
+  }
   out << "\nSeeds that never met the targets count as budget + 1 (\"> budget\": censored); the\n"
          "intervals are 95 % percentile bootstraps of the median; p: two-sided Mann-Whitney U\n"
-         "test of the evaluations to target against random's.\n";
+         "test against random's. Hypervolumes (several targets, pagmo): objectives over their\n"
+         "targets' magnitudes, one reference point 10 % beyond the worst front value of any run.\n";
   out << fmt::format("host time {:.1f} s\n", s.host_time_s());
 }
 
@@ -89,7 +140,12 @@ int cmd_compare(int argc, char** argv) {
     curves.emplace(args.get("out") + "/curves.csv");
     curves->write("agent,seed,evaluation,best_so_far\n");
   }
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> stats;  // best, etr
+  struct Runs {
+    std::vector<double> best, evaluations_to_target, hypervolume;
+    std::vector<Front> fronts;  // several targets only
+  };
+  std::map<std::string, Runs> stats;
+  const bool multi_objective = env->reward_config().targets.size() > 1;
   for (const auto& name : agent_names) {
     for (uint32_t seed = 1; seed <= seeds; ++seed) {
       agents::CheckpointedSearcher searcher(name, env->space(), seed, {});
@@ -98,11 +154,14 @@ int cmd_compare(int argc, char** argv) {
       o.seed = seed;
       o.batch = name == "aco" ? 16 : 1;  // an ant colony learns per batch of ants
       const auto r = agents::run_search(*env, searcher, o);
-      stats[name].first.push_back(r.best_so_far.empty() ? env->reward_config().invalid_penalty()
-                                                        : r.best_so_far.back());
-      stats[name].second.push_back(r.evaluations_to_target
-                                       ? static_cast<double>(r.evaluations_to_target)
-                                       : static_cast<double>(budget + 1));
+      Runs& runs = stats[name];
+      runs.best.push_back(r.best_so_far.empty() ? env->reward_config().invalid_penalty()
+                                                : r.best_so_far.back());
+      runs.evaluations_to_target.push_back(r.evaluations_to_target
+                                               ? static_cast<double>(r.evaluations_to_target)
+                                               : static_cast<double>(budget + 1));
+      if (multi_objective)
+        runs.fronts.push_back(scaled_front(r.pareto_front, env->reward_config()));
       if (curves) {
         for (size_t i = 0; i < r.best_so_far.size(); ++i) {
           curves->write(fmt::format("{},{},{},{}\n", name, seed, i + 1, r.best_so_far[i]));
@@ -117,11 +176,25 @@ int cmd_compare(int argc, char** argv) {
   s.set_budget(budget);
   s.set_seeds(seeds);
   for (const auto& t : env->reward_config().targets) s.add_targets(env::describe(t));
+  if (multi_objective) {  // hypervolumes by pagmo, through its plugin
+    std::vector<const Front*> fronts;
+    for (const auto& [name, runs] : stats) {
+      for (const auto& f : runs.fronts) fronts.push_back(&f);
+    }
+    const auto reference = reference_point(fronts, env->reward_config().targets.size());
+    for (auto& [name, runs] : stats) {
+      for (const auto& f : runs.fronts) {
+        runs.hypervolume.push_back(reference.empty() ? 0
+                                                     : pagmo_plugin().hypervolume(f, reference));
+      }
+    }
+  }
   using agents::quantile;
-  const double random_median = quantile(stats["random"].first, 0.5);
-  const double random_etr = quantile(stats["random"].second, 0.5);
+  const double random_median = quantile(stats["random"].best, 0.5);
+  const double random_etr = quantile(stats["random"].evaluations_to_target, 0.5);
   for (const auto& name : agent_names) {
-    const auto& [best, etr] = stats[name];
+    const auto& best = stats[name].best;
+    const auto& etr = stats[name].evaluations_to_target;
     auto* a = s.add_agents();
     a->set_agent(name);
     a->set_median_best(quantile(best, 0.5));
@@ -140,7 +213,17 @@ int cmd_compare(int argc, char** argv) {
     a->set_evaluations_to_target_ci_high(etr_ci.high);
     a->set_speedup_over_random(random_etr / a->median_evaluations_to_target());
     a->set_p_value_vs_random(
-        name == "random" ? 1.0 : agents::mann_whitney_p(etr, stats["random"].second));
+        name == "random" ? 1.0
+                         : agents::mann_whitney_p(etr, stats["random"].evaluations_to_target));
+    if (multi_objective) {
+      const auto& hv = stats[name].hypervolume;
+      a->set_median_hypervolume(quantile(hv, 0.5));
+      const auto hv_ci = agents::bootstrap_median_interval(hv);
+      a->set_hypervolume_ci_low(hv_ci.low);
+      a->set_hypervolume_ci_high(hv_ci.high);
+      a->set_p_value_hypervolume_vs_random(
+          name == "random" ? 1.0 : agents::mann_whitney_p(hv, stats["random"].hypervolume));
+    }
   }
   s.set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -52,6 +52,12 @@ const SystemcPlugin& systemc_plugin() {
   return plugin;
 }
 
+const PagmoPlugin& pagmo_plugin() {
+  static const PagmoPlugin& plugin =
+      load<PagmoPlugin>("accelgym-pagmo.so", "accelgym_pagmo_plugin", "a hypervolume");
+  return plugin;
+}
+
 const MpiPlugin& mpi_plugin() {
 #ifdef ACCELGYM_WITH_MPI
   static const MpiPlugin& plugin =

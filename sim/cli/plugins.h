@@ -1,14 +1,16 @@
 // The parts of `accelgym` that need a heavy library are loaded only when a command asks for
-// them: the SystemC engine (`sim --engine systemc`: libsystemc) and MPI sweeps (`sweep` under
-// mpirun / srun: libmpi). Linked into the binary, those libraries cost every run ~3 ms of
-// start-up (loading, relocation, static initialisers), more than a whole 10 000-request DRAM
-// simulation. Each plugin is a shared module beside the binary (build/lib/accelgym/, or
-// PREFIX/LIBDIR/accelgym/ once installed) whose code calls back into the binary's own exported
-// symbols, so the models, records and protobuf types exist once in the process.
+// them: the SystemC engine (`sim --engine systemc`: libsystemc), MPI sweeps (`sweep` under
+// mpirun / srun: libmpi) and hypervolumes (`compare` on several targets: libpagmo). Linked into the
+// binary, those libraries cost every run ~3 ms of start-up (loading, relocation, static
+// initialisers), more than a whole 10 000-request DRAM simulation. Each plugin is a shared module
+// beside the binary (build/lib/accelgym/, or PREFIX/LIBDIR/accelgym/ once installed) whose code
+// calls back into the binary's own exported symbols, so the models, records and protobuf types
+// exist once in the process.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "accelgym/v1/result.pb.h"
 #include "accelgym/v1/sweep.pb.h"
@@ -46,9 +48,15 @@ struct MpiPlugin {
                                              bool resume, const sweep::RunOptions& options);
 };
 
+struct PagmoPlugin {
+  double (*hypervolume)(const std::vector<std::vector<double>>& points,
+                        const std::vector<double>& reference);
+};
+
 // Loads the plugin once (later calls return the same table). InputError when it is missing or
 // cannot load, naming the file and the loader's reason.
 const SystemcPlugin& systemc_plugin();
 const MpiPlugin& mpi_plugin();
+const PagmoPlugin& pagmo_plugin();
 
 }  // namespace accelgym::cli

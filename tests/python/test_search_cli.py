@@ -85,7 +85,10 @@ def test_compare_protocol(run, tmp_path):
                 <= a["evaluations_to_target_ci_high"] <= 9)  # censored at budget + 1
         assert a["seeds_reaching_target"] + a["censored_seeds"] == 3
         assert 0 < a["p_value_vs_random"] <= 1
+        # Three targets (latency, energy, area): Pareto fronts' hypervolumes, by pagmo.
+        assert 0 <= a["hypervolume_ci_low"] <= a["median_hypervolume"] <= a["hypervolume_ci_high"]
     assert random["p_value_vs_random"] == 1
+    assert random["median_hypervolume"] > 0
     rows = (tmp_path / "curves.csv").read_text().splitlines()
     assert rows[0] == "agent,seed,evaluation,best_so_far"
     assert len(rows) == 1 + 3 * 3 * 8
