@@ -272,7 +272,15 @@ RewardConfig choose_targets(const std::string& env, const Options& defining,
   return reward;
 }
 
-std::unique_ptr<Env> with_origin(std::unique_ptr<Env> env, v1::DefaultTargets origin) {
+// The env with its targets chosen by choose_targets() and their origin recorded.
+std::unique_ptr<Env> env_with_targets(const std::string& name, const DesignSpace& space,
+                                      std::shared_ptr<const Evaluator> evaluator,
+                                      const Options& defining, const std::string& targets,
+                                      const Factors& factors, uint32_t episode_length) {
+  v1::DefaultTargets origin;
+  const RewardConfig reward =
+      choose_targets(name, defining, targets, *evaluator, space, factors, origin);
+  auto env = std::make_unique<Env>(name, space, std::move(evaluator), reward, episode_length);
   env->set_target_origin(std::move(origin));
   return env;
 }
@@ -351,12 +359,8 @@ std::unique_ptr<Env> make_dram_env(const DramVariant& v, Options o) {
                             {"count", std::to_string(trace.count)},
                             {"seed", std::to_string(trace.seed)},
                             {"read_ratio", fmt::format("{}", trace.read_ratio)}};
-  v1::DefaultTargets origin;
-  const RewardConfig reward =
-      choose_targets(v.name, defining, targets, *evaluator, space,
-                     {{"latency_ns", 0.94}, {"avg_power_mw", 1.05}}, origin);
-  return with_origin(std::make_unique<Env>(v.name, space, evaluator, reward, length),
-                     std::move(origin));
+  return env_with_targets(v.name, space, evaluator, defining, targets,
+                          {{"latency_ns", 0.94}, {"avg_power_mw", 1.05}}, length);
 }
 
 std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool with_dram) {
@@ -397,12 +401,8 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
   // the default design, within its area.
   const Options defining = {
       {"workload", workload}, {"seq_len", std::to_string(seq_len)}, {"memory", memory_text}};
-  v1::DefaultTargets origin;
-  const RewardConfig reward =
-      choose_targets(name, defining, targets, *evaluator, space,
-                     {{"latency_ns", 0.6}, {"energy_pj", 0.8}, {"area_mm2", 1.0}}, origin);
-  return with_origin(std::make_unique<Env>(name, space, evaluator, reward, length),
-                     std::move(origin));
+  return env_with_targets(name, space, evaluator, defining, targets,
+                          {{"latency_ns", 0.6}, {"energy_pj", 0.8}, {"area_mm2", 1.0}}, length);
 }
 
 std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
@@ -452,12 +452,8 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   for (const auto& n : networks) joined += (joined.empty() ? "" : ",") + n;
   const Options defining = {
       {"workloads", joined}, {"k", std::to_string(k)}, {"pe_budget", std::to_string(pe_budget)}};
-  v1::DefaultTargets origin;
-  const RewardConfig reward =
-      choose_targets(name, defining, targets, *evaluator, space,
-                     {{"latency_ns", 0.7}, {"energy_pj", 0.9}, {"area_mm2", 1.0}}, origin);
-  return with_origin(std::make_unique<Env>(name, space, evaluator, reward, length),
-                     std::move(origin));
+  return env_with_targets(name, space, evaluator, defining, targets,
+                          {{"latency_ns", 0.7}, {"energy_pj", 0.9}, {"area_mm2", 1.0}}, length);
 }
 
 // synthetic-v0: an analytic env for testing searchers and the sweep machinery in
