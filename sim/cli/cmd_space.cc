@@ -131,7 +131,7 @@ int cmd_space(int argc, char** argv) {
   args.option("space", "NAME", "a component space: systolic, dram, accel", "systolic");
   args.option("env", "NAME",
               "an env: dram-v0, dram-ddr4-v0, dram-hbm2-v0, dram-rw-v0, systolic-v0, accel-v0");
-  args.repeated("env-option", "KEY=VALUE", "with --env: an env option, e.g. trace=cloud-1");
+  declare_env_option(args);
   args.option("restrict", "FILE", "a SpaceRestriction JSON file narrowing the space");
   args.option("format", "FORMAT", "table or json", "table");
   args.flag("list", "list the built-in spaces");
@@ -145,9 +145,8 @@ int cmd_space(int argc, char** argv) {
   if (args.has("env") && args.has("space")) throw InputError("give --space or --env, not both");
   if (args.has("env-option") && !args.has("env")) throw InputError("--env-option needs --env");
   const std::string format = args.choice("format", {"table", "json"});
-  std::map<std::string, std::string> env_options;
-  for (const auto& kv : args.all("env-option")) env_options.insert(key_value(kv, "--env-option"));
-  const auto env = args.has("env") ? env::make_env(args.get("env"), env_options) : nullptr;
+  const auto env =
+      args.has("env") ? env::make_env(args.get("env"), env_option_values(args)) : nullptr;
   DesignSpace space = env ? env->space() : make_space(args.get("space"));
   if (args.has("restrict")) {
     v1::SpaceRestriction restriction;

@@ -65,7 +65,7 @@ int cmd_targets(int argc, char** argv) {
       "seeded random sample of the env's designs. --env derives them by evaluating the\n"
       "sample; --update stores them in the shipped table; --list prints the table.");
   args.option("env", "NAME", "the env");
-  args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
+  declare_env_option(args);
   args.option("sample", "N", "random designs to evaluate", "1000");
   args.option("seed", "S", "the sample's seed", "1");
   args.flag("update", "store the derived entry in the shipped table (sim/env/data)");
@@ -85,8 +85,7 @@ int cmd_targets(int argc, char** argv) {
     }
     return 0;
   }
-  std::map<std::string, std::string> options;
-  for (const auto& kv : args.all("env-option")) options.insert(key_value(kv, "--env-option"));
+  const auto options = env_option_values(args);
   const auto sample =
       static_cast<uint32_t>(parse_count(args.get("sample"), "--sample", 1, 1000000));
   const uint64_t seed = parse_count(args.get("seed"), "--seed");

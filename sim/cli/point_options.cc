@@ -34,15 +34,24 @@ std::pair<std::string, std::string> key_value(const std::string& text, const std
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-void declare_env_options(Args& args) {
+void declare_env_option(Args& args) {
   args.repeated("env-option", "KEY=VALUE", "an env option, e.g. trace=cloud-1 or workload=vgg16");
+}
+
+std::map<std::string, std::string> env_option_values(const Args& args) {
+  std::map<std::string, std::string> options;
+  for (const auto& kv : args.all("env-option")) options.insert(key_value(kv, "--env-option"));
+  return options;
+}
+
+void declare_env_options(Args& args) {
+  declare_env_option(args);
   args.repeated("target", "METRIC<=VALUE",
                 "a target (replaces the env's defaults), e.g. latency_ns<=5e4");
 }
 
 std::map<std::string, std::string> env_options(const Args& args) {
-  std::map<std::string, std::string> options;
-  for (const auto& kv : args.all("env-option")) options.insert(key_value(kv, "--env-option"));
+  std::map<std::string, std::string> options = env_option_values(args);
   std::string targets;
   for (const auto& t : args.all("target")) targets += (targets.empty() ? "" : ";") + t;
   if (!targets.empty()) options["targets"] = targets;

@@ -27,6 +27,10 @@ uint64_t parse_count(const std::string& text, const std::string& option, uint64_
 double parse_number(const std::string& text, const std::string& option);  // finite
 std::pair<std::string, std::string> key_value(const std::string& text, const std::string& option);
 
+// Declares --env-option alone, and reads its KEY=VALUE pairs (InputError naming the option).
+void declare_env_option(Args& args);
+std::map<std::string, std::string> env_option_values(const Args& args);
+
 // Declares --env-option and --target, and turns them into make_env options.
 void declare_env_options(Args& args);
 std::map<std::string, std::string> env_options(const Args& args);
