@@ -20,12 +20,25 @@ std::string default_target_table_path() {
   return resource_path("sim/env/data/default_targets.json");
 }
 
+v1::DefaultTargetTable load_default_target_table(const std::string& path) {
+  v1::DefaultTargetTable table;
+  load_json_file(path, &table);
+  for (int i = 0; i < table.entries_size(); ++i) {
+    const auto& entry = table.entries(i);
+    for (int j = 0; j < entry.targets_size(); ++j) {
+      try {
+        parse_target(entry.targets(j));
+      } catch (const InputError& e) {
+        throw InputError::at(path, 0, fmt::format("entries[{}].targets[{}]", i, j), e.what());
+      }
+    }
+  }
+  return table;
+}
+
 const v1::DefaultTargetTable& default_target_table() {
-  static const v1::DefaultTargetTable table = [] {
-    v1::DefaultTargetTable t;
-    load_json_file(default_target_table_path(), &t);
-    return t;
-  }();
+  static const v1::DefaultTargetTable table =
+      load_default_target_table(default_target_table_path());
   return table;
 }
 
@@ -103,7 +116,7 @@ v1::DefaultTargets derive_default_targets(const std::string& env_name, const Opt
 
 void store_default_targets(const v1::DefaultTargets& entry, const std::string& path) {
   v1::DefaultTargetTable table;
-  if (std::filesystem::exists(path)) load_json_file(path, &table);
+  if (std::filesystem::exists(path)) table = load_default_target_table(path);
   const Options options(entry.options().begin(), entry.options().end());
   auto* entries = table.mutable_entries();
   const auto it = std::find_if(entries->begin(), entries->end(), [&](const auto& e) {

@@ -16,6 +16,10 @@ namespace accelgym::env {
 
 using Options = std::map<std::string, std::string>;
 
+// A table file: strict JSON (file:line on errors), and every target must parse (the error names
+// the file and entries[i].targets[j]).
+v1::DefaultTargetTable load_default_target_table(const std::string& path);
+
 // The shipped table (parsed once) and the file it comes from.
 const v1::DefaultTargetTable& default_target_table();
 std::string default_target_table_path();

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
 #include "sim/env/registry.h"
 #include "sim/env/reward.h"
 #include "sim/env/targets.h"
+#include "test_scratch.h"
 
 namespace accelgym::env {
 namespace {
@@ -72,6 +74,22 @@ TEST(DefaultTargets, EachQuantileIsTakenAmongTheDesignsMeetingTheTargetsBefore) 
   std::sort(energy.begin(), energy.end());
   EXPECT_EQ(parse_target(e.targets(1)).value,
             energy[static_cast<size_t>(0.5 * (energy.size() - 1))]);
+}
+
+TEST(DefaultTargets, ABadTableNamesTheFileAndTheEntry) {
+  const testing_scratch::ScratchDir scratch;
+  const std::string path = scratch.path("targets.json");
+  std::ofstream(path) << R"({"entries": [{"env": "dram-v0", "targets": ["latency_ns<=5"]},
+    {"env": "dram-v0", "targets": ["latency_ns<=5", "latency_ns<=fast"]}]})";
+  try {
+    load_default_target_table(path);
+    FAIL() << "a bad target was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("entries[1].targets[1]"), std::string::npos) << e.what();
+  }
+  std::ofstream(path) << R"({"entries": [{"env": "dram-v0",}]})";
+  EXPECT_THROW(load_default_target_table(path), InputError);  // strict JSON
 }
 
 TEST(DefaultTargets, EnvsTakeTheirEntryElseTheOptionElseTheDefaultDesign) {
