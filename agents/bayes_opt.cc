@@ -1,24 +1,23 @@
 #include "agents/bayes_opt.h"
 
-#include <Eigen/Cholesky>
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
 
+#include "agents/gaussian_process.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::agents {
 namespace {
 
-using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
 constexpr double kPi = 3.14159265358979323846;
 
 // Encodes designs as points in [0, 1]^D: one coordinate per ordinal dimension, one per value
-// of a categorical one. `feature_of` maps each coordinate to its dimension (ARD per dimension).
+// of a categorical one. `dimension_of` maps each coordinate to its dimension (ARD per dimension).
 class Encoder {
  public:
   explicit Encoder(const DesignSpace& space) : space_(space) {
@@ -57,53 +56,10 @@ struct Hyper {
   double log_noise = std::log(1e-3);
 };
 
-class Gp {
- public:
-  Gp(const Encoder& enc, const Hyper& h) : enc_(enc), h_(h) {}
-
-  double kernel(const VectorXd& a, const VectorXd& b) const {
-    double r2 = 0;
-    for (long i = 0; i < a.size(); ++i) {
-      const double l = std::exp(h_.log_lengthscale[enc_.dimension_of(static_cast<size_t>(i))]);
-      const double diff = (a[i] - b[i]) / l;
-      r2 += diff * diff;
-    }
-    const double r = std::sqrt(5.0 * r2);
-    return (1.0 + r + r * r / 3.0) * std::exp(-r);  // Matern 5/2, unit signal variance
-  }
-
-  // Fits to standardised targets; returns the log marginal likelihood (-inf if singular).
-  double fit(const std::vector<VectorXd>& xs, const VectorXd& y) {
-    xs_ = xs;
-    const long n = static_cast<long>(xs.size());
-    MatrixXd k(n, n);
-    for (long i = 0; i < n; ++i) {
-      for (long j = 0; j <= i; ++j)
-        k(i, j) = k(j, i) = kernel(xs[static_cast<size_t>(i)], xs[static_cast<size_t>(j)]);
-      k(i, i) += std::exp(h_.log_noise) + 1e-9;
-    }
-    chol_.compute(k);
-    if (chol_.info() != Eigen::Success) return -std::numeric_limits<double>::infinity();
-    alpha_ = chol_.solve(y);
-    const double log_det = 2.0 * chol_.matrixL().toDenseMatrix().diagonal().array().log().sum();
-    return -0.5 * y.dot(alpha_) - 0.5 * log_det - 0.5 * static_cast<double>(n) * std::log(2 * kPi);
-  }
-
-  void predict(const VectorXd& x, double* mean, double* sd) const {
-    const long n = static_cast<long>(xs_.size());
-    VectorXd ks(n);
-    for (long i = 0; i < n; ++i) ks[i] = kernel(x, xs_[static_cast<size_t>(i)]);
-    *mean = ks.dot(alpha_);
-    const VectorXd v = chol_.matrixL().solve(ks);
-    *sd = std::sqrt(std::max(1e-12, 1.0 - v.squaredNorm()));
-  }
-
- private:
-  const Encoder& enc_;
-  Hyper h_;
-  std::vector<VectorXd> xs_;
-  Eigen::LLT<MatrixXd> chol_;
-  VectorXd alpha_;
+// The model's data: encoded designs (a row each) and their rewards.
+struct Data {
+  Eigen::MatrixXd xs;
+  std::vector<double> ys;
 };
 
 double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * kPi); }
@@ -117,6 +73,8 @@ class BayesOpt : public Searcher {
     candidates_ = static_cast<size_t>(option_number(o, "candidates", 500, 10, 1e6));
     beta_ = option_number(o, "beta", 1.8, 0, 100);
     refit_every_ = static_cast<size_t>(option_number(o, "refit_every", 10, 1, 1e6));
+    max_points_ = static_cast<size_t>(option_number(o, "max_points", 256, 8, 1e5));
+    fit_points_ = static_cast<size_t>(option_number(o, "fit_points", 128, 8, 1e5));
     const auto it = o.find("acquisition");
     acquisition_ = it == o.end() ? "ei" : it->second;
     if (acquisition_ != "ei" && acquisition_ != "ucb") {
@@ -133,27 +91,29 @@ class BayesOpt : public Searcher {
       seen_.insert(out.back());
     }
     if (out.size() == n) return out;
-    if (xs_.size() < 2) {  // nothing to model yet: keep sampling
+    if (valid_.size() < 2) {  // nothing to model yet: keep sampling
       while (out.size() < n) out.push_back(fresh_random());
       return out;
     }
-    fit_model();
-    // Kriging believer: chosen points join the data at their predicted mean.
-    std::vector<VectorXd> xs;
-    std::vector<double> ys;
-    model_data(&xs, &ys);
+    const Data data = local_data();
+    fit_hyperparameters(data);
+    GaussianProcess gp(lengthscales(hyper_), std::exp(hyper_.log_noise));
+    const Eigen::VectorXd y = standardise(data.ys);
+    if (!std::isfinite(gp.fit(data.xs, y))) {  // degenerate data: explore instead
+      while (out.size() < n) out.push_back(fresh_random());
+      return out;
+    }
+    const double best_y = y.maxCoeff();
+    const IndexVector incumbent = designs_[incumbent_];
+    // Kriging believer: each chosen point joins the model at its predicted mean.
     while (out.size() < n) {
-      Gp gp(enc_, hyper_);
-      VectorXd y = standardise(ys);
-      gp.fit(xs, y);
-      const IndexVector best =
-          maximise_acquisition(gp, *std::max_element(y.data(), y.data() + y.size()));
-      double mean, sd;
-      gp.predict(enc_.encode(best), &mean, &sd);
-      xs.push_back(enc_.encode(best));
-      ys.push_back(mean * y_sd_ + y_mean_);
-      seen_.insert(best);
-      out.push_back(best);
+      const IndexVector chosen = maximise_acquisition(gp, best_y, incumbent);
+      Eigen::VectorXd mean, sd;
+      const Eigen::RowVectorXd x = enc_.encode(chosen).transpose();
+      gp.predict(x, mean, sd);
+      gp.add(x.transpose(), mean[0]);  // a singular update leaves the model as it was
+      seen_.insert(chosen);
+      out.push_back(chosen);
       ++asked_;
     }
     return out;
@@ -163,11 +123,13 @@ class BayesOpt : public Searcher {
     for (const auto& r : results) {
       seen_.insert(r.design);
       if (r.valid) {
-        xs_.push_back(enc_.encode(r.design));
-        ys_.push_back(r.reward);
-      } else {
-        invalid_.push_back(enc_.encode(r.design));  // imputed with the worst valid reward
+        if (valid_.empty() || r.reward > ys_[incumbent_]) incumbent_ = ys_.size();
+        valid_.push_back(ys_.size());
       }
+      xs_.push_back(enc_.encode(r.design));
+      designs_.push_back(r.design);
+      // Invalid designs are modelled at the worst valid reward (imputed in local_data()).
+      ys_.push_back(r.valid ? r.reward : std::numeric_limits<double>::quiet_NaN());
     }
   }
 
@@ -196,36 +158,62 @@ class BayesOpt : public Searcher {
     return p;
   }
 
-  VectorXd standardise(const std::vector<double>& ys) {
+  Eigen::VectorXd lengthscales(const Hyper& h) const {
+    Eigen::VectorXd l(static_cast<long>(enc_.size()));
+    for (size_t c = 0; c < enc_.size(); ++c) {
+      l[static_cast<long>(c)] = std::exp(h.log_lengthscale[enc_.dimension_of(c)]);
+    }
+    return l;
+  }
+
+  Eigen::VectorXd standardise(const std::vector<double>& ys) {
     const auto [mean, population_sd] = mean_sd(ys);
     const double sd = population_sd + 1e-12;
     y_mean_ = mean;
     y_sd_ = sd;
-    VectorXd y(static_cast<long>(ys.size()));
+    Eigen::VectorXd y(static_cast<long>(ys.size()));
     for (size_t i = 0; i < ys.size(); ++i) y[static_cast<long>(i)] = (ys[i] - mean) / sd;
     return y;
   }
 
-  // The modelled data: valid results, then invalid designs at the worst valid reward.
-  void model_data(std::vector<VectorXd>* xs, std::vector<double>* ys) const {
-    *xs = xs_;
-    *ys = ys_;
-    const double worst = *std::min_element(ys_.begin(), ys_.end());
-    for (const auto& x : invalid_) {
-      xs->push_back(x);
-      ys->push_back(worst);
+  // What the model sees: the max_points observations nearest the incumbent (the best valid
+  // design) under the current lengthscales, nearest first (all of them while there are at
+  // most max_points): beyond that a local model around the region being refined, which costs
+  // the same at any history length. Invalid designs carry the worst valid reward.
+  Data local_data() const {
+    const Eigen::VectorXd inverse = lengthscales(hyper_).cwiseInverse();
+    const Eigen::VectorXd& centre = xs_[incumbent_];
+    std::vector<std::pair<double, size_t>> by_distance;
+    for (size_t i = 0; i < xs_.size(); ++i) {
+      by_distance.emplace_back((xs_[i] - centre).cwiseProduct(inverse).squaredNorm(), i);
     }
+    const size_t count = std::min(max_points_, by_distance.size());
+    std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<long>(count),
+                      by_distance.end());
+    double worst = std::numeric_limits<double>::infinity();
+    for (size_t i : valid_) worst = std::min(worst, ys_[i]);
+    Data data;
+    data.xs.resize(static_cast<long>(count), static_cast<long>(enc_.size()));
+    for (size_t row = 0; row < count; ++row) {
+      const size_t i = by_distance[row].second;
+      data.xs.row(static_cast<long>(row)) = xs_[i].transpose();
+      data.ys.push_back(std::isnan(ys_[i]) ? worst : ys_[i]);
+    }
+    return data;
   }
 
-  // Coordinate search on log lengthscales and log noise, maximising the marginal likelihood.
-  void fit_model() {
-    std::vector<VectorXd> xs;
-    std::vector<double> ys;
-    model_data(&xs, &ys);
-    if (fitted_at_ && xs.size() < fitted_at_ + refit_every_) return;
-    fitted_at_ = xs.size();
-    const VectorXd y = standardise(ys);
-    auto lml = [&](const Hyper& h) { return Gp(enc_, h).fit(xs, y); };
+  // Coordinate search on log lengthscales and log noise maximising the marginal likelihood,
+  // every refit_every observations, on the fit_points nearest the incumbent (each trial
+  // factorises their kernel matrix: O(fit_points^3)).
+  void fit_hyperparameters(const Data& data) {
+    if (fitted_at_ && ys_.size() < fitted_at_ + refit_every_) return;
+    fitted_at_ = ys_.size();
+    const long rows = std::min(static_cast<long>(fit_points_), data.xs.rows());
+    const Eigen::MatrixXd xs = data.xs.topRows(rows);
+    const Eigen::VectorXd y = standardise({data.ys.begin(), data.ys.begin() + rows});
+    auto lml = [&](const Hyper& h) {
+      return GaussianProcess(lengthscales(h), std::exp(h.log_noise)).fit(xs, y);
+    };
     double best = lml(hyper_);
     for (int round = 0; round < 3; ++round) {
       for (size_t d = 0; d <= hyper_.log_lengthscale.size(); ++d) {
@@ -244,61 +232,87 @@ class BayesOpt : public Searcher {
     }
   }
 
-  double acquisition(const Gp& gp, const IndexVector& p, double best_y) const {
-    double mean, sd;
-    gp.predict(enc_.encode(p), &mean, &sd);
-    if (acquisition_ == "ucb") return mean + beta_ * sd;
-    const double z = (mean - best_y) / sd;
-    return (mean - best_y) * normal_cdf(z) + sd * normal_pdf(z);  // expected improvement
+  // The acquisition of each design, predicted together (one matrix solve for all).
+  std::vector<double> acquisition(const GaussianProcess& gp, const std::vector<IndexVector>& ps,
+                                  double best_y) const {
+    Eigen::MatrixXd x(static_cast<long>(ps.size()), static_cast<long>(enc_.size()));
+    for (size_t i = 0; i < ps.size(); ++i) x.row(static_cast<long>(i)) = enc_.encode(ps[i]);
+    Eigen::VectorXd mean, sd;
+    gp.predict(x, mean, sd);
+    std::vector<double> value(ps.size());
+    for (size_t i = 0; i < ps.size(); ++i) {
+      const double m = mean[static_cast<long>(i)], s = sd[static_cast<long>(i)];
+      if (acquisition_ == "ucb") {
+        value[i] = m + beta_ * s;
+      } else {
+        const double z = (m - best_y) / s;
+        value[i] = (m - best_y) * normal_cdf(z) + s * normal_pdf(z);  // expected improvement
+      }
+    }
+    return value;
   }
 
-  IndexVector maximise_acquisition(const Gp& gp, double best_y) {
-    std::vector<std::pair<double, IndexVector>> scored;
-    for (size_t i = 0; i < candidates_; ++i) {
-      IndexVector p = space_.sample(rng_);
-      if (seen_.count(p)) continue;
-      scored.emplace_back(acquisition(gp, p, best_y), std::move(p));
-    }
-    // Start hill-climbing from the best few random candidates and the best designs seen.
-    std::sort(scored.begin(), scored.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
-    if (scored.size() > 5) scored.resize(5);
+  // The unseen designs among `ps`.
+  std::vector<IndexVector> unseen(std::vector<IndexVector> ps) const {
+    std::erase_if(ps, [&](const IndexVector& p) { return seen_.count(p) > 0; });
+    return ps;
+  }
+
+  // Random candidates and the incumbent's neighbours; hill-climbing from the best five.
+  IndexVector maximise_acquisition(const GaussianProcess& gp, double best_y,
+                                   const IndexVector& incumbent) {
+    std::vector<IndexVector> random;
+    for (size_t i = 0; i < candidates_; ++i) random.push_back(space_.sample(rng_));
+    std::vector<IndexVector> starts = unseen(std::move(random));
+    for (auto& p : unseen(space_.neighbours(incumbent))) starts.push_back(std::move(p));
+    const std::vector<double> value = acquisition(gp, starts, best_y);
+    std::vector<size_t> order(starts.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return value[a] > value[b]; });
+    if (order.size() > 5) order.resize(5);
     IndexVector best;
     double best_value = -std::numeric_limits<double>::infinity();
-    for (auto [value, p] : scored) {
-      for (int climb = 0; climb < 20; ++climb) {
-        bool improved = false;
-        for (const auto& q : space_.neighbours(p)) {
-          if (seen_.count(q)) continue;
-          const double v = acquisition(gp, q, best_y);
-          if (v > value) {
-            value = v;
-            p = q;
-            improved = true;
-          }
-        }
-        if (!improved) break;
+    for (size_t start : order) {
+      IndexVector p = starts[start];
+      double v = value[start];
+      for (int climb = 0; climb < 20 && climb_once(gp, best_y, p, v); ++climb) {
       }
-      if (value > best_value && !seen_.count(p)) {
-        best_value = value;
+      if (v > best_value) {
+        best_value = v;
         best = p;
       }
     }
     return best.empty() ? fresh_random() : best;
   }
 
+  // Moves p to its best unseen neighbour if that improves the acquisition.
+  bool climb_once(const GaussianProcess& gp, double best_y, IndexVector& p, double& value) const {
+    const std::vector<IndexVector> next = unseen(space_.neighbours(p));
+    if (next.empty()) return false;
+    const std::vector<double> v = acquisition(gp, next, best_y);
+    const size_t best = static_cast<size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+    if (!(v[best] > value)) return false;
+    value = v[best];
+    p = next[best];
+    return true;
+  }
+
   const DesignSpace& space_;
   Encoder enc_;
   Rng rng_;
-  size_t initial_, candidates_, refit_every_;
+  size_t initial_, candidates_, refit_every_, max_points_, fit_points_;
   double beta_;
   std::string acquisition_;
   Hyper hyper_;
   size_t fitted_at_ = 0;
   size_t asked_ = 0;
   std::vector<std::vector<size_t>> strata_;
-  std::vector<VectorXd> xs_, invalid_;
-  std::vector<double> ys_;
+  std::vector<Eigen::VectorXd> xs_;  // every design told, encoded
+  std::vector<IndexVector> designs_;
+  std::vector<double> ys_;     // rewards; NaN for invalid designs
+  std::vector<size_t> valid_;  // indices of valid designs
+  size_t incumbent_ = 0;       // the best valid design's index
   std::set<IndexVector> seen_;
   double y_mean_ = 0, y_sd_ = 1;
 };
@@ -307,7 +321,9 @@ class BayesOpt : public Searcher {
 
 std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed,
                                          const Options& o) {
-  check_options("bo", o, {"initial", "candidates", "beta", "acquisition", "refit_every"});
+  check_options(
+      "bo", o,
+      {"initial", "candidates", "beta", "acquisition", "refit_every", "max_points", "fit_points"});
   return std::make_unique<BayesOpt>(space, seed, o);
 }
 

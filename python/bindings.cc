@@ -3,9 +3,11 @@
 #include <cmath>
 #include <map>
 
+#include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "agents/gaussian_process.h"
 #include "agents/runner.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/accel/systolic_tlm.h"
@@ -163,6 +165,21 @@ PYBIND11_MODULE(_core, m) {
     }
     return out;
   });
+  // The Gaussian process `bo` models with, exposed so that tests can check it against an
+  // independent implementation (scikit-learn): (mean, sd, log marginal likelihood).
+  m.def(
+      "_gaussian_process_predict",
+      [](const Eigen::MatrixXd& inputs, const Eigen::VectorXd& targets,
+         const Eigen::VectorXd& lengthscales, double noise_variance,
+         const Eigen::MatrixXd& points) {
+        agents::GaussianProcess gp(lengthscales, noise_variance);
+        const double lml = gp.fit(inputs, targets);
+        Eigen::VectorXd mean, sd;
+        gp.predict(points, mean, sd);
+        return py::make_tuple(mean, sd, lml);
+      },
+      py::arg("inputs"), py::arg("targets"), py::arg("lengthscales"), py::arg("noise_variance"),
+      py::arg("points"));
   m.def("simulate", &simulate, py::arg("workload"), py::arg("memory"), py::arg("engine"),
         py::arg("params"), py::arg("gemm"), py::arg("seq_len"), py::arg("scalesim_estimates"));
   m.def(

@@ -13,12 +13,14 @@ PACKAGES=(
   libbenchmark-dev            # bench/
   libeigen3-dev               # linear algebra (Bayesian optimisation)
   libfmt-dev                  # messages and tables
+  libxxhash-dev               # evaluation keys (XXH3-128, sim/core/records.cc)
   libboost-dev                # Boost.Math (statistics of accelgym compare)
   libpagmo-dev                # hypervolumes of Pareto fronts (accelgym compare)
   pybind11-dev python3-dev    # python/ bindings
   python3-numpy python3-pytest
   python3-matplotlib          # accelgym.plot, accelgym plot
   python3-optuna python3-torch  # examples/ (Optuna TPE, PyTorch IPPO)
+  python3-sklearn             # the reference Gaussian process of tests/python (bo)
   libopenmpi-dev openmpi-bin  # accelgym sweep under mpirun / srun
   python3-distributed         # accelgym.sweep on Dask
 )
