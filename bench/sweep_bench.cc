@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "sim/core/proto_io.h"
+#include "sim/core/records.h"
+#include "sim/env/registry.h"
 #include "sim/sweep/sweep.h"
 
 namespace accelgym::sweep {
@@ -57,6 +59,16 @@ void BM_SyntheticEvaluation(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_SyntheticEvaluation);
+
+// An evaluation key (identity serialised deterministically, then XXH3-128) of an accel-v0
+// design: what every ask of a sweep costs before it is looked up.
+void BM_EvaluationKey(benchmark::State& state) {
+  const auto env = env::make_env("accel-v0", {});
+  const v1::Evaluation identity = env->identity(env->space().default_point(), 1);
+  for (auto _ : state) benchmark::DoNotOptimize(evaluation_key(identity));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EvaluationKey);
 
 void BM_SweepLocalPool(benchmark::State& state) {
   const SweepSetup setup(random_spec(20000), "bench");

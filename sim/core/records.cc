@@ -13,6 +13,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+// Header-only use of the packaged xxHash (libxxhash-dev): XXH3 inlined, nothing to link.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "sim/core/errors.h"
 #include "sim/core/file_io.h"
 #include "sim/core/limits.h"
@@ -150,15 +154,17 @@ uint64_t read_unique_records(const std::vector<std::string>& files,
   // Pass 1: which keys have a successful record. Pass 2: visit each key's chosen record.
   std::unordered_map<std::string, bool> has_ok;
   for (const auto& f : files) {
-    read_records(
-        f, [&](const v1::Evaluation& e) { has_ok[e.key()] |= e.status() == v1::Evaluation::OK; });
+    read_records(f, [&](const v1::Evaluation& e) {
+      has_ok[current_key(e)] |= e.status() == v1::Evaluation::OK;
+    });
   }
   std::unordered_set<std::string> seen;
   uint64_t dropped = 0;
   for (const auto& f : files) {
     read_records(f, [&](const v1::Evaluation& e) {
+      const std::string key = current_key(e);
       const bool chosen =
-          (!has_ok[e.key()] || e.status() == v1::Evaluation::OK) && seen.insert(e.key()).second;
+          (!has_ok[key] || e.status() == v1::Evaluation::OK) && seen.insert(key).second;
       if (chosen) {
         visit(e);
       } else {
@@ -194,15 +200,17 @@ std::string evaluation_key(const v1::Evaluation& record) {
     coded.SetSerializationDeterministic(true);  // map entries in key order
     identity.SerializeToCodedStream(&coded);
   }
-  // 64-bit FNV-1a twice with different offsets: 128 bits, stable across platforms.
-  uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
-  for (const unsigned char c : bytes) {
-    a = (a ^ c) * 0x100000001b3ULL;
-    b = (b ^ c) * 0x100000001b3ULL;
-  }
-  char out[33];
-  std::snprintf(out, sizeof out, "%016" PRIx64 "%016" PRIx64, a, b);
-  return out;
+  const XXH128_hash_t hash = XXH3_128bits(bytes.data(), bytes.size());
+  return fmt::format("{:016x}{:016x}", hash.high64, hash.low64);
+}
+
+void set_evaluation_key(v1::Evaluation& record) {
+  record.set_key(evaluation_key(record));
+  record.set_key_scheme(kEvaluationKeyScheme);
+}
+
+std::string current_key(const v1::Evaluation& record) {
+  return record.key_scheme() == kEvaluationKeyScheme ? record.key() : evaluation_key(record);
 }
 
 }  // namespace accelgym

@@ -51,7 +51,16 @@ uint64_t read_unique_records(const std::vector<std::string>& files,
 void for_each_record(const std::string& file_or_dir,
                      const std::function<void(const v1::Evaluation&)>& visit);
 
-// Hash of (design point, workloads, simulator version, seed): equal evaluations, equal keys.
+// Hash of (env, design point, workloads, simulator version, seed): equal evaluations, equal
+// keys. XXH3-128 of the deterministic serialisation, 32 hex digits; it persists in records and
+// sweeps resume by it, so it must not change between builds or platforms.
 std::string evaluation_key(const v1::Evaluation& record);
+// The scheme evaluation_key() implements (Evaluation.key_scheme).
+constexpr uint32_t kEvaluationKeyScheme = 1;
+// Sets the record's key and key_scheme.
+void set_evaluation_key(v1::Evaluation& record);
+// The record's key under the current scheme: as stored, or recomputed from its identity fields
+// for records written under an older scheme (so a sweep resumed from them reuses them).
+std::string current_key(const v1::Evaluation& record);
 
 }  // namespace accelgym

@@ -70,7 +70,7 @@ v1::Evaluation Env::identity(const IndexVector& design, uint64_t seed) const {
   record.set_simulator_version(version());
   for (const auto& w : evaluator_->workloads()) *record.add_workloads() = w;
   *record.mutable_point() = space_.to_proto(design);
-  record.set_key(evaluation_key(record));
+  set_evaluation_key(record);
   return record;
 }
 
@@ -109,7 +109,7 @@ v1::Evaluation Env::evaluate(const IndexVector& design, uint64_t seed) const {
   }
   record.set_wall_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  record.set_key(evaluation_key(record));
+  set_evaluation_key(record);
   if (writer_) writer_->append(record);
   return record;
 }

@@ -53,9 +53,11 @@ Coordinator::Coordinator(const SweepSetup& setup) : setup_(setup) {
 
 Coordinator::~Coordinator() = default;
 
-void Coordinator::add_previous(const v1::Evaluation& record, bool retry_failed) {
-  if (record.key().empty()) return;
-  if (retry_failed && record.status() == v1::Evaluation::FAILED) return;
+void Coordinator::add_previous(const v1::Evaluation& previous, bool retry_failed) {
+  if (previous.key().empty()) return;
+  if (retry_failed && previous.status() == v1::Evaluation::FAILED) return;
+  v1::Evaluation record = previous;  // an older key scheme's record answers under today's key
+  if (record.key_scheme() != kEvaluationKeyScheme) set_evaluation_key(record);
   auto [it, inserted] = done_.try_emplace(record.key(), record);
   // The same key twice (a worker killed between writing and reporting): prefer a success.
   if (!inserted && it->second.status() != v1::Evaluation::OK &&

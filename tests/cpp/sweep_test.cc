@@ -7,6 +7,9 @@
 #include <fstream>
 #include <map>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
 #include "sim/core/records.h"
@@ -36,6 +39,33 @@ std::map<std::string, std::string> outcomes(const std::string& dir) {
     out[e.key()] =
         bytes + "|" + std::to_string(e.reward()) + "|" + std::to_string(e.metrics().latency_ns());
   });
+  return out;
+}
+
+// The key of records written before 2026-12-06 (key_scheme 0): 64-bit FNV-1a twice over the
+// deterministic serialisation of the identity fields, with different offsets.
+std::string legacy_fnv_key(const v1::Evaluation& record) {
+  v1::Evaluation identity;
+  *identity.mutable_point() = record.point();
+  *identity.mutable_workloads() = record.workloads();
+  identity.set_simulator_version(record.simulator_version());
+  identity.set_seed(record.seed());
+  identity.set_env(record.env());
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream raw(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&raw);
+    coded.SetSerializationDeterministic(true);
+    identity.SerializeToCodedStream(&coded);
+  }
+  uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+  for (const unsigned char c : bytes) {
+    a = (a ^ c) * 0x100000001b3ULL;
+    b = (b ^ c) * 0x100000001b3ULL;
+  }
+  char out[33];
+  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(a),
+                static_cast<unsigned long long>(b));
   return out;
 }
 
@@ -111,6 +141,23 @@ TEST(Sweep, ResumeReusesFinishedWorkAndEndsTheSame) {
     EXPECT_EQ(rest.simulated(), full.simulated() - 17);
     EXPECT_EQ(outcomes(path), outcomes(whole.path()));
     EXPECT_EQ(rest.jobs(0).best_reward(), full.jobs(0).best_reward());
+  }
+  // Records written before XXH3 keys (key_scheme 0: two FNV-1a passes) still resume a sweep.
+  for (const std::string& file : record_files(path)) {
+    std::vector<v1::Evaluation> records;
+    read_records(file, [&](const v1::Evaluation& e) { records.push_back(e); });
+    RecordWriter legacy(file, /*append=*/false);
+    for (v1::Evaluation e : records) {
+      e.set_key(legacy_fnv_key(e));
+      e.clear_key_scheme();
+      legacy.append(e);
+    }
+  }
+  {
+    const OutDir resumed(path, setup.spec(), true);
+    const v1::SweepSummary again = run_local(setup, resumed, 2, {});
+    EXPECT_EQ(again.simulated(), 0u);  // every evaluation found under today's key
+    EXPECT_EQ(again.jobs(0).best_reward(), full.jobs(0).best_reward());
   }
   // A resumed spec may change workers and timeout, nothing else.
   v1::SweepSpec other = setup.spec();
@@ -201,6 +248,7 @@ TEST(Records, UniqueRecordsPreferSuccess) {
   const std::string dir = scratch.path("unique");
   std::filesystem::create_directories(dir);
   v1::Evaluation failed, ok, other;
+  for (v1::Evaluation* e : {&failed, &ok, &other}) e->set_key_scheme(kEvaluationKeyScheme);
   failed.set_key("k");
   failed.set_status(v1::Evaluation::FAILED);
   ok.set_key("k");
