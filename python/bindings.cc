@@ -151,11 +151,7 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "accelgym's C++ core: environments, design spaces and searchers";
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   m.def("version", &version);
-  m.def("registered_envs", [] {
-    std::vector<std::string> out;
-    for (const auto& e : env::registered_envs()) out.push_back(e.name);
-    return out;
-  });
+  m.def("registered_envs", &env::user_env_names);  // test envs (synthetic-v0) left out
   m.def("searchers", &agents::searcher_names);
   m.def("limits", [] {
     py::dict out;

@@ -1,5 +1,8 @@
 #include "models/dram/dram_params.h"
 
+#include <algorithm>
+
+#include "models/dram/spec.h"
 #include "sim/core/errors.h"
 #include "sim/core/param.h"
 
@@ -15,30 +18,49 @@ E pick(const std::string& value, const std::vector<std::pair<const char*, E>>& t
   throw InputError(std::string("parameter '") + key + "': unknown value '" + value + "'");
 }
 
-const std::vector<std::string> kStandards = {"DDR4-2400P", "DDR4-2400R", "DDR4-2400T",
-                                             "DDR4-2400U", "DDR3-1600",  "LPDDR4-3200",
-                                             "HBM2-2000"};
-const std::vector<std::string> kDdr4 = {"DDR4-2400P", "DDR4-2400R", "DDR4-2400T", "DDR4-2400U"};
+// The standards (models/dram/spec.h's table) with device variants, and those variants.
+struct DeviceVariants {
+  std::vector<std::string> standards, densities, widths;
+};
+DeviceVariants device_variants() {
+  DeviceVariants out;
+  for (const auto& family : standard_families()) {
+    if (family.densities.empty() && family.widths.empty()) continue;
+    for (const auto& bin : family.speed_bins) out.standards.push_back(family.base_name + bin);
+    for (const auto& d : family.densities) {
+      if (std::find(out.densities.begin(), out.densities.end(), d) == out.densities.end()) {
+        out.densities.push_back(d);
+      }
+    }
+    for (const auto& w : family.widths) {
+      if (std::find(out.widths.begin(), out.widths.end(), w) == out.widths.end()) {
+        out.widths.push_back(w);
+      }
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
 std::vector<v1::Dimension> dram_parameters() {
   std::vector<std::string> mappings;
   for (const auto& [name, fields] : mapping_presets()) mappings.push_back(name);
+  const DeviceVariants variants = device_variants();
   return {
-      Param::categorical("standard", kStandards)
+      Param::categorical("standard", standard_names())
           .group("dram")
           .def("DDR4-2400R")
           .doc("DRAM standard and speed bin (models/dram/data)"),
-      Param::categorical("density", {"4Gb", "8Gb", "16Gb"})
+      Param::categorical("density", variants.densities)
           .group("dram")
           .def("8Gb")
-          .when("standard", kDdr4)
+          .when("standard", variants.standards)
           .doc("Device density (DDR4)"),
-      Param::categorical("device_width", {"x8", "x16"})
+      Param::categorical("device_width", variants.widths)
           .group("dram")
           .def("x8")
-          .when("standard", kDdr4)
+          .when("standard", variants.standards)
           .doc("Device width (DDR4)"),
       Param::pow2("channels", 1, 16)
           .group("dram")

@@ -13,29 +13,17 @@
 namespace accelgym::dram {
 namespace {
 
-struct StandardFile {
-  const char* file;
-  const char* base_name;  // names are base_name + speed bin (or base_name alone)
-};
-
-constexpr StandardFile kFiles[] = {
-    {"ddr4-2400.json", "DDR4-2400"},
-    {"ddr3-1600.json", "DDR3-1600"},
-    {"lpddr4-3200.json", "LPDDR4-3200"},
-    {"hbm2-2000.json", "HBM2-2000"},
-};
-
 // The data files are read-only resources: each parsed once per process, when first asked for
 // (a run uses one standard: parsing the others would add a third to its start-up).
-const v1::DramStandardFile& read_file(const StandardFile& f) {
+const v1::DramStandardFile& read_file(const StandardFamily& family) {
   struct Parsed {
     std::once_flag once;
     v1::DramStandardFile file;
   };
-  static Parsed parsed[std::size(kFiles)];
-  Parsed& p = parsed[static_cast<size_t>(&f - kFiles)];
+  static std::vector<Parsed> parsed(standard_families().size());
+  Parsed& p = parsed[static_cast<size_t>(&family - standard_families().data())];
   std::call_once(p.once, [&] {
-    load_json_file(resource_path(std::string("models/dram/data/") + f.file), &p.file);
+    load_json_file(resource_path(std::string("models/dram/data/") + family.file), &p.file);
   });
   return p.file;
 }
@@ -88,20 +76,51 @@ bool pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
 }  // namespace
 
+const std::vector<StandardFamily>& standard_families() {
+  static const std::vector<StandardFamily> families = {
+      {"ddr4-2400.json", "DDR4-2400", {"P", "R", "T", "U"}, {"4Gb", "8Gb", "16Gb"}, {"x8", "x16"}},
+      {"ddr3-1600.json", "DDR3-1600", {}, {}, {}},
+      {"lpddr4-3200.json", "LPDDR4-3200", {}, {}, {}},
+      {"hbm2-2000.json", "HBM2-2000", {}, {}, {}},
+  };
+  return families;
+}
+
+void check_standard_table() {
+  auto names = [](const google::protobuf::RepeatedPtrField<v1::DramVariant>& variants) {
+    std::vector<std::string> out;
+    for (const auto& v : variants) out.push_back(v.name());
+    return out;
+  };
+  for (const auto& family : standard_families()) {
+    const auto& file = read_file(family);
+    const std::pair<const char*, bool> checks[] = {
+        {"base.name", file.base().name() == family.base_name},
+        {"speed_bins", names(file.speed_bins()) == family.speed_bins},
+        {"densities", names(file.densities()) == family.densities},
+        {"widths", names(file.widths()) == family.widths}};
+    for (const auto& [field, same] : checks) {
+      if (!same) {
+        throw InternalError(std::string("models/dram/data/") + family.file + ": " + field +
+                            " differs from standard_families() in models/dram/spec.cc");
+      }
+    }
+  }
+}
+
 std::vector<std::string> standard_names() {
   std::vector<std::string> names;
-  for (const auto& f : kFiles) {
-    const auto& file = read_file(f);
-    if (file.speed_bins().empty()) names.push_back(f.base_name);
-    for (const auto& bin : file.speed_bins()) names.push_back(f.base_name + bin.name());
+  for (const auto& f : standard_families()) {
+    if (f.speed_bins.empty()) names.push_back(f.base_name);
+    for (const auto& bin : f.speed_bins) names.push_back(f.base_name + bin);
   }
   return names;
 }
 
 v1::DramSpec load_standard(const std::string& name, const std::string& density,
                            const std::string& width) {
-  for (const auto& f : kFiles) {
-    const std::string base = f.base_name;
+  for (const auto& f : standard_families()) {
+    const std::string& base = f.base_name;
     if (name.rfind(base, 0) != 0) continue;
     const std::string bin = name.substr(base.size());
     const auto& file = read_file(f);

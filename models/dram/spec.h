@@ -10,6 +10,21 @@
 
 namespace accelgym::dram {
 
+// The standards, one entry per data file (models/dram/data): the one table the parameter
+// space, the loader, help texts and docs take names from. It repeats the names the file
+// holds so that listing them reads no file (a run parses only the file it uses);
+// check_standard_table() holds it against the files (tests/cpp/dram_test.cc).
+struct StandardFamily {
+  const char* file;
+  std::string base_name;                // names are base_name + speed bin (or base_name alone)
+  std::vector<std::string> speed_bins;  // the file's speed_bins, in its order
+  std::vector<std::string> densities;   // its density variants (empty: none)
+  std::vector<std::string> widths;      // its device-width variants (empty: none)
+};
+const std::vector<StandardFamily>& standard_families();
+// InternalError naming the file and the list that differs from it.
+void check_standard_table();
+
 // Names users pass: DDR4-2400P/R/T/U, DDR3-1600, LPDDR4-3200, HBM2-2000.
 std::vector<std::string> standard_names();
 

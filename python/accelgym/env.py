@@ -84,7 +84,7 @@ def env_name(name_or_id):
 
 def registered_envs():
     """The envs users pick from (test-only envs are left out)."""
-    return [n for n in _core.registered_envs() if n != "synthetic-v0"]
+    return _core.registered_envs()
 
 
 class _SeededEnv(_Base):

@@ -111,9 +111,11 @@ int cmd_compare(int argc, char** argv) {
       "evaluations needed to meet every target, with 95 % bootstrap intervals of the medians\n"
       "and a rank test against random. --out DIR writes curves.csv (agent, seed,\n"
       "evaluation, best_so_far) and summary.json.");
-  args.option("env", "NAME", "an env (accelgym space --list)");
-  args.option("agents", "LIST", "comma-separated searchers",
-              "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
+  args.option("env", "NAME", fmt::format("an env: {}", fmt::join(env::user_env_names(), ", ")));
+  args.option(
+      "agents", "LIST",
+      fmt::format("comma-separated searchers ({})", fmt::join(agents::searcher_names(), ", ")),
+      "random,walk,ga,nsga2,aco,bo,tpe,marl,ppo");
   args.option("seeds", "N", "seeds 1..N per searcher", "30");
   args.option("budget", "N", "evaluations per run", "100");
   declare_env_options(args);

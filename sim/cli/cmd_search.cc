@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -49,12 +51,12 @@ void print_table(const v1::SearchSummary& s, const DesignSpace& space, std::ostr
 
 int cmd_search(int argc, char** argv) {
   Args args("accelgym search --env NAME --agent NAME [options]",
-            "Search an env's design space with a searcher: random, walk, grid, ga, aco, bo,\n"
-            "marl, ppo.\n"
-            "Every evaluation can be recorded (--records); the searcher's state can be saved\n"
-            "after every batch (--checkpoint).");
-  args.option("env", "NAME", "an env (accelgym space --list)");
-  args.option("agent", "NAME", "random, walk, grid, ga, aco, bo, marl or ppo");
+            fmt::format("Search an env's design space with a searcher: {}.\n",
+                        fmt::join(agents::searcher_names(), ", ")) +
+                "Every evaluation can be recorded (--records); the searcher's state can be saved\n"
+                "after every batch (--checkpoint).");
+  args.option("env", "NAME", fmt::format("an env: {}", fmt::join(env::user_env_names(), ", ")));
+  args.option("agent", "NAME", "a searcher (docs/SEARCH.md)");
   args.option("budget", "N", "evaluations", "100");
   args.option("seed", "S", "seed of the searcher and of the env", "0");
   args.option("batch", "B", "designs asked and evaluated per round", "1");

@@ -128,9 +128,11 @@ int cmd_space(int argc, char** argv) {
             "Print a design space: each dimension (group, kind, values, default, unit) and the\n"
             "total number of design points. --env prints a registered env's action space and\n"
             "its targets with their difficulty (the fraction of random designs meeting them).");
-  args.option("space", "NAME", "a component space: systolic, dram, accel", "systolic");
-  args.option("env", "NAME",
-              "an env: dram-v0, dram-ddr4-v0, dram-hbm2-v0, dram-rw-v0, systolic-v0, accel-v0");
+  std::vector<std::string> spaces;
+  for (const auto& s : builtin_spaces()) spaces.push_back(s.name);
+  args.option("space", "NAME", fmt::format("a component space: {}", fmt::join(spaces, ", ")),
+              "systolic");
+  args.option("env", "NAME", fmt::format("an env: {}", fmt::join(env::user_env_names(), ", ")));
   declare_env_option(args);
   args.option("restrict", "FILE", "a SpaceRestriction JSON file narrowing the space");
   args.option("format", "FORMAT", "table or json", "table");
@@ -138,8 +140,9 @@ int cmd_space(int argc, char** argv) {
   if (args.parse_or_help(argc, argv, 2)) return 0;
   if (args.has("list")) {
     for (const auto& s : builtin_spaces()) std::cout << "space " << s.name << "  " << s.doc << "\n";
-    for (const auto& e : env::registered_envs())
-      std::cout << "env " << e.name << "  " << e.doc << "\n";
+    for (const auto& e : env::registered_envs()) {
+      if (!e.for_testing) std::cout << "env " << e.name << "  " << e.doc << "\n";
+    }
     return 0;
   }
   if (args.has("env") && args.has("space")) throw InputError("give --space or --env, not both");

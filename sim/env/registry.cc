@@ -527,56 +527,87 @@ std::unique_ptr<Env> make_synthetic_env(Options o) {
                                length);
 }
 
+// Every env, once: what it is (help texts, `space --list`, sweeps, Python take it from here),
+// the rule of its default targets and how it is made.
+struct EnvEntry {
+  EnvInfo info;
+  Factors target_quantiles;
+  std::function<std::unique_ptr<Env>(const Options&)> make;
+};
+
+const std::vector<EnvEntry>& env_table() {
+  static const std::vector<EnvEntry> table = [] {
+    std::vector<EnvEntry> t;
+    for (const auto& v : kDramVariants) {
+      t.push_back({{v.name,
+                    v.doc,
+                    {"trace", "count", "seed", "read_ratio", "targets", "episode_length"},
+                    "trace"},
+                   kDramQuantiles,
+                   [&v](const Options& o) { return make_dram_env(v, o); }});
+    }
+    t.push_back({{"systolic-v0",
+                  "One systolic array on a DNN (SCALE-Sim-compatible timing by default)",
+                  {"workload", "seq_len", "memory", "targets", "episode_length"},
+                  "workload"},
+                 kAcceleratorQuantiles,
+                 [](const Options& o) { return make_systolic_env("systolic-v0", o, false); }});
+    t.push_back({{"accel-v0",
+                  "Systolic array + scratchpads + DRAM co-exploration (DRAM-backed)",
+                  {"workload", "seq_len", "memory", "targets", "episode_length"},
+                  "workload"},
+                 kAcceleratorQuantiles,
+                 [](const Options& o) { return make_systolic_env("accel-v0", o, true); }});
+    t.push_back({{"hetero-v0",
+                  "NASAIC-style heterogeneous sub-accelerators sharing one DRAM",
+                  {"workloads", "k", "pe_budget", "targets", "episode_length"},
+                  "workloads"},
+                 kAcceleratorQuantiles,
+                 [](const Options& o) { return make_hetero_env("hetero-v0", o); }});
+    t.push_back({{"synthetic-v0",
+                  "Analytic test env (microseconds per step); option fault=crash@x0=3 etc.",
+                  {"fault", "targets", "episode_length"},
+                  "",
+                  /*for_testing=*/true},
+                 {},
+                 [](const Options& o) { return make_synthetic_env(o); }});
+    return t;
+  }();
+  return table;
+}
+
+const EnvEntry* find_env(const std::string& name) {
+  for (const auto& e : env_table()) {
+    if (e.info.name == name) return &e;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<EnvInfo> registered_envs() {
   std::vector<EnvInfo> out;
-  for (const auto& v : kDramVariants) {
-    out.push_back({v.name,
-                   v.doc,
-                   {"trace", "count", "seed", "read_ratio", "targets", "episode_length"},
-                   "trace"});
+  for (const auto& e : env_table()) out.push_back(e.info);
+  return out;
+}
+
+std::vector<std::string> user_env_names() {
+  std::vector<std::string> out;
+  for (const auto& e : env_table()) {
+    if (!e.info.for_testing) out.push_back(e.info.name);
   }
-  out.push_back({"systolic-v0",
-                 "One systolic array on a DNN (SCALE-Sim-compatible timing by default)",
-                 {"workload", "seq_len", "memory", "targets", "episode_length"},
-                 "workload"});
-  out.push_back({"accel-v0",
-                 "Systolic array + scratchpads + DRAM co-exploration (DRAM-backed)",
-                 {"workload", "seq_len", "memory", "targets", "episode_length"},
-                 "workload"});
-  out.push_back({"hetero-v0",
-                 "NASAIC-style heterogeneous sub-accelerators sharing one DRAM",
-                 {"workloads", "k", "pe_budget", "targets", "episode_length"},
-                 "workloads"});
-  out.push_back({"synthetic-v0",
-                 "Analytic test env (microseconds per step); option fault=crash@x0=3 etc.",
-                 {"fault", "targets", "episode_length"},
-                 ""});
   return out;
 }
 
 std::vector<std::pair<std::string, double>> target_quantiles(const std::string& name) {
-  for (const auto& v : kDramVariants) {
-    if (name == v.name) return kDramQuantiles;
-  }
-  if (name == "systolic-v0" || name == "accel-v0" || name == "hetero-v0") {
-    return kAcceleratorQuantiles;
-  }
-  return {};
+  const EnvEntry* e = find_env(name);
+  return e ? e->target_quantiles : Factors{};
 }
 
 std::unique_ptr<Env> make_env(const std::string& name, const Options& options) {
-  for (const auto& v : kDramVariants) {
-    if (name == v.name) return make_dram_env(v, options);
-  }
-  if (name == "systolic-v0") return make_systolic_env(name, options, false);
-  if (name == "accel-v0") return make_systolic_env(name, options, true);
-  if (name == "hetero-v0") return make_hetero_env(name, options);
-  if (name == "synthetic-v0") return make_synthetic_env(options);
-  std::string known;
-  for (const auto& e : registered_envs()) known += (known.empty() ? "" : ", ") + e.name;
-  throw InputError("unknown env '" + name + "' (registered: " + known + ")");
+  if (const EnvEntry* e = find_env(name)) return e->make(options);
+  throw InputError(
+      fmt::format("unknown env '{}' (registered: {})", name, fmt::join(user_env_names(), ", ")));
 }
 
 }  // namespace accelgym::env

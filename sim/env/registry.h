@@ -16,9 +16,13 @@ struct EnvInfo {
   std::string doc;
   std::vector<std::string> options;  // accepted option names
   std::string workload_option;       // the option naming the workload (sweeps set it); "" = none
+  bool for_testing = false;          // a test env (synthetic-v0): left out of what users see
 };
 
+// Every env, test envs included, from the one table in registry.cc.
 std::vector<EnvInfo> registered_envs();
+// The envs users see (help texts, `space --list`, Python's registry): no test envs.
+std::vector<std::string> user_env_names();
 
 // Options (all strings): episode_length, targets ("latency_ns<=5e4;avg_power_mw<=1500"),
 // and per env: trace / count / read_ratio / seed (dram), workload / seq_len / memory

@@ -743,6 +743,8 @@ TEST(DramLatencyLog, PercentilesMatchSorting) {
 
 TEST(DramStandards, PresetsAndVariants) {
   EXPECT_EQ(standard_names().size(), 7u);
+  // The table names, bins and variants are the data files' (one table, checked).
+  EXPECT_NO_THROW(check_standard_table());
   EXPECT_EQ(load_standard("DDR4-2400").name(), "DDR4-2400R");
   EXPECT_EQ(load_standard("DDR4-2400P").timing().cl(), 15u);
   const auto x16 = make_device(load_standard("DDR4-2400R", "8Gb", "x16"), "x16");

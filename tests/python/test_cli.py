@@ -19,6 +19,25 @@ def test_help_everywhere(run):
         assert out.startswith("usage: accelgym " + command)
 
 
+def test_help_texts_list_every_searcher_and_env_from_their_tables(run):
+    """Help texts are derived from the searcher, env and standard tables, so none is left out
+    and test envs stay out."""
+    from accelgym import _core
+    search_help = run("search", "--help", check=0).stdout
+    compare_help = run("compare", "--help", check=0).stdout
+    space_help = run("space", "--help", check=0).stdout
+    listed = run("space", "--list", check=0).stdout
+    for searcher in _core.searchers():
+        assert searcher in search_help and searcher in compare_help, searcher
+    for env in _core.registered_envs():
+        assert env in search_help and env in space_help and f"env {env} " in listed, env
+    for text in (search_help, compare_help, space_help, listed):
+        assert "synthetic-v0" not in text
+    standards = run("space", "--space", "dram", "--format", "json", check=0).stdout
+    for name in ("DDR4-2400P", "DDR4-2400U", "DDR3-1600", "LPDDR4-3200", "HBM2-2000"):
+        assert name in standards
+
+
 @pytest.mark.parametrize("args, needle", [
     (["frobnicate"], "unknown command 'frobnicate'"),
     (["space", "--space", "nope"], "unknown space 'nope'"),
