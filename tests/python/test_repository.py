@@ -37,3 +37,20 @@ def test_cpp_sources_are_clang_formatted():
     unformatted = sorted({line.split(":")[0] for line in proc.stderr.splitlines()
                           if ": error:" in line})
     assert proc.returncode == 0, f"run `make format`: {unformatted}"
+
+
+def test_docs_describe_every_searcher_env_and_standard(run):
+    """The tables (agents/searcher.cc, sim/env/registry.cc, models/dram/spec.cc) are what the
+    docs describe: a new entry without its documentation fails here."""
+    import json
+    from accelgym import _core
+    search = (ROOT / "docs/SEARCH.md").read_text()
+    envs = (ROOT / "docs/ENVS.md").read_text()
+    dram = (ROOT / "docs/DRAM.md").read_text()
+    assert [s for s in _core.searchers() if f"| `{s}` |" not in search] == []
+    assert [e for e in _core.registered_envs() if f"`{e}`" not in envs] == []
+    space = json.loads(run("space", "--space", "dram", "--format", "json", check=0).stdout)
+    standards = next(d["values"] for d in space["dimensions"] if d["name"] == "standard")
+    # A speed bin is a letter after the data rate (DDR4-2400R): the docs name the family.
+    families = {re.sub(r"(?<=\d)[A-Z]$", "", name) for name in standards}
+    assert sorted(f for f in families if f not in dram) == []
