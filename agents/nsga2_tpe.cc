@@ -166,16 +166,26 @@ class Nsga2 : public Searcher {
   std::set<IndexVector> seen_;
 };
 
-// Tree-structured Parzen estimator over index-encoded knobs: the best `gamma` fraction of the
-// results defines l(x), the rest g(x), each a per-knob distribution with a uniform prior and,
-// for ordinal knobs, mass spread to neighbouring values; `candidates` draws from l, the one
-// maximising l/g is proposed. The first `startup` designs are random.
+// Tree-structured Parzen estimator, multivariate (Falkner et al. 2018), with the defaults and
+// estimator of Optuna's TPESampler(multivariate=True) (optuna/samplers/_tpe): after `startup`
+// random designs, the best gamma(n) = min(ceil(gamma n), 25) observations define l(x) and the
+// rest g(x). Each is a mixture with one component per observation (equal weights up to 25,
+// then a linear ramp that weighs older observations less) plus a prior component of weight
+// `prior_weight`. A component is a product over knobs: ordinal knobs (ordered values) a normal
+// on the index scale truncated to [-0.5, n - 0.5] and integrated over each index's unit cell,
+// with bandwidth 0.2 n_obs^(-1 / (knobs + 4)) of the range clipped to [range / min(100,
+// components), range] (the prior: centred, the whole range); categorical knobs the observed
+// value with weight 1 plus prior_weight / components spread evenly. `candidates` designs are
+// drawn from l (a component, then every knob from it) and the one maximising
+// log l(x) - log g(x) is proposed.
 class Tpe : public Searcher {
  public:
   Tpe(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
     startup_ = static_cast<size_t>(option_number(o, "startup", 10, 1, 1e6));
     candidates_ = static_cast<size_t>(option_number(o, "candidates", 24, 1, 1e6));
-    gamma_ = option_number(o, "gamma", 0.25, 0.01, 0.99);
+    gamma_ = option_number(o, "gamma", 0.1, 0.01, 0.99);
+    max_good_ = static_cast<size_t>(option_number(o, "max_good", 25, 1, 1e6));
+    prior_weight_ = option_number(o, "prior_weight", 1.0, 1e-6, 1e6);
   }
 
   std::vector<IndexVector> ask(size_t n) override {
@@ -194,50 +204,155 @@ class Tpe : public Searcher {
   }
 
  private:
-  std::vector<std::vector<double>> density(const std::vector<const IndexVector*>& designs) const {
-    std::vector<std::vector<double>> out;
-    for (size_t d = 0; d < space_.num_dimensions(); ++d) {
-      const size_t n = space_.cardinality(d);
-      std::vector<double> w(n, 1.0 / static_cast<double>(n));  // prior: one uniform pseudo-count
-      const bool ordinal = space_.dimension(d).kind() != v1::Dimension::CATEGORICAL;
-      for (const IndexVector* p : designs) {
-        const uint32_t v = (*p)[d];
-        w[v] += ordinal ? 0.6 : 1.0;
-        if (ordinal && v > 0) w[v - 1] += 0.2;
-        if (ordinal && v + 1 < n) w[v + 1] += 0.2;
-      }
-      double total = 0;
-      for (double x : w) total += x;
-      for (double& x : w) x /= total;
-      out.push_back(std::move(w));
+  // One Parzen estimator (l or g) over the observations given, in the order they were told.
+  struct Estimator {
+    std::vector<double> log_weight;              // per component (the last one is the prior)
+    std::vector<std::vector<double>> mu, sigma;  // [knob][component], ordinal knobs
+    std::vector<std::vector<std::vector<double>>> probability;  // [knob][component][value]
+  };
+
+  bool ordinal(size_t d) const { return space_.dimension(d).kind() != v1::Dimension::CATEGORICAL; }
+
+  // Optuna's default_weights: ones up to 25 observations, then a ramp from 1/n for the oldest.
+  static std::vector<double> observation_weights(size_t n) {
+    std::vector<double> w(n, 1.0);
+    if (n < 25) return w;
+    const size_t ramp = n - 25;
+    for (size_t i = 0; i < ramp; ++i) {
+      const double step = ramp > 1 ? static_cast<double>(i) / static_cast<double>(ramp - 1) : 0;
+      w[i] = 1.0 / static_cast<double>(n) + step * (1.0 - 1.0 / static_cast<double>(n));
     }
-    return out;
+    return w;
+  }
+
+  Estimator estimator(const std::vector<const IndexVector*>& designs) const {
+    const size_t n = designs.size(), components = n + 1, knobs = space_.num_dimensions();
+    Estimator e;
+    std::vector<double> w = observation_weights(n);
+    w.push_back(prior_weight_);
+    double total = 0;
+    for (double x : w) total += x;
+    for (double x : w) e.log_weight.push_back(std::log(x / total));
+    e.mu.resize(knobs);
+    e.sigma.resize(knobs);
+    e.probability.resize(knobs);
+    const double bandwidth = 0.2 * std::pow(static_cast<double>(std::max<size_t>(n, 1)),
+                                            -1.0 / (static_cast<double>(knobs) + 4.0));
+    for (size_t d = 0; d < knobs; ++d) {
+      const size_t values = space_.cardinality(d);
+      if (ordinal(d)) {
+        const double range = static_cast<double>(values);  // [-0.5, values - 0.5]
+        const double min_sigma = range / std::min(100.0, static_cast<double>(components));
+        for (const IndexVector* p : designs) {
+          e.mu[d].push_back(static_cast<double>((*p)[d]));
+          e.sigma[d].push_back(std::clamp(bandwidth * range, min_sigma, range));
+        }
+        e.mu[d].push_back(0.5 * (range - 1.0));  // the prior: centred, the whole range
+        e.sigma[d].push_back(range);
+      } else {
+        const double spread = prior_weight_ / static_cast<double>(components);
+        for (size_t k = 0; k < components; ++k) {
+          std::vector<double> prob(values, spread);
+          if (k < n) prob[(*designs[k])[d]] += 1.0;
+          double sum = 0;
+          for (double x : prob) sum += x;
+          for (double& x : prob) x /= sum;
+          e.probability[d].push_back(std::move(prob));
+        }
+      }
+    }
+    return e;
+  }
+
+  // log P(index) of a normal(mu, sigma) truncated to [-0.5, values - 0.5], per unit cell.
+  static double log_cell_mass(double index, double mu, double sigma, size_t values) {
+    const double low = -0.5, high = static_cast<double>(values) - 0.5;
+    const double cell = normal_mass((index - 0.5 - mu) / sigma, (index + 0.5 - mu) / sigma);
+    const double whole = normal_mass((low - mu) / sigma, (high - mu) / sigma);
+    return std::log(std::max(cell, 1e-300)) - std::log(std::max(whole, 1e-300));
+  }
+  // Phi(b) - Phi(a), accurate in both tails.
+  static double normal_mass(double a, double b) {
+    const double r = 1.0 / std::sqrt(2.0);
+    if (a >= 0) return 0.5 * (std::erfc(a * r) - std::erfc(b * r));
+    if (b <= 0) return 0.5 * (std::erfc(-b * r) - std::erfc(-a * r));
+    return 1.0 - 0.5 * (std::erfc(-a * r) + std::erfc(b * r));
+  }
+
+  double log_density(const Estimator& e, const IndexVector& p) const {
+    double best = -std::numeric_limits<double>::infinity();
+    std::vector<double> terms;
+    for (size_t k = 0; k < e.log_weight.size(); ++k) {
+      double t = e.log_weight[k];
+      for (size_t d = 0; d < p.size(); ++d) {
+        t += ordinal(d) ? log_cell_mass(static_cast<double>(p[d]), e.mu[d][k], e.sigma[d][k],
+                                        space_.cardinality(d))
+                        : std::log(e.probability[d][k][p[d]]);
+      }
+      terms.push_back(t);
+      best = std::max(best, t);
+    }
+    double sum = 0;
+    for (double t : terms) sum += std::exp(t - best);
+    return best + std::log(sum);  // log-sum-exp over the components
+  }
+
+  double normal() {  // Box-Muller
+    const double u1 = 1.0 - rng_.uniform01(), u2 = rng_.uniform01();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+  }
+
+  IndexVector sample(const Estimator& e) {
+    double u = rng_.uniform01();
+    size_t k = 0;
+    while (k + 1 < e.log_weight.size() && u >= std::exp(e.log_weight[k])) {
+      u -= std::exp(e.log_weight[k++]);
+    }
+    IndexVector p(space_.num_dimensions());
+    for (size_t d = 0; d < p.size(); ++d) {
+      const size_t values = space_.cardinality(d);
+      if (ordinal(d)) {
+        // The truncated normal by rejection: the mean lies inside, so most draws land there.
+        double x = e.mu[d][k];
+        for (int tries = 0; tries < 1000; ++tries) {
+          const double draw = e.mu[d][k] + e.sigma[d][k] * normal();
+          if (draw >= -0.5 && draw < static_cast<double>(values) - 0.5) {
+            x = draw;
+            break;
+          }
+        }
+        p[d] =
+            static_cast<uint32_t>(std::clamp(std::round(x), 0.0, static_cast<double>(values - 1)));
+      } else {
+        double v = rng_.uniform01();
+        uint32_t c = 0;
+        while (c + 1 < values && v >= e.probability[d][k][c]) v -= e.probability[d][k][c++];
+        p[d] = c;
+      }
+    }
+    return p;
   }
 
   IndexVector propose() {
-    std::vector<std::pair<double, const IndexVector*>> sorted;
-    for (const auto& [design, reward] : history_) sorted.push_back({reward, &design});
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    const size_t good_n = std::max<size_t>(
-        1, static_cast<size_t>(std::ceil(gamma_ * static_cast<double>(sorted.size()))));
-    std::vector<const IndexVector*> good, bad;
-    for (size_t i = 0; i < sorted.size(); ++i)
-      (i < good_n ? good : bad).push_back(sorted[i].second);
-    const auto l = density(good), g = density(bad);
+    // Best first; among equal rewards the earlier observation.
+    std::vector<size_t> order(history_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return history_[a].second > history_[b].second; });
+    const size_t good_n = std::min(
+        max_good_, static_cast<size_t>(std::ceil(gamma_ * static_cast<double>(order.size()))));
+    std::vector<bool> is_good(history_.size(), false);
+    for (size_t i = 0; i < good_n; ++i) is_good[order[i]] = true;
+    std::vector<const IndexVector*> good, bad;  // each in the order told (weights by age)
+    for (size_t i = 0; i < history_.size(); ++i) {
+      (is_good[i] ? good : bad).push_back(&history_[i].first);
+    }
+    const Estimator l = estimator(good), g = estimator(bad);
     IndexVector best;
     double best_score = -std::numeric_limits<double>::infinity();
     for (size_t c = 0; c < candidates_; ++c) {
-      IndexVector p(space_.num_dimensions());
-      double score = 0;
-      for (size_t d = 0; d < p.size(); ++d) {
-        double u = rng_.uniform01();
-        uint32_t v = 0;
-        while (v + 1 < l[d].size() && u >= l[d][v]) u -= l[d][v++];
-        p[d] = v;
-        score += std::log(l[d][v]) - std::log(g[d][v]);
-      }
-      p = space_.canonical(p);
+      const IndexVector p = space_.canonical(sample(l));
+      const double score = log_density(l, p) - log_density(g, p);
       if (score > best_score && !seen_.count(p)) {
         best_score = score;
         best = p;
@@ -248,8 +363,8 @@ class Tpe : public Searcher {
 
   const DesignSpace& space_;
   Rng rng_;
-  size_t startup_, candidates_;
-  double gamma_;
+  size_t startup_, candidates_, max_good_;
+  double gamma_, prior_weight_;
   std::vector<std::pair<IndexVector, double>> history_;
   std::set<IndexVector> seen_;
 };
@@ -262,7 +377,7 @@ std::unique_ptr<Searcher> make_nsga2(const DesignSpace& space, uint64_t seed, co
 }
 
 std::unique_ptr<Searcher> make_tpe(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options("tpe", o, {"startup", "candidates", "gamma"});
+  check_options("tpe", o, {"startup", "candidates", "gamma", "max_good", "prior_weight"});
   return std::make_unique<Tpe>(space, seed, o);
 }
 

@@ -79,6 +79,10 @@ py::list dimensions(const DesignSpace& space) {
     dim["name"] = space.dimension(d).name();
     dim["group"] = space.dimension(d).group();
     dim["unit"] = space.dimension(d).unit();
+    // "categorical" knobs have unordered values; the others (integer, pow2, choices of numbers)
+    // are ordered, so a searcher may treat their index as a number.
+    dim["kind"] =
+        space.dimension(d).kind() == v1::Dimension::CATEGORICAL ? "categorical" : "ordinal";
     py::list values;
     for (uint32_t i = 0; i < space.cardinality(d); ++i) {
       const ParamValue& v = space.value(d, i);

@@ -226,7 +226,8 @@ class AccelEnv(_SeededEnv):
 
     @property
     def dimensions(self):
-        """The design space: name, group, unit, values and default index of every knob."""
+        """The design space: name, group, unit, kind ("ordinal": ordered values, "categorical"),
+        values and default index of every knob."""
         return self._core.dimensions
 
     @property

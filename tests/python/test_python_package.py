@@ -97,6 +97,10 @@ def test_dram_v0_matches_archgym():
     assert env.action_space.nvec.tolist() == [4, 3, 3, 8, 2, 2, 4, 4, 3, 8]
     assert int(np.prod(env.action_space.nvec)) == 442368
     assert [d["name"] for d in env.dimensions][:2] == ["PagePolicy", "Scheduler"]
+    # Policies are unordered; buffer sizes and refresh counts are ordered (a searcher such as
+    # Optuna may suggest their index as an integer).
+    kinds = {d["name"]: d["kind"] for d in env.dimensions}
+    assert kinds["PagePolicy"] == "categorical" and kinds["RequestBufferSize"] == "ordinal"
 
 
 def test_bad_actions_raise_clear_errors():
