@@ -12,7 +12,7 @@ a two-sided Mann-Whitney U p-value against it.
 
   PYTHONPATH=build/python bench/searchers_vs_optuna.py build/bin/accelgym [--seeds 30]
       [--cases dram-default,dram-hard,systolic,accel] [--agents random,ga,aco,bo,tpe,marl]
-      [--markdown]
+      [--samplers optuna-tpe,optuna-tpe-mv|none] [--markdown]
 """
 import argparse
 import csv
@@ -133,6 +133,8 @@ def main():
     parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--cases", default="dram-default,dram-hard,systolic")
     parser.add_argument("--agents", default="random,ga,aco,bo,tpe,marl")
+    parser.add_argument("--samplers", default=",".join(OPTUNA_SAMPLERS),
+                        help="Optuna samplers to run beside them ('none': only accelgym's)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -144,7 +146,9 @@ def main():
         start = time.time()
         runs, used_targets = accelgym_runs(args.binary, env, options, targets, agents,
                                            args.seeds, budget)
-        for name, make_sampler in OPTUNA_SAMPLERS.items():
+        samplers = [] if args.samplers == "none" else args.samplers.split(",")
+        for name in samplers:
+            make_sampler = OPTUNA_SAMPLERS[name]
             runs[name] = [optuna_run(make_sampler, env, options, used_targets, seed, budget)
                           for seed in range(1, args.seeds + 1)]
         print(f"{case}: {env}, targets {' '.join(used_targets)}, budget {budget}, "
