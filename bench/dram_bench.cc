@@ -10,7 +10,7 @@
 #include <string>
 
 #include "models/dram/trace_sim.h"
-#include "sim/core/space_registry.h"
+#include "models/spaces.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "models/accel/systolic_evaluator.h"
-#include "sim/core/space_registry.h"
+#include "models/spaces.h"
 #include "workloads/network_zoo.h"
 
 namespace {

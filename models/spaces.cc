@@ -1,4 +1,4 @@
-#include "sim/core/space_registry.h"
+#include "models/spaces.h"
 
 #include <functional>
 

@@ -10,7 +10,7 @@
 
 #include "models/dram/dram_params.h"
 #include "models/dram/dram_tlm.h"
-#include "sim/core/space_registry.h"
+#include "models/spaces.h"
 
 namespace {
 

@@ -2,12 +2,12 @@
 #include <iostream>
 
 #include "models/dram/trace_sim.h"
+#include "models/spaces.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
-#include "sim/core/space_registry.h"
 
 namespace accelgym::cli {
 namespace {

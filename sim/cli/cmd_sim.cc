@@ -4,13 +4,13 @@
 
 #include "models/accel/scalesim_reports.h"
 #include "models/accel/systolic_evaluator.h"
+#include "models/spaces.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/plugins.h"
 #include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
-#include "sim/core/space_registry.h"
 #include "workloads/network_zoo.h"
 
 namespace accelgym::cli {

@@ -8,12 +8,12 @@
 
 #include <fmt/format.h>
 
+#include "models/spaces.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
-#include "sim/core/space_registry.h"
 #include "sim/env/registry.h"
 
 namespace accelgym::cli {

@@ -14,11 +14,11 @@
 #include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/trace_sim.h"
+#include "models/spaces.h"
 #include "sim/core/errors.h"
 #include "sim/core/limits.h"
 #include "sim/core/param.h"
 #include "sim/core/parse.h"
-#include "sim/core/space_registry.h"
 #include "sim/env/targets.h"
 #include "workloads/network_zoo.h"
 

@@ -5,10 +5,10 @@
 #include <map>
 #include <set>
 
+#include "models/spaces.h"
 #include "sim/core/errors.h"
 #include "sim/core/param.h"
 #include "sim/core/proto_io.h"
-#include "sim/core/space_registry.h"
 
 namespace accelgym {
 namespace {

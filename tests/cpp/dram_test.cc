@@ -12,10 +12,10 @@
 #include "models/dram/pump.h"
 #include "models/dram/ready_scan.h"
 #include "models/dram/trace_sim.h"
+#include "models/spaces.h"
 #include "sim/core/clock.h"
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
-#include "sim/core/space_registry.h"
 #include "test_sampling.h"
 #include "test_scratch.h"
 

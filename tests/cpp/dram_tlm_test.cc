@@ -6,9 +6,9 @@
 
 #include "models/dram/dram_tlm.h"
 #include "models/dram/trace_sim.h"
+#include "models/spaces.h"
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
-#include "sim/core/space_registry.h"
 #include "sim/kernel/sim_kernel.h"
 #include "test_sampling.h"
 

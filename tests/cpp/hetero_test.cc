@@ -4,8 +4,8 @@
 
 #include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
+#include "models/spaces.h"
 #include "sim/core/errors.h"
-#include "sim/core/space_registry.h"
 #include "test_layers.h"
 #include "workloads/layer.h"
 #include "workloads/network_zoo.h"

@@ -6,8 +6,8 @@
 
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_timing.h"
+#include "models/spaces.h"
 #include "sim/core/errors.h"
-#include "sim/core/space_registry.h"
 #include "test_layers.h"
 #include "workloads/layer.h"
 

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "models/accel/systolic_tlm.h"
+#include "models/spaces.h"
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
-#include "sim/core/space_registry.h"
 #include "test_layers.h"
 #include "test_sampling.h"
 

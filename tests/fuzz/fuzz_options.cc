@@ -4,8 +4,8 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_params.h"
 #include "models/dram/dram_params.h"
+#include "models/spaces.h"
 #include "sim/core/limits.h"
-#include "sim/core/space_registry.h"
 #include "sim/env/reward.h"
 #include "tests/fuzz/fuzz_common.h"
 

@@ -2,7 +2,7 @@
 #include "models/accel/systolic_evaluator.h"
 #include "models/compute/systolic_params.h"
 #include "models/energy/technology.h"
-#include "sim/core/space_registry.h"
+#include "models/spaces.h"
 #include "tests/fuzz/fuzz_common.h"
 #include "workloads/layer.h"
 #include "workloads/topology_reader.h"

@@ -1,7 +1,7 @@
 // DRAM traces in both formats (the first byte picks ns or .stl and the clock): read whole, then
 // simulated on the default DDR4 controller (the small limits bound the run).
 #include "models/dram/trace_sim.h"
-#include "sim/core/space_registry.h"
+#include "models/spaces.h"
 #include "tests/fuzz/fuzz_common.h"
 #include "workloads/dram_trace.h"
 

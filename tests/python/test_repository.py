@@ -54,3 +54,35 @@ def test_docs_describe_every_searcher_env_and_standard(run):
     # A speed bin is a letter after the data rate (DDR4-2400R): the docs name the family.
     families = {re.sub(r"(?<=\d)[A-Z]$", "", name) for name in standards}
     assert sorted(f for f in families if f not in dram) == []
+
+
+# The layers of docs/DESIGN.md, lowest first: a file may include its own layer and those below.
+LAYERS = [("sim/core/",), ("sim/kernel/",), ("workloads/",), ("models/",), ("sim/env/",),
+          ("agents/",), ("sim/sweep/",), ("sim/cli/",)]
+
+
+def layer_of(path):
+    for rank, prefixes in enumerate(LAYERS):
+        if any(path.startswith(p) for p in prefixes):
+            return rank
+    return None
+
+
+def test_no_include_runs_upward():
+    include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+    upward = []
+    for path in tracked("sim/*.cc", "sim/*.h", "workloads/*.cc", "workloads/*.h", "models/*.cc",
+                        "models/*.h", "agents/*.cc", "agents/*.h"):
+        source = str(path.relative_to(ROOT))
+        rank = layer_of(source)
+        for header in include.findall(path.read_text()):
+            target = layer_of(header)
+            if rank is not None and target is not None and target > rank:
+                upward.append(f"{source} includes {header}")
+    assert not upward, upward
+
+
+def test_layer_check_sees_an_upward_include():
+    assert layer_of("sim/core/records.cc") < layer_of("models/spaces.h")
+    assert layer_of("agents/runner.h") > layer_of("sim/env/env.h")
+    assert layer_of("python/bindings.cc") is None  # bindings, tests, benches: above every layer
