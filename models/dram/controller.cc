@@ -794,13 +794,23 @@ class Channel {
     }
   }
 
+  void record(const Candidate& c, uint64_t now) {
+    IssuedCommand out{now, c.cmd, index_, c.rank, c.bank};
+    if (c.index >= 0) {
+      const Req& r = banks_[c.rank * banks_per_rank_ + c.bank].queue[static_cast<size_t>(c.index)];
+      out.row = r.row;
+      if (is_cas(c.cmd)) out.cookie = sys_.entry(r.id).cookie;
+    }
+    sys_.command_sink_->push_back(out);
+  }
+
   void issue(const Candidate& c, uint64_t now) {
     Rank& rank = ranks_[c.rank];
     if (changes_background(rank, c.cmd, now)) settle(rank, now);
     timing_.issue(c.cmd, c.rank, c.bank, now);
     cmd_bus_free_ = now + 1;
     sys_.commands_[static_cast<size_t>(c.cmd)]++;
-    if (sys_.command_sink_) sys_.command_sink_->push_back({now, c.cmd, index_, c.rank, c.bank});
+    if (sys_.command_sink_) record(c, now);
     if (!is_bank_command(c.cmd)) {
       issue_rank_command(c, now);
       return;

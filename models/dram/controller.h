@@ -32,10 +32,14 @@ struct MemRequest {
   uint64_t cookie = 0;  // returned in the completion (e.g. the TLM payload)
 };
 
+// A command as issued, for tests and tracing (record_commands). `row` (ACT, reads, writes)
+// and `cookie` (reads and writes: the request served) are 0 for the other commands.
 struct IssuedCommand {
   uint64_t cycle;
   Cmd cmd;
   uint32_t channel, rank, bank;
+  uint32_t row = 0;
+  uint64_t cookie = 0;
 };
 
 struct Completion {

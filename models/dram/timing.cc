@@ -82,6 +82,9 @@ std::vector<Rule> build_rules(const Device& d) {
   // exit before any command (JESD79-4 4.26).
   add(L::kRank, Cmd::PRE, Cmd::SRE, t.rp());
   add(L::kRank, Cmd::PREA, Cmd::SRE, t.rp_ab());
+  // An auto-precharge starts no earlier than tRAS after its ACT: tRC from the ACT (as for
+  // REF above; found by tests/cpp/dram_protocol_test.cc).
+  add(L::kRank, Cmd::ACT, Cmd::SRE, t.rc());
   add(L::kRank, Cmd::RDA, Cmd::SRE, t.rtp() + t.rp());
   add(L::kRank, Cmd::WRA, Cmd::SRE, write_recovery + t.rp());
   if (d.per_bank_refresh) add(L::kRank, Cmd::REFPB, Cmd::SRE, t.rfc_pb());

@@ -193,6 +193,36 @@ TEST(Sweep, CrashesHangsAndThrowsAreRecordedAndTheSweepGoesOn) {
   }
 }
 
+// A hyperparameter study: one job per (searcher, workload, seed), each the same as a sweep
+// of that searcher alone.
+TEST(Sweep, SeveralSearchersMakeOneJobPerConfiguration) {
+  const testing_scratch::ScratchDir scratch;
+  const SweepSetup study(spec_from(R"({"env": "synthetic-v0", "budget": 30, "seeds": [1, 2],
+      "batch": 6, "searchers": [{"name": "random"},
+                                {"name": "ga", "options": {"population": "6"}}]})"),
+                         "study");
+  ASSERT_EQ(study.num_jobs(), 4u);
+  EXPECT_EQ(study.describe(3), "searcher 1 (ga population=6), default workload, seed 2");
+  const OutDir study_dir(scratch.path("study"), study.spec(), false);
+  InProcessExecutor executor(study, study_dir.prefix("inproc") + ".records");
+  const v1::SweepSummary s = coordinate(study, study_dir, executor, {});
+  ASSERT_EQ(s.jobs_size(), 4);
+  EXPECT_EQ(s.evaluations(), 120u);
+  EXPECT_EQ(s.jobs(0).searcher().name(), "random");
+  EXPECT_EQ(s.jobs(3).searcher().name(), "ga");
+
+  const SweepSetup alone(spec_from(kRandomSpec), "alone");  // ga, population 6, seeds 1 and 2
+  const OutDir alone_dir(scratch.path("alone"), alone.spec(), false);
+  InProcessExecutor alone_executor(alone, alone_dir.prefix("inproc") + ".records");
+  const v1::SweepSummary a = coordinate(alone, alone_dir, alone_executor, {});
+  for (int j = 0; j < 2; ++j) {
+    EXPECT_EQ(s.jobs(2 + j).seed(), a.jobs(j).seed());
+    EXPECT_EQ(s.jobs(2 + j).best_reward(), a.jobs(j).best_reward());
+    EXPECT_EQ(s.jobs(2 + j).evaluations_to_target(), a.jobs(j).evaluations_to_target());
+    EXPECT_EQ(s.jobs(2 + j).best_point().DebugString(), a.jobs(j).best_point().DebugString());
+  }
+}
+
 TEST(Sweep, SpecErrorsNameTheField) {
   auto error = [](const std::string& json) {
     try {
@@ -218,6 +248,14 @@ TEST(Sweep, SpecErrorsNameTheField) {
   EXPECT_NE(
       error(R"({"env": "synthetic-v0", "points": [{"values": {"x9": 1}}]})").find("points[0]"),
       std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "searcher": {"name": "random"}, "budget": 1,
+                      "searchers": [{"name": "ga"}]})")
+                .find("either searcher or searchers"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"env": "synthetic-v0", "budget": 1, "searchers": [{"name": "random"},
+                      {"name": "ga", "options": {"populace": "3"}}]})")
+                .find("searchers[1]"),
+            std::string::npos);
   EXPECT_NE(error(R"({"env": "synthetic-v0", "space": {"dimensions": {"x0": {"min": 20}}},
                       "searcher": {"name": "random"}, "budget": 1})")
                 .find("x0"),
