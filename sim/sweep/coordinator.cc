@@ -34,13 +34,17 @@ struct Coordinator::JobState {
 };
 
 Coordinator::Coordinator(const SweepSetup& setup) : setup_(setup) {
-  const auto& s = setup_.spec().searcher();
-  const agents::Options options(s.options().begin(), s.options().end());
   for (size_t j = 0; j < setup_.num_jobs(); ++j) {
     auto state = std::make_unique<JobState>();
-    state->searcher = setup_.searches() ? agents::make_searcher(s.name(), setup_.env(j).space(),
-                                                                setup_.job(j).seed, options)
-                                        : std::make_unique<PointList>(setup_.points());
+    if (setup_.searches()) {
+      const v1::SearcherSpec& s = setup_.searchers()[setup_.job(j).searcher];
+      const agents::Options options(s.options().begin(), s.options().end());
+      state->searcher =
+          agents::make_searcher(s.name(), setup_.env(j).space(), setup_.job(j).seed, options);
+      *state->summary.mutable_searcher() = s;
+    } else {
+      state->searcher = std::make_unique<PointList>(setup_.points());
+    }
     const auto& spec = setup_.spec();
     if (spec.workloads_size()) {
       *state->summary.mutable_workload() = spec.workloads(static_cast<int>(setup_.job(j).workload));

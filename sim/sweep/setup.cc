@@ -1,6 +1,9 @@
 #include "sim/sweep/setup.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
 
 #include "agents/searcher.h"
 #include "sim/core/errors.h"
@@ -37,12 +40,16 @@ std::map<std::string, std::string> env_options(const v1::SweepSpec& spec, const 
 void check(const v1::SweepSpec& spec, const std::string& source) {
   if (spec.env().empty()) throw InputError::at(source, 0, "env", "is required");
   const bool searches = spec.points().empty();
-  if (searches && spec.searcher().name().empty()) {
+  const bool has_searcher = !spec.searcher().name().empty() || spec.searchers_size() > 0;
+  if (searches && !has_searcher) {
     throw InputError::at(source, 0, "searcher",
-                         "give a searcher (with a budget) or a list of points");
+                         "give a searcher (with a budget), searchers, or a list of points");
   }
-  if (!searches && !spec.searcher().name().empty()) {
-    throw InputError::at(source, 0, "points", "give either points or a searcher, not both");
+  if (!searches && has_searcher) {
+    throw InputError::at(source, 0, "points", "give either points or searchers, not both");
+  }
+  if (!spec.searcher().name().empty() && spec.searchers_size() > 0) {
+    throw InputError::at(source, 0, "searchers", "give either searcher or searchers, not both");
   }
   if (searches && spec.budget() == 0)
     throw InputError::at(source, 0, "budget", "must be at least 1");
@@ -91,8 +98,12 @@ SweepSetup::SweepSetup(v1::SweepSpec spec, const std::string& source) : spec_(st
   const std::vector<uint64_t> seeds =
       spec_.seeds().empty() ? std::vector<uint64_t>{0}
                             : std::vector<uint64_t>(spec_.seeds().begin(), spec_.seeds().end());
-  for (size_t w = 0; w < envs_.size(); ++w) {
-    for (uint64_t s : seeds) jobs_.push_back({w, s});
+  if (!spec_.searcher().name().empty()) searchers_.push_back(spec_.searcher());
+  for (const auto& s : spec_.searchers()) searchers_.push_back(s);
+  for (size_t a = 0; a < std::max<size_t>(1, searchers_.size()); ++a) {
+    for (size_t w = 0; w < envs_.size(); ++w) {
+      for (uint64_t s : seeds) jobs_.push_back({a, w, s});
+    }
   }
   for (int i = 0; i < spec_.points_size(); ++i) {
     const std::string field = "points[" + std::to_string(i) + "]";
@@ -102,13 +113,16 @@ SweepSetup::SweepSetup(v1::SweepSpec spec, const std::string& source) : spec_(st
       throw InputError::at(source, 0, field, e.what());
     }
   }
-  if (searches()) {  // unknown searcher or option: fail now, not in the middle of the sweep
-    const agents::Options options(spec_.searcher().options().begin(),
-                                  spec_.searcher().options().end());
+  // An unknown searcher or option fails now, not in the middle of the sweep.
+  for (size_t a = 0; a < searchers_.size(); ++a) {
+    const auto& searcher = searchers_[a];
+    const agents::Options options(searcher.options().begin(), searcher.options().end());
     try {
-      agents::make_searcher(spec_.searcher().name(), envs_[0]->space(), 0, options);
+      agents::make_searcher(searcher.name(), envs_[0]->space(), 0, options);
     } catch (const InputError& e) {
-      throw InputError::at(source, 0, "searcher", e.what());
+      const std::string field =
+          spec_.searchers_size() ? fmt::format("searchers[{}]", a) : std::string("searcher");
+      throw InputError::at(source, 0, field, e.what());
     }
   }
 }
@@ -127,7 +141,18 @@ std::string SweepSetup::describe(size_t j) const {
     const auto& w = spec_.workloads(static_cast<int>(job.workload));
     workload = "workload '" + (w.name().empty() ? w.path() : w.name()) + "'";
   }
-  return workload + ", seed " + std::to_string(job.seed);
+  std::string searcher;
+  if (searchers_.size() > 1) {
+    const auto& s = searchers_[job.searcher];
+    std::vector<std::string> options;
+    for (const auto& [k, v] :
+         std::map<std::string, std::string>(s.options().begin(), s.options().end())) {
+      options.push_back(k + "=" + v);
+    }
+    searcher = fmt::format("searcher {} ({}{}{}), ", job.searcher, s.name(),
+                           options.empty() ? "" : " ", fmt::join(options, " "));
+  }
+  return fmt::format("{}{}, seed {}", searcher, workload, job.seed);
 }
 
 v1::Evaluation SweepSetup::evaluate(const v1::SweepTask& task) const {

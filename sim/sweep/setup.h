@@ -1,6 +1,6 @@
-// A sweep's static part (docs/SWEEP.md): the spec, checked; its jobs, one per (workload,
-// seed); and one env per workload over the sweep's space. The coordinator and every worker
-// build it from the same spec, so a task (job, design) means the same in every process.
+// A sweep's static part (docs/SWEEP.md): the spec, checked; its jobs, one per (searcher,
+// workload, seed); and one env per workload over the sweep's space. The coordinator and every
+// worker build it from the same spec, so a task (job, design) means the same in every process.
 #pragma once
 
 #include <memory>
@@ -16,6 +16,7 @@ namespace accelgym::sweep {
 v1::SweepSpec load_spec(const std::string& path);
 
 struct Job {
+  size_t searcher = 0;  // index into searchers() (0 when the sweep evaluates points)
   size_t workload = 0;  // index into the spec's workloads (0 for the env's default one)
   uint64_t seed = 0;
 };
@@ -32,9 +33,12 @@ class SweepSetup {
   // The spec's explicit points, encoded; empty when the sweep searches.
   const std::vector<IndexVector>& points() const { return points_; }
   bool searches() const { return points_.empty(); }
+  // The searcher configurations: `searchers`, or `searcher` alone (empty with points).
+  const std::vector<v1::SearcherSpec>& searchers() const { return searchers_; }
   uint64_t budget_per_job() const;
   size_t batch() const;  // designs per round per job (all the points when there is no searcher)
-  std::string describe(size_t job) const;  // "workload 'random', seed 3"
+  // "workload 'random', seed 3"; with several searchers "searcher 2 (ga population=8), ..."
+  std::string describe(size_t job) const;
 
   // Runs one task in this process (the workers' inner loop).
   v1::Evaluation evaluate(const v1::SweepTask& task) const;
@@ -44,6 +48,7 @@ class SweepSetup {
 
  private:
   v1::SweepSpec spec_;
+  std::vector<v1::SearcherSpec> searchers_;
   std::vector<Job> jobs_;
   std::vector<std::unique_ptr<env::Env>> envs_;
   std::vector<IndexVector> points_;
