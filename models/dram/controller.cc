@@ -1,5 +1,7 @@
 #include "models/dram/controller.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <queue>
@@ -1033,10 +1035,8 @@ uint64_t MemorySystem::cycle_at(double ns) const {
 }
 
 void MemorySystem::throw_beyond_capacity(uint64_t address) const {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(address));
-  throw InputError("address " + std::string(buf) + " is beyond the memory's capacity (" +
-                   std::to_string(device_.capacity_bytes() >> 20) + " MiB)");
+  throw InputError(fmt::format("address {:#x} is beyond the memory's capacity ({} MiB)", address,
+                               device_.capacity_bytes() >> 20));
 }
 
 bool MemorySystem::try_accept(const MemRequest& request, uint64_t now) {

@@ -1,8 +1,7 @@
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include <chrono>
-#include <cstdio>
-#include <iomanip>
 #include <iostream>
 
 #include "agents/runner.h"
@@ -34,9 +33,9 @@ void print_table(const v1::SearchSummary& s, const DesignSpace& space, std::ostr
     const auto it = s.best_point().values().find(space.dimension(d).name());
     if (it == s.best_point().values().end()) continue;
     const auto& v = it->second;
-    out << "  " << std::left << std::setw(24) << it->first
-        << (v.has_string_value() ? v.string_value() : to_string(ParamValue(v.number_value())))
-        << (space.dimension(d).unit().empty() ? "" : " " + space.dimension(d).unit()) << "\n";
+    fmt::print(out, "  {:<24}{}{}\n", it->first,
+               v.has_string_value() ? v.string_value() : to_string(ParamValue(v.number_value())),
+               space.dimension(d).unit().empty() ? "" : " " + space.dimension(d).unit());
   }
   out << "best metrics:\n";
   const auto& m = s.best_metrics();
@@ -91,9 +90,7 @@ int cmd_search(int argc, char** argv) {
   Progress progress(options.budget);
   if (!args.has("quiet")) {
     options.progress = [&](uint64_t done, double best) {
-      char note[48];
-      std::snprintf(note, sizeof note, "best %.4g", best);
-      progress.update(done, note);
+      progress.update(done, fmt::format("best {:.4g}", best));
     };
   }
 

@@ -1,5 +1,6 @@
+#include <fmt/ostream.h>
+
 #include <filesystem>
-#include <iomanip>
 #include <iostream>
 
 #include "models/accel/scalesim_reports.h"
@@ -43,41 +44,37 @@ PointOptions shorthand_of(const Args& args) {
 void print_table(const v1::SimReport& r, std::ostream& out) {
   // DRAM word counts exist with the DRAM model and with SCALE-Sim's access windows.
   const bool dram = r.has_dram() || accel::has_scalesim_windows(r);
-  out << "workload " << r.workload() << ", memory " << r.memory() << "\n";
-  out << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "cycles"
-      << std::setw(12) << "stalls" << std::setw(9) << "util %" << std::setw(9) << "map %"
-      << std::setw(14) << "sram ifmap rd" << std::setw(14) << "sram filt rd" << std::setw(14)
-      << "sram ofmap wr";
-  if (dram) out << std::setw(14) << "dram rd" << std::setw(14) << "dram wr";
-  out << std::setw(14) << "on-chip uJ"
-      << "\n";
-  out << std::fixed;
+  fmt::print(out, "workload {}, memory {}\n", r.workload(), r.memory());
+  fmt::print(out, "{:<22}{:>14}{:>12}{:>9}{:>9}{:>14}{:>14}{:>14}", "layer", "cycles", "stalls",
+             "util %", "map %", "sram ifmap rd", "sram filt rd", "sram ofmap wr");
+  if (dram) fmt::print(out, "{:>14}{:>14}", "dram rd", "dram wr");
+  fmt::print(out, "{:>14}\n", "on-chip uJ");
   for (const auto& l : r.layers()) {
-    out << std::left << std::setw(22) << l.name() << std::right << std::setw(14) << l.total_cycles()
-        << std::setw(12) << l.stall_cycles() << std::setw(9) << std::setprecision(2)
-        << l.overall_util_pct() << std::setw(9) << l.mapping_eff_pct() << std::setw(14)
-        << l.sram_ifmap_reads() << std::setw(14) << l.sram_filter_reads() << std::setw(14)
-        << l.sram_ofmap_writes();
+    fmt::print(out, "{:<22}{:>14}{:>12}{:>9.2f}{:>9.2f}{:>14}{:>14}{:>14}", l.name(),
+               l.total_cycles(), l.stall_cycles(), l.overall_util_pct(), l.mapping_eff_pct(),
+               l.sram_ifmap_reads(), l.sram_filter_reads(), l.sram_ofmap_writes());
     if (dram) {
-      out << std::setw(14) << l.dram_ifmap_reads() + l.dram_filter_reads() + l.dram_ofmap_reads()
-          << std::setw(14) << l.dram_ofmap_writes();
+      fmt::print(out, "{:>14}{:>14}",
+                 l.dram_ifmap_reads() + l.dram_filter_reads() + l.dram_ofmap_reads(),
+                 l.dram_ofmap_writes());
     }
-    out << std::setw(14) << std::setprecision(3) << l.energy_pj() * 1e-6 << "\n";
+    fmt::print(out, "{:>14.3f}\n", l.energy_pj() * 1e-6);
   }
   if (r.has_dram()) {
     const auto& d = r.dram();
-    out << "\nDRAM " << d.standard() << ": " << d.reads() << " reads, " << d.writes()
-        << " writes of " << d.access_bytes() << " B, " << std::setprecision(2) << d.bandwidth_gbps()
-        << " GB/s, row hits " << 100.0 * d.row_hit_rate() << " %, average read latency "
-        << d.avg_read_latency_ns() << " ns, " << std::setprecision(3) << d.energy_pj() * 1e-6
-        << " uJ\n";
+    fmt::print(out,
+               "\nDRAM {}: {} reads, {} writes of {} B, {:.2f} GB/s, row hits {:.2f} %, average "
+               "read latency {:.2f} ns, {:.3f} uJ\n",
+               d.standard(), d.reads(), d.writes(), d.access_bytes(), d.bandwidth_gbps(),
+               100.0 * d.row_hit_rate(), d.avg_read_latency_ns(), d.energy_pj() * 1e-6);
   }
   const auto& t = r.total();
-  out << "\ntotal: " << t.cycles() << " cycles, " << std::setprecision(3) << t.latency_ns() * 1e-6
-      << " ms, " << t.energy_pj() * 1e-6 << " uJ (" << r.energy_scope() << "), " << t.avg_power_mw()
-      << " mW, " << std::setprecision(4) << t.area_mm2() << " mm2, util " << std::setprecision(2)
-      << t.overall_util_pct() << " %\n";
-  out << std::scientific << std::setprecision(3) << "host time: " << t.host_time_s() << " s\n";
+  fmt::print(out,
+             "\ntotal: {} cycles, {:.3f} ms, {:.3f} uJ ({}), {:.3f} mW, {:.4f} mm2, util {:.2f} "
+             "%\n",
+             t.cycles(), t.latency_ns() * 1e-6, t.energy_pj() * 1e-6, r.energy_scope(),
+             t.avg_power_mw(), t.area_mm2(), t.overall_util_pct());
+  fmt::print(out, "host time: {:.3e} s\n", t.host_time_s());
 }
 
 // SCALE-Sim's report files, so scripts written for it keep working (bandwidth and detailed

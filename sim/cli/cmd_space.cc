@@ -1,12 +1,11 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include "models/spaces.h"
 #include "sim/cli/args.h"
@@ -49,13 +48,7 @@ std::string values_text(const DesignSpace& space, size_t d) {
 }
 
 std::string size_text(double size) {
-  char buf[64];
-  if (size < 1e15) {
-    std::snprintf(buf, sizeof buf, "%.0f", size);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.3e", size);
-  }
-  return buf;
+  return size < 1e15 ? fmt::format("{:.0f}", size) : fmt::format("{:.3e}", size);
 }
 
 void print_table(const DesignSpace& space, std::ostream& out) {
@@ -66,17 +59,17 @@ void print_table(const DesignSpace& space, std::ostream& out) {
     values_w = std::max(values_w, values_text(space, d).size() + 2);
     default_w = std::max(default_w, to_string(space.value(d, space.default_index(d))).size() + 2);
   }
-  out << std::left << std::setw(static_cast<int>(name_w)) << "dimension" << std::setw(12) << "group"
-      << std::setw(13) << "kind" << std::setw(static_cast<int>(values_w)) << "values"
-      << std::setw(static_cast<int>(default_w)) << "default"
-      << "unit\n";
+  const auto row = [&](const std::string& name, const std::string& group, const std::string& kind,
+                       const std::string& values, const std::string& default_value,
+                       const std::string& unit) {
+    fmt::print(out, "{:<{}}{:<12}{:<13}{:<{}}{:<{}}{}", name, name_w, group, kind, values, values_w,
+               default_value, default_w, unit);
+  };
+  row("dimension", "group", "kind", "values", "default", "unit\n");
   for (size_t d = 0; d < space.num_dimensions(); ++d) {
     const auto& dim = space.dimension(d);
-    out << std::left << std::setw(static_cast<int>(name_w)) << dim.name() << std::setw(12)
-        << dim.group() << std::setw(13) << kind_name(dim.kind())
-        << std::setw(static_cast<int>(values_w)) << values_text(space, d)
-        << std::setw(static_cast<int>(default_w))
-        << to_string(space.value(d, space.default_index(d))) << dim.unit();
+    row(dim.name(), dim.group(), kind_name(dim.kind()), values_text(space, d),
+        to_string(space.value(d, space.default_index(d))), dim.unit());
     if (dim.has_condition()) out << "  (when " << dim.condition().dimension() << " matches)";
     out << "\n";
   }

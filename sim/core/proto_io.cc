@@ -1,5 +1,6 @@
 #include "sim/core/proto_io.h"
 
+#include <fmt/format.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -149,9 +150,7 @@ void write_string(const std::string& s, std::string& out) {
         break;
       default:
         if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
+          out += fmt::format("\\u{:04x}", c);
         } else {
           out += ch;
         }

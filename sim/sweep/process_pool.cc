@@ -1,5 +1,6 @@
 #include "sim/sweep/process_pool.h"
 
+#include <fmt/format.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
@@ -189,9 +190,7 @@ std::optional<v1::Evaluation> ProcessPool::after_death(size_t i, bool timed_out)
   if (last && last->key() == key) return last;
   std::string why;
   if (timed_out) {
-    char text[64];
-    std::snprintf(text, sizeof text, "timed out after %g s", timeout_s_);
-    why = text;
+    why = fmt::format("timed out after {:g} s", timeout_s_);
   } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
              outside_kills_[task.id()]++ < kOutsideKillRetries) {
     send(workers_[i], task);  // killed from outside, not by its evaluation: try again
