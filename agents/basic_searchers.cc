@@ -208,13 +208,16 @@ class Genetic : public Searcher {
 // Ant colony optimisation with ArchGym's semantics: pheromone per (knob, value), ants pick the
 // strongest value with probability `greediness` and sample proportionally otherwise; local
 // update tau <- (1 - rho) tau + rho tau0 after each choice; global deposit on the best ant of
-// each batch proportional to 1 / cost, with cost = -reward.
+// colony of `ants` results proportional to 1 / cost, with cost = -reward. The colony is the
+// searcher's own, whatever batches the caller asks in (asked one at a time, every ant used to
+// be its own colony's best and the pheromone locked onto the first designs).
 class AntColony : public Searcher {
  public:
   AntColony(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
     greediness_ = option_number(o, "greediness", 0.5, 0, 1);
     rho_ = option_number(o, "evaporation", 0.1, 0, 1);
     tau0_ = option_number(o, "pheromone", 0.1, 1e-9, 1e9);
+    ants_ = static_cast<size_t>(option_number(o, "ants", 16, 1, 100000));
     for (size_t d = 0; d < space.num_dimensions(); ++d) {
       tau_.emplace_back(space.cardinality(d), tau0_);
     }
@@ -225,15 +228,12 @@ class AntColony : public Searcher {
     return out;
   }
   void tell(const std::vector<Told>& results) override {
-    const Told* best = nullptr;
     for (const auto& r : results) {
-      if (r.valid && (!best || r.reward > best->reward)) best = &r;
-    }
-    if (!best) return;
-    const double deposit = 1.0 / (1e-6 - best->reward);  // cost = -reward >= 0
-    for (size_t d = 0; d < best->design.size(); ++d) {
-      for (auto& t : tau_[d]) t *= (1 - rho_);
-      tau_[d][best->design[d]] += rho_ * deposit;
+      if (r.valid && (!have_best_ || r.reward > colony_best_.reward)) {
+        colony_best_ = r;
+        have_best_ = true;
+      }
+      if (++colony_size_ == ants_) end_colony();
     }
   }
 
@@ -258,10 +258,27 @@ class AntColony : public Searcher {
     return space_.canonical(p);
   }
 
+  // Global update: the colony's best ant deposits pheromone.
+  void end_colony() {
+    if (have_best_) {
+      const double deposit = 1.0 / (1e-6 - colony_best_.reward);  // cost = -reward >= 0
+      for (size_t d = 0; d < colony_best_.design.size(); ++d) {
+        for (auto& t : tau_[d]) t *= (1 - rho_);
+        tau_[d][colony_best_.design[d]] += rho_ * deposit;
+      }
+    }
+    colony_size_ = 0;
+    have_best_ = false;
+  }
+
   const DesignSpace& space_;
   Rng rng_;
   double greediness_, rho_, tau0_;
+  size_t ants_;
   std::vector<std::vector<double>> tau_;
+  Told colony_best_;
+  bool have_best_ = false;
+  size_t colony_size_ = 0;
 };
 
 }  // namespace
@@ -284,7 +301,7 @@ std::unique_ptr<Searcher> make_genetic(const DesignSpace& space, uint64_t seed, 
 }
 std::unique_ptr<Searcher> make_ant_colony(const DesignSpace& space, uint64_t seed,
                                           const Options& o) {
-  check_options("aco", o, {"greediness", "evaporation", "pheromone"});
+  check_options("aco", o, {"greediness", "evaporation", "pheromone", "ants"});
   return std::make_unique<AntColony>(space, seed, o);
 }
 

@@ -10,7 +10,7 @@ median (over seeds) evaluations to meet the trace's default targets, and draws i
 per trace, one box per searcher, one dot per configuration): ArchGym's "hyperparameter lottery".
 
     PYTHONPATH=build/python /usr/bin/python3 examples/archgym_dram.py [--out DIR]
-        [--figure FILE.png] [--seeds 9] [--budget 240] [--workers 2] [--write-spec FILE]
+        [--figure FILE.png] [--seeds 9] [--budget 240] [--workers 2] [--searchers a,b] [--write-spec FILE]
 
 The binary: $ACCELGYM_BIN, else build/bin/accelgym of this checkout, else `accelgym` on PATH.
 ACCELGYM_EXAMPLE_BUDGET / ACCELGYM_EXAMPLE_SEEDS shrink the study (the tests use 3 and 1).
@@ -42,10 +42,13 @@ GRIDS = {
 }
 
 
-def configurations():
-    """Every (searcher, options) of GRIDS, options as strings (the spec's map<string, string>)."""
+def configurations(names=None):
+    """Every (searcher, options) of GRIDS (of `names` only, if given), options as strings (the
+    spec's map<string, string>)."""
     out = []
     for name, grids in GRIDS.items():
+        if names and name not in names:
+            continue
         for grid in grids if isinstance(grids, list) else [grids]:
             keys = sorted(grid)
             for values in itertools.product(*(grid[k] for k in keys)):
@@ -53,12 +56,12 @@ def configurations():
     return out
 
 
-def study_spec(seeds, budget, workers):
+def study_spec(seeds, budget, workers, names=None):
     return {
         "name": "archgym-dram-study",
         "env": "dram-v0",
         "workloads": [{"name": t} for t in TRACES],
-        "searchers": configurations(),
+        "searchers": configurations(names),
         "budget": budget,
         "seeds": list(range(1, seeds + 1)),
         "batch": 1,  # ArchGym's agents see each result before the next step
@@ -114,7 +117,7 @@ def draw(by_agent, budget, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    names = list(GRIDS)
+    names = [n for n in GRIDS if any(key[0] == n for key in by_agent)]
     fig, axes = plt.subplots(1, len(TRACES), figsize=(4.2 * len(TRACES), 4.2), sharey=True)
     for ax, trace in zip(axes, TRACES):
         data = [[v for v, _ in by_agent.get((n, trace), [])] for n in names]
@@ -141,10 +144,15 @@ def main():
     parser.add_argument("--budget", type=int,
                         default=int(os.environ.get("ACCELGYM_EXAMPLE_BUDGET", "240")))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--searchers", help="comma-separated: only these searchers' grids")
     parser.add_argument("--write-spec", metavar="FILE", help="only write the sweep spec")
     args = parser.parse_args()
 
-    spec = study_spec(args.seeds, args.budget, args.workers)
+    names = args.searchers.split(",") if args.searchers else None
+    unknown = set(names or []) - set(GRIDS)
+    if unknown:
+        sys.exit(f"--searchers: unknown {sorted(unknown)} (known: {', '.join(GRIDS)})")
+    spec = study_spec(args.seeds, args.budget, args.workers, names)
     if args.write_spec:
         pathlib.Path(args.write_spec).write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {args.write_spec}: {len(spec['searchers'])} searcher configurations x "

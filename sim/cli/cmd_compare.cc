@@ -154,7 +154,7 @@ int cmd_compare(int argc, char** argv) {
       agents::SearchOptions o;
       o.budget = budget;
       o.seed = seed;
-      o.batch = name == "aco" ? 16 : 1;  // an ant colony learns per batch of ants
+      o.batch = 1;  // every searcher told each result before its next ask
       const auto r = agents::run_search(*env, searcher, o);
       Runs& runs = stats[name];
       runs.best.push_back(r.best_so_far.empty() ? env->reward_config().invalid_penalty()

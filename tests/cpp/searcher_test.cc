@@ -149,6 +149,24 @@ TEST(Searchers, SameSeedSameDesigns) {
   }
 }
 
+// An ant colony's global update is per colony of `ants`, not per batch the caller asks: asked
+// one at a time it must search as when asked a colony at a time (it once deposited on every
+// single ant and locked onto its first designs).
+TEST(Searchers, AntColonyDoesNotDependOnTheBatch) {
+  auto env = bowl_env();
+  std::vector<std::vector<double>> curves;
+  for (const size_t batch : {size_t{1}, size_t{16}}) {
+    CheckpointedSearcher s("aco", env->space(), 5, {});
+    SearchOptions o;
+    o.budget = 96;
+    o.seed = 5;
+    o.batch = batch;
+    curves.push_back(run_search(*env, s, o).best_so_far);
+  }
+  EXPECT_EQ(curves[0], curves[1]);
+  EXPECT_GT(curves[0].back(), curves[0][15]);  // it learns past the first colony
+}
+
 TEST(Searchers, CheckpointThenResumeEqualsAnUninterruptedRun) {
   for (const auto& name : searcher_names()) {
     if (name == "grid") continue;  // covered: its state is its position, replayed the same way
