@@ -6,11 +6,11 @@
 
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/dram_params.h"
-#include "models/spaces.h"
-#include "workloads/network_zoo.h"
 #include "models/energy/technology.h"
+#include "models/spaces.h"
 #include "sim/core/errors.h"
 #include "test_layers.h"
+#include "workloads/network_zoo.h"
 
 namespace accelgym::energy {
 namespace {
@@ -67,7 +67,6 @@ TEST(SystolicEnergy, TinyLayerByHand) {
   EXPECT_DOUBLE_EQ(r.total().sram_area_mm2(), 0.0816);
   EXPECT_DOUBLE_EQ(r.total().area_mm2(), 0.08832);
 }
-
 
 // An Eyeriss-like design (docs/reference/energy.md's anchor; Chen et al., JSSC 2017): 168 PEs
 // (12 x 14) running row-stationary AlexNet conv layers at 65 nm, 200 MHz, int8, a 128 KiB global
