@@ -1,6 +1,7 @@
 #include "models/accel/scalesim_user.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -77,12 +78,60 @@ class Im2col {
   bool valid(uint64_t m, uint64_t k) const {
     return per_m_[m].row + per_k_[k].row < h_ && per_m_[m].col + per_k_[k].col < w_;
   }
+  // address(m, k) = base(m) + offsets()[k] where valid.
+  uint64_t base(uint64_t m) const { return (per_m_[m].row * w_ + per_m_[m].col) * c_; }
+  const std::vector<uint64_t>& offsets() const {
+    if (offsets_.empty()) {
+      offsets_.resize(per_k_.size());
+      for (size_t k = 0; k < per_k_.size(); ++k) {
+        offsets_[k] = (per_k_[k].row * w_ + per_k_[k].col) * c_ + per_k_[k].channel;
+      }
+    }
+    return offsets_;
+  }
+  // Whether two entries can read the same word (two windows overlap).
+  bool overlapping() const { return (eh_ > 1 && sh_ < fh_) || (ew_ > 1 && sw_ < fw_); }
+  // Calls run(first, count) for runs of consecutive words covering exactly the words the entries
+  // (m, k), m and k in the given ranges, read (windows inside the ifmap only): one run per m
+  // and filter row (its columns and channels are consecutive words).
+  template <class Run>
+  void entry_runs(uint64_t m_first, uint64_t m_count, uint64_t k_first, uint64_t k_count,
+                  Run run) const {
+    const std::vector<uint64_t>& offset = offsets();
+    const uint64_t row_words = fw_ * c_;
+    for (uint64_t m = m_first; m < m_first + m_count; ++m) {
+      const uint64_t b = base(m);
+      for (uint64_t k = k_first, end = k_first + k_count; k < end;) {
+        const uint64_t row_end = std::min(end, (k / row_words + 1) * row_words);
+        run(b + offset[k], row_end - k);
+        k = row_end;
+      }
+    }
+  }
+  // Whether window_runs can run: windows inside the ifmap and without gaps between them.
+  bool has_window_runs() const { return all_valid() && sw_ <= fw_; }
+  // Calls run(first, count) for runs of consecutive words covering exactly the words the windows
+  // of output pixels m_first .. m_first + m_count - 1 read (some twice): per output row of
+  // them, a few per ifmap row.
+  template <class Run>
+  void window_runs(uint64_t m_first, uint64_t m_count, Run run) const {
+    for (uint64_t m = m_first, end = m_first + m_count; m < end;) {
+      const uint64_t row = m / ew_, col_lo = m % ew_;
+      const uint64_t col_hi = std::min(ew_ - 1, col_lo + (end - m) - 1);
+      const uint64_t w_lo = col_lo * sw_, w_end = col_hi * sw_ + fw_;
+      for (uint64_t h = row * sh_; h < row * sh_ + fh_; ++h)
+        run((h * w_ + w_lo) * c_, (w_end - w_lo) * c_);
+      m += col_hi - col_lo + 1;
+    }
+  }
+  // Whether every entry reads a word (no window leaves the ifmap).
+  bool all_valid() const { return (eh_ - 1) * sh_ + fh_ <= h_ && (ew_ - 1) * sw_ + fw_ <= w_; }
 
   // Calls visit(m2, k2) for the other entries reading the same word as (m, k) until one
   // returns true; returns whether one did.
   template <class Visit>
   bool any_other(uint64_t m, uint64_t k, Visit visit) const {
-    if (fh_ * fw_ == 1 || (fh_ <= sh_ && fw_ <= sw_)) return false;  // windows do not overlap
+    if (!overlapping()) return false;
     const uint64_t h = per_m_[m].row + per_k_[k].row, w = per_m_[m].col + per_k_[k].col;
     const uint64_t channel = per_k_[k].channel;
     // Filter taps (kr, kc) whose output pixel ((h - kr) / sh, (w - kc) / sw) exists.
@@ -105,6 +154,7 @@ class Im2col {
   };
   uint64_t h_ = 0, w_ = 0, c_ = 0, fh_ = 0, fw_ = 0, sh_ = 1, sw_ = 1, eh_ = 0, ew_ = 0;
   std::vector<Entry> per_m_, per_k_;
+  mutable std::vector<uint64_t> offsets_;  // filled on first use
 };
 
 // A prefetch matrix is `folds` blocks of `height` x `width` stacked vertically; columns at or
@@ -382,6 +432,142 @@ class LayerStreams {
     return clipped(t - 2 * r + 1 - (tl - 1), t - 2 * r + 1, cols_used(fc));
   }
 
+  // The rows of fold (fr, fc) that write outputs (ofmap_words > 0), first and last.
+  std::pair<int64_t, int64_t> ofmap_rows(uint64_t fr, uint64_t fc) const {
+    const auto r = static_cast<int64_t>(array_.rows), tl = static_cast<int64_t>(t_);
+    if (dataflow_ == Dataflow::kOutputStationary) {
+      return {tl - 1 + r - rows_used(fr), tl - 2 + r + cols_used(fc) - 1};
+    }
+    return {2 * r - 1, 2 * r + tl + cols_used(fc) - 3};
+  }
+
+  // How an operand's demand repeats from fold to fold (folds run column fold by column fold,
+  // row folds inside): what lets CALC estimates skip work.
+  struct Repetition {
+    bool per_sweep = false;  // fold (fr, fc) demands what (fr, 0) does: each sweep over fr repeats
+    bool per_fold = false;   // ... what (0, fc) does: folds repeat within a column fold
+    // Within one repeating unit (a sweep, a fold or, repeating neither, the layer) each word is
+    // demanded at most once.
+    bool words_once = false;
+  };
+  Repetition ifmap_repetition() const {
+    // os and ws sweep the whole im2col matrix once per column fold, is visits each entry once.
+    const bool once = !im2col_.overlapping();
+    return {dataflow_ != Dataflow::kInputStationary, false, once};
+  }
+  Repetition filter_repetition() const {
+    switch (dataflow_) {
+      case Dataflow::kOutputStationary:
+        return {false, true, true};  // each row fold streams the column fold's filters again
+      case Dataflow::kInputStationary:
+        return {true, false, true};  // each column fold streams every filter again
+      default:
+        return {false, false, true};  // ws loads each filter word once
+    }
+  }
+
+  // Calls read_row(t, addresses, count) with the words each row t of fold (fr, fc) demands, in
+  // demand order (rows without any may be left out).
+  template <class ReadRow>
+  void ifmap_fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
+    std::vector<uint64_t>& row = row_scratch_;
+    row.resize(std::max(array_.rows, array_.cols));
+    if (dataflow_ == Dataflow::kOutputStationary) {  // the hot case, without the row machinery
+      const auto k = static_cast<int64_t>(k_), used = rows_used(fr);
+      const uint64_t m0 = fr * array_.rows;
+      const bool all_valid = im2col_.all_valid();
+      std::vector<uint64_t>& base = base_scratch_;
+      if (all_valid) {  // address(m, k) = base(m) + offset(k)
+        base.resize(static_cast<size_t>(used));
+        for (int64_t j = 0; j < used; ++j) base[j] = im2col_.base(m0 + static_cast<uint64_t>(j));
+      }
+      const uint64_t* offset = im2col_.offsets().data();
+      uint64_t* addresses = row.data();
+      for (int64_t t = 0; t <= k + used - 2; ++t) {
+        const int64_t lo = std::max<int64_t>(0, t - k + 1), hi = std::min(used - 1, t);
+        size_t n = 0;
+        if (all_valid) {
+          for (int64_t j = lo; j <= hi; ++j) addresses[n++] = base[j] + offset[t - j];
+        } else {
+          for (int64_t j = lo; j <= hi; ++j) {
+            const int64_t a =
+                im2col_.address(m0 + static_cast<uint64_t>(j), static_cast<uint64_t>(t - j));
+            if (a >= 0) addresses[n++] = static_cast<uint64_t>(a);
+          }
+        }
+        read_row(t, addresses, n);
+      }
+      return;
+    }
+    for (int64_t t = 0; t < rows_per_fold(); ++t) {
+      ifmap_row(fr, fc, t, [&](const DemandRow& d, auto, auto address_of) {
+        size_t n = 0;
+        for (uint64_t i = 0; i < d.count; ++i) {
+          const int64_t a = address_of(i);
+          if (a >= 0) row[n++] = static_cast<uint64_t>(a);
+        }
+        read_row(t, row.data(), n);
+        return int64_t{0};
+      });
+    }
+  }
+  template <class ReadRow>
+  void filter_fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
+    std::vector<uint64_t>& row = row_scratch_;
+    row.resize(std::max(array_.rows, array_.cols));
+    for (int64_t t = 0; t < rows_per_fold(); ++t) {
+      filter_row(fr, fc, t, [&](const DemandRow& d, auto, auto address_of) {
+        for (uint64_t i = 0; i < d.count; ++i) row[i] = static_cast<uint64_t>(address_of(i));
+        read_row(t, row.data(), d.count);
+        return int64_t{0};
+      });
+    }
+  }
+  // Runs of consecutive words covering the words fold (fr, fc) demands, where they are cheap:
+  // os folds are runs of output pixels (Im2col::window_runs, their distinct words), ws and is
+  // folds rectangles of im2col entries (Im2col::entry_runs, each entry once).
+  bool has_ifmap_fold_runs() const {
+    return dataflow_ == Dataflow::kOutputStationary ? im2col_.has_window_runs()
+                                                    : im2col_.all_valid();
+  }
+  template <class Run>
+  void ifmap_fold_runs(uint64_t fr, uint64_t fc, Run run) const {
+    const auto rows = static_cast<uint64_t>(rows_used(fr));
+    switch (dataflow_) {
+      case Dataflow::kOutputStationary:
+        return im2col_.window_runs(fr * array_.rows, rows, run);
+      case Dataflow::kWeightStationary:
+        return im2col_.entry_runs(0, m_, fr * array_.rows, rows, run);
+      case Dataflow::kInputStationary:
+        return im2col_.entry_runs(fc * array_.cols, static_cast<uint64_t>(cols_used(fc)),
+                                  fr * array_.rows, rows, run);
+      case Dataflow::kRowStationary:
+        not_scalesim();
+    }
+  }
+  // Requests of row t of fold (fr, fc) that read a word.
+  uint64_t ifmap_row_words(uint64_t fr, uint64_t fc, int64_t t) const {
+    return static_cast<uint64_t>(
+        ifmap_row(fr, fc, t, [&](const DemandRow& d, auto, auto address_of) {
+          if (im2col_.all_valid()) return static_cast<int64_t>(d.count);
+          int64_t words = 0;
+          for (uint64_t i = 0; i < d.count; ++i) words += address_of(i) >= 0;
+          return words;
+        }));
+  }
+  uint64_t filter_row_words(uint64_t fr, uint64_t fc, int64_t t) const {
+    return static_cast<uint64_t>(filter_row(
+        fr, fc, t, [](const DemandRow& d, auto, auto) { return static_cast<int64_t>(d.count); }));
+  }
+  // Folds with the same key have as many word-reading requests in each row.
+  std::pair<int64_t, int64_t> ifmap_fold_key(uint64_t fr, uint64_t fc) const {
+    if (im2col_.all_valid()) return {rows_used(fr), cols_used(fc)};
+    return {static_cast<int64_t>(fr), ifmap_repetition().per_sweep ? 0 : static_cast<int64_t>(fc)};
+  }
+  std::pair<int64_t, int64_t> filter_fold_key(uint64_t fr, uint64_t fc) const {
+    return {rows_used(fr), cols_used(fc)};
+  }
+
  private:
   // The im2col entry at (fold f, row t, column j) of the ifmap prefetch matrix, and back.
   std::pair<uint64_t, uint64_t> ifmap_entry(uint64_t f, uint64_t t, uint64_t j) const {
@@ -428,6 +614,8 @@ class LayerStreams {
   uint64_t m_ = 0, n_ = 0, k_ = 0, sr_ = 0, sc_ = 0, t_ = 0;
   uint64_t row_folds_ = 0, col_folds_ = 0;
   std::optional<PrefetchMatrix> ifmap_matrix_, filter_matrix_;
+  mutable std::vector<uint64_t> row_scratch_;   // one demand row's addresses
+  mutable std::vector<uint64_t> base_scratch_;  // ifmap_fold's bases of the fold's rows
 };
 
 // Serves demand rows from one read buffer and remembers the first and last row with requests.
@@ -512,6 +700,199 @@ ScaleSimUserLayer run_rows(const LayerStreams& streams, Reads& ifmap, Reads& fil
   return result;
 }
 
+// One operand's CALC-mode estimate over a layer's folds, equal to running every demand row
+// through ScaleSimEstimateBuffer but skipping what cannot change it:
+//  - a word is new in a block when more than a block's worth of other words were demanded
+//    since its last demand, so a repeating unit (sweep or fold) that demands each of its D words
+//    once, D >= B, is all new after its first pass: it is counted, not looked up, and its rows
+//    are visited only where a block ends;
+//  - a unit that found nothing new leaves the state as it was, so its repetitions find nothing
+//    either and are skipped.
+// `Operand` gives fold(fr, fc, read_row), has_fold_runs(), fold_runs(fr, fc, run),
+// row_words(fr, fc, t), key(fr, fc) and repetition.
+template <class Operand>
+memory::ExternalAccesses calc_estimate(const LayerStreams& streams, const Operand& operand,
+                                       memory::ScaleSimBlockEstimate& estimate,
+                                       SramWindow& window) {
+  const int64_t rows = streams.rows_per_fold();
+  const uint64_t row_folds = streams.row_folds(), col_folds = streams.col_folds();
+  auto start_row = [&](uint64_t fr, uint64_t fc) {
+    return static_cast<int64_t>(fc * row_folds + fr) * rows;
+  };
+  // The first and last rows with a word-reading request: the SRAM window and the first fill.
+  // (Fold (0, 0) demands entry (0, 0), a word; the last folds may demand none.)
+  int64_t first = 0;
+  while (first < rows && operand.row_words(0, 0, first) == 0) ++first;
+  int64_t last = -1;
+  for (uint64_t f = row_folds * col_folds; f-- > 0 && last < 0;) {
+    const uint64_t fr = f % row_folds, fc = f / row_folds;
+    for (int64_t t = rows - 1; t >= 0 && last < 0; --t) {
+      if (operand.row_words(fr, fc, t) > 0) last = start_row(fr, fc) + t;
+    }
+  }
+  window = {first + 1, last + 1};
+  estimate.note_first_row(first);
+
+  struct FoldWords {
+    std::vector<uint32_t> per_row;  // word-reading requests in each row
+    uint64_t total = 0;
+  };
+  std::map<std::pair<int64_t, int64_t>, FoldWords> fold_words;  // by Operand::key
+  auto words_of_fold = [&](uint64_t fr, uint64_t fc) -> const FoldWords& {
+    auto [it, added] = fold_words.try_emplace(operand.key(fr, fc));
+    if (added) {
+      FoldWords& f = it->second;
+      f.per_row.resize(static_cast<size_t>(rows));
+      for (int64_t t = 0; t < rows; ++t) {
+        f.per_row[static_cast<size_t>(t)] = static_cast<uint32_t>(operand.row_words(fr, fc, t));
+        f.total += f.per_row[static_cast<size_t>(t)];
+      }
+    }
+    return it->second;
+  };
+  auto words_in_fold = [&](uint64_t fr, uint64_t fc) { return words_of_fold(fr, fc).total; };
+  auto all_new_fold = [&](uint64_t fr, uint64_t fc) {
+    const FoldWords& words = words_of_fold(fr, fc);
+    if (words.total < estimate.room()) return estimate.add_new(0, words.total);  // no block ends
+    const int64_t at = start_row(fr, fc);
+    for (int64_t t = 0; t < rows; ++t) {
+      estimate.add_new(at + t, words.per_row[static_cast<size_t>(t)]);
+    }
+  };
+  // Returns how many new words the fold found.
+  uint64_t last_found = 0;
+  auto looked_up_fold = [&](uint64_t fr, uint64_t fc) {
+    estimate.prepare_lookups();
+    const uint64_t before = estimate.new_words();
+    // Most folds end no block: their distinct words, in any order, are fewer than their
+    // requests. (Not tried where the last fold's new words would already end the block.)
+    if (operand.has_fold_runs() && last_found < estimate.room() &&
+        estimate.demand_unordered([&](auto run) { operand.fold_runs(fr, fc, run); })) {
+      last_found = estimate.new_words() - before;
+      return last_found;
+    }
+    const int64_t at = start_row(fr, fc);
+    operand.fold(fr, fc, [&](int64_t t, const uint64_t* addresses, size_t count) {
+      estimate.demand_row(at + t, addresses, count);
+    });
+    last_found = estimate.new_words() - before;
+    return last_found;
+  };
+
+  // A unit of D words, each demanded once, repeated: its first pass is new; with D < B a block
+  // ends in it at most once, after the `room` words it had, and the second pass finds those
+  // again (they went with the old block), the rest being in the new one; later passes find
+  // nothing. No block ends in the second pass (D < B words in the block), so its row is moot.
+  auto repeated_once = [&](uint64_t unit_words, uint64_t passes, auto pass) {
+    if (unit_words >= estimate.block_words()) {
+      for (uint64_t p = 0; p < passes; ++p) pass(p);
+      return;
+    }
+    const uint64_t room = estimate.room();
+    pass(0);
+    if (passes > 1 && unit_words >= room) estimate.add_new(0, room);
+  };
+
+  const auto repetition = operand.repetition;
+  if (repetition.per_sweep && repetition.words_once) {
+    uint64_t sweep_words = 0;
+    for (uint64_t fr = 0; fr < row_folds; ++fr) sweep_words += words_in_fold(fr, 0);
+    repeated_once(sweep_words, col_folds, [&](uint64_t fc) {
+      for (uint64_t fr = 0; fr < row_folds; ++fr) all_new_fold(fr, fc);
+    });
+  } else if (repetition.per_sweep) {
+    for (uint64_t fc = 0; fc < col_folds; ++fc) {
+      uint64_t found = 0;
+      for (uint64_t fr = 0; fr < row_folds; ++fr) found += looked_up_fold(fr, fc);
+      if (found == 0) break;  // the later sweeps find nothing either
+    }
+  } else if (repetition.per_fold) {
+    // Column folds demand disjoint words: each starts its own repetition.
+    for (uint64_t fc = 0; fc < col_folds; ++fc) {
+      if (repetition.words_once) {
+        repeated_once(words_in_fold(0, fc), row_folds, [&](uint64_t fr) { all_new_fold(fr, fc); });
+        continue;
+      }
+      for (uint64_t fr = 0; fr < row_folds; ++fr) {
+        if (looked_up_fold(fr, fc) == 0) break;  // the later folds find nothing either
+      }
+    }
+  } else {
+    for (uint64_t fc = 0; fc < col_folds; ++fc) {
+      for (uint64_t fr = 0; fr < row_folds; ++fr) {
+        if (repetition.words_once) {
+          all_new_fold(fr, fc);
+        } else {
+          looked_up_fold(fr, fc);
+        }
+      }
+    }
+  }
+  return estimate.dram();
+}
+
+// The ofmap side of CALC mode, fold by fold over the rows that write. Returns false when the
+// write buffer would stall the array (tiny ofmap scratchpads): rows then shift, and only the
+// row-by-row run is exact.
+bool calc_ofmap(const LayerStreams& streams, memory::ScaleSimWriteBuffer& ofmap,
+                ScaleSimUserLayer& result) {
+  const int64_t rows = streams.rows_per_fold();
+  bool seen = false;
+  int64_t at = 0;
+  for (uint64_t fc = 0; fc < streams.col_folds(); ++fc) {
+    for (uint64_t fr = 0; fr < streams.row_folds(); ++fr, at += rows) {
+      const auto [first, last] = streams.ofmap_rows(fr, fc);
+      for (int64_t t = first; t <= last; ++t) {
+        const int64_t cycle = at + t;
+        if (ofmap.write_row(cycle, streams.ofmap_words(fr, fc, t)) != cycle) return false;
+        note_access(result.sram_ofmap, seen, cycle);
+      }
+    }
+  }
+  result.total_cycles = at - 1;  // the last row's cycle: no stalls
+  ofmap.drain_all(result.total_cycles);
+  result.dram_ofmap = ofmap.dram();
+  return true;
+}
+
+struct IfmapOperand {
+  const LayerStreams& s;
+  LayerStreams::Repetition repetition = s.ifmap_repetition();
+  template <class ReadRow>
+  void fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
+    s.ifmap_fold(fr, fc, read_row);
+  }
+  bool has_fold_runs() const { return s.has_ifmap_fold_runs(); }
+  template <class Run>
+  void fold_runs(uint64_t fr, uint64_t fc, Run run) const {
+    s.ifmap_fold_runs(fr, fc, run);
+  }
+  uint64_t row_words(uint64_t fr, uint64_t fc, int64_t t) const {
+    return s.ifmap_row_words(fr, fc, t);
+  }
+  std::pair<int64_t, int64_t> key(uint64_t fr, uint64_t fc) const {
+    return s.ifmap_fold_key(fr, fc);
+  }
+};
+
+struct FilterOperand {
+  const LayerStreams& s;
+  LayerStreams::Repetition repetition = s.filter_repetition();
+  template <class ReadRow>
+  void fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
+    s.filter_fold(fr, fc, read_row);
+  }
+  bool has_fold_runs() const { return false; }  // filter folds are looked up in order
+  template <class Run>
+  void fold_runs(uint64_t, uint64_t, Run) const {}
+  uint64_t row_words(uint64_t fr, uint64_t fc, int64_t t) const {
+    return s.filter_row_words(fr, fc, t);
+  }
+  std::pair<int64_t, int64_t> key(uint64_t fr, uint64_t fc) const {
+    return s.filter_fold_key(fr, fc);
+  }
+};
+
 }  // namespace
 
 ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape array,
@@ -546,6 +927,25 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, ArrayShape arra
 ScaleSimUserLayer simulate_scalesim_calc(const v1::Layer& layer, ArrayShape array,
                                          Dataflow dataflow, const ScaleSimUserMemory& memory,
                                          ScaleSimWorkspace& workspace) {
+  const LayerStreams streams(layer, array, dataflow);
+  // CALC mode drains outputs at the array's width per cycle.
+  memory::ScaleSimWriteBuffer ofmap(memory.ofmap_words, array.cols);
+  ScaleSimUserLayer result;
+  if (!calc_ofmap(streams, ofmap, result)) {
+    return simulate_scalesim_calc_rows(layer, array, dataflow, memory, workspace);
+  }
+  memory::ScaleSimBlockEstimate ifmap(workspace.ifmap_latest, streams.ifmap_address_count(),
+                                      memory.ifmap_words);
+  memory::ScaleSimBlockEstimate filter(workspace.filter_latest, streams.filter_address_count(),
+                                       memory.filter_words);
+  result.dram_ifmap = calc_estimate(streams, IfmapOperand{streams}, ifmap, result.sram_ifmap);
+  result.dram_filter = calc_estimate(streams, FilterOperand{streams}, filter, result.sram_filter);
+  return result;
+}
+
+ScaleSimUserLayer simulate_scalesim_calc_rows(const v1::Layer& layer, ArrayShape array,
+                                              Dataflow dataflow, const ScaleSimUserMemory& memory,
+                                              ScaleSimWorkspace& workspace) {
   const LayerStreams streams(layer, array, dataflow);
   EstimateStream ifmap(workspace.ifmap_latest, streams.ifmap_address_count(), memory.ifmap_words);
   EstimateStream filter(workspace.filter_latest, streams.filter_address_count(),

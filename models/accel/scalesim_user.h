@@ -50,14 +50,20 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayS
                                          compute::Dataflow dataflow,
                                          const ScaleSimUserMemory& memory);
 
-// SCALE-Sim v2 "CALC" mode, run row by row for what its closed form does not give: its DRAM
-// estimates (read_buffer_estimate_bw.py: 10 words per cycle for the first fill, then the
-// bandwidth each window of 50 sets needed; models/memory/scalesim_buffers.h) and its access
-// windows, with outputs drained at the array's width. `memory.bandwidth_words_per_cycle` is
-// not used.
+// SCALE-Sim v2 "CALC" mode, for what its closed form does not give: its DRAM estimates
+// (read_buffer_estimate_bw.py: 10 words per cycle for the first fill, then the bandwidth each
+// window of 50 sets needed; models/memory/scalesim_buffers.h) and its access windows, with
+// outputs drained at the array's width. `memory.bandwidth_words_per_cycle` is not used.
+// Counts whole runs of demand known to be new and skips repetitions that find nothing new
+// (ScaleSimBlockEstimate); equal to simulate_scalesim_calc_rows, which runs every demand row
+// through ScaleSimEstimateBuffer (the transcription of SCALE-Sim's code, kept to check it).
 ScaleSimUserLayer simulate_scalesim_calc(const v1::Layer& layer, compute::ArrayShape array,
                                          compute::Dataflow dataflow,
                                          const ScaleSimUserMemory& memory,
                                          ScaleSimWorkspace& workspace);
+ScaleSimUserLayer simulate_scalesim_calc_rows(const v1::Layer& layer, compute::ArrayShape array,
+                                              compute::Dataflow dataflow,
+                                              const ScaleSimUserMemory& memory,
+                                              ScaleSimWorkspace& workspace);
 
 }  // namespace accelgym::accel

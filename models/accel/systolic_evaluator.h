@@ -37,8 +37,9 @@ struct MemoryModel {
   // kScaleSimUser: SCALE-Sim v2 as released ("scalesim-bw:N") or its rule before commit
   // 22f88b1 ("scalesim-bw-9ac2a40:N"; what its golden files hold).
   bool scalesim_before_22f88b1 = false;
-  // kScaleSimCalc: also run SCALE-Sim's CALC-mode DRAM estimates and access windows, row by
-  // row (what its BANDWIDTH and DETAILED_ACCESS reports need; ~10^4x slower than without).
+  // kScaleSimCalc: also run SCALE-Sim's CALC-mode DRAM estimates and access windows (what its
+  // BANDWIDTH and DETAILED_ACCESS reports need; ResNet-50 on 32x32: ~45 ms instead of ~1 ms;
+  // accel::simulate_scalesim_calc).
   bool scalesim_calc_estimates = false;
 };
 

@@ -139,6 +139,58 @@ void ScaleSimEstimateBuffer::complete() {
   fetch(fetch_start_set_, current_set_);
 }
 
+// ---------------------------------------------------------------- block estimate (CALC)
+
+ScaleSimBlockEstimate::ScaleSimBlockEstimate(std::vector<int32_t>& latest, uint64_t address_count,
+                                             uint64_t size_words)
+    : latest_(latest),
+      address_count_(address_count),
+      set_words_(size_words / 100),
+      block_words_(50 * set_words_) {
+  if (set_words_ == 0)
+    throw InputError("SCALE-Sim CALC mode needs scratchpads of 100 words or more");
+}
+
+void ScaleSimBlockEstimate::add_new_across_blocks(int64_t row, uint64_t count) {
+  while (count > 0) {
+    const uint64_t taken = std::min(count, block_words_ - in_block_);
+    in_block_ += taken;
+    new_words_ += taken;
+    count -= taken;
+    if (in_block_ < block_words_) return;
+    // ScaleSimEstimateBuffer fetches each window in the cycles between the two previous window
+    // ends: two ends in one cycle leave it none (SCALE-Sim itself fails on such a layer).
+    if (blocks_ > 0 && row == last_block_end_row_) {
+      throw InternalError(
+          "SCALE-Sim CALC emulation: a fetch does not fit its window (SCALE-Sim "
+          "itself fails on this layer)");
+    }
+    last_block_end_row_ = row;
+    ++blocks_;
+    ++block_;
+    in_block_ = 0;
+  }
+}
+
+ExternalAccesses ScaleSimBlockEstimate::dram() const {
+  // The first fill: one block at 10 words per cycle (read_buffer_estimate_bw.py's default),
+  // ending two cycles before the first request, answered a read-port latency later.
+  constexpr uint64_t kFirstFillWordsPerCycle = 10;
+  if (blocks_ > 0) {
+    const auto fill = static_cast<int64_t>(ceil_div(block_words_, kFirstFillWordsPerCycle));
+    return {first_row_ - fill, last_block_end_row_ + kReadPortLatencyCycles, new_words_};
+  }
+  // No block ended: everything is the first fill, of whole sets, ending at cycle -2.
+  const uint64_t sets = ceil_div(in_block_, set_words_);
+  if (sets == 0) {
+    throw InternalError(
+        "SCALE-Sim CALC emulation: a fetch does not fit its window (SCALE-Sim "
+        "itself fails on this layer)");
+  }
+  const auto fill = static_cast<int64_t>(ceil_div(sets * set_words_, kFirstFillWordsPerCycle));
+  return {-fill, -2 + kReadPortLatencyCycles, new_words_};
+}
+
 // ---------------------------------------------------------------- write buffer
 
 ScaleSimWriteBuffer::ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words)

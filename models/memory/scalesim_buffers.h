@@ -190,6 +190,112 @@ class ScaleSimEstimateBuffer {
   uint64_t dram_words_ = 0;
 };
 
+// ScaleSimEstimateBuffer's numbers from what decides them. Its windows are runs of 50
+// consecutive sets, and a demanded address is new exactly when it was not demanded since the
+// current window began (the hit test reduces to "its newest set is in the current window").
+// So each window ("block") ends at its B-th new address, B = 50 x floor(size / 100), and the
+// DRAM words are the new addresses. In this form a caller can add a run of addresses it knows
+// to be new without naming them (models/accel/scalesim_user.cc's fast CALC estimates).
+class ScaleSimBlockEstimate {
+ public:
+  // `latest` is scratch storage of one entry per operand address (reused across layers).
+  ScaleSimBlockEstimate(std::vector<int32_t>& latest, uint64_t address_count, uint64_t size_words);
+
+  // The first row with a request (the first fill is timed to end just before it).
+  void note_first_row(int64_t row) { first_row_ = row; }
+  // Before the first demand(): clears `latest` (runs counted by add_new never need it).
+  void prepare_lookups() {
+    if (!prepared_) latest_.assign(address_count_, -1);
+    prepared_ = true;
+  }
+  // One demanded address in `row` (after prepare_lookups).
+  void demand(int64_t row, uint64_t address) {
+    int32_t& block = latest_[address];
+    if (block == block_) return;
+    block = block_;
+    add_new(row, 1);
+  }
+  // The `count` addresses demanded in `row`, in order (after prepare_lookups). The same as
+  // demand() on each, with the block's state kept in registers.
+  void demand_row(int64_t row, const uint64_t* addresses, size_t count) {
+    int32_t* latest = latest_.data();
+    const int32_t block = block_;
+    const uint64_t room = block_words_ - in_block_;
+    uint64_t found = 0;
+    for (size_t i = 0; i < count; ++i) {
+      // Without a branch on the lookup: hits and misses alternate unpredictably.
+      int32_t& newest = latest[addresses[i]];
+      found += newest != block;
+      newest = block;
+      if (found == room) [[unlikely]] {  // the block ends here: the rest goes to the next one
+        add_new(row, found);
+        for (++i; i < count; ++i) demand(row, addresses[i]);
+        return;
+      }
+    }
+    add_new(row, found);
+  }
+  // A fold's demand in no particular order, for when no block ends in it (order then changes
+  // nothing): runs(run) calls run(first, count) for runs of consecutive addresses covering the
+  // fold's words (some more than once). Returns false, every mark as before, when a block would
+  // end in them: the caller must then demand them in order.
+  template <class Runs>
+  bool demand_unordered(Runs runs) {
+    int32_t* latest = latest_.data();
+    const int32_t block = block_;
+    const uint64_t room = block_words_ - in_block_;
+    undo_.resize(room);  // the marks changed so far, to restore
+    uint64_t found = 0;
+    runs([&](uint64_t first, uint64_t count) {
+      if (found == room) return;
+      for (uint64_t a = first; a < first + count; ++a) {
+        int32_t& newest = latest[a];
+        undo_[found] = a;  // kept only when the mark changes (found moves on)
+        found += newest != block;
+        newest = block;
+        if (found == room) [[unlikely]]
+          return;
+      }
+    });
+    if (found == room) {
+      // Marks of past blocks all mean "not in this block": -1 restores them exactly.
+      for (uint64_t i = 0; i < found; ++i) latest[undo_[i]] = -1;
+      return false;
+    }
+    in_block_ += found;
+    new_words_ += found;
+    return true;
+  }
+  // `count` addresses demanded in `row` that are new in the current block and will not be
+  // demanded again within the blocks they end up in (their marks are not kept).
+  void add_new(int64_t row, uint64_t count) {
+    if (count < block_words_ - in_block_) {
+      in_block_ += count;
+      new_words_ += count;
+      return;
+    }
+    add_new_across_blocks(row, count);
+  }
+  // New addresses that fit before the current block ends.
+  uint64_t room() const { return block_words_ - in_block_; }
+  uint64_t block_words() const { return block_words_; }
+  uint64_t new_words() const { return new_words_; }
+  // After the last row: ScaleSimEstimateBuffer::complete() then dram().
+  ExternalAccesses dram() const;
+
+ private:
+  void add_new_across_blocks(int64_t row, uint64_t count);
+
+  std::vector<int32_t>& latest_;  // per address: the block that last demanded it, -1 = none
+  uint64_t address_count_;
+  bool prepared_ = false;
+  uint64_t set_words_, block_words_;
+  int32_t block_ = 0;
+  uint64_t in_block_ = 0, new_words_ = 0, blocks_ = 0;
+  int64_t first_row_ = 0, last_block_end_row_ = 0;
+  std::vector<uint64_t> undo_;  // demand_unordered's changed marks
+};
+
 class ScaleSimWriteBuffer {
  public:
   ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words);

@@ -193,6 +193,12 @@ def test_scalesim_calc_mode_writes_its_dram_estimates(run, tmp_path):
         "111824.0, 1805023, -3275.0, 102937.0, 34848, 1102.0, 112639.0, 3484831,")
     assert (out / "BANDWIDTH_REPORT.csv").read_text().splitlines()[1].startswith(
         "0, 29.338590881967885, 0.31035864734643714, 31.035864734643713, 15.686576632947475,")
+    # The same estimates in JSON (issue #21: they were zeros there).
+    layer = json.loads(run("sim", "--workload", topo, "--array", "32x32", "--dataflow", "ws",
+                           "--sram-kb", "64,64,64", "--format", "json", check=0).stdout)["layers"][0]
+    assert (layer["dram_ifmap_reads"], layer["dram_filter_reads"],
+            layer["dram_ofmap_writes"]) == (1805023, 34848, 3484831)
+    assert layer["dram_ifmap_window"] == {"start_cycle": -3243, "stop_cycle": 111824}
 
 
 def test_sim_with_dram_behind_the_scratchpads(run):

@@ -1,5 +1,6 @@
 """The Python package: Gymnasium- and PettingZoo-style APIs over the C++ core."""
 import json
+import os
 import subprocess
 import sys
 
@@ -263,6 +264,17 @@ def test_simulate_matches_the_cli_model(tmp_path):
     r = accelgym.simulate(topo, memory="scalesim-bw-9ac2a40:10", gemm=True, rows=32, cols=32)
     assert (r["layers"][0]["stall_cycles"], r["total"]["cycles"]) == (42272, 52447)
     assert r["layers"][0]["dram_ifmap_window"] == {"start_cycle": -3277, "stop_cycle": 49169}
+    # CALC mode's DRAM estimates by default, as `accelgym sim`; skipped on request.
+    calc = accelgym.simulate(topo, gemm=True, rows=32, cols=32)["layers"][0]
+    cli = json.loads(subprocess.run(
+        [os.environ["ACCELGYM_BIN"], "sim", "--workload", str(topo), "--gemm", "--array", "32x32",
+         "--format", "json"], capture_output=True, text=True, check=True, timeout=300).stdout)
+    assert calc["dram_filter_reads"] == cli["layers"][0]["dram_filter_reads"] > 0
+    assert calc["dram_ifmap_window"] == cli["layers"][0]["dram_ifmap_window"]
+    skipped = accelgym.simulate(topo, gemm=True, rows=32, cols=32, scalesim_estimates=False)
+    assert skipped["layers"][0].get("dram_filter_reads", 0) == 0
+    assert skipped["total"]["cycles"] == accelgym.simulate(topo, gemm=True, rows=32,
+                                                           cols=32)["total"]["cycles"]
     direct = accelgym.simulate("conv_test", memory="dram", rows=16, cols=16)
     # The SystemC engine in a process of its own: SystemC switches stacks in its coroutines, which
     # AddressSanitizer (make test-sanitize) cannot follow in an uninstrumented libsystemc, so an
