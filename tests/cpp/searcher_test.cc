@@ -112,6 +112,35 @@ TEST(Searchers, MarlHasOneLearnerPerKnobAndDiffersFromPpo) {
   EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"split", "rank"}}), InputError);
 }
 
+// marl's episodes carry state: nothing is observed at an episode's first step and the state
+// weights start at zero, so one-step and 8-step episodes ask the same first two batches; once
+// the weights learn from observations, the 8-step learners' choices depend on what the previous
+// step's design scored and the runs part.
+TEST(Searchers, MarlEpisodesObserveThePreviousStep) {
+  auto designs = [](const Options& o) {
+    auto env = bowl_env();
+    auto searcher = make_searcher("marl", env->space(), 5, o);
+    std::vector<IndexVector> asked;
+    for (int round = 0; round < 6; ++round) {
+      const auto batch = searcher->ask(16);
+      std::vector<Told> told;
+      for (const auto& d : batch) {
+        const double reward = -static_cast<double>(d[0] + d[3]);
+        told.push_back({d, reward, true, {reward, static_cast<double>(d[1])}});
+      }
+      searcher->tell(told);
+      asked.insert(asked.end(), batch.begin(), batch.end());
+    }
+    return asked;
+  };
+  const auto one_step = designs({{"horizon", "1"}}), episodes = designs({});
+  ASSERT_EQ(one_step.size(), 96u);
+  EXPECT_TRUE(std::equal(one_step.begin(), one_step.begin() + 32, episodes.begin()));
+  EXPECT_NE(one_step, episodes);
+  EXPECT_EQ(episodes, designs({{"horizon", "8"}}));  // the default, deterministic by seed
+  EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"horizon", "0"}}), InputError);
+}
+
 TEST(Searchers, GridIsExhaustiveAndFindsTheOptimum) {
   auto env = bowl_env(5);
   CheckpointedSearcher coarse("grid", env->space(), 0, {{"points", "3"}});
