@@ -282,10 +282,8 @@ class PolicyGradient : public Searcher {
       objective_scales_.resize(r.objectives.size());
       for (auto& a : agents_) a.observe_features(1 + r.objectives.size());
     }
-    if (r.valid) {
-      for (size_t i = 0; i < objective_scales_.size(); ++i)
-        objective_scales_[i].add(r.objectives[i]);
-    }
+    const size_t objectives = r.valid ? std::min(r.objectives.size(), objective_scales_.size()) : 0;
+    for (size_t i = 0; i < objectives; ++i) objective_scales_[i].add(r.objectives[i]);
     if (++episode.steps >= horizon_) {
       episode = Episode{};
       return;
@@ -293,7 +291,7 @@ class PolicyGradient : public Searcher {
     // An invalid design has no objectives: its reward (the env's penalty) says it all.
     episode.observation = {reward_scale_.z(r.reward)};
     for (size_t i = 0; i < objective_scales_.size(); ++i) {
-      episode.observation.push_back(r.valid ? objective_scales_[i].z(r.objectives[i]) : 0.0);
+      episode.observation.push_back(i < objectives ? objective_scales_[i].z(r.objectives[i]) : 0.0);
     }
   }
 

@@ -36,19 +36,26 @@ BENCHMARK_CAPTURE(BM_Network, resnet50_8x8_ws, "resnet50", 8, "ws")->Unit(benchm
 BENCHMARK_CAPTURE(BM_Network, alexnet_128x128_os, "alexnet", 128, "os")
     ->Unit(benchmark::kMicrosecond);
 
+// The whole network in a SCALE-Sim memory mode; the stall share as a counter.
+void run_scalesim_mode(benchmark::State& state, const char* workload, int64_t dim,
+                       const char* dataflow, const accel::MemoryModel& memory) {
+  const auto config = square_array(dim, dataflow);
+  const auto network = workloads::load_network(workload);
+  const auto tech = energy::Technology::builtin();
+  for (auto _ : state) {
+    auto report = accel::simulate_systolic(network, config, memory, tech);
+    state.counters["stall_pct"] = 100.0 * static_cast<double>(report.total().stall_cycles()) /
+                                  static_cast<double>(report.total().cycles());
+  }
+}
+
 // SCALE-Sim CALC mode with its DRAM estimates (issue #21 goal: ResNet-50 on 32x32 under
 // 50 ms).
 void BM_NetworkScaleSimCalcEstimates(benchmark::State& state, const char* workload, int64_t dim,
                                      const char* dataflow) {
-  const auto config = square_array(dim, dataflow);
-  const auto network = workloads::load_network(workload);
-  const auto tech = energy::Technology::builtin();
   accel::MemoryModel memory(accel::MemoryMode::kScaleSimCalc);
   memory.scalesim_calc_estimates = true;
-  for (auto _ : state) {
-    auto report = accel::simulate_systolic(network, config, memory, tech);
-    benchmark::DoNotOptimize(report);
-  }
+  run_scalesim_mode(state, workload, dim, dataflow, memory);
 }
 BENCHMARK_CAPTURE(BM_NetworkScaleSimCalcEstimates, resnet50_32x32_os, "resnet50", 32, "os")
     ->Unit(benchmark::kMillisecond);
@@ -61,15 +68,7 @@ BENCHMARK_CAPTURE(BM_NetworkScaleSimCalcEstimates, resnet50_32x32_is, "resnet50"
 // (issue goal: ResNet-50 on 32x32 with DRAM counts under 1 s).
 void BM_NetworkScaleSimUser(benchmark::State& state, const char* workload, int64_t dim,
                             const char* dataflow) {
-  const auto config = square_array(dim, dataflow);
-  const auto network = workloads::load_network(workload);
-  const auto tech = energy::Technology::builtin();
-  const auto memory = accel::parse_memory_mode("scalesim-bw:10");
-  for (auto _ : state) {
-    auto report = accel::simulate_systolic(network, config, memory, tech);
-    state.counters["stall_pct"] = 100.0 * static_cast<double>(report.total().stall_cycles()) /
-                                  static_cast<double>(report.total().cycles());
-  }
+  run_scalesim_mode(state, workload, dim, dataflow, accel::parse_memory_mode("scalesim-bw:10"));
 }
 BENCHMARK_CAPTURE(BM_NetworkScaleSimUser, resnet50_32x32_os, "resnet50", 32, "os")
     ->Unit(benchmark::kMillisecond);

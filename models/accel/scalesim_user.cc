@@ -64,6 +64,10 @@ class Im2col {
     for (uint64_t k = 0; k < per_k_.size(); ++k) {
       per_k_[k] = {k / (fw_ * c_), (k % (fw_ * c_)) / c_, k % c_};
     }
+    offsets_.resize(per_k_.size());
+    for (size_t k = 0; k < per_k_.size(); ++k) {
+      offsets_[k] = (per_k_[k].row * w_ + per_k_[k].col) * c_ + per_k_[k].channel;
+    }
   }
 
   uint64_t m() const { return per_m_.size(); }
@@ -80,15 +84,7 @@ class Im2col {
   }
   // address(m, k) = base(m) + offsets()[k] where valid.
   uint64_t base(uint64_t m) const { return (per_m_[m].row * w_ + per_m_[m].col) * c_; }
-  const std::vector<uint64_t>& offsets() const {
-    if (offsets_.empty()) {
-      offsets_.resize(per_k_.size());
-      for (size_t k = 0; k < per_k_.size(); ++k) {
-        offsets_[k] = (per_k_[k].row * w_ + per_k_[k].col) * c_ + per_k_[k].channel;
-      }
-    }
-    return offsets_;
-  }
+  const std::vector<uint64_t>& offsets() const { return offsets_; }
   // Whether two entries can read the same word (two windows overlap).
   bool overlapping() const { return (eh_ > 1 && sh_ < fh_) || (ew_ > 1 && sw_ < fw_); }
   // Calls run(first, count) for runs of consecutive words covering exactly the words the entries
@@ -154,7 +150,7 @@ class Im2col {
   };
   uint64_t h_ = 0, w_ = 0, c_ = 0, fh_ = 0, fw_ = 0, sh_ = 1, sw_ = 1, eh_ = 0, ew_ = 0;
   std::vector<Entry> per_m_, per_k_;
-  mutable std::vector<uint64_t> offsets_;  // filled on first use
+  std::vector<uint64_t> offsets_;  // per k: address(m, k) - base(m)
 };
 
 // A prefetch matrix is `folds` blocks of `height` x `width` stacked vertically; columns at or
@@ -470,14 +466,13 @@ class LayerStreams {
   // demand order (rows without any may be left out).
   template <class ReadRow>
   void ifmap_fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
-    std::vector<uint64_t>& row = row_scratch_;
-    row.resize(std::max(array_.rows, array_.cols));
+    std::vector<uint64_t> row(std::max(array_.rows, array_.cols));
     if (dataflow_ == Dataflow::kOutputStationary) {  // the hot case, without the row machinery
       const auto k = static_cast<int64_t>(k_), used = rows_used(fr);
       const uint64_t m0 = fr * array_.rows;
       const bool all_valid = im2col_.all_valid();
-      std::vector<uint64_t>& base = base_scratch_;
-      if (all_valid) {  // address(m, k) = base(m) + offset(k)
+      std::vector<uint64_t> base;  // address(m, k) = base(m) + offset(k)
+      if (all_valid) {
         base.resize(static_cast<size_t>(used));
         for (int64_t j = 0; j < used; ++j) base[j] = im2col_.base(m0 + static_cast<uint64_t>(j));
       }
@@ -513,8 +508,7 @@ class LayerStreams {
   }
   template <class ReadRow>
   void filter_fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
-    std::vector<uint64_t>& row = row_scratch_;
-    row.resize(std::max(array_.rows, array_.cols));
+    std::vector<uint64_t> row(std::max(array_.rows, array_.cols));
     for (int64_t t = 0; t < rows_per_fold(); ++t) {
       filter_row(fr, fc, t, [&](const DemandRow& d, auto, auto address_of) {
         for (uint64_t i = 0; i < d.count; ++i) row[i] = static_cast<uint64_t>(address_of(i));
@@ -614,8 +608,6 @@ class LayerStreams {
   uint64_t m_ = 0, n_ = 0, k_ = 0, sr_ = 0, sc_ = 0, t_ = 0;
   uint64_t row_folds_ = 0, col_folds_ = 0;
   std::optional<PrefetchMatrix> ifmap_matrix_, filter_matrix_;
-  mutable std::vector<uint64_t> row_scratch_;   // one demand row's addresses
-  mutable std::vector<uint64_t> base_scratch_;  // ifmap_fold's bases of the fold's rows
 };
 
 // Serves demand rows from one read buffer and remembers the first and last row with requests.
