@@ -132,7 +132,9 @@ std::string simulate(const std::string& workload, const std::string& memory,
     throw InputError("engine must be direct or systemc, got '" + engine + "'");
   }
   if (engine == "systemc" && model.mode != accel::MemoryMode::kDram) {
-    throw InputError("engine systemc needs memory dram (the other modes have no DRAM)");
+    throw InputError(
+        "engine systemc needs memory dram or dram-exact (the other modes have no DRAM; it "
+        "simulates every fold)");
   }
   const v1::Network network = workloads::load_network(workload, gemm, seq_len);
   const auto technology = energy::Technology::builtin();

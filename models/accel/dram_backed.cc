@@ -1,9 +1,13 @@
 #include "models/accel/dram_backed.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
+#include "models/memory/dram_port.h"
 #include "models/memory/tile_buffer.h"
+#include "sim/core/errors.h"
 
 namespace accelgym::accel {
 
@@ -109,70 +113,156 @@ LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::Fold
   }
   fold_ns_ =
       static_cast<double>(timing.cycles_per_fold) * 1000.0 / static_cast<double>(config.clock_mhz);
+  const uint64_t n = folds_->count();
+  moves_of_fold_.reserve(n);
+  for (uint64_t f = 0; f < n; ++f) {
+    const FoldMoves moves = plan(f);
+    const auto known = std::find(distinct_moves_.begin(), distinct_moves_.end(), moves);
+    moves_of_fold_.push_back(static_cast<uint32_t>(known - distinct_moves_.begin()));
+    if (known == distinct_moves_.end()) distinct_moves_.push_back(moves);
+  }
+  find_segments(timing);
+}
+
+// Folds repeat with period 1 (a run of folds moving the same), the row folds (a column of
+// folds, SCALE-Sim's inner loop) or a whole GEMM instance. A segment of period p can leave
+// about its length - 3p - 4 folds to extrapolate (a period to enter it, one to measure, one to
+// leave); from each fold a longer period is kept only when that beats sampling the runs it
+// holds one by one.
+void LayerTraffic::find_segments(const compute::FoldTiming& timing) {
+  const uint64_t n = folds();
+  auto extrapolable = [](uint64_t length, uint64_t period) {
+    return static_cast<int64_t>(length) - static_cast<int64_t>(3 * period + 4);
+  };
+  auto run_end = [&](uint64_t f) {
+    uint64_t end = f + 1;
+    while (end < n && moves_of_fold_[end] == moves_of_fold_[f]) ++end;
+    return end;
+  };
+  std::vector<uint64_t> periods;
+  for (uint64_t p : {timing.row_folds, timing.folds}) {
+    if (p > 1 && std::find(periods.begin(), periods.end(), p) == periods.end()) {
+      periods.push_back(p);
+    }
+  }
+  for (uint64_t f = 0; f < n;) {
+    Segment best{f, run_end(f), 1};
+    int64_t best_advantage = 0;
+    for (uint64_t p : periods) {
+      uint64_t end = std::min(n, f + p);
+      while (end < n && moves_of_fold_[end] == moves_of_fold_[end - p]) ++end;
+      int64_t by_runs = 0;
+      for (uint64_t g = f; g < end;) {
+        const uint64_t e = std::min(end, run_end(g));
+        by_runs += std::max<int64_t>(0, extrapolable(e - g, 1));
+        g = e;
+      }
+      const int64_t advantage = extrapolable(end - f, p) - by_runs;
+      if (advantage > best_advantage) {
+        best = {f, end, p};
+        best_advantage = advantage;
+      }
+    }
+    segments_.push_back(best);
+    f = best.end;
+  }
 }
 
 LayerTraffic::~LayerTraffic() = default;
 
 uint64_t LayerTraffic::folds() const { return folds_->count(); }
 
-void LayerTraffic::move(uint32_t group, int region, bool write, uint64_t words, double at) {
-  if (words == 0) return;
-  const uint64_t bytes = words * word_bytes_;
-  port_.transfer(group, write, region_base_[region] + next_address_[region] % region_span_, bytes,
-                 at, initiator_);
-  next_address_[region] += bytes;
+FoldMoves LayerTraffic::plan(uint64_t f) {
+  FoldMoves moves;
+  const Fold fold = folds_->fold(f);
+  const FoldTraffic t = folds_->traffic(fold);
+  plan_load(moves, 0, t.ifmap_tile, ifmap_.fetch(t.ifmap_tile, t.ifmap_words),
+            on_chip_.input_on_chip, result_.ifmap_words);
+  plan_load(moves, 1, t.filter_tile, filter_.fetch(t.filter_tile, t.filter_words), false,
+            result_.filter_words);
+  // Partial sums that did not fit on chip come back for every row fold after the first.
+  if (t.partial_sums && t.out_tile_words > ofmap_half_ && fold.i > 0) {
+    moves.loads[moves.load_count++] = {2, false, false, t.out_tile_words};
+    result_.ofmap_read_words += t.out_tile_words;
+  }
+  const bool last_row_fold = folds_->last_row_fold(fold);
+  if (!t.partial_sums || t.out_tile_words > ofmap_half_ || last_row_fold) {
+    moves.drains = true;
+    if (on_chip_.keep_output && (!t.partial_sums || last_row_fold)) {
+      moves.drain = {2, true, true, t.out_tile_words};  // the next layer's ifmap, kept on chip
+      result_.global_buffer_writes += t.out_tile_words;
+    } else {
+      moves.drain = {2, true, false, t.out_tile_words};
+      result_.ofmap_write_words += t.out_tile_words;
+    }
+  }
+  return moves;
 }
 
-void LayerTraffic::on_chip(uint32_t group, uint64_t words, double at) {
-  const double done = on_chip_.global_buffer->move(words, at);
-  on_chip_done_.emplace_back(group, done);
-}
-
-void LayerTraffic::load(uint32_t group, int region, uint64_t tile, uint64_t words,
-                        bool on_chip_source, double at, uint64_t& dram_words) {
+void LayerTraffic::plan_load(FoldMoves& moves, uint8_t region, uint64_t tile, uint64_t words,
+                             bool on_chip_source, uint64_t& dram_words) {
   if (words == 0) return;
   memory::GlobalBuffer* gb = on_chip_.global_buffer;
   // Tile identities are unique per layer and operand region.
-  const uint64_t key = (on_chip_.layer << 42) | (static_cast<uint64_t>(region) << 40) | tile;
+  const uint64_t key = (on_chip_.layer << 42) | (uint64_t{region} << 40) | tile;
   if (gb && (on_chip_source || gb->hit_or_insert(key, words))) {
-    on_chip(group, words, at);
+    moves.loads[moves.load_count++] = {region, false, true, words};
     result_.global_buffer_reads += words;
     return;
   }
-  move(group, region, false, words, at);
+  moves.loads[moves.load_count++] = {region, false, false, words};
   dram_words += words;
   if (gb && words <= gb->capacity()) result_.global_buffer_writes += words;  // now held there
 }
 
+const LayerTraffic::Segment& LayerTraffic::segment_of(uint64_t fold) const {
+  const auto after = std::upper_bound(segments_.begin(), segments_.end(), fold,
+                                      [](uint64_t f, const Segment& s) { return f < s.first; });
+  if (after == segments_.begin() || fold >= folds()) {
+    throw InternalError("LayerTraffic: no such fold");
+  }
+  return *std::prev(after);
+}
+
+const FoldMoves& LayerTraffic::moves(uint64_t fold) const {
+  if (fold >= folds()) throw InternalError("LayerTraffic: no such fold");
+  return distinct_moves_[moves_of_fold_[fold]];
+}
+
+void LayerTraffic::issue(uint32_t group, const TileMove& m, double at) {
+  if (m.on_chip) {
+    on_chip_done_.emplace_back(group, on_chip_.global_buffer->move(m.words, at));
+    return;
+  }
+  if (m.words == 0) return;
+  const uint64_t bytes = m.words * word_bytes_;
+  port_.transfer(group, m.write, region_base_[m.region] + next_address_[m.region] % region_span_,
+                 bytes, at, initiator_);
+  next_address_[m.region] += bytes;
+}
+
+void LayerTraffic::skip(uint64_t fold, uint64_t count) {
+  auto pass = [&](const TileMove& m) {
+    if (!m.on_chip) next_address_[m.region] += m.words * word_bytes_;
+  };
+  for (uint64_t f = fold; f < fold + count; ++f) {
+    const FoldMoves& m = moves(f);
+    for (uint32_t l = 0; l < m.load_count; ++l) pass(m.loads[l]);
+    if (m.drains) pass(m.drain);
+  }
+}
+
 uint32_t LayerTraffic::prefetch(uint64_t f, double at) {
   const uint32_t g = port_.group();
-  const Fold fold = folds_->fold(f);
-  const FoldTraffic t = folds_->traffic(fold);
-  load(g, 0, t.ifmap_tile, ifmap_.fetch(t.ifmap_tile, t.ifmap_words), on_chip_.input_on_chip, at,
-       result_.ifmap_words);
-  load(g, 1, t.filter_tile, filter_.fetch(t.filter_tile, t.filter_words), false, at,
-       result_.filter_words);
-  // Partial sums that did not fit on chip come back for every row fold after the first.
-  if (t.partial_sums && t.out_tile_words > ofmap_half_ && fold.i > 0) {
-    move(g, 2, false, t.out_tile_words, at);
-    result_.ofmap_read_words += t.out_tile_words;
-  }
+  const FoldMoves& m = moves(f);
+  for (uint32_t l = 0; l < m.load_count; ++l) issue(g, m.loads[l], at);
   return g;
 }
 
 uint32_t LayerTraffic::drain(uint64_t f, double at) {
   const uint32_t g = port_.group();
-  const Fold fold = folds_->fold(f);
-  const FoldTraffic t = folds_->traffic(fold);
-  if (!t.partial_sums || t.out_tile_words > ofmap_half_ || folds_->last_row_fold(fold)) {
-    if (on_chip_.keep_output && (!t.partial_sums || folds_->last_row_fold(fold))) {
-      on_chip(g, t.out_tile_words, at);  // the next layer's ifmap, kept on chip
-      result_.global_buffer_writes += t.out_tile_words;
-    } else {
-      move(g, 2, true, t.out_tile_words, at);
-      result_.ofmap_write_words += t.out_tile_words;
-    }
-  }
+  const FoldMoves& m = moves(f);
+  if (m.drains) issue(g, m.drain, at);
   return g;
 }
 
@@ -185,10 +275,153 @@ double LayerTraffic::wait(uint32_t g) {
   return done;
 }
 
+namespace {
+
+// Fold sampling (docs/MODELS.md "Fold sampling"). A step is one iteration of the fold loop:
+// fold f computes while fold f + 1's tiles load, then fold f's outputs drain. In a segment
+// (LayerTraffic::Segment) whose folds repeat with period p, the steps a period in are the same
+// requests at the same offsets, their time set by the DRAM's state alone. The sampler then
+// measures a window of whole periods and skips whole periods at the window's mean step time and
+// DRAM activity (DramPort::skip), keeping the segment's last kTailSteps steps simulated.
+//
+// A window ends in the phase it began in: steps may alternate between short and long ones
+// (loads and drains taking turns), so its last two steps must last what the two before it
+// lasted (within kPhaseTolerance), or it must span kLongWindowSteps steps; and it spans
+// kWindowRefreshes refresh intervals, so that refresh stalls weigh in it about as much as on
+// average. Steps may drift slowly along a segment (the addresses move on through rows and
+// banks): a skip spans at most `ratio_` windows, a ratio that starts at kFirstRatio and doubles
+// while successive windows of the segment agree within kDrift.
+class FoldSampler {
+ public:
+  explicit FoldSampler(memory::DramPort& port)
+      : port_(port),
+        min_window_ns_(kWindowRefreshes * port.device().tck_ns *
+                       static_cast<double>(port.device().t.refi())) {}
+
+  // At the start of fold f of `layer` (at `start_ns`): the folds skipped (then `start_ns` is
+  // where the first fold after them starts).
+  uint64_t at_fold(LayerTraffic& layer, uint64_t f, double& start_ns) {
+    note_step(f, start_ns);
+    const LayerTraffic::Segment& segment = layer.segment_of(f);
+    if (window_open_ && (layer_ != &layer || window_fold_ < segment.first)) {
+      window_open_ = false;  // a window left unfinished when its segment ended
+    }
+    const uint64_t period = segment.period;
+    const uint64_t resume = segment.end - 1 - kTailSteps;  // simulated again after a skip
+    const uint64_t window_steps = std::max(kWindowSteps, period);
+    if (!window_open_) {
+      const bool steady = f >= segment.first + period + kWarmSteps && recent_ns_[0] >= 0;
+      if (steady && f + window_steps + period <= resume) open_window(layer, f, start_ns);
+      return 0;
+    }
+    const uint64_t steps = f - window_fold_;
+    const double span_ns = start_ns - window_start_ns_;
+    const bool in_phase = same_phase() || steps >= kLongWindowSteps;
+    if (steps < window_steps || steps % period != 0 || span_ns < min_window_ns_ || !in_phase ||
+        f >= resume) {
+      return 0;
+    }
+    window_open_ = false;
+    update_ratio(layer, segment, span_ns / static_cast<double>(steps));
+    const uint64_t skipped = std::min(resume - f, ratio_ * steps) / period * period;
+    if (skipped == 0) return 0;
+    const double per_step = static_cast<double>(skipped) / static_cast<double>(steps);
+    port_.skip(span_ns * per_step, extrapolate(start_ns, span_ns * per_step, per_step));
+    layer.skip(f, skipped);
+    start_ns += span_ns * per_step;
+    return skipped;
+  }
+
+ private:
+  static constexpr uint64_t kWarmSteps = 1, kWindowSteps = 2, kTailSteps = 1;
+  static constexpr uint64_t kLongWindowSteps = 16, kFirstRatio = 8;
+  static constexpr double kWindowRefreshes = 2, kPhaseTolerance = 0.01, kDrift = 0.02;
+
+  // Keeps the last two steps' durations (unknown across a skip or a layer change).
+  void note_step(uint64_t f, double start_ns) {
+    if (f == last_fold_ + 1 && start_ns >= last_start_ns_) {
+      recent_ns_ = {recent_ns_[1], start_ns - last_start_ns_};
+    } else {
+      recent_ns_ = {-1, -1};
+    }
+    last_fold_ = f;
+    last_start_ns_ = start_ns;
+  }
+
+  void open_window(const LayerTraffic& layer, uint64_t f, double start_ns) {
+    window_open_ = true;
+    layer_ = &layer;
+    window_fold_ = f;
+    window_start_ns_ = start_ns;
+    window_phase_ns_ = recent_ns_;
+    window_activity_ = port_.activity_at(start_ns);
+  }
+
+  bool same_phase() const {
+    for (size_t i = 0; i < 2; ++i) {
+      if (recent_ns_[i] < 0 || window_phase_ns_[i] < 0 ||
+          std::abs(recent_ns_[i] - window_phase_ns_[i]) > kPhaseTolerance * window_phase_ns_[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void update_ratio(const LayerTraffic& layer, const LayerTraffic::Segment& segment,
+                    double mean_step_ns) {
+    const bool same_segment = last_layer_ == &layer && last_segment_first_ == segment.first;
+    const bool agrees = std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
+    ratio_ = same_segment && agrees ? ratio_ * 2 : kFirstRatio;
+    last_layer_ = &layer;
+    last_segment_first_ = segment.first;
+    last_mean_step_ns_ = mean_step_ns;
+  }
+
+  // The DRAM activity of `skipped_ns` (per_step windows' worth) after the window ending now.
+  dram::Activity extrapolate(double now_ns, double skipped_ns, double per_step) {
+    const dram::Activity so_far = port_.activity_at(now_ns);
+    dram::Activity skipped = (so_far - window_activity_).scaled(per_step);
+    // Refreshes come in bursts (every rank of every channel at once), so a window of a few
+    // refresh intervals holds one burst more or less than its share: they are extrapolated at
+    // their rate over all the DRAM time simulated so far instead.
+    const double so_far_ns = so_far.cycles * port_.device().tck_ns;
+    if (so_far_ns > 0) {
+      const double share = skipped_ns / so_far_ns;
+      for (dram::Cmd refresh : {dram::Cmd::REF, dram::Cmd::REFPB}) {
+        const auto c = static_cast<size_t>(refresh);
+        skipped.commands[c] = so_far.commands[c] * share;
+      }
+      skipped.ref_pj = so_far.ref_pj * share;
+    }
+    return skipped;
+  }
+
+  memory::DramPort& port_;
+  double min_window_ns_;
+  // The open window.
+  bool window_open_ = false;
+  const LayerTraffic* layer_ = nullptr;
+  uint64_t window_fold_ = 0;
+  double window_start_ns_ = 0;
+  std::array<double, 2> window_phase_ns_{-1, -1};
+  dram::Activity window_activity_;
+  // The last steps.
+  std::array<double, 2> recent_ns_{-1, -1};
+  uint64_t last_fold_ = 0;
+  double last_start_ns_ = 0;
+  // The last window closed.
+  uint64_t ratio_ = kFirstRatio;
+  const LayerTraffic* last_layer_ = nullptr;
+  uint64_t last_segment_first_ = 0;
+  double last_mean_step_ns_ = 0;
+};
+
+}  // namespace
+
 std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
                                                  const compute::SystolicConfig& config,
                                                  uint32_t word_bytes, memory::TransferPort& port,
-                                                 bool overlap_layers) {
+                                                 bool overlap_layers, memory::DramPort* sampled) {
   std::vector<DramLayerResult> results;
   if (layers.empty()) return results;
   std::optional<memory::GlobalBuffer> gb;
@@ -209,6 +442,8 @@ std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan
     return std::make_unique<LayerTraffic>(layers[l].gemm, layers[l].timing, config, word_bytes,
                                           port, 0, on_chip);
   };
+  std::optional<FoldSampler> sampler;
+  if (sampled) sampler.emplace(*sampled);
   std::unique_ptr<LayerTraffic> layer = traffic(0);
   std::unique_ptr<LayerTraffic> next_layer;
   std::unique_ptr<LayerTraffic> retired;  // with overlap: owns the last drain still in flight
@@ -221,6 +456,7 @@ std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan
     const bool overlap_next = overlap_layers && l + 1 < layers.size();
     double end = start;
     for (uint64_t f = 0; f < n; ++f) {
+      if (sampler) f += sampler->at_fold(*layer, f, start);
       end = start + layer->fold_ns();
       // The next fold's tiles load while this fold computes (with overlap, across layers).
       LayerTraffic* loader = nullptr;

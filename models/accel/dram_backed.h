@@ -15,6 +15,12 @@
 // tile (on chip, at its port's rate) and from DRAM otherwise, then stays in it; a layer whose
 // outputs and whose successor's ifmap both fit in half of it writes its outputs there, and the
 // next layer reads its ifmap from there (layers are taken to feed each other in order).
+//
+// What each fold moves depends only on the fold order (the scratchpads' and the global
+// buffer's reuse), so a layer's moves are planned when it is built, as runs of consecutive
+// folds that move the same; only their timing needs the DRAM. Fold sampling uses that: in a
+// long run, after a few steady steps it measures a window and extrapolates all but the run's
+// last steps from it (run_network_on_dram, docs/MODELS.md "Fold sampling").
 #pragma once
 
 #include "accelgym/v1/result.pb.h"
@@ -24,8 +30,13 @@
 #include "models/memory/tile_buffer.h"
 #include "models/memory/transfer_port.h"
 
+#include <array>
 #include <memory>
 #include <vector>
+
+namespace accelgym::memory {
+class DramPort;
+}
 
 namespace accelgym::accel {
 
@@ -47,6 +58,26 @@ struct OnChip {
 
 class LayerFolds;
 
+// A move of one fold's tile or outputs: between DRAM and a scratchpad, or on chip over the
+// global buffer's port.
+struct TileMove {
+  uint8_t region = 0;  // operand: 0 ifmap, 1 filter, 2 ofmap (its own DRAM address range)
+  bool write = false;
+  bool on_chip = false;
+  uint64_t words = 0;
+  bool operator==(const TileMove&) const = default;
+};
+
+// What a fold moves: the tiles it needs and does not hold (loaded while the fold before it
+// computes) and, once it has computed, its outputs.
+struct FoldMoves {
+  std::array<TileMove, 3> loads{};  // ifmap, filter, partial sums read back (those present)
+  uint32_t load_count = 0;
+  TileMove drain{};
+  bool drains = false;
+  bool operator==(const FoldMoves&) const = default;
+};
+
 // One layer's DRAM traffic: fold f's tile prefetch and its output drain, as groups of
 // requests on the port from `initiator`, with the scratchpads' tile reuse.
 class LayerTraffic {
@@ -57,7 +88,15 @@ class LayerTraffic {
   ~LayerTraffic();
   uint64_t folds() const;
   double fold_ns() const { return fold_ns_; }
-  uint32_t prefetch(uint64_t fold, double at_ns);  // what fold needs and is not resident
+  // Folds [first, end) in which fold g moves as fold g - period does (g >= first + period).
+  struct Segment {
+    uint64_t first, end, period;
+  };
+  const Segment& segment_of(uint64_t fold) const;
+  // Folds fold .. fold + count - 1 are extrapolated, not run: their DRAM addresses are passed
+  // over.
+  void skip(uint64_t fold, uint64_t count);
+  uint32_t prefetch(uint64_t fold, double at_ns);  // what fold needs and does not hold
   uint32_t drain(uint64_t fold, double at_ns);     // what fold produced
   // When group `g` (a prefetch or a drain) is done: its DRAM requests and its on-chip moves.
   double wait(uint32_t g);
@@ -68,13 +107,18 @@ class LayerTraffic {
   }
 
  private:
-  void move(uint32_t group, int region, bool write, uint64_t words, double at_ns);
+  FoldMoves plan(uint64_t fold);
+  void find_segments(const compute::FoldTiming& timing);
   // A tile missing from its scratchpad: from the global buffer when it holds it (on chip),
   // else from DRAM (and kept in the buffer).
-  void load(uint32_t group, int region, uint64_t tile, uint64_t words, bool on_chip_source,
-            double at_ns, uint64_t& dram_words);
-  void on_chip(uint32_t group, uint64_t words, double at_ns);
+  void plan_load(FoldMoves& moves, uint8_t region, uint64_t tile, uint64_t words,
+                 bool on_chip_source, uint64_t& dram_words);
+  const FoldMoves& moves(uint64_t fold) const;
+  void issue(uint32_t group, const TileMove& move, double at_ns);
   std::unique_ptr<LayerFolds> folds_;
+  std::vector<FoldMoves> distinct_moves_;  // a layer's folds move in a few ways
+  std::vector<uint32_t> moves_of_fold_;    // index into distinct_moves_
+  std::vector<Segment> segments_;          // consecutive, covering every fold
   memory::TransferPort& port_;
   OnChip on_chip_;
   std::vector<std::pair<uint32_t, double>> on_chip_done_;  // (group, when its on-chip moves end)
@@ -95,9 +139,14 @@ struct DramLayerPlan {
 // once the previous layer has ended (its last outputs drained), as run_layer_on_dram. With
 // `overlap_layers` they are fetched while the previous layer's last fold computes, and its
 // last drain proceeds while the next layer runs: a layer ends when the next one starts.
+//
+// With `sampled` (the DramPort behind `port`), runs of folds that move the same are sampled:
+// each run's first steps and its last are simulated, its middle extrapolated from a measured
+// window of steady steps (DramPort::skip). Null: every fold is simulated (exact).
 std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
                                                  const compute::SystolicConfig& config,
                                                  uint32_t word_bytes, memory::TransferPort& port,
-                                                 bool overlap_layers);
+                                                 bool overlap_layers,
+                                                 memory::DramPort* sampled = nullptr);
 
 }  // namespace accelgym::accel

@@ -168,6 +168,11 @@ MemoryModel parse_memory_mode(const std::string& text) {
   if (text == "scalesim-calc") return MemoryMode::kScaleSimCalc;
   if (text == "ideal") return MemoryMode::kIdeal;
   if (text == "dram") return MemoryMode::kDram;
+  if (text == "dram-exact") {
+    MemoryModel model(MemoryMode::kDram);
+    model.dram_exact = true;
+    return model;
+  }
   for (const std::string user : {"scalesim-bw:", "scalesim-bw-9ac2a40:"}) {
     if (text.rfind(user, 0) != 0) continue;
     const std::string number = text.substr(user.size());
@@ -183,7 +188,7 @@ MemoryModel parse_memory_mode(const std::string& text) {
   }
   throw InputError("unknown memory mode '" + text +
                    "' (available: scalesim-calc, scalesim-bw:<words per cycle>, "
-                   "scalesim-bw-9ac2a40:<words per cycle>, ideal, dram)");
+                   "scalesim-bw-9ac2a40:<words per cycle>, ideal, dram, dram-exact)");
 }
 
 std::string memory_mode_name(const MemoryModel& memory) {
@@ -196,14 +201,14 @@ std::string memory_mode_name(const MemoryModel& memory) {
     case MemoryMode::kIdeal:
       return "ideal";
     case MemoryMode::kDram:
-      return "dram";
+      return memory.dram_exact ? "dram-exact" : "dram";
   }
   return "?";
 }
 
 v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& config,
                               const MemoryModel& memory, const energy::Technology& technology,
-                              memory::TransferPort* port) {
+                              memory::TransferPort* port, memory::DramPort* sampled) {
   if (config.clock_mhz == 0) throw InputError("clock_mhz must be at least 1");
   if (memory.mode == MemoryMode::kDram && !port) {
     throw InternalError("memory mode dram needs a port to the DRAM");
@@ -223,7 +228,7 @@ v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& 
   std::vector<DramLayerResult> dram;
   if (memory.mode == MemoryMode::kDram) {
     dram = run_network_on_dram(plans, config, word_bytes(config, technology), *port,
-                               config.overlap_layers);
+                               config.overlap_layers, sampled);
   }
   double now_ns = 0;
   ScaleSimWorkspace workspace;
@@ -273,7 +278,8 @@ v1::SimReport simulate_systolic(const v1::Network& network, const SystolicConfig
     port.emplace(dram::make_device(*dram), *dram);
   }
   v1::SimReport report =
-      simulate_layers(network, config, memory, technology, port ? &*port : nullptr);
+      simulate_layers(network, config, memory, technology, port ? &*port : nullptr,
+                      port && !memory.dram_exact ? &*port : nullptr);
   std::optional<v1::DramReport> dram_report;
   if (port) dram_report = port->finish();
   finish_report(report, config, technology, dram_report ? &*dram_report : nullptr);

@@ -11,6 +11,10 @@
 #include "models/energy/technology.h"
 #include "models/memory/transfer_port.h"
 
+namespace accelgym::memory {
+class DramPort;
+}
+
 namespace accelgym::accel {
 
 enum class MemoryMode {
@@ -41,10 +45,13 @@ struct MemoryModel {
   // BANDWIDTH and DETAILED_ACCESS reports need; ResNet-50 on 32x32: ~45 ms instead of ~1 ms;
   // accel::simulate_scalesim_calc).
   bool scalesim_calc_estimates = false;
+  // kDram: simulate every fold ("dram-exact") instead of sampling long runs of folds that
+  // move the same ("dram": docs/MODELS.md "Fold sampling").
+  bool dram_exact = false;
 };
 
 // "scalesim-calc", "scalesim-bw:<words per cycle>", "scalesim-bw-9ac2a40:<words per cycle>",
-// "ideal" or "dram"; InputError otherwise.
+// "ideal", "dram" or "dram-exact"; InputError otherwise.
 MemoryModel parse_memory_mode(const std::string& text);
 std::string memory_mode_name(const MemoryModel& memory);
 
@@ -55,10 +62,11 @@ v1::SimReport simulate_systolic(const v1::Network& network, const compute::Systo
 
 // The two halves of simulate_systolic, for engines that reach the DRAM another way (the
 // SystemC one, models/accel/systolic_tlm.h): the layers, with memory mode dram's traffic
-// through `port` (null in other modes); then the DRAM report (null when none), totals, area.
+// through `port` (null in other modes; `sampled` is its DramPort when folds are sampled);
+// then the DRAM report (null when none), totals, area.
 v1::SimReport simulate_layers(const v1::Network& network, const compute::SystolicConfig& config,
                               const MemoryModel& memory, const energy::Technology& technology,
-                              memory::TransferPort* port);
+                              memory::TransferPort* port, memory::DramPort* sampled = nullptr);
 void finish_report(v1::SimReport& report, const compute::SystolicConfig& config,
                    const energy::Technology& technology, const v1::DramReport* dram);
 

@@ -128,9 +128,10 @@ class SystolicAccelerator : public sc_core::sc_module {
 
  private:
   void run() {
-    port_.bind(*socket.operator->());  // bound by now
-    report_ =
-        simulate_layers(network_, config_, MemoryModel(MemoryMode::kDram), technology_, &port_);
+    port_.bind(*socket.operator->());           // bound by now
+    MemoryModel every_fold(MemoryMode::kDram);  // no fold sampling over TLM
+    every_fold.dram_exact = true;
+    report_ = simulate_layers(network_, config_, every_fold, technology_, &port_);
     sc_core::sc_stop();  // the DRAM's refresh would keep the simulation going
   }
 

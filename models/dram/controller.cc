@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <queue>
 
 #include "models/dram/ready_scan.h"
@@ -1163,14 +1164,63 @@ uint64_t MemorySystem::advance(uint64_t now) {
 
 bool MemorySystem::busy() const { return !window_.empty(); }
 
-v1::DramReport MemorySystem::finish(uint64_t end_cycle) {
+Activity& Activity::operator+=(const Activity& other) {
+  cycles += other.cycles;
+  reads += other.reads;
+  writes += other.writes;
+  row_hits += other.row_hits;
+  row_misses += other.row_misses;
+  row_conflicts += other.row_conflicts;
+  for (size_t c = 0; c < kNumCmds; ++c) commands[c] += other.commands[c];
+  act_pj += other.act_pj;
+  pre_pj += other.pre_pj;
+  read_pj += other.read_pj;
+  write_pj += other.write_pj;
+  ref_pj += other.ref_pj;
+  background_pj += other.background_pj;
+  return *this;
+}
+
+Activity Activity::scaled(double factor) const {
+  Activity a = *this;
+  for (double* v : {&a.cycles, &a.reads, &a.writes, &a.row_hits, &a.row_misses, &a.row_conflicts,
+                    &a.act_pj, &a.pre_pj, &a.read_pj, &a.write_pj, &a.ref_pj, &a.background_pj}) {
+    *v *= factor;
+  }
+  for (double& c : a.commands) c *= factor;
+  return a;
+}
+
+Activity MemorySystem::activity(uint64_t now) {
+  Activity a;
+  a.cycles = static_cast<double>(now);
+  a.reads = static_cast<double>(read_latency_ns_.size());
+  a.writes = static_cast<double>(write_latency_ns_.size());
+  a.row_hits = static_cast<double>(row_hits_);
+  a.row_misses = static_cast<double>(row_misses_);
+  a.row_conflicts = static_cast<double>(row_conflicts_);
+  for (size_t c = 0; c < kNumCmds; ++c) a.commands[c] = static_cast<double>(commands_[c]);
+  a.act_pj = act_pj_;
+  a.pre_pj = pre_pj_;
+  a.read_pj = read_pj_;
+  a.write_pj = write_pj_;
+  a.ref_pj = ref_pj_;
+  for (auto& channel : channels_) {
+    channel->settle_all(now);
+    a.background_pj += channel->background_pj();
+  }
+  return a;
+}
+
+v1::DramReport MemorySystem::report(const Activity& total) {
+  auto count = [](double v) { return static_cast<uint64_t>(std::llround(v)); };
   v1::DramReport r;
   r.set_standard(device_.spec.name());
   r.set_address_mapping(map_.describe());
-  r.set_total_cycles(end_cycle);
-  r.set_total_time_ns(static_cast<double>(end_cycle) * device_.tck_ns);
-  r.set_reads(read_latency_ns_.size());
-  r.set_writes(write_latency_ns_.size());
+  r.set_total_cycles(count(total.cycles));
+  r.set_total_time_ns(total.cycles * device_.tck_ns);
+  r.set_reads(count(total.reads));
+  r.set_writes(count(total.writes));
   const LatencyLog::Summary reads = read_latency_ns_.summarize();
   r.set_avg_read_latency_ns(reads.avg);
   r.set_p50_read_latency_ns(reads.p50);
@@ -1184,28 +1234,24 @@ v1::DramReport MemorySystem::finish(uint64_t end_cycle) {
   r.set_access_bytes(device_.access_bytes);
   const double bytes = static_cast<double>(r.reads() + r.writes()) * device_.access_bytes;
   r.set_bandwidth_gbps(r.total_time_ns() > 0 ? bytes / r.total_time_ns() : 0);
-  r.set_row_hits(row_hits_);
-  r.set_row_misses(row_misses_);
-  r.set_row_conflicts(row_conflicts_);
-  const uint64_t classified = row_hits_ + row_misses_ + row_conflicts_;
-  r.set_row_hit_rate(classified ? static_cast<double>(row_hits_) / static_cast<double>(classified)
-                                : 0);
+  r.set_row_hits(count(total.row_hits));
+  r.set_row_misses(count(total.row_misses));
+  r.set_row_conflicts(count(total.row_conflicts));
+  const uint64_t classified = r.row_hits() + r.row_misses() + r.row_conflicts();
+  r.set_row_hit_rate(
+      classified ? static_cast<double>(r.row_hits()) / static_cast<double>(classified) : 0);
   for (size_t c = 0; c < kNumCmds; ++c) {
-    (*r.mutable_commands())[cmd_name(static_cast<Cmd>(c))] = commands_[c];
-  }
-  double background = 0;
-  for (auto& channel : channels_) {
-    channel->settle_all(end_cycle);
-    background += channel->background_pj();
+    (*r.mutable_commands())[cmd_name(static_cast<Cmd>(c))] = count(total.commands[c]);
   }
   auto* e = r.mutable_energy();
-  e->set_act_pj(act_pj_);
-  e->set_pre_pj(pre_pj_);
-  e->set_read_pj(read_pj_);
-  e->set_write_pj(write_pj_);
-  e->set_refresh_pj(ref_pj_);
-  e->set_background_pj(background);
-  e->set_total_pj(act_pj_ + pre_pj_ + read_pj_ + write_pj_ + ref_pj_ + background);
+  e->set_act_pj(total.act_pj);
+  e->set_pre_pj(total.pre_pj);
+  e->set_read_pj(total.read_pj);
+  e->set_write_pj(total.write_pj);
+  e->set_refresh_pj(total.ref_pj);
+  e->set_background_pj(total.background_pj);
+  e->set_total_pj(total.act_pj + total.pre_pj + total.read_pj + total.write_pj + total.ref_pj +
+                  total.background_pj);
   r.set_energy_pj(e->total_pj());
   r.set_avg_power_mw(r.total_time_ns() > 0 ? e->total_pj() / r.total_time_ns() : 0);
   return r;

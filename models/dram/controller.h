@@ -6,6 +6,7 @@
 // the refresh schedule and pending responses; idle time costs nothing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -58,6 +59,23 @@ struct EnergyModel {
   double background_pj_per_cycle[5];
 };
 
+// What the memory has done so far, as sums that grow with the work done: the part of a report
+// that scales when a periodic stretch of traffic is extrapolated instead of simulated
+// (models/accel/dram_backed.cc, fold sampling). Counts are doubles so that a stretch's
+// activity can be scaled; reports round them.
+struct Activity {
+  double cycles = 0;
+  double reads = 0, writes = 0;
+  double row_hits = 0, row_misses = 0, row_conflicts = 0;
+  std::array<double, kNumCmds> commands{};
+  double act_pj = 0, pre_pj = 0, read_pj = 0, write_pj = 0, ref_pj = 0, background_pj = 0;
+
+  Activity& operator+=(const Activity& other);
+  Activity operator-(const Activity& other) const { return *this + other.scaled(-1); }
+  Activity operator+(Activity other) const { return other += *this; }
+  Activity scaled(double factor) const;
+};
+
 class Channel;
 
 class MemorySystem {
@@ -105,7 +123,12 @@ class MemorySystem {
 
   // Settles background energy up to `end_cycle` and returns the report (latency percentiles,
   // commands, energy, bandwidth).
-  v1::DramReport finish(uint64_t end_cycle);
+  v1::DramReport finish(uint64_t end_cycle) { return report(activity(end_cycle)); }
+  // The activity up to `now` (background energy settled up to it; `cycles` = now).
+  Activity activity(uint64_t now);
+  // The report of `total` (this system's activity, plus any extrapolated): latency statistics
+  // are those of the requests simulated.
+  v1::DramReport report(const Activity& total);
 
   // Outstanding requests allowed for one initiator (overrides MaxActiveTransactions for it;
   // applies with every arbiter): how accelerators sharing a DRAM split its bandwidth.

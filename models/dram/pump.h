@@ -35,7 +35,11 @@ class BasicRequestPump {
   // instead of running forever.
   void run_until(const std::function<bool()>& finished) { run_until(finished, kNever); }
   // The same, but never advancing past `limit_cycle` (returns there when nothing finished).
-  void run_until(const std::function<bool()>& finished, uint64_t limit_cycle);
+  // With `through_idle`, an idle controller still runs what it schedules on its own
+  // (refreshes, power-down) up to the limit, instead of catching up on it when the next
+  // request comes: its counters are then current at the limit (fold sampling's snapshots).
+  void run_until(const std::function<bool()>& finished, uint64_t limit_cycle,
+                 bool through_idle = false);
   // Requests that appeared after the pump ran out of them (e.g. an accelerator enqueued more).
   void more_requests() { exhausted_ = false; }
 
@@ -92,7 +96,7 @@ void BasicRequestPump<Pull, Done>::accept_ready(uint64_t at) {
 
 template <class Pull, class Done>
 void BasicRequestPump<Pull, Done>::run_until(const std::function<bool()>& finish_check,
-                                             uint64_t limit_cycle) {
+                                             uint64_t limit_cycle, bool through_idle) {
   auto finished = [&finish_check] { return finish_check && finish_check(); };
   while (!finished() && now_ < limit_cycle) {
     // A refused request is offered again only once the slot that refused it has been freed.
@@ -115,7 +119,8 @@ void BasicRequestPump<Pull, Done>::run_until(const std::function<bool()>& finish
       return;
     }
     const bool have_head = load_head();
-    if (!have_head && !sys_.busy()) {  // nothing left to do: idle up to the limit
+    const bool own_work = through_idle && next != kNever && next <= limit_cycle;
+    if (!have_head && !sys_.busy() && !own_work) {  // nothing left to do: idle up to the limit
       if (limit_cycle != kNever) now_ = std::max(now_, limit_cycle);
       return;
     }

@@ -1,5 +1,6 @@
 #include "models/memory/dram_port.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "sim/core/errors.h"
@@ -28,7 +29,8 @@ uint32_t DramPort::group() {
 }
 
 void DramPort::transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes,
-                        double at_ns, uint32_t initiator) {
+                        double caller_at_ns, uint32_t initiator) {
+  const double at_ns = caller_at_ns - skipped_ns_;
   if (at_ns + 1e-9 < last_issue_ns_) throw InternalError("DramPort: transfers out of time order");
   last_issue_ns_ = at_ns;
   Group& g = groups_[group];
@@ -47,18 +49,35 @@ double DramPort::wait(uint32_t group) {
   Group& g = groups_[group];
   if (g.outstanding > 0) pump_.run_until([&] { return groups_[group].outstanding == 0; });
   if (groups_[group].outstanding > 0) throw InternalError("DramPort: a group never completed");
-  return std::max(groups_[group].done_ns, groups_[group].issued_ns);
+  return completion_ns(group);
 }
 
 void DramPort::run(const std::function<bool()>& finished, double limit_ns) {
   pump_.run_until(finished, limit_ns == std::numeric_limits<double>::infinity()
                                 ? dram::kNever
-                                : sys_.cycle_at(limit_ns));
+                                : sys_.cycle_at(limit_ns - skipped_ns_));
+}
+
+dram::Activity DramPort::activity_at(double ns) {
+  const uint64_t cycle = sys_.cycle_at(std::max(0.0, ns - skipped_ns_));
+  pump_.run_until({}, cycle, /*through_idle=*/true);
+  return sys_.activity(std::max(cycle, pump_.now()));
+}
+
+void DramPort::skip(double ns, const dram::Activity& extra) {
+  if (!(ns >= 0)) throw InternalError("DramPort: skip by a negative time");
+  skipped_ns_ += ns;
+  skipped_ += extra;
 }
 
 v1::DramReport DramPort::finish() {
   pump_.run_until({});
-  return sys_.finish(pump_.last_completion());
+  if (skipped_ns_ == 0) return sys_.finish(pump_.last_completion());
+  dram::Activity total = sys_.activity(pump_.last_completion()) + skipped_;
+  total.cycles = static_cast<double>(pump_.last_completion()) + skipped_ns_ / sys_.device().tck_ns;
+  v1::DramReport report = sys_.report(total);
+  report.set_extrapolated_time_ns(skipped_ns_);
+  return report;
 }
 
 }  // namespace accelgym::memory

@@ -30,17 +30,29 @@ class DramPort : public TransferPort {
   // Runs the DRAM until every request of `group` has its response; returns when the last one
   // arrived (the group's issue time when it is empty).
   double wait(uint32_t group) override;
-  // Runs until every request has its response, and reports.
+  // Runs until every request has its response, and reports (with what skip() added).
   v1::DramReport finish();
+
+  // Extrapolation of periodic traffic (fold sampling, models/accel/dram_backed.cc): what the
+  // memory has done so far, and a jump of `ns` over which it is taken to have done `extra`.
+  // After a skip the DRAM sees every time `ns` earlier (its state carries on from where the
+  // last simulated traffic left it) and every time it reports is `ns` later; finish() adds
+  // `extra` and the skipped time to the report.
+  // activity_at(t): what it has simulated by the caller's time t (running it up to t, as it
+  // would anyway before any request issued at t or later; what skip() added is not in it).
+  dram::Activity activity_at(double ns);
+  void skip(double ns, const dram::Activity& extra);
 
   // Non-blocking use by several accelerators sharing the DRAM:
   bool complete(uint32_t group) const { return groups_[group].outstanding == 0; }
   double completion_ns(uint32_t group) const {
-    return std::max(groups_[group].done_ns, groups_[group].issued_ns);
+    return std::max(groups_[group].done_ns, groups_[group].issued_ns) + skipped_ns_;
   }
   // Runs the DRAM until `finished()` holds or its clock reaches `limit_ns`.
   void run(const std::function<bool()>& finished, double limit_ns);
-  double now_ns() const { return static_cast<double>(pump_.now()) * sys_.device().tck_ns; }
+  double now_ns() const {
+    return static_cast<double>(pump_.now()) * sys_.device().tck_ns + skipped_ns_;
+  }
   dram::MemorySystem& memory() { return sys_; }
 
  private:
@@ -53,7 +65,9 @@ class DramPort : public TransferPort {
   dram::RequestPump pump_;
   std::deque<dram::MemRequest> pending_;
   std::vector<Group> groups_;
-  double last_issue_ns_ = 0;
+  double last_issue_ns_ = 0;  // in the DRAM's time
+  double skipped_ns_ = 0;     // the DRAM's time is this much behind the caller's
+  dram::Activity skipped_;    // what the skipped time is taken to hold
 };
 
 }  // namespace accelgym::memory

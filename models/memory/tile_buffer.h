@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <list>
+#include <unordered_map>
 #include <utility>
 
 namespace accelgym::memory {
@@ -18,6 +19,7 @@ class TileBuffer {
   uint64_t capacity() const { return capacity_; }
   void clear() {
     tiles_.clear();
+    where_.clear();
     used_ = 0;
   }
 
@@ -25,6 +27,7 @@ class TileBuffer {
   uint64_t capacity_;
   uint64_t used_ = 0;
   std::list<std::pair<uint64_t, uint64_t>> tiles_;  // (tile, words), most recent first
+  std::unordered_map<uint64_t, std::list<std::pair<uint64_t, uint64_t>>::iterator> where_;
 };
 
 }  // namespace accelgym::memory

@@ -67,6 +67,12 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
                "read latency {:.2f} ns, {:.3f} uJ\n",
                d.standard(), d.reads(), d.writes(), d.access_bytes(), d.bandwidth_gbps(),
                100.0 * d.row_hit_rate(), d.avg_read_latency_ns(), d.energy_pj() * 1e-6);
+    if (d.extrapolated_time_ns() > 0) {
+      fmt::print(out,
+                 "fold sampling: {:.1f} % of the DRAM's {:.3f} ms extrapolated from measured "
+                 "windows (--memory dram-exact simulates every fold)\n",
+                 100.0 * d.extrapolated_time_ns() / d.total_time_ns(), d.total_time_ns() * 1e-6);
+    }
   }
   const auto& t = r.total();
   fmt::print(out,
@@ -121,12 +127,13 @@ int cmd_sim(int argc, char** argv) {
               "(SCALE-Sim v2 USER mode as released: stalls and DRAM traffic at a fixed "
               "bandwidth; scalesim-bw-9ac2a40:<words per cycle> with the stall rule of its golden "
               "files), ideal, or "
-              "dram (DRAM controller model behind the scratchpads; DRAM knobs via --set)",
+              "dram (DRAM controller model behind the scratchpads, long runs of alike folds "
+              "sampled; DRAM knobs via --set), dram-exact (every fold simulated)",
               "scalesim-calc");
   args.option("engine", "ENGINE",
               "direct (in-process calls to the DRAM model) or systemc (the accelerator as a "
-              "SystemC module sending TLM-2.0 transactions to the DRAM target; memory dram only; "
-              "same numbers, slower)",
+              "SystemC module sending TLM-2.0 transactions to the DRAM target; memory dram or "
+              "dram-exact; simulates every fold: dram-exact's numbers, slower)",
               "direct");
   args.option("config", "FILE", "a DesignPoint JSON file ({\"values\": {\"rows\": 32, ...}})");
   args.repeated("set", "KEY=VALUE", "set one parameter");
@@ -165,7 +172,9 @@ int cmd_sim(int argc, char** argv) {
 
   const std::string engine = args.choice("engine", {"direct", "systemc"});
   if (engine == "systemc" && memory.mode != accel::MemoryMode::kDram) {
-    throw InputError("--engine systemc needs --memory dram (the other modes have no DRAM)");
+    throw InputError(
+        "--engine systemc needs --memory dram or dram-exact (the other modes have no DRAM; the "
+        "SystemC engine simulates every fold)");
   }
   v1::SimReport report =
       engine == "systemc"

@@ -25,7 +25,7 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleAcceleratorModel) {
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
   const auto config = systolic_config(16, compute::Dataflow::kWeightStationary);
-  const auto single = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
+  const auto single = simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram);
   const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
   // The single-accelerator report rounds each layer up to whole cycles (1 ns at 1 GHz).
   EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
@@ -47,7 +47,8 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleModelForEveryDataflow) {
                   compute::Dataflow::kInputStationary, compute::Dataflow::kRowStationary}) {
     SCOPED_TRACE(compute::dataflow_name(df));
     const auto config = systolic_config(32, df);  // 8x8 passes too but takes seconds
-    const auto single = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
+    const auto single =
+        simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram);
     const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
     EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
     EXPECT_EQ(hetero.dram.reads(), single.dram().reads());

@@ -30,7 +30,7 @@ uint64_t expect_same_params(const ParamMap& params) {
   *net.add_layers() = conv();
   *net.add_layers() = gemm_layer(64, 1024, 128, "proj");
   const auto tech = energy::Technology::builtin();
-  const auto direct = simulate_systolic(net, config, MemoryMode::kDram, tech, &dram);
+  const auto direct = simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram);
   const auto tlm = simulate_systolic_tlm(net, config, tech, dram);
   if (direct.layers_size() != tlm.layers_size()) {
     ADD_FAILURE() << "layers: " << direct.layers_size() << " vs " << tlm.layers_size();

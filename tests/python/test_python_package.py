@@ -275,7 +275,7 @@ def test_simulate_matches_the_cli_model(tmp_path):
     assert skipped["layers"][0].get("dram_filter_reads", 0) == 0
     assert skipped["total"]["cycles"] == accelgym.simulate(topo, gemm=True, rows=32,
                                                            cols=32)["total"]["cycles"]
-    direct = accelgym.simulate("conv_test", memory="dram", rows=16, cols=16)
+    direct = accelgym.simulate("conv_test", memory="dram-exact", rows=16, cols=16)
     # The SystemC engine in a process of its own: SystemC switches stacks in its coroutines, which
     # AddressSanitizer (make test-sanitize) cannot follow in an uninstrumented libsystemc, so an
     # exception thrown later in the same process would be reported falsely.

@@ -1,0 +1,103 @@
+"""Fold sampling against the exact co-simulation (#21 item 4, docs/PERFORMANCE.md).
+
+Evaluates the same accel-v0 designs with memory=dram (runs of folds that move the same are
+sampled: models/accel/dram_backed.h) and memory=dram-exact (every fold simulated), and reports
+the host time per evaluation of each and the relative error of latency and energy: random
+designs of the env (its default workload) and the default design on every zoo network.
+
+Run: PYTHONPATH=build/python /usr/bin/python3 bench/fold_sampling.py --designs 200 --seed 1
+"""
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from accelgym import _core
+
+ZOO = ("alexnet", "resnet18", "resnet50", "mobilenet", "gpt2", "transformer_partial", "vgg16",
+       "conv_test", "gemm_test")
+
+
+def evaluate(core, design):
+    start = time.perf_counter()
+    info = core.step(design)[4]
+    return time.perf_counter() - start, info
+
+
+def compare(env_name, options, designs):
+    """Per valid design: (seconds sampled, seconds exact, latency error, energy error)."""
+    sampled = _core.Env(env_name, {**options, "memory": "dram"})
+    exact = _core.Env(env_name, {**options, "memory": "dram-exact"})
+    sampled.reset(0)
+    exact.reset(0)
+    rows = []
+    for design in designs:
+        t_s, s = evaluate(sampled, design)
+        t_e, e = evaluate(exact, design)
+        if not (s["valid"] and e["valid"]):
+            continue
+        err = {k: s["metrics"][k] / e["metrics"][k] - 1 for k in ("latency_ns", "energy_pj")}
+        rows.append((t_s, t_e, err["latency_ns"], err["energy_pj"], design))
+    return rows
+
+
+def quantile(values, q):
+    return float(np.quantile(np.asarray(values), q)) if values else float("nan")
+
+
+def median_ci(values, seed=0, resamples=2000):
+    """95 % bootstrap confidence interval of the median."""
+    data = np.asarray(values)
+    rng = np.random.default_rng(seed)
+    medians = np.median(rng.choice(data, size=(resamples, len(data))), axis=1)
+    return float(np.quantile(medians, 0.025)), float(np.quantile(medians, 0.975))
+
+
+def summarize(title, rows):
+    ts = [r[0] * 1e3 for r in rows]
+    te = [r[1] * 1e3 for r in rows]
+    lat = [abs(r[2]) * 100 for r in rows]
+    en = [abs(r[3]) * 100 for r in rows]
+    print(f"\n{title}: {len(rows)} evaluations")
+    print("| | median [95 % CI] | p95 | max |")
+    print("|---|---|---|---|")
+    for label, t in (("sampled (memory=dram)", ts), ("exact (memory=dram-exact)", te)):
+        low, high = median_ci(t)
+        print(f"| host ms, {label} | {statistics.median(t):.1f} [{low:.1f}, {high:.1f}] | "
+              f"{quantile(t, .95):.1f} | {max(t):.1f} |")
+    print(f"| latency error, % | {statistics.median(lat):.3f} | {quantile(lat, .95):.3f} | {max(lat):.3f} |")
+    print(f"| energy error, % | {statistics.median(en):.3f} | {quantile(en, .95):.3f} | {max(en):.3f} |")
+    within = sum(1 for a, b in zip(lat, en) if a <= 1 and b <= 1)
+    print(f"within 1 % on both: {within} of {len(rows)}; speed-up of the medians "
+          f"{statistics.median(te) / statistics.median(ts):.1f}x")
+    worst = max(rows, key=lambda r: max(abs(r[2]), abs(r[3])))
+    print(f"worst: latency {worst[2] * 100:+.3f} %, energy {worst[3] * 100:+.3f} %, design {worst[4]}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env", default="accel-v0")
+    parser.add_argument("--designs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-zoo", action="store_true")
+    args = parser.parse_args()
+
+    core = _core.Env(args.env)
+    rng = np.random.default_rng(args.seed)
+    designs = [[int(rng.integers(n)) for n in core.action_nvec] for _ in range(args.designs)]
+    summarize(f"{args.env}, random designs (seed {args.seed})", compare(args.env, {}, designs))
+    if args.no_zoo:
+        return
+    default = [d["default"] for d in core.dimensions]
+    rows = []
+    for workload in ZOO:
+        [row] = compare(args.env, {"workload": workload}, [default])
+        print(f"{workload}: latency {row[2] * 100:+.4f} %, energy {row[3] * 100:+.4f} %, "
+              f"{row[1] * 1e3:.1f} -> {row[0] * 1e3:.1f} ms")
+        rows.append(row)
+    summarize(f"{args.env}, default design, every zoo network", rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+// Fold sampling (memory mode dram) against every fold simulated (dram-exact), its segments, and
+// the pieces it stands on: DramPort's skips, refreshes counted while idle, the LRU tile buffer.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/accel/dram_backed.h"
+#include "models/accel/systolic_evaluator.h"
+#include "models/compute/systolic_timing.h"
+#include "models/memory/dram_port.h"
+#include "models/memory/tile_buffer.h"
+#include "models/spaces.h"
+#include "sim/core/errors.h"
+#include "test_layers.h"
+#include "workloads/layer.h"
+#include "workloads/network_zoo.h"
+
+namespace accelgym::accel {
+namespace {
+
+struct Case {
+  const char* workload;
+  std::map<std::string, std::string> knobs;
+};
+
+// The design, from the accel space's defaults with `knobs` set.
+std::pair<compute::SystolicConfig, dram::DramConfig> design(
+    const std::map<std::string, std::string>& knobs) {
+  const DesignSpace space = make_space("accel");
+  std::vector<DesignSpace::Assignment> assignments;
+  for (const auto& [name, text] : knobs) assignments.push_back({name, text, "test"});
+  const ParamMap values = space.decode(space.assign({}, assignments));
+  return {compute::systolic_config(values), dram::dram_config(values)};
+}
+
+TEST(FoldSampling, WithinAPercentOfEveryFoldSimulated) {
+  // docs/PERFORMANCE.md measures this on 200 random accel-v0 designs and every zoo network;
+  // these cases cover the dataflows, standards, the global buffer and layer overlap.
+  const std::vector<Case> cases = {
+      {"alexnet", {}},
+      {"alexnet", {{"dataflow", "ws"}, {"rows", "16"}, {"cols", "64"}}},
+      {"alexnet", {{"dataflow", "is"}, {"standard", "HBM2-2000"}, {"channels", "4"}}},
+      {"alexnet", {{"global_buffer_kb", "1024"}, {"layer_overlap", "on"}}},
+      {"alexnet",
+       {{"standard", "LPDDR4-3200"},
+        {"channels", "8"},
+        {"rows", "4"},
+        {"cols", "16"},
+        {"precision", "int16"},
+        {"global_buffer_kb", "4096"}}},
+      {"mobilenet", {{"rows", "16"}, {"cols", "16"}}},
+  };
+  const auto tech = energy::Technology::builtin();
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.workload + std::string(" ") + std::to_string(c.knobs.size()) + " knobs");
+    const auto [config, dram_config] = design(c.knobs);
+    const v1::Network net = workloads::load_network(c.workload);
+    const auto sampled =
+        simulate_systolic(net, config, parse_memory_mode("dram"), tech, &dram_config);
+    const auto exact =
+        simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram_config);
+    EXPECT_EQ(sampled.memory(), "dram");
+    EXPECT_EQ(exact.memory(), "dram-exact");
+    EXPECT_EQ(exact.dram().extrapolated_time_ns(), 0);
+    EXPECT_GT(sampled.dram().extrapolated_time_ns(), 0.1 * sampled.dram().total_time_ns());
+    EXPECT_NEAR(sampled.total().latency_ns() / exact.total().latency_ns(), 1, 0.01);
+    EXPECT_NEAR(sampled.total().energy_pj() / exact.total().energy_pj(), 1, 0.01);
+    // What moves is planned, not sampled: the words are the same; the DRAM's request count
+    // (extrapolated) within its burst rounding.
+    for (int l = 0; l < exact.layers_size(); ++l) {
+      EXPECT_EQ(sampled.layers(l).dram_ifmap_reads(), exact.layers(l).dram_ifmap_reads());
+      EXPECT_EQ(sampled.layers(l).dram_ofmap_writes(), exact.layers(l).dram_ofmap_writes());
+    }
+    EXPECT_NEAR(
+        static_cast<double>(sampled.dram().reads()) / static_cast<double>(exact.dram().reads()), 1,
+        0.005);
+  }
+}
+
+TEST(FoldSampling, SegmentsFollowTheFoldPattern) {
+  // os, M = N = 256, K = 1024 on 16x16 with 4 MiB scratchpads: every ifmap tile stays. Column
+  // 0: fold 0 loads both tiles, folds 1-15 an ifmap tile each; later columns load their filter
+  // tile at row fold 0 and nothing in the 15 others. So: [0, 1), the run [1, 16), then period
+  // 16 to the end (one 240-fold segment beats fifteen runs of 15).
+  const auto c = testing_layers::systolic_config(16, compute::Dataflow::kOutputStationary, 4096);
+  const workloads::GemmShape gemm = workloads::lower(
+      testing_layers::gemm_layer(256, 256, 1024, "g"), workloads::LoweringRule::kStandard);
+  const compute::FoldTiming timing = compute::fold_timing(gemm, c.array, c.dataflow);
+  const auto [config, dram_config] = design({});
+  memory::DramPort port(dram::make_device(dram_config), dram_config);
+  const LayerTraffic traffic(gemm, timing, c, 1, port, 0);
+  ASSERT_EQ(traffic.folds(), 256u);
+  auto segment = [&](uint64_t f) {
+    const auto& s = traffic.segment_of(f);
+    return std::vector<uint64_t>{s.first, s.end, s.period};
+  };
+  EXPECT_EQ(segment(0), (std::vector<uint64_t>{0, 1, 1}));
+  EXPECT_EQ(segment(9), (std::vector<uint64_t>{1, 16, 1}));
+  EXPECT_EQ(segment(16), (std::vector<uint64_t>{16, 256, 16}));
+  EXPECT_EQ(segment(255), (std::vector<uint64_t>{16, 256, 16}));
+  // The words are the plan's: each ifmap and filter word once, the outputs once.
+  EXPECT_EQ(traffic.result().ifmap_words, 256u * 1024);
+  EXPECT_EQ(traffic.result().filter_words, 1024u * 256);
+  EXPECT_EQ(traffic.result().ofmap_write_words, 256u * 256);
+}
+
+TEST(DramPortSkip, ShiftsTimesAndAddsTheSkippedActivity) {
+  const auto [config, dram_config] = design({});
+  const dram::Device device = dram::make_device(dram_config);
+  memory::DramPort reference(device, dram_config), skipping(device, dram_config);
+  const uint32_t a = reference.group();
+  reference.transfer(a, false, 0, 4096, 100.0);
+  const double done = reference.wait(a);
+  // The same transfer after a skip of 1 ms: the DRAM sees it at the same time, the caller
+  // 1 ms later, and the report holds the extra time and activity.
+  dram::Activity extra;
+  extra.reads = 1000;
+  extra.read_pj = 5e3;
+  skipping.skip(1e6, extra);
+  const uint32_t b = skipping.group();
+  skipping.transfer(b, false, 0, 4096, 100.0 + 1e6);
+  EXPECT_DOUBLE_EQ(skipping.wait(b), done + 1e6);
+  const v1::DramReport r0 = reference.finish(), r1 = skipping.finish();
+  EXPECT_EQ(r1.reads(), r0.reads() + 1000);
+  EXPECT_DOUBLE_EQ(r1.energy().read_pj(), r0.energy().read_pj() + 5e3);
+  EXPECT_NEAR(r1.total_time_ns(), r0.total_time_ns() + 1e6, device.tck_ns);
+  EXPECT_DOUBLE_EQ(r1.extrapolated_time_ns(), 1e6);
+  EXPECT_THROW(skipping.skip(-1, {}), InternalError);
+}
+
+TEST(DramPortSkip, IdleRefreshesCountByTheTimeAsked) {
+  // An idle controller refreshes on schedule: 10 refresh intervals hold 10 REFs per rank
+  // (all-bank refresh, the default), counted when asked, not when the next request comes.
+  const auto [config, dram_config] = design({});
+  const dram::Device device = dram::make_device(dram_config);
+  memory::DramPort port(device, dram_config);
+  const double refi_ns = static_cast<double>(device.t.refi()) * device.tck_ns;
+  const dram::Activity a = port.activity_at(10.5 * refi_ns);
+  EXPECT_NEAR(a.commands[static_cast<size_t>(dram::Cmd::REF)],
+              10.0 * device.ranks * device.channels, 1.0 * device.ranks * device.channels);
+  EXPECT_GT(a.background_pj, 0);
+}
+
+}  // namespace
+}  // namespace accelgym::accel
+
+namespace accelgym::memory {
+namespace {
+
+TEST(TileBuffer, KeepsTheMostRecentlyUsedTilesThatFit) {
+  TileBuffer buffer(100);
+  EXPECT_EQ(buffer.fetch(1, 40), 40u);
+  EXPECT_EQ(buffer.fetch(2, 40), 40u);
+  EXPECT_EQ(buffer.fetch(1, 40), 0u);   // held; now the most recent
+  EXPECT_EQ(buffer.fetch(3, 40), 40u);  // evicts 2, the least recent
+  EXPECT_EQ(buffer.fetch(1, 40), 0u);
+  EXPECT_EQ(buffer.fetch(2, 40), 40u);  // evicts 3
+  EXPECT_EQ(buffer.fetch(3, 40), 40u);
+  EXPECT_EQ(buffer.fetch(4, 150), 150u);  // larger than the buffer: streamed, nothing evicted
+  EXPECT_EQ(buffer.fetch(3, 40), 0u);
+  buffer.clear();
+  EXPECT_EQ(buffer.fetch(3, 40), 40u);
+}
+
+}  // namespace
+}  // namespace accelgym::memory
