@@ -1165,28 +1165,16 @@ uint64_t MemorySystem::advance(uint64_t now) {
 bool MemorySystem::busy() const { return !window_.empty(); }
 
 Activity& Activity::operator+=(const Activity& other) {
-  cycles += other.cycles;
-  reads += other.reads;
-  writes += other.writes;
-  row_hits += other.row_hits;
-  row_misses += other.row_misses;
-  row_conflicts += other.row_conflicts;
+  const auto mine = scalars(*this);
+  const auto theirs = scalars(other);
+  for (size_t i = 0; i < mine.size(); ++i) *mine[i] += *theirs[i];
   for (size_t c = 0; c < kNumCmds; ++c) commands[c] += other.commands[c];
-  act_pj += other.act_pj;
-  pre_pj += other.pre_pj;
-  read_pj += other.read_pj;
-  write_pj += other.write_pj;
-  ref_pj += other.ref_pj;
-  background_pj += other.background_pj;
   return *this;
 }
 
 Activity Activity::scaled(double factor) const {
   Activity a = *this;
-  for (double* v : {&a.cycles, &a.reads, &a.writes, &a.row_hits, &a.row_misses, &a.row_conflicts,
-                    &a.act_pj, &a.pre_pj, &a.read_pj, &a.write_pj, &a.ref_pj, &a.background_pj}) {
-    *v *= factor;
-  }
+  for (double* v : scalars(a)) *v *= factor;
   for (double& c : a.commands) c *= factor;
   return a;
 }

@@ -74,6 +74,15 @@ struct Activity {
   Activity operator-(const Activity& other) const { return *this + other.scaled(-1); }
   Activity operator+(Activity other) const { return other += *this; }
   Activity scaled(double factor) const;
+
+ private:
+  // Every field but `commands`, for field-wise arithmetic.
+  template <class Self>
+  static auto scalars(Self& a) {
+    return std::array{&a.cycles,     &a.reads,         &a.writes, &a.row_hits,
+                      &a.row_misses, &a.row_conflicts, &a.act_pj, &a.pre_pj,
+                      &a.read_pj,    &a.write_pj,      &a.ref_pj, &a.background_pj};
+  }
 };
 
 class Channel;

@@ -128,6 +128,20 @@ TEST(DramPortSkip, ShiftsTimesAndAddsTheSkippedActivity) {
   EXPECT_THROW(skipping.skip(-1, {}), InternalError);
 }
 
+TEST(DramPortSkip, TimesShiftedBySkipsMayRoundBelowTheLastIssue) {
+  // GPT-2 on 4x4 (2026-12-06): after skips summing to 215 280 950.67 ns, a transfer issued when
+  // the last one was landed 1.5e-8 ns before it in the DRAM's time: the same time, not a
+  // transfer out of order. A real step back still is one.
+  const auto [config, dram_config] = design({});
+  memory::DramPort port(dram::make_device(dram_config), dram_config);
+  port.skip(215280950.66666666, {});
+  const uint32_t g = port.group();
+  port.transfer(g, false, 0, 64, 219189447.8333333 + 1.5e-8);
+  EXPECT_NO_THROW(port.transfer(g, false, 64, 64, 219189447.8333333));
+  EXPECT_GT(port.wait(g), 219189447.8333333);
+  EXPECT_THROW(port.transfer(g, false, 128, 64, 219189446.0), InternalError);
+}
+
 TEST(DramPortSkip, IdleRefreshesCountByTheTimeAsked) {
   // An idle controller refreshes on schedule: 10 refresh intervals hold 10 REFs per rank
   // (all-bank refresh, the default), counted when asked, not when the next request comes.
