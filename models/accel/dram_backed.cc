@@ -126,13 +126,13 @@ LayerTraffic::LayerTraffic(const workloads::GemmShape& gemm, const compute::Fold
 
 // Folds repeat with period 1 (a run of folds moving the same), the row folds (a column of
 // folds, SCALE-Sim's inner loop) or a whole GEMM instance. A segment of period p can leave
-// about its length - 3p - 4 folds to extrapolate (a period to enter it, one to measure, one to
-// leave); from each fold a longer period is kept only when that beats sampling the runs it
-// holds one by one.
+// about its length - 2p - 5 folds to extrapolate (two steps to enter it, a window of a period,
+// the rest of the last period and the last step); from each fold a longer period is kept only when
+// that beats sampling the runs it holds one by one.
 void LayerTraffic::find_segments(const compute::FoldTiming& timing) {
   const uint64_t n = folds();
   auto extrapolable = [](uint64_t length, uint64_t period) {
-    return static_cast<int64_t>(length) - static_cast<int64_t>(3 * period + 4);
+    return static_cast<int64_t>(length) - static_cast<int64_t>(2 * period + 5);
   };
   auto run_end = [&](uint64_t f) {
     uint64_t end = f + 1;
@@ -279,8 +279,9 @@ namespace {
 
 // Fold sampling (docs/MODELS.md "Fold sampling"). A step is one iteration of the fold loop:
 // fold f computes while fold f + 1's tiles load, then fold f's outputs drain. In a segment
-// (LayerTraffic::Segment) whose folds repeat with period p, the steps a period in are the same
-// requests at the same offsets, their time set by the DRAM's state alone. The sampler then
+// (LayerTraffic::Segment) whose folds repeat with period p, skipping k periods from a step
+// whose folds f - 1, f and f + 1 lie in the segment leaves the same requests at the same
+// offsets, the DRAM's state carrying on. The sampler then
 // measures a window of whole periods and skips whole periods at the window's mean step time and
 // DRAM activity (DramPort::skip), keeping the segment's last kTailSteps steps simulated.
 //
@@ -310,7 +311,7 @@ class FoldSampler {
     const uint64_t resume = segment.end - 1 - kTailSteps;  // simulated again after a skip
     const uint64_t window_steps = std::max(kWindowSteps, period);
     if (!window_open_) {
-      const bool steady = f >= segment.first + period + kWarmSteps && recent_ns_[0] >= 0;
+      const bool steady = f >= segment.first + 1 + kWarmSteps && recent_ns_[0] >= 0;
       if (steady && f + window_steps + period <= resume) open_window(layer, f, start_ns);
       return 0;
     }
