@@ -134,32 +134,54 @@ void LayerTraffic::find_segments(const compute::FoldTiming& timing) {
   auto extrapolable = [](uint64_t length, uint64_t period) {
     return static_cast<int64_t>(length) - static_cast<int64_t>(2 * period + 5);
   };
-  auto run_end = [&](uint64_t f) {
-    uint64_t end = f + 1;
-    while (end < n && moves_of_fold_[end] == moves_of_fold_[f]) ++end;
-    return end;
-  };
-  std::vector<uint64_t> periods;
-  for (uint64_t p : {timing.row_folds, timing.folds}) {
-    if (p > 1 && std::find(periods.begin(), periods.end(), p) == periods.end()) {
-      periods.push_back(p);
+  // Runs of alike folds, and what sampling them one by one leaves to skip: gain_before[x] sums
+  // it over the runs that end at or before x (x a run's start).
+  std::vector<uint64_t> run_start(n), run_end(n);
+  std::vector<int64_t> gain_before(n + 1, 0);
+  for (uint64_t s = 0; s < n;) {
+    uint64_t e = s + 1;
+    while (e < n && moves_of_fold_[e] == moves_of_fold_[s]) ++e;
+    for (uint64_t g = s; g < e; ++g) {
+      run_start[g] = s;
+      run_end[g] = e;
+      gain_before[g] = gain_before[s];
     }
+    gain_before[e] = gain_before[s] + std::max<int64_t>(0, extrapolable(e - s, 1));
+    s = e;
   }
+  auto by_runs = [&](uint64_t f, uint64_t end) {  // sampling [f, end) run by run
+    auto gain = [&](uint64_t length) { return std::max<int64_t>(0, extrapolable(length, 1)); };
+    if (run_end[f] >= end) return gain(end - f);
+    const uint64_t last = run_start[end - 1];
+    return gain(run_end[f] - f) + gain_before[last] - gain_before[run_end[f]] + gain(end - last);
+  };
+  // Per candidate period p, where fold g first stops moving as fold g - p (scanned once: the
+  // starts only move forward).
+  struct Candidate {
+    uint64_t period, scanned_from = 0, stop = 0;
+  };
+  std::vector<Candidate> candidates;
+  for (uint64_t p : {timing.row_folds, timing.folds}) {
+    const bool known = std::any_of(candidates.begin(), candidates.end(),
+                                   [p](const Candidate& c) { return c.period == p; });
+    if (p > 1 && !known) candidates.push_back({p});
+  }
+  auto periodic_end = [&](Candidate& c, uint64_t from) {
+    if (from < c.scanned_from || from > c.stop) {
+      c.scanned_from = from;
+      c.stop = from;
+      while (c.stop < n && moves_of_fold_[c.stop] == moves_of_fold_[c.stop - c.period]) ++c.stop;
+    }
+    return std::max(from, c.stop);
+  };
   for (uint64_t f = 0; f < n;) {
-    Segment best{f, run_end(f), 1};
+    Segment best{f, run_end[f], 1};
     int64_t best_advantage = 0;
-    for (uint64_t p : periods) {
-      uint64_t end = std::min(n, f + p);
-      while (end < n && moves_of_fold_[end] == moves_of_fold_[end - p]) ++end;
-      int64_t by_runs = 0;
-      for (uint64_t g = f; g < end;) {
-        const uint64_t e = std::min(end, run_end(g));
-        by_runs += std::max<int64_t>(0, extrapolable(e - g, 1));
-        g = e;
-      }
-      const int64_t advantage = extrapolable(end - f, p) - by_runs;
+    for (Candidate& c : candidates) {
+      const uint64_t end = std::min(n, periodic_end(c, std::min(n, f + c.period)));
+      const int64_t advantage = extrapolable(end - f, c.period) - by_runs(f, end);
       if (advantage > best_advantage) {
-        best = {f, end, p};
+        best = {f, end, c.period};
         best_advantage = advantage;
       }
     }
