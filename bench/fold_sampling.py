@@ -14,9 +14,7 @@ import time
 import numpy as np
 
 from accelgym import _core
-
-ZOO = ("alexnet", "resnet18", "resnet50", "mobilenet", "gpt2", "transformer_partial", "vgg16",
-       "conv_test", "gemm_test")
+from bench_stats import bootstrap_median_ci
 
 
 def evaluate(core, design):
@@ -46,15 +44,9 @@ def quantile(values, q):
     return float(np.quantile(np.asarray(values), q)) if values else float("nan")
 
 
-def median_ci(values, seed=0, resamples=2000):
-    """95 % bootstrap confidence interval of the median."""
-    data = np.asarray(values)
-    rng = np.random.default_rng(seed)
-    medians = np.median(rng.choice(data, size=(resamples, len(data))), axis=1)
-    return float(np.quantile(medians, 0.025)), float(np.quantile(medians, 0.975))
-
-
 def summarize(title, rows):
+    if not rows:
+        return
     ts = [r[0] * 1e3 for r in rows]
     te = [r[1] * 1e3 for r in rows]
     lat = [abs(r[2]) * 100 for r in rows]
@@ -63,7 +55,7 @@ def summarize(title, rows):
     print("| | median [95 % CI] | p95 | max |")
     print("|---|---|---|---|")
     for label, t in (("sampled (memory=dram)", ts), ("exact (memory=dram-exact)", te)):
-        low, high = median_ci(t)
+        low, high = bootstrap_median_ci(np.asarray(t), np.random.default_rng(0))
         print(f"| host ms, {label} | {statistics.median(t):.1f} [{low:.1f}, {high:.1f}] | "
               f"{quantile(t, .95):.1f} | {max(t):.1f} |")
     print(f"| latency error, % | {statistics.median(lat):.3f} | {quantile(lat, .95):.3f} | {max(lat):.3f} |")
@@ -91,7 +83,7 @@ def main():
         return
     default = [d["default"] for d in core.dimensions]
     rows = []
-    for workload in ZOO:
+    for workload in _core.builtin_networks():
         [row] = compare(args.env, {"workload": workload}, [default])
         print(f"{workload}: latency {row[2] * 100:+.4f} %, energy {row[3] * 100:+.4f} %, "
               f"{row[1] * 1e3:.1f} -> {row[0] * 1e3:.1f} ms")

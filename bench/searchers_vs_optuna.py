@@ -30,6 +30,7 @@ from scipy.stats import mannwhitneyu
 import warnings
 
 import accelgym
+from bench_stats import bootstrap_median_ci
 
 warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
@@ -93,12 +94,6 @@ def optuna_run(make_sampler, env, options, targets, seed, budget):
     study = optuna.create_study(direction="maximize", sampler=make_sampler(seed))
     study.optimize(objective, n_trials=budget)
     return reached[0] if reached else budget + 1
-
-
-def bootstrap_median_ci(values, rng, resamples=10000):
-    samples = rng.choice(values, size=(resamples, len(values)), replace=True)
-    medians = np.median(samples, axis=1)
-    return np.percentile(medians, 2.5), np.percentile(medians, 97.5)
 
 
 def report(case, runs, budget, markdown):

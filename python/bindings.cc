@@ -158,6 +158,11 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   m.def("version", &version);
   m.def("registered_envs", &env::user_env_names);  // test envs (synthetic-v0) left out
+  m.def("builtin_networks", [] {
+    std::vector<std::string> names;
+    for (const auto& network : workloads::builtin_networks()) names.push_back(network.name);
+    return names;
+  });
   m.def("searchers", &agents::searcher_names);
   m.def("limits", [] {
     py::dict out;

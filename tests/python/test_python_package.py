@@ -257,6 +257,15 @@ def test_plot_command(run, tmp_path):
     assert run("plot").returncode == 2
 
 
+def test_builtin_networks_are_the_zoo():
+    from accelgym import _core
+    names = _core.builtin_networks()
+    assert {"alexnet", "resnet50", "mobilenet-v2", "vit-b16"} <= set(names)
+    assert len(names) == len(set(names))
+    with pytest.raises(ValueError, match="vit-b16"):  # the CLI's list names them all too
+        accelgym.simulate("no-such-network")
+
+
 def test_simulate_matches_the_cli_model(tmp_path):
     topo = tmp_path / "gemm.csv"
     topo.write_text("Layer Name, M, N, K,\nTest 1, 256, 128, 256,")
