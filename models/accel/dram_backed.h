@@ -17,10 +17,11 @@
 // next layer reads its ifmap from there (layers are taken to feed each other in order).
 //
 // What each fold moves depends only on the fold order (the scratchpads' and the global
-// buffer's reuse), so a layer's moves are planned when it is built, as runs of consecutive
-// folds that move the same; only their timing needs the DRAM. Fold sampling uses that: in a
-// long run, after a few steady steps it measures a window and extrapolates all but the run's
-// last steps from it (run_network_on_dram, docs/MODELS.md "Fold sampling").
+// buffer's reuse), so a layer's moves are planned when it is built, and its folds cut into
+// segments that repeat with a period; only their timing needs the DRAM. Fold sampling uses
+// that: in a long segment, after a few steps it measures a window of whole periods and
+// extrapolates all but the segment's last step from it (run_network_on_dram, docs/MODELS.md
+// "Fold sampling").
 #pragma once
 
 #include "accelgym/v1/result.pb.h"
@@ -140,9 +141,9 @@ struct DramLayerPlan {
 // `overlap_layers` they are fetched while the previous layer's last fold computes, and its
 // last drain proceeds while the next layer runs: a layer ends when the next one starts.
 //
-// With `sampled` (the DramPort behind `port`), runs of folds that move the same are sampled:
-// each run's first steps and its last are simulated, its middle extrapolated from a measured
-// window of steady steps (DramPort::skip). Null: every fold is simulated (exact).
+// With `sampled` (the DramPort behind `port`), segments of repeating folds are sampled: each
+// segment's first steps, its windows and its last step are simulated, the rest extrapolated
+// from the windows (DramPort::skip). Null: every fold is simulated (exact).
 std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
                                                  const compute::SystolicConfig& config,
                                                  uint32_t word_bytes, memory::TransferPort& port,
