@@ -7,38 +7,15 @@
 #include <cmath>
 #include <queue>
 
+#include "models/dram/bank_scheduler.h"
+#include "models/dram/power_state.h"
 #include "models/dram/ready_scan.h"
+#include "models/dram/refresh_schedule.h"
+#include "models/dram/request_queue.h"
 #include "sim/core/clock.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::dram {
-
-// ---------------------------------------------------------------------------------------------
-// Energy (DRAMPower style): per-command increments over the background current, and background
-// current by rank state, times the supply voltage, for every device of a rank.
-
-EnergyModel::EnergyModel(const Device& d) {
-  const double devices = d.devices_per_rank;
-  const double tck = d.tck_ns;
-  auto sum = [&](auto current_times_cycles) {
-    double pj = 0;
-    for (const auto& s : d.spec.supplies()) pj += s.voltage_v() * current_times_cycles(s);
-    return pj * tck * devices;  // mA x V x ns = pJ
-  };
-  const auto& t = d.t;
-  act_pj = sum([&](const auto& s) { return (s.idd0_ma() - s.idd3n_ma()) * t.ras(); });
-  pre_pj = sum([&](const auto& s) { return (s.idd0_ma() - s.idd2n_ma()) * t.rp(); });
-  read_pj = sum([&](const auto& s) { return (s.idd4r_ma() - s.idd3n_ma()) * d.burst_cycles; });
-  write_pj = sum([&](const auto& s) { return (s.idd4w_ma() - s.idd3n_ma()) * d.burst_cycles; });
-  ref_pj = sum([&](const auto& s) { return (s.idd5b_ma() - s.idd3n_ma()) * t.rfc(); });
-  // A per-bank refresh refreshes 1/banks of the rows an all-bank refresh does.
-  refpb_pj = ref_pj / d.banks;
-  background_pj_per_cycle[0] = sum([](const auto& s) { return s.idd3n_ma(); });
-  background_pj_per_cycle[1] = sum([](const auto& s) { return s.idd2n_ma(); });
-  background_pj_per_cycle[2] = sum([](const auto& s) { return s.idd3p_ma(); });
-  background_pj_per_cycle[3] = sum([](const auto& s) { return s.idd2p_ma(); });
-  background_pj_per_cycle[4] = sum([](const auto& s) { return s.idd6_ma(); });
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -80,125 +57,48 @@ std::vector<Rule> rules_for(const Device& device, const ControllerConfig& k) {
   return rules;
 }
 
-// A queued request: its bank is the queue's, so only the row is kept (small: requests are
-// moved when one leaves from the middle of the queue).
-struct Req {
-  uint64_t id;
-  uint64_t ready_cycle;  // visible to the scheduler (after the controller delay)
-  uint32_t row;
-  bool is_write;
-  bool classified = false;
-};
-
-// A bank's requests in arrival order. The oldest leaves most often (FIFO, and FR-FCFS without
-// a row hit): removing it only moves a start index, where a vector would move every request
-// behind it (hundreds with deep buffers).
-class RequestQueue {
- public:
-  size_t size() const { return items_.size() - head_; }
-  bool empty() const { return size() == 0; }
-  Req& operator[](size_t i) { return items_[head_ + i]; }
-  const Req& operator[](size_t i) const { return items_[head_ + i]; }
-  const Req* begin() const { return items_.data() + head_; }
-  const Req* end() const { return items_.data() + items_.size(); }
-  Req& emplace_back() { return items_.emplace_back(); }
-  void erase(size_t i) {
-    const auto front = items_.begin() + static_cast<std::ptrdiff_t>(head_);
-    if (i < size() / 2) {  // fewer requests in front of it: those move back by one
-      std::move_backward(front, front + static_cast<std::ptrdiff_t>(i),
-                         front + static_cast<std::ptrdiff_t>(i) + 1);
-      ++head_;
-    } else {
-      items_.erase(front + static_cast<std::ptrdiff_t>(i));
-    }
-    if (head_ == items_.size()) {
-      clear();
-    } else {
-      compact_if_slack();
-    }
+// The refresh schedule RefreshPolicy asks for: one REF per tREFI, one REFpb per tREFIpb, or none.
+RefreshSchedule refresh_schedule(const Device& d, const ControllerConfig& k) {
+  switch (k.refresh_policy) {
+    case RefreshPolicy::kAllBank:
+      return {d.t.refi(), k.refresh_max_postponed, k.refresh_max_pulledin};
+    case RefreshPolicy::kPerBank:
+      return {d.t.refi_pb(), k.refresh_max_postponed, k.refresh_max_pulledin};
+    case RefreshPolicy::kNoRefresh:
+    case RefreshPolicy::kSameBank:  // DDR5's; make_device() refuses it for every standard here
+      break;
   }
+  return {};
+}
 
- private:
-  static constexpr size_t kSlack = 16;
-  // Moves the requests to the front once kSlack have left it: the move costs 1/kSlack of
-  // what erasing each would, and the queue stays compact in the cache.
-  void compact_if_slack() {
-    if (head_ < kSlack) return;
-    items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-  }
-  void clear() {
-    items_.clear();
-    head_ = 0;
-  }
-  std::vector<Req> items_;
-  size_t head_ = 0;  // items_[head_] is the oldest request
-};
-
-struct Bank {
-  int64_t open_row = -1;
-  // Queued requests for the open row: the scheduler looks for row hits only if there are any
-  // (with deep queues and scattered rows, looking costs more than the rest of a command).
-  uint32_t open_row_requests = 0;
-  uint64_t act_cycle = 0;
-  RequestQueue queue;
-  // The request the scheduler serves next (index into the queue; its command is the
-  // channel's cmd_ of this bank), redone whenever the queue or the row state changes.
-  int choice = 0;
-
-  bool for_open_row(const Req& r) const { return open_row == static_cast<int64_t>(r.row); }
-  // Opens `row` for a queued request; `sharing_hash` queued requests (that one included) have
-  // a row with the same hash as `row` (Channel::row_hash_counts_).
-  void open(uint32_t row, uint32_t sharing_hash) {
-    open_row = row;
-    if (sharing_hash == 1) {  // only the request served: no need to look at the others
-      open_row_requests = 1;
-      return;
-    }
-    open_row_requests = 0;
-    for (const Req& r : queue) open_row_requests += r.row == row;
-  }
-  void close() {
-    open_row = -1;
-    open_row_requests = 0;
-  }
-};
-
+// A rank's state: its refresh schedule, power state and background-energy account, and how
+// many requests are queued for it.
 struct Rank {
-  uint64_t refs_issued = 0;
-  uint64_t next_due = kNever;  // when the next REF falls due
-  bool pulling_in = false;
-  bool in_power_down = false;
-  // Self-refresh (PowerDownPolicy Staggered, as DRAMSys): wanted after a power-down exit for
-  // a refresh while the rank is idle; entered instead of that refresh; left when a request
-  // arrives, followed by one extra REF before anything else. Refreshes restart from the exit.
-  bool self_refresh_wanted = false;
-  bool in_self_refresh = false;
-  bool extra_refresh = false;
-  uint64_t refresh_origin = 0;  // the refresh schedule counts intervals from here
-  // From refs_issued and the origin (set_refs_issued): when a refresh becomes forced (more
-  // than RefreshMaxPostponed owed) and when one may be pulled in.
-  uint64_t forced_at = kNever, pull_in_at = kNever;
-  uint32_t pending = 0;  // requests queued for this rank
-  uint32_t next_pb_bank = 0;
-  // Background energy bookkeeping: cycles spent in each background state (EnergyModel order),
-  // counted exactly and priced once at the end.
-  uint32_t open_banks = 0;  // banks whose row is open (including auto-precharges in flight)
-  uint64_t settled_until = 0;
-  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<>> closes;  // auto-precharges
-  uint64_t state_cycles[5] = {};
+  uint32_t pending = 0;
+  RankPower power;
+  RefreshSchedule refresh;
+  RankBackground background;
+  bool idle() const { return pending == 0; }
 };
 
 constexpr uint32_t kNoBank = std::numeric_limits<uint32_t>::max();
 constexpr int64_t kNoBlock = -1, kWholeRank = -2;
 
+// Which command goes first when several may issue in a cycle: the lowest, then the oldest
+// request (ranks' own commands tie in rank order).
+enum class Priority : uint8_t {
+  kMaintenance,     // refresh (and the precharges it needs), power-down and self-refresh exits
+  kRequest,         // a request's ACT, PRE, read or write
+  kPowerDownEntry,  // only when nothing else is ready
+};
+
 struct Candidate {
   Cmd cmd;
   uint32_t rank;
-  uint32_t bank;  // flat within rank
-  int priority;   // lower first: 0 refresh and power-down, 1 requests
-  uint64_t key;   // request id (oldest first)
-  int index;      // index in the bank queue, -1 for non-request commands
+  uint32_t bank;  // within the rank
+  Priority priority;
+  uint64_t key;  // request id << 8 | bank within the channel (oldest first); 0 for ranks'
+  int index;     // index in the bank queue, -1 for a rank's own command
 };
 
 }  // namespace
@@ -227,7 +127,9 @@ class Channel {
         read_response_cycles_(d.t.cl() + d.burst_cycles + c.controller.phy_delay_cycles),
         write_response_cycles_(d.t.cwl() + d.burst_cycles + c.controller.phy_delay_cycles),
         timing_(d, sys.rules_),
-        ranks_(d.ranks),
+        scheduler_(c.controller),
+        ranks_(d.ranks,
+               Rank{0, RankPower(c.controller.power_down), refresh_schedule(d, c.controller), {}}),
         banks_(size_t{d.ranks} * d.banks),
         row_hash_bits_(row_hash_bits_for(c.controller.request_buffer_size)),
         row_hash_counts_(banks_.size() << row_hash_bits_, 0),
@@ -239,17 +141,6 @@ class Channel {
         busy_banks_(d.ranks, 0),
         busy_count_(d.ranks, 0),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
-    switch (k_.refresh_policy) {
-      case RefreshPolicy::kAllBank:
-        refresh_interval_ = d.t.refi();
-        break;
-      case RefreshPolicy::kPerBank:
-        refresh_interval_ = d.t.refi_pb();
-        break;
-      default:
-        refresh_interval_ = 0;
-    }
-    for (Rank& rank : ranks_) set_refs_issued(rank, 0);
     if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
     if (d.banks > 64) throw InternalError("more than 64 banks in one rank");
     if (k_.request_buffer_size > std::numeric_limits<uint16_t>::max()) {
@@ -297,13 +188,13 @@ class Channel {
   // Queues the request arriving at cycle `at`; returns the first cycle at which the
   // controller must step because of it.
   uint64_t accept(uint64_t id, bool is_write, const Location& loc, uint64_t at) {
-    Bank& bk = bank(loc.rank, loc.bank);
+    BankState& bk = bank(loc.rank, loc.bank);
     // Joining a busy bank's queue behind its choice, not for the open row: the scheduler's
     // choice stays (no scheduler prefers a later miss) and so does its command, unless an
     // adaptive page policy looks at the rest of the queue.
     const bool bank_was_busy = !bk.queue.empty();
     // Filled in place (a temporary copied in would be read back wider than it was written).
-    Req& r = bk.queue.emplace_back();
+    QueuedRequest& r = bk.queue.emplace_back();
     r.id = id;
     r.ready_cycle = at + k_.controller_delay_cycles;
     r.row = loc.row;
@@ -311,8 +202,7 @@ class Channel {
     bk.open_row_requests += bk.for_open_row(r);
     ++row_hash_counts_[row_hash_slot(loc.rank * banks_per_rank_ + loc.bank, loc.row)];
     const bool choice_stays =
-        bank_was_busy && !bk.for_open_row(r) &&
-        (k_.page_policy == PagePolicy::kOpen || k_.page_policy == PagePolicy::kClosed);
+        bank_was_busy && !bk.for_open_row(r) && scheduler_.miss_leaves_choice();
     const uint32_t flat = loc.rank * banks_per_rank_ + loc.bank;
     if (!bank_was_busy) set_busy(loc.rank, loc.bank, true);
     if (!choice_stays) changed(flat);
@@ -320,10 +210,10 @@ class Channel {
     Rank& rank = ranks_[loc.rank];
     // A request for an idle or powered-down rank changes what the rank wants (refresh,
     // power-down exit) from `at` on; otherwise only its bank's next command changed.
-    const bool rank_was_idle = rank.pending == 0 || rank.in_power_down || rank.in_self_refresh;
+    const bool rank_was_idle = rank.idle() || rank.power.asleep();
     rank.pending++;
-    rank.pulling_in = false;
-    rank.self_refresh_wanted = false;
+    rank.refresh.request_arrived();
+    rank.power.request_arrived();
     if (k_.cmd_mux == CmdMux::kStrict) strict_order_.push_back(id);
     if (rank_was_idle) {
       cache_valid_ = false;  // the rank's wants change: the next step scans afresh
@@ -352,10 +242,10 @@ class Channel {
         cache_valid_ && now == cached_.time && blocks_unchanged(now) ? cached_ : scan_banks(now);
     Candidate best = ranks.best;
     // Request commands rank after refresh and power-down exits, before power-down entry.
-    if (scan.time == now && (ranks.ready == 0 || best.priority > 1)) {
+    if (scan.time == now && (ranks.ready == 0 || best.priority > Priority::kRequest)) {
       const uint32_t flat = scan.bank;
-      best =
-          Candidate{cmd_[flat], rank_of(flat), bank_of(flat), 1, key_[flat], banks_[flat].choice};
+      best = Candidate{cmd_[flat],         rank_of(flat), bank_of(flat),
+                       Priority::kRequest, key_[flat],    banks_[flat].choice};
     } else if (ranks.ready == 0) {
       return std::min(ranks.next, scan.time);  // nothing to issue
     }
@@ -366,7 +256,7 @@ class Channel {
     // A rank command, or a request command that left its rank idle, changes what the rank
     // wants (refresh, power-down): when those commands may issue next. Otherwise the wants are
     // as evaluated above, and time-driven changes are refresh-due events.
-    if (best.index < 0 || ranks_[best.rank].pending == 0) {
+    if (best.index < 0 || ranks_[best.rank].idle()) {
       next = std::min(next, rank_next_after_issue(best.rank, now));
     }
     // The issue may have delayed any bank's command: the banks' exact next time and who wins
@@ -382,16 +272,12 @@ class Channel {
 
   double background_pj() const {
     double pj = 0;
-    for (const auto& rank : ranks_) {
-      for (size_t s = 0; s < 5; ++s) {
-        pj += sys_.energy_.background_pj_per_cycle[s] * static_cast<double>(rank.state_cycles[s]);
-      }
-    }
+    for (const auto& rank : ranks_) rank.background.add_pj(sys_.energy_, pj);
     return pj;
   }
 
  private:
-  Bank& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * banks_per_rank_ + b]; }
+  BankState& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * banks_per_rank_ + b]; }
   uint32_t rank_of(uint32_t flat) const { return flat >> bank_shift_; }
   uint32_t bank_of(uint32_t flat) const { return flat & (banks_per_rank_ - 1); }
 
@@ -416,22 +302,22 @@ class Channel {
   // The bank's queue or row changed: its scheduler choice is redone.
   void changed(uint32_t flat) {
     if (cache_valid_ && flat == cached_.bank) cache_valid_ = false;
-    Bank& bk = banks_[flat];
+    BankState& bk = banks_[flat];
     if (bk.queue.empty()) {
       local_[flat] = kNever;
       key_[flat] = kNever;
       return;
     }
-    bk.choice = pick(bk);
-    const Req& req = bk.queue[static_cast<size_t>(bk.choice)];
-    cmd_[flat] = next_command(bk, req);
+    bk.choice = scheduler_.pick(bk, last_cas_write_);
+    const QueuedRequest& req = bk.queue[static_cast<size_t>(bk.choice)];
+    cmd_[flat] = scheduler_.next_command(bk, req);
     key_[flat] = req.id << 8 | flat;
     update_local(flat);
   }
 
   // The bank's own and its group's constraints on its chosen command.
   void update_local(uint32_t flat) {
-    const Bank& bk = banks_[flat];
+    const BankState& bk = banks_[flat];
     if (bk.queue.empty()) return;
     local_[flat] = std::max(timing_.local_earliest(cmd_[flat], flat),
                             bk.queue[static_cast<size_t>(bk.choice)].ready_cycle);
@@ -527,9 +413,7 @@ class Channel {
     uint64_t until = kNever;
     for (uint32_t r = 0; r < ranks_count_ && until > now; ++r) {
       const Rank& rank = ranks_[r];
-      const bool quiet = !rank.in_power_down && !rank.in_self_refresh && !rank.extra_refresh &&
-                         (k_.power_down != PowerDownPolicy::kStaggered || rank.pending > 0) &&
-                         !refresh_wanted(r, now);
+      const bool quiet = rank.power.quiet(rank.idle()) && !refresh_wanted(r, now);
       until = quiet ? std::min(until, refresh_wanted_from(r, now)) : 0;
     }
     quiet_until_ = until > now ? until : 0;
@@ -564,48 +448,25 @@ class Channel {
     return to_scan(best_time, best_key);
   }
 
-  void set_refs_issued(Rank& rank, uint64_t refs) {
-    rank.refs_issued = refs;
-    rank.next_due = owed_from(rank, 1);
-    rank.forced_at = owed_from(rank, static_cast<int64_t>(k_.refresh_max_postponed) + 1);
-    rank.pull_in_at = owed_from(rank, 1 - static_cast<int64_t>(k_.refresh_max_pulledin));
+  const BankState& bank(uint32_t r, uint32_t b) const {
+    return banks_[size_t{r} * banks_per_rank_ + b];
   }
 
-  // The first cycle at which at least n REFs are owed (intervals elapsed minus REFs issued).
-  uint64_t owed_from(const Rank& rank, int64_t n) const {
-    if (refresh_interval_ == 0) return kNever;
-    const int64_t due_index = static_cast<int64_t>(rank.refs_issued) + n;
-    return due_index <= 0
-               ? 0
-               : rank.refresh_origin + static_cast<uint64_t>(due_index) * refresh_interval_;
-  }
-  const Bank& bank(uint32_t r, uint32_t b) const { return banks_[size_t{r} * banks_per_rank_ + b]; }
-
-  bool refresh_forced(uint32_t r, uint64_t now) const { return now >= ranks_[r].forced_at; }
+  bool refresh_forced(uint32_t r, uint64_t now) const { return ranks_[r].refresh.forced(now); }
 
   // The first cycle after `now` at which refresh_wanted() turns true with time alone (the
   // rank's requests and state as they are): when a refresh becomes forced, falls due on an
   // idle rank, or may be pulled in on an idle rank. kNever if none.
   uint64_t refresh_wanted_from(uint32_t r, uint64_t now) const {
     const Rank& rank = ranks_[r];
-    if (refresh_interval_ == 0 || rank.in_self_refresh) return kNever;
-    auto later = [now](uint64_t t) { return t > now ? t : kNever; };
-    uint64_t t = later(rank.forced_at);
-    if (rank.pending == 0) {
-      t = std::min(t, later(rank.next_due));
-      if (rank.pulling_in) t = std::min(t, later(rank.pull_in_at));
-    }
-    return t;
+    if (rank.power.in_self_refresh()) return kNever;
+    return rank.refresh.wanted_from(now, rank.idle());
   }
 
   bool refresh_wanted(uint32_t r, uint64_t now) const {
-    if (refresh_interval_ == 0) return false;
     const Rank& rank = ranks_[r];
-    if (rank.in_self_refresh) return false;  // the device refreshes itself
-    if (refresh_forced(r, now)) return true;
-    if (rank.pending != 0) return false;
-    if (now >= rank.next_due) return true;  // due, rank idle
-    return rank.pulling_in && now >= rank.pull_in_at;
+    if (rank.power.in_self_refresh()) return false;  // the device refreshes itself
+    return rank.refresh.wanted(now, rank.idle());
   }
 
   // Which of the rank's banks may not serve requests at `now`: kNoBlock, kWholeRank (power-down,
@@ -613,9 +474,9 @@ class Channel {
   // per-bank refresh is for.
   int64_t held_banks(uint32_t r, uint64_t now) const {
     const Rank& rank = ranks_[r];
-    if (rank.in_power_down || rank.in_self_refresh || rank.extra_refresh) return kWholeRank;
+    if (rank.power.holds_banks()) return kWholeRank;
     if (!refresh_forced(r, now)) return kNoBlock;
-    if (k_.refresh_policy == RefreshPolicy::kPerBank) return rank.next_pb_bank;
+    if (k_.refresh_policy == RefreshPolicy::kPerBank) return rank.refresh.next_bank();
     return kWholeRank;
   }
 
@@ -654,45 +515,27 @@ class Channel {
     return next;
   }
 
+  // Rank r's own command at `now`, if any: what its power state wants, else the refresh its
+  // schedule wants (with the precharges it needs first).
   template <class Consider>
   void rank_candidates(uint32_t r, uint64_t now, Consider& consider, uint64_t& next) {
-    Rank& rank = ranks_[r];
+    const Rank& rank = ranks_[r];
     const bool refresh = refresh_wanted(r, now);
     if (!refresh) next = std::min(next, refresh_wanted_from(r, now));
-    if (k_.power_down == PowerDownPolicy::kStaggered) {
-      if (rank.in_self_refresh) {
-        if (rank.pending > 0)
-          consider(Candidate{Cmd::SRX, r, 0, 0, 0, -1}, timing_.earliest(Cmd::SRX, r, 0));
-        return;
-      }
-      if (rank.extra_refresh) {  // every bank is closed after self-refresh
-        consider(Candidate{Cmd::REF, r, 0, 0, 0, -1}, timing_.earliest(Cmd::REF, r, 0));
-        return;
-      }
-      if (rank.self_refresh_wanted && rank.pending == 0 && !any_bank_open(r)) {
-        consider(Candidate{Cmd::SRE, r, 0, 0, 0, -1}, timing_.earliest(Cmd::SRE, r, 0));
-        return;
-      }
-      if (rank.in_power_down) {
-        if (rank.pending > 0 || refresh) {
-          consider(Candidate{Cmd::PDX, r, 0, 0, 0, -1}, timing_.earliest(Cmd::PDX, r, 0));
-        }
-        return;
-      }
-      if (rank.pending == 0 && !refresh) {
-        consider(Candidate{Cmd::PDE, r, 0, 2, 0, -1}, timing_.earliest(Cmd::PDE, r, 0));
-        return;
-      }
-    }
-    if (!refresh) return;
+    auto own = [&](Cmd cmd, uint32_t b = 0) {
+      const Priority priority =
+          cmd == Cmd::PDE ? Priority::kPowerDownEntry : Priority::kMaintenance;
+      consider(Candidate{cmd, r, b, priority, 0, -1}, timing_.earliest(cmd, r, b));
+    };
+    const RankPower::Decision power =
+        rank.power.decide(rank.idle(), refresh, [&] { return any_bank_open(r); });
+    if (power.want == RankPower::Want::kCommand) return own(power.cmd);
+    if (power.want == RankPower::Want::kNothing || !refresh) return;
     if (k_.refresh_policy == RefreshPolicy::kPerBank) {
-      const uint32_t b = rank.next_pb_bank;
-      const Cmd cmd = bank(r, b).open_row >= 0 ? Cmd::PRE : Cmd::REFPB;
-      consider(Candidate{cmd, r, b, 0, 0, -1}, timing_.earliest(cmd, r, b));
-      return;
+      const uint32_t b = rank.refresh.next_bank();
+      return own(bank(r, b).open_row >= 0 ? Cmd::PRE : Cmd::REFPB, b);
     }
-    const Cmd cmd = any_bank_open(r) ? Cmd::PREA : Cmd::REF;
-    consider(Candidate{cmd, r, 0, 0, 0, -1}, timing_.earliest(cmd, r, 0));
+    own(any_bank_open(r) ? Cmd::PREA : Cmd::REF);
   }
 
   bool any_bank_open(uint32_t r) const {
@@ -702,90 +545,12 @@ class Channel {
     return false;
   }
 
-  // The request the bank's scheduler serves next (index into its queue). With CmdMux Strict
-  // reads and writes leave in request order, so a bank serves its oldest request: a younger
-  // row hit could not go first, and holding its row open would starve the older request for
-  // good once that is the oldest of all (DRAMSys' Strict mux with FR-FCFS can deadlock so).
-  int pick(const Bank& b) const {
-    if (k_.scheduler == Scheduler::kFifo || k_.cmd_mux == CmdMux::kStrict ||
-        b.open_row_requests == 0) {
-      return 0;
-    }
-    int first_hit = -1;
-    for (size_t i = 0; i < b.queue.size(); ++i) {
-      if (!b.for_open_row(b.queue[i])) continue;
-      if (k_.scheduler == Scheduler::kFrFcfs) return static_cast<int>(i);
-      // FrFcfsGrp: among hits, prefer the direction of the last read/write (fewer turnarounds).
-      if (b.queue[i].is_write == last_cas_write_) return static_cast<int>(i);
-      if (first_hit < 0) first_hit = static_cast<int>(i);
-    }
-    return first_hit >= 0 ? first_hit : 0;
-  }
-
-  Cmd next_command(const Bank& b, const Req& r) const {
-    if (b.open_row < 0) return Cmd::ACT;
-    if (!b.for_open_row(r)) return Cmd::PRE;
-    return auto_precharge(b, r) ? (r.is_write ? Cmd::WRA : Cmd::RDA)
-                                : (r.is_write ? Cmd::WR : Cmd::RD);
-  }
-
-  // DRAMSys page policies (docs/reference/dram.md).
-  bool auto_precharge(const Bank& b, const Req& served) const {
-    switch (k_.page_policy) {
-      case PagePolicy::kOpen:
-        return false;
-      case PagePolicy::kClosed:
-        return true;
-      case PagePolicy::kOpenAdaptive:
-      case PagePolicy::kClosedAdaptive:
-        break;
-    }
-    // `served` is queued and for the open row: the others are the rest of the queue.
-    const bool others = b.queue.size() > 1;
-    const bool other_hit = b.for_open_row(served) && b.open_row_requests > 1;
-    if (k_.page_policy == PagePolicy::kOpenAdaptive) return others && !other_hit;
-    return !other_hit;
-  }
-
   void settle(Rank& rank, uint64_t until) {
-    auto integrate = [&](uint64_t to) {
-      if (to <= rank.settled_until) return;
-      const int state =
-          rank.in_self_refresh ? 4 : (rank.in_power_down ? 2 : 0) + (rank.open_banks > 0 ? 0 : 1);
-      rank.state_cycles[state] += to - rank.settled_until;
-      rank.settled_until = to;
-    };
-    while (!rank.closes.empty() && rank.closes.top() <= until) {
-      integrate(rank.closes.top());
-      rank.closes.pop();
-      rank.open_banks--;
-    }
-    integrate(until);
+    rank.background.settle(
+        until, [&](bool any_bank_open) { return rank.power.background_state(any_bank_open); });
   }
 
-  // Whether the rank's background state changes by `now` or by issuing `cmd` then: the cycles
-  // before must be counted in the old state first (settle()); otherwise they are counted later,
-  // in the same state.
-  static bool changes_background(const Rank& rank, Cmd cmd, uint64_t now) {
-    if (!rank.closes.empty() && rank.closes.top() <= now) return true;  // a bank has closed
-    switch (cmd) {
-      case Cmd::RD:
-      case Cmd::WR:
-      case Cmd::RDA:  // closes the bank later (rank.closes)
-      case Cmd::WRA:
-      case Cmd::REF:
-      case Cmd::REFPB:
-        return false;
-      case Cmd::ACT:
-        return rank.open_banks == 0;
-      case Cmd::PRE:
-        return rank.open_banks == 1;
-      default:  // PREA, power-down and self-refresh entry and exit
-        return true;
-    }
-  }
-
-  void classify(Req& r, Cmd first) {
+  void classify(QueuedRequest& r, Cmd first) {
     if (r.classified) return;
     r.classified = true;
     if (is_cas(first)) {
@@ -800,7 +565,8 @@ class Channel {
   void record(const Candidate& c, uint64_t now) {
     IssuedCommand out{now, c.cmd, index_, c.rank, c.bank};
     if (c.index >= 0) {
-      const Req& r = banks_[c.rank * banks_per_rank_ + c.bank].queue[static_cast<size_t>(c.index)];
+      const QueuedRequest& r =
+          banks_[c.rank * banks_per_rank_ + c.bank].queue[static_cast<size_t>(c.index)];
       out.row = r.row;
       if (is_cas(c.cmd)) out.cookie = sys_.entry(r.id).cookie;
     }
@@ -809,7 +575,7 @@ class Channel {
 
   void issue(const Candidate& c, uint64_t now) {
     Rank& rank = ranks_[c.rank];
-    if (changes_background(rank, c.cmd, now)) settle(rank, now);
+    if (rank.background.changes(c.cmd, now)) settle(rank, now);
     timing_.issue(c.cmd, c.rank, c.bank, now);
     cmd_bus_free_ = now + 1;
     sys_.commands_[static_cast<size_t>(c.cmd)]++;
@@ -820,7 +586,7 @@ class Channel {
     }
     // ACT, PRE, reads and writes: the common case, kept apart from the rank commands.
     const uint32_t flat = c.rank * banks_per_rank_ + c.bank;
-    Bank& bk = banks_[flat];
+    BankState& bk = banks_[flat];
     const auto& e = sys_.energy_;
     if (c.index >= 0) classify(bk.queue[static_cast<size_t>(c.index)], c.cmd);
     switch (c.cmd) {
@@ -829,14 +595,14 @@ class Channel {
         bk.open(row, row_hash_counts_[row_hash_slot(flat, row)]);
         changed(flat);
         bk.act_cycle = now;
-        rank.open_banks++;
+        rank.background.opened();
         sys_.act_pj_ += e.act_pj;
         break;
       }
       case Cmd::PRE:  // for a request, or for a per-bank refresh (index -1)
         bk.close();
         changed(flat);
-        rank.open_banks--;
+        rank.background.closed();
         sys_.pre_pj_ += e.pre_pj;
         break;
       default:
@@ -863,46 +629,36 @@ class Channel {
     switch (c.cmd) {
       case Cmd::PREA:
         for (uint32_t b = 0; b < banks_per_rank_; ++b) {
-          Bank& other = bank(c.rank, b);
+          BankState& other = bank(c.rank, b);
           if (other.open_row < 0) continue;
           other.close();
           changed(first + b);
-          rank.open_banks--;
+          rank.background.closed();
           sys_.pre_pj_ += e.pre_pj;
         }
         break;
       case Cmd::REF:
-        if (rank.extra_refresh) {
-          rank.extra_refresh = false;  // after self-refresh: outside the refresh schedule
-        } else {
-          set_refs_issued(rank, rank.refs_issued + 1);
-        }
-        rank.pulling_in = rank.pending == 0;
+        // The one owed after a self-refresh exit is outside the schedule.
+        rank.refresh.refreshed(rank.idle(), !rank.power.take_extra_refresh());
         sys_.ref_pj_ += e.ref_pj;
         break;
       case Cmd::REFPB:
-        set_refs_issued(rank, rank.refs_issued + 1);
-        rank.next_pb_bank = (rank.next_pb_bank + 1) % banks_per_rank_;
-        rank.pulling_in = rank.pending == 0;
+        rank.refresh.refreshed(rank.idle());
+        rank.refresh.bank_refreshed(banks_per_rank_);
         sys_.ref_pj_ += e.refpb_pj;
         break;
       case Cmd::PDE:
-        rank.in_power_down = true;
+        rank.power.entered_power_down();
         break;
       case Cmd::PDX:
-        rank.in_power_down = false;
-        // Left for a refresh while idle: self-refresh instead (DRAMSys Staggered).
-        rank.self_refresh_wanted = rank.pending == 0 && !any_bank_open(c.rank);
+        rank.power.exited_power_down(rank.idle(), any_bank_open(c.rank));
         break;
       case Cmd::SRE:
-        rank.in_self_refresh = true;
-        rank.self_refresh_wanted = false;
+        rank.power.entered_self_refresh();
         break;
       case Cmd::SRX:
-        rank.in_self_refresh = false;
-        rank.extra_refresh = true;
-        rank.refresh_origin = now;
-        set_refs_issued(rank, 0);
+        rank.power.exited_self_refresh();
+        rank.refresh.restart(now);
         break;
       default:
         throw InternalError("issue_rank_command: a bank command");
@@ -916,8 +672,8 @@ class Channel {
     quiet_until_ = 0;
   }
 
-  void issue_cas(const Candidate& c, Bank& bk, uint64_t now) {
-    const Req req = bk.queue[static_cast<size_t>(c.index)];
+  void issue_cas(const Candidate& c, BankState& bk, uint64_t now) {
+    const QueuedRequest req = bk.queue[static_cast<size_t>(c.index)];
     bk.open_row_requests -= bk.for_open_row(req);
     bk.queue.erase(static_cast<size_t>(c.index));
     if (bk.queue.empty()) set_busy(c.rank, c.bank, false);
@@ -934,7 +690,7 @@ class Channel {
     }
     const bool direction_changed = last_cas_write_ != req.is_write;
     last_cas_write_ = req.is_write;
-    if (k_.scheduler == Scheduler::kFrFcfsGrp && direction_changed) {
+    if (scheduler_.groups_directions() && direction_changed) {
       // Every bank's choice depends on the direction of the last read or write.
       for (uint32_t flat = 0; flat < banks_.size(); ++flat) {
         if (flat != c.rank * banks_per_rank_ + c.bank) changed(flat);
@@ -946,7 +702,7 @@ class Channel {
     if (c.cmd == Cmd::RDA || c.cmd == Cmd::WRA) {
       // The bank closes once tRTP (reads) or write recovery, and tRAS, have elapsed.
       const uint64_t after_cas = c.cmd == Cmd::RDA ? t.rtp() : t.cwl() + d_.burst_cycles + t.wr();
-      ranks_[c.rank].closes.push(std::max(now + after_cas, bk.act_cycle + t.ras()));
+      ranks_[c.rank].background.auto_precharged(std::max(now + after_cas, bk.act_cycle + t.ras()));
       bk.close();
       sys_.pre_pj_ += e.pre_pj;
     }
@@ -963,8 +719,9 @@ class Channel {
   // Cycles from a read's or write's command to its response (data burst and PHY included).
   const uint32_t read_response_cycles_, write_response_cycles_;
   TimingState timing_;
+  const BankScheduler scheduler_;
   std::vector<Rank> ranks_;
-  std::vector<Bank> banks_;
+  std::vector<BankState> banks_;
   // Per bank, queued requests by a hash of their row: an ACT whose request is alone in its
   // slot knows that no other queued request is for its row without looking through the queue
   // (with deep queues and scattered rows, that look cost 7 % of a run).
@@ -972,7 +729,6 @@ class Channel {
   std::vector<uint16_t> row_hash_counts_;
   uint32_t reads_ = 0, writes_ = 0;
   uint64_t cmd_bus_free_ = 0;
-  uint64_t refresh_interval_ = 0;
   bool last_cas_write_ = false;
   std::deque<uint64_t> strict_order_;  // CmdMux Strict only: pending request ids, oldest first
   // Per bank, kept apart from Bank for a tight scan: when the bank's and its group's

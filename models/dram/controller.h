@@ -17,13 +17,12 @@
 
 #include "accelgym/v1/dram.pb.h"
 #include "models/dram/address_map.h"
+#include "models/dram/dram_energy.h"
 #include "models/dram/dram_params.h"
 #include "models/dram/latency_log.h"
 #include "models/dram/timing.h"
 
 namespace accelgym::dram {
-
-constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
 struct MemRequest {
   uint64_t address = 0;
@@ -48,15 +47,6 @@ struct Completion {
   uint64_t cycle;  // when the response is delivered
   bool is_write;
   double latency_ns;
-};
-
-// Energy per command and background power, DRAMPower style (docs/reference/dram.md).
-struct EnergyModel {
-  explicit EnergyModel(const Device& device);
-  double act_pj, pre_pj, read_pj, write_pj, ref_pj, refpb_pj;
-  // Background power per rank in pJ per cycle: [active standby, precharged standby,
-  // active power-down, precharged power-down, self-refresh (IDD6)].
-  double background_pj_per_cycle[5];
 };
 
 // What the memory has done so far, as sums that grow with the work done: the part of a report

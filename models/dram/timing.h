@@ -5,12 +5,16 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "models/dram/spec.h"
 
 namespace accelgym::dram {
+
+// A time that never comes (nothing to do, no constraint).
+constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
 // PDE/PDX: power-down entry/exit; SRE/SRX: self-refresh entry/exit.
 enum class Cmd : uint8_t { ACT, PRE, PREA, RD, WR, RDA, WRA, REF, REFPB, PDE, PDX, SRE, SRX };
