@@ -81,7 +81,27 @@ struct Rank {
   bool idle() const { return pending == 0; }
 };
 
-constexpr uint32_t kNoBank = std::numeric_limits<uint32_t>::max();
+// Two bank indices, kept apart by type: a bank's index within its rank (a plain uint32_t, as in
+// Location::bank, IssuedCommand::bank and Candidate::bank) and within its channel
+// (ChannelBank: rank * banks per rank + bank within the rank), which indexes the channel's
+// per-bank arrays (PerBank).
+enum class ChannelBank : uint32_t {};
+constexpr ChannelBank kNoBank{std::numeric_limits<uint32_t>::max()};
+constexpr uint32_t index_of(ChannelBank b) { return static_cast<uint32_t>(b); }
+
+// One value per bank of a channel, indexed by ChannelBank only; `padding` elements more at the
+// end (the vector scan reads whole rows of 8 banks).
+template <class T>
+class PerBank {
+ public:
+  PerBank(size_t banks, const T& value, size_t padding = 0) : items_(banks + padding, value) {}
+  T& operator[](ChannelBank b) { return items_[index_of(b)]; }
+  const T& operator[](ChannelBank b) const { return items_[index_of(b)]; }
+  T* data() { return items_.data(); }
+
+ private:
+  std::vector<T> items_;
+};
 constexpr int64_t kNoBlock = -1, kWholeRank = -2;
 
 // Which command goes first when several may issue in a cycle: the lowest, then the oldest
@@ -130,18 +150,19 @@ class Channel {
         scheduler_(c.controller),
         ranks_(d.ranks,
                Rank{0, RankPower(c.controller.power_down), refresh_schedule(d, c.controller), {}}),
-        banks_(size_t{d.ranks} * d.banks),
+        banks_count_(d.ranks * d.banks),
+        banks_(banks_count_, BankState{}),
         row_hash_bits_(row_hash_bits_for(c.controller.request_buffer_size)),
-        row_hash_counts_(banks_.size() << row_hash_bits_, 0),
+        row_hash_counts_(size_t{banks_count_} << row_hash_bits_, 0),
         // Padded: the vector scan reads whole rows of 8 banks.
-        local_(banks_.size() + kSharedRow, kNever),
-        cmd_(banks_.size() + kSharedRow, Cmd::ACT),
-        key_(banks_.size() + kSharedRow, kNever),
+        local_(banks_count_, kNever, kSharedRow),
+        cmd_(banks_count_, Cmd::ACT, kSharedRow),
+        key_(banks_count_, kNever, kSharedRow),
         block_(d.ranks, kNoBlock),
         busy_banks_(d.ranks, 0),
         busy_count_(d.ranks, 0),
         bank_shift_(static_cast<uint32_t>(std::countr_zero(d.banks))) {
-    if (banks_.size() > 256) throw InternalError("more than 256 banks in one channel");
+    if (banks_count_ > 256) throw InternalError("more than 256 banks in one channel");
     if (d.banks > 64) throw InternalError("more than 64 banks in one rank");
     if (k_.request_buffer_size > std::numeric_limits<uint16_t>::max()) {
       throw InternalError("request buffer too deep for the row hash counts");
@@ -200,10 +221,10 @@ class Channel {
     r.row = loc.row;
     r.is_write = is_write;
     bk.open_row_requests += bk.for_open_row(r);
-    ++row_hash_counts_[row_hash_slot(loc.rank * banks_per_rank_ + loc.bank, loc.row)];
+    ++row_hash_counts_[row_hash_slot(channel_bank(loc.rank, loc.bank), loc.row)];
     const bool choice_stays =
         bank_was_busy && !bk.for_open_row(r) && scheduler_.miss_leaves_choice();
-    const uint32_t flat = loc.rank * banks_per_rank_ + loc.bank;
+    const ChannelBank flat = channel_bank(loc.rank, loc.bank);
     if (!bank_was_busy) set_busy(loc.rank, loc.bank, true);
     if (!choice_stays) changed(flat);
     (is_write ? writes_ : reads_)++;
@@ -243,7 +264,7 @@ class Channel {
     Candidate best = ranks.best;
     // Request commands rank after refresh and power-down exits, before power-down entry.
     if (scan.time == now && (ranks.ready == 0 || best.priority > Priority::kRequest)) {
-      const uint32_t flat = scan.bank;
+      const ChannelBank flat = scan.bank;
       best = Candidate{cmd_[flat],         rank_of(flat), bank_of(flat),
                        Priority::kRequest, key_[flat],    banks_[flat].choice};
     } else if (ranks.ready == 0) {
@@ -277,13 +298,16 @@ class Channel {
   }
 
  private:
-  BankState& bank(uint32_t r, uint32_t b) { return banks_[size_t{r} * banks_per_rank_ + b]; }
-  uint32_t rank_of(uint32_t flat) const { return flat >> bank_shift_; }
-  uint32_t bank_of(uint32_t flat) const { return flat & (banks_per_rank_ - 1); }
+  BankState& bank(uint32_t r, uint32_t b) { return banks_[channel_bank(r, b)]; }
+  ChannelBank channel_bank(uint32_t rank, uint32_t bank) const {
+    return ChannelBank{rank * banks_per_rank_ + bank};
+  }
+  uint32_t rank_of(ChannelBank b) const { return index_of(b) >> bank_shift_; }
+  uint32_t bank_of(ChannelBank b) const { return index_of(b) & (banks_per_rank_ - 1); }
 
   // The bank's slot in row_hash_counts_ for `row` (Fibonacci hashing: strided rows spread).
-  size_t row_hash_slot(uint32_t flat, uint32_t row) const {
-    return (size_t{flat} << row_hash_bits_) + ((row * 0x9E3779B1u) >> (32 - row_hash_bits_));
+  size_t row_hash_slot(ChannelBank b, uint32_t row) const {
+    return (size_t{index_of(b)} << row_hash_bits_) + ((row * 0x9E3779B1u) >> (32 - row_hash_bits_));
   }
   // Slots per bank: eight or more per request a bank may hold (however the buffer is
   // partitioned, a bank holds at most RequestBufferSize), so the served request is alone in its
@@ -300,7 +324,7 @@ class Channel {
   }
 
   // The bank's queue or row changed: its scheduler choice is redone.
-  void changed(uint32_t flat) {
+  void changed(ChannelBank flat) {
     if (cache_valid_ && flat == cached_.bank) cache_valid_ = false;
     BankState& bk = banks_[flat];
     if (bk.queue.empty()) {
@@ -311,15 +335,15 @@ class Channel {
     bk.choice = scheduler_.pick(bk, last_cas_write_);
     const QueuedRequest& req = bk.queue[static_cast<size_t>(bk.choice)];
     cmd_[flat] = scheduler_.next_command(bk, req);
-    key_[flat] = req.id << 8 | flat;
+    key_[flat] = req.id << 8 | index_of(flat);
     update_local(flat);
   }
 
   // The bank's own and its group's constraints on its chosen command.
-  void update_local(uint32_t flat) {
+  void update_local(ChannelBank flat) {
     const BankState& bk = banks_[flat];
     if (bk.queue.empty()) return;
-    local_[flat] = std::max(timing_.local_earliest(cmd_[flat], flat),
+    local_[flat] = std::max(timing_.local_earliest(cmd_[flat], index_of(flat)),
                             bk.queue[static_cast<size_t>(bk.choice)].ready_cycle);
   }
 
@@ -328,7 +352,7 @@ class Channel {
   // registers.
   struct Scan {
     uint64_t time = kNever;
-    uint32_t bank = kNoBank;  // kNoBank: no bank has a command
+    ChannelBank bank = kNoBank;  // kNoBank: no bank has a command
   };
 
   // Every bank's chosen command against `now`: ready when its cached bank/group constraints
@@ -367,13 +391,13 @@ class Channel {
   // The scan's minimum (time, key) as the step uses it.
   static Scan to_scan(uint64_t time, uint64_t key) {
     if (time == kNever) return Scan{};  // nothing to do
-    return Scan{time, static_cast<uint32_t>(key & 0xff)};
+    return Scan{time, ChannelBank{static_cast<uint32_t>(key & 0xff)}};
   }
 
   // A bank whose choice changed outside an issue (a request arrived) and whose command may
   // issue at `ready`: the cached winner stays right if this bank was not it and does not beat
   // it. (changed() already dropped the cache when this bank was the winner.)
-  void offer_to_cache(uint32_t flat, uint64_t ready) {
+  void offer_to_cache(ChannelBank flat, uint64_t ready) {
     if (!cache_valid_) return;
     // Under CmdMux Strict a read or write for a younger request cannot win: nothing changes.
     const uint64_t only_cas_id = strict_only_cas_id();
@@ -432,7 +456,8 @@ class Channel {
     uint64_t best_time = kNever, best_key = kNever;
     for (uint32_t r = 0; r < ranks_count_; ++r) {
       const int64_t held = block_[r];
-      for (uint32_t flat = r * banks_per_rank_; flat < (r + 1) * banks_per_rank_; ++flat) {
+      for (uint32_t b = 0; b < banks_per_rank_; ++b) {
+        const ChannelBank flat = channel_bank(r, b);
         const Cmd cmd = cmd_[flat];
         if (held == kWholeRank || held == static_cast<int64_t>(bank_of(flat)) ||
             (k_.cmd_mux == CmdMux::kStrict && is_cas(cmd) && key_[flat] >> 8 != oldest)) {
@@ -448,9 +473,7 @@ class Channel {
     return to_scan(best_time, best_key);
   }
 
-  const BankState& bank(uint32_t r, uint32_t b) const {
-    return banks_[size_t{r} * banks_per_rank_ + b];
-  }
+  const BankState& bank(uint32_t r, uint32_t b) const { return banks_[channel_bank(r, b)]; }
 
   bool refresh_forced(uint32_t r, uint64_t now) const { return ranks_[r].refresh.forced(now); }
 
@@ -565,8 +588,7 @@ class Channel {
   void record(const Candidate& c, uint64_t now) {
     IssuedCommand out{now, c.cmd, index_, c.rank, c.bank};
     if (c.index >= 0) {
-      const QueuedRequest& r =
-          banks_[c.rank * banks_per_rank_ + c.bank].queue[static_cast<size_t>(c.index)];
+      const QueuedRequest& r = bank(c.rank, c.bank).queue[static_cast<size_t>(c.index)];
       out.row = r.row;
       if (is_cas(c.cmd)) out.cookie = sys_.entry(r.id).cookie;
     }
@@ -585,7 +607,7 @@ class Channel {
       return;
     }
     // ACT, PRE, reads and writes: the common case, kept apart from the rank commands.
-    const uint32_t flat = c.rank * banks_per_rank_ + c.bank;
+    const ChannelBank flat = channel_bank(c.rank, c.bank);
     BankState& bk = banks_[flat];
     const auto& e = sys_.energy_;
     if (c.index >= 0) classify(bk.queue[static_cast<size_t>(c.index)], c.cmd);
@@ -612,12 +634,13 @@ class Channel {
     // The group's other banks: only the group's constraints moved, and constraints only grow,
     // so their cached value rises to the group's new one (idle banks stay at kNever). The bank
     // itself redid its choice (changed()) after the timing update.
-    if (!timing_.constrains_group(c.cmd)) return;           // e.g. PRE
-    const uint32_t group = flat & ~(banks_per_group_ - 1);  // a power of two per group
+    if (!timing_.constrains_group(c.cmd)) return;                     // e.g. PRE
+    const uint32_t group = index_of(flat) & ~(banks_per_group_ - 1);  // a power of two per group
     const uint64_t* group_row = timing_.group_row(group);
 #pragma GCC unroll 4
     for (uint32_t g = group; g < group + banks_per_group_; ++g) {
-      local_[g] = std::max(local_[g], group_row[static_cast<size_t>(cmd_[g])]);
+      const ChannelBank other{g};
+      local_[other] = std::max(local_[other], group_row[static_cast<size_t>(cmd_[other])]);
     }
   }
 
@@ -625,14 +648,13 @@ class Channel {
   [[gnu::noinline]] void issue_rank_command(const Candidate& c, uint64_t now) {
     Rank& rank = ranks_[c.rank];
     const auto& e = sys_.energy_;
-    const uint32_t first = c.rank * banks_per_rank_;
     switch (c.cmd) {
       case Cmd::PREA:
         for (uint32_t b = 0; b < banks_per_rank_; ++b) {
           BankState& other = bank(c.rank, b);
           if (other.open_row < 0) continue;
           other.close();
-          changed(first + b);
+          changed(channel_bank(c.rank, b));
           rank.background.closed();
           sys_.pre_pj_ += e.pre_pj;
         }
@@ -664,9 +686,9 @@ class Channel {
         throw InternalError("issue_rank_command: a bank command");
     }
     if (is_rank_wide(c.cmd)) {  // every bank and group of the rank
-      for (uint32_t flat = first; flat < first + banks_per_rank_; ++flat) update_local(flat);
+      for (uint32_t b = 0; b < banks_per_rank_; ++b) update_local(channel_bank(c.rank, b));
     } else {  // REFPB: its bank; it constrains no group
-      update_local(first + c.bank);
+      update_local(channel_bank(c.rank, c.bank));
     }
     // The rank's wants and holds change.
     quiet_until_ = 0;
@@ -677,7 +699,7 @@ class Channel {
     bk.open_row_requests -= bk.for_open_row(req);
     bk.queue.erase(static_cast<size_t>(c.index));
     if (bk.queue.empty()) set_busy(c.rank, c.bank, false);
-    --row_hash_counts_[row_hash_slot(c.rank * banks_per_rank_ + c.bank, req.row)];
+    --row_hash_counts_[row_hash_slot(channel_bank(c.rank, c.bank), req.row)];
     (req.is_write ? writes_ : reads_)--;
     sys_.freed(buffer_slot(c.rank, c.bank, req.is_write));
     if (--ranks_[c.rank].pending == 0) quiet_until_ = 0;  // an idle rank may want refresh
@@ -692,8 +714,8 @@ class Channel {
     last_cas_write_ = req.is_write;
     if (scheduler_.groups_directions() && direction_changed) {
       // Every bank's choice depends on the direction of the last read or write.
-      for (uint32_t flat = 0; flat < banks_.size(); ++flat) {
-        if (flat != c.rank * banks_per_rank_ + c.bank) changed(flat);
+      for (uint32_t b = 0; b < banks_count_; ++b) {
+        if (ChannelBank{b} != channel_bank(c.rank, c.bank)) changed(ChannelBank{b});
       }
     }
     const auto& t = d_.t;
@@ -706,7 +728,7 @@ class Channel {
       bk.close();
       sys_.pre_pj_ += e.pre_pj;
     }
-    changed(c.rank * banks_per_rank_ + c.bank);
+    changed(channel_bank(c.rank, c.bank));
     sys_.on_cas(req.id, now + (req.is_write ? write_response_cycles_ : read_response_cycles_));
   }
 
@@ -721,7 +743,8 @@ class Channel {
   TimingState timing_;
   const BankScheduler scheduler_;
   std::vector<Rank> ranks_;
-  std::vector<BankState> banks_;
+  const uint32_t banks_count_;
+  PerBank<BankState> banks_;
   // Per bank, queued requests by a hash of their row: an ACT whose request is alone in its
   // slot knows that no other queued request is for its row without looking through the queue
   // (with deep queues and scattered rows, that look cost 7 % of a run).
@@ -735,9 +758,9 @@ class Channel {
   // constraints allow its chosen command, the command, and the request id and bank index in
   // one word (id << 8 | bank: ids stay far below 2^56, at most 256 banks per channel);
   // local_ and key_ are kNever when the queue is empty.
-  std::vector<uint64_t> local_;
-  std::vector<Cmd> cmd_;
-  std::vector<uint64_t> key_;
+  PerBank<uint64_t> local_;
+  PerBank<Cmd> cmd_;
+  PerBank<uint64_t> key_;
   // Per rank, refreshed at every scan: held_banks().
   std::vector<int64_t> block_;
   // Per rank, the banks with queued requests (bit b: bank b; the others' local_ and key_ are
