@@ -9,6 +9,7 @@
 
 #include "agents/gaussian_process.h"
 #include "agents/runner.h"
+#include "models/accel/engine.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/accel/systolic_tlm.h"
 #include "models/dram/dram_params.h"
@@ -128,22 +129,14 @@ std::string simulate(const std::string& workload, const std::string& memory,
   const auto dram = dram::dram_config(design);
   auto model = accel::parse_memory_mode(memory);
   model.scalesim_calc_estimates = scalesim_estimates;
-  if (engine != "direct" && engine != "systemc") {
-    throw InputError("engine must be direct or systemc, got '" + engine + "'");
-  }
-  if (engine == "systemc" && model.mode != accel::MemoryMode::kDram) {
-    throw InputError(
-        "engine systemc needs memory dram or dram-exact (the other modes have no DRAM; it "
-        "simulates every fold)");
-  }
+  const auto engine_kind = accel::parse_engine(engine, "engine");
+  accel::check_engine(engine_kind, model, "engine");
   const v1::Network network = workloads::load_network(workload, gemm, seq_len);
   const auto technology = energy::Technology::builtin();
   v1::SimReport report;
   {
     py::gil_scoped_release release;
-    report = engine == "systemc"
-                 ? accel::simulate_systolic_tlm(network, config, technology, dram)
-                 : accel::simulate_systolic(network, config, model, technology, &dram);
+    report = accel::simulate_systolic_on(engine_kind, network, config, model, technology, dram);
   }
   *report.mutable_config() = space.to_proto(point);
   return to_report_json(report, -1);
@@ -154,6 +147,8 @@ std::string simulate(const std::string& workload, const std::string& memory,
 void bind_sweep(py::module_& m);  // sweep_bindings.cc
 
 PYBIND11_MODULE(_core, m) {
+  // The module links the SystemC layer: its engine is there for simulate() and the envs.
+  accel::provide_systemc_engine([] { return &accel::simulate_systolic_tlm; });
   m.doc() = "accelgym's C++ core: environments, design spaces and searchers";
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   m.def("version", &version);

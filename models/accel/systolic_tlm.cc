@@ -1,7 +1,5 @@
 #include "models/accel/systolic_tlm.h"
 
-#include <tlm_utils/simple_initiator_socket.h>
-
 #include <chrono>
 #include <deque>
 #include <systemc>
@@ -9,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/accel/systolic_module.h"
 #include "models/dram/dram_tlm.h"
 #include "sim/core/errors.h"
 #include "sim/kernel/sim_kernel.h"
@@ -18,10 +17,12 @@ namespace {
 
 double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
+}  // namespace
+
 // memory::TransferPort over an AT initiator socket; called from the accelerator's thread.
-class TlmTransferPort : public memory::TransferPort {
+class SystolicAccelerator::Port : public memory::TransferPort {
  public:
-  TlmTransferPort(uint64_t capacity_bytes, uint32_t burst_bytes)
+  Port(uint64_t capacity_bytes, uint32_t burst_bytes)
       : capacity_(capacity_bytes), burst_(burst_bytes), data_(burst_bytes) {}
 
   void bind(tlm::tlm_fw_transport_if<>& forward) { forward_ = &forward; }
@@ -106,48 +107,45 @@ class TlmTransferPort : public memory::TransferPort {
   sc_core::sc_event end_req_, response_;
 };
 
-class SystolicAccelerator : public sc_core::sc_module {
- public:
-  tlm_utils::simple_initiator_socket<SystolicAccelerator> socket;
+SystolicAccelerator::SystolicAccelerator(sc_core::sc_module_name name, v1::Network network,
+                                         compute::SystolicConfig config,
+                                         energy::Technology technology, uint64_t capacity_bytes,
+                                         uint32_t burst_bytes)
+    : SystolicAccelerator(name, std::move(network), std::move(config), std::move(technology),
+                          capacity_bytes, burst_bytes, Options{}) {}
 
-  SystolicAccelerator(sc_core::sc_module_name name, const v1::Network& network,
-                      const compute::SystolicConfig& config, const energy::Technology& technology,
-                      uint64_t capacity_bytes, uint32_t burst_bytes)
-      : sc_module(name),
-        socket("socket"),
-        network_(network),
-        config_(config),
-        technology_(technology),
-        port_(capacity_bytes, burst_bytes) {
-    socket.register_nb_transport_bw(this, &SystolicAccelerator::nb_transport_bw);
-    SC_HAS_PROCESS(SystolicAccelerator);
-    SC_THREAD(run);
-  }
+SystolicAccelerator::SystolicAccelerator(sc_core::sc_module_name name, v1::Network network,
+                                         compute::SystolicConfig config,
+                                         energy::Technology technology, uint64_t capacity_bytes,
+                                         uint32_t burst_bytes, Options options)
+    : sc_module(name),
+      socket("socket"),
+      network_(std::move(network)),
+      config_(std::move(config)),
+      technology_(std::move(technology)),
+      options_(options),
+      port_(std::make_unique<Port>(capacity_bytes, burst_bytes)) {
+  socket.register_nb_transport_bw(this, &SystolicAccelerator::nb_transport_bw);
+  SC_HAS_PROCESS(SystolicAccelerator);
+  SC_THREAD(run);
+}
 
-  const v1::SimReport& report() const { return report_; }
+SystolicAccelerator::~SystolicAccelerator() = default;
 
- private:
-  void run() {
-    port_.bind(*socket.operator->());           // bound by now
-    MemoryModel every_fold(MemoryMode::kDram);  // no fold sampling over TLM
-    every_fold.dram_exact = true;
-    report_ = simulate_layers(network_, config_, every_fold, technology_, &port_);
-    sc_core::sc_stop();  // the DRAM's refresh would keep the simulation going
-  }
+void SystolicAccelerator::run() {
+  port_->bind(*socket.operator->());          // bound by now
+  MemoryModel every_fold(MemoryMode::kDram);  // no fold sampling over TLM
+  every_fold.dram_exact = true;
+  report_ = simulate_layers(network_, config_, every_fold, technology_, port_.get());
+  done_ = true;
+  done_event_.notify(sc_core::SC_ZERO_TIME);
+  if (options_.stop_simulation_when_done) sc_core::sc_stop();
+}
 
-  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
-                                     sc_core::sc_time&) {
-    return port_.backward(p, phase);
-  }
-
-  const v1::Network& network_;
-  const compute::SystolicConfig& config_;
-  const energy::Technology& technology_;
-  TlmTransferPort port_;
-  v1::SimReport report_;
-};
-
-}  // namespace
+tlm::tlm_sync_enum SystolicAccelerator::nb_transport_bw(tlm::tlm_generic_payload& p,
+                                                        tlm::tlm_phase& phase, sc_core::sc_time&) {
+  return port_->backward(p, phase);
+}
 
 v1::SimReport simulate_systolic_tlm(const v1::Network& network,
                                     const compute::SystolicConfig& config,

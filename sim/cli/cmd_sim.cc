@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "models/accel/engine.h"
 #include "models/accel/scalesim_reports.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/spaces.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/plugins.h"
 #include "sim/cli/point_options.h"
 #include "sim/core/errors.h"
 #include "sim/core/proto_io.h"
@@ -170,16 +170,10 @@ int cmd_sim(int argc, char** argv) {
   const v1::Network network =
       workloads::load_network(args.get("workload"), args.has("gemm"), seq_len);
 
-  const std::string engine = args.choice("engine", {"direct", "systemc"});
-  if (engine == "systemc" && memory.mode != accel::MemoryMode::kDram) {
-    throw InputError(
-        "--engine systemc needs --memory dram or dram-exact (the other modes have no DRAM; the "
-        "SystemC engine simulates every fold)");
-  }
+  const auto engine = accel::parse_engine(args.choice("engine", {"direct", "systemc"}), "--engine");
+  accel::check_engine(engine, memory, "--engine");
   v1::SimReport report =
-      engine == "systemc"
-          ? systemc_plugin().simulate_systolic_tlm(network, config, technology, dram_config)
-          : accel::simulate_systolic(network, config, memory, technology, &dram_config);
+      accel::simulate_systolic_on(engine, network, config, memory, technology, dram_config);
   *report.mutable_config() = space.to_proto(point);
   if (format == "json") {
     std::cout << to_report_json(report) << "\n";

@@ -8,7 +8,9 @@
 #include <iostream>
 #include <string>
 
+#include "models/accel/engine.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/plugins.h"
 #include "sim/core/errors.h"
 #include "sim/core/limits.h"
 #include "sim/core/version.h"
@@ -79,6 +81,10 @@ int take_limit_options(int argc, char** argv) {
 int dispatch(int argc, char** argv) {
   argc = take_limit_options(argc, argv);
   accelgym::limits();  // a bad ACCELGYM_LIMITS is reported before any work
+  // The SystemC engine, for `sim --engine systemc` and envs with engine=systemc: the plugin is
+  // loaded only if one of them runs.
+  accelgym::accel::provide_systemc_engine(
+      [] { return accelgym::cli::systemc_plugin().simulate_systolic_tlm; });
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;

@@ -48,7 +48,7 @@ const Table& load(const char* file, const char* entry, const char* needed_for) {
 
 const SystemcPlugin& systemc_plugin() {
   static const SystemcPlugin& plugin =
-      load<SystemcPlugin>("accelgym-systemc.so", "accelgym_systemc_plugin", "--engine systemc");
+      load<SystemcPlugin>("accelgym-systemc.so", "accelgym_systemc_plugin", "engine systemc");
   return plugin;
 }
 

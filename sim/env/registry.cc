@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "models/accel/engine.h"
 #include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/trace_sim.h"
@@ -122,20 +123,21 @@ class DramEvaluator : public Evaluator {
 class SystolicEvaluator : public Evaluator {
  public:
   SystolicEvaluator(Completer completer, std::string workload, uint32_t seq_len,
-                    accel::MemoryModel memory)
+                    accel::MemoryModel memory, accel::Engine engine)
       : completer_(std::move(completer)),
         workload_(std::move(workload)),
         seq_len_(seq_len),
         network_(workloads::load_network(workload_, false, seq_len)),
         technology_(energy::Technology::builtin()),
-        memory_(memory) {}
+        memory_(memory),
+        engine_(engine) {}
 
   v1::Metrics evaluate(const ParamMap& design) const override {
     const ParamMap all = completer_.complete(design);
     const auto compute = compute::systolic_config(all);
     const auto dram = dram::dram_config(all);
     return accel::metrics_of(
-        accel::simulate_systolic(network_, compute, memory_, technology_, &dram));
+        accel::simulate_systolic_on(engine_, network_, compute, memory_, technology_, dram));
   }
 
   std::vector<std::string> extra_metrics() const override {
@@ -147,6 +149,10 @@ class SystolicEvaluator : public Evaluator {
     v1::WorkloadRef w;
     w.set_name(workload_);
     (*w.mutable_options())["memory"] = accel::memory_mode_name(memory_);
+    // Only when not the default: records of direct runs keep their keys.
+    if (engine_ != accel::Engine::kDirect) {
+      (*w.mutable_options())["engine"] = accel::engine_name(engine_);
+    }
     if (seq_len_) (*w.mutable_options())["seq_len"] = std::to_string(seq_len_);
     return {w};
   }
@@ -158,6 +164,7 @@ class SystolicEvaluator : public Evaluator {
   v1::Network network_;
   energy::Technology technology_;
   accel::MemoryModel memory_;
+  accel::Engine engine_;
 };
 
 // NASAIC-style heterogeneous sub-accelerators running several DNNs at once on one DRAM.
@@ -368,6 +375,8 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
   const uint32_t seq_len = static_cast<uint32_t>(to_u64(take(o, "seq_len", "0"), "seq_len"));
   const std::string memory_text = take(o, "memory", with_dram ? "dram" : "scalesim-calc");
   const auto memory = accel::parse_memory_mode(memory_text);
+  const auto engine = accel::parse_engine(take(o, "engine", "direct"), "env option 'engine'");
+  accel::check_engine(engine, memory, "env option 'engine'");
   const std::string targets = take(o, "targets", "");
   const uint32_t length =
       static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
@@ -396,7 +405,7 @@ std::unique_ptr<Env> make_systolic_env(const std::string& name, Options o, bool 
           : "One systolic array on a DNN: array, dataflow, scratchpads, precision";
   const DesignSpace space = cut_space(completer.full(), cut, doc);
   auto evaluator =
-      std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory);
+      std::make_shared<SystolicEvaluator>(std::move(completer), workload, seq_len, memory, engine);
   // The shipped defaults for this workload; else 40 % less latency and 20 % less energy than
   // the default design, within its area.
   const Options defining = {
@@ -418,6 +427,12 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   const auto k = static_cast<uint32_t>(to_u64(take(o, "k", "2"), "k"));
   if (k < 1 || k > 4) throw InputError("env option 'k': 1 to 4 sub-accelerators");
   const uint64_t pe_budget = to_u64(take(o, "pe_budget", "1280"), "pe_budget");
+  if (accel::parse_engine(take(o, "engine", "direct"), "env option 'engine'") !=
+      accel::Engine::kDirect) {
+    throw InputError("env option 'engine': " + name +
+                     " runs on the direct engine only (its sub-accelerators share one DRAM; "
+                     "there is no SystemC composition of several accelerators yet)");
+  }
   const std::string targets = take(o, "targets", "");
   const uint32_t length =
       static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
@@ -548,13 +563,13 @@ const std::vector<EnvEntry>& env_table() {
     }
     t.push_back({{"systolic-v0",
                   "One systolic array on a DNN (SCALE-Sim-compatible timing by default)",
-                  {"workload", "seq_len", "memory", "targets", "episode_length"},
+                  {"workload", "seq_len", "memory", "engine", "targets", "episode_length"},
                   "workload"},
                  kAcceleratorQuantiles,
                  [](const Options& o) { return make_systolic_env("systolic-v0", o, false); }});
     t.push_back({{"accel-v0",
                   "Systolic array + scratchpads + DRAM co-exploration (DRAM-backed)",
-                  {"workload", "seq_len", "memory", "targets", "episode_length"},
+                  {"workload", "seq_len", "memory", "engine", "targets", "episode_length"},
                   "workload"},
                  kAcceleratorQuantiles,
                  [](const Options& o) { return make_systolic_env("accel-v0", o, true); }});

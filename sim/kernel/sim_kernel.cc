@@ -7,8 +7,9 @@
 #include "sim/core/errors.h"
 
 // libsystemc's own main() refers to sc_main; accelgym has its own entry points and never
-// calls sc_elab_and_sim, so this exists only to satisfy the link.
-int sc_main(int, char**) { return 1; }
+// calls sc_elab_and_sim, so this exists only to satisfy the link. Weak: a user's SystemC top
+// linking this library (examples/cpp-consumer/accel_top.cc) brings its own, which wins.
+[[gnu::weak]] int sc_main(int, char**) { return 1; }
 
 namespace accelgym::kernel {
 namespace {

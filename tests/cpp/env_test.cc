@@ -104,6 +104,25 @@ TEST(CheckEnv, EveryRegisteredEnv) {
   }
 }
 
+// This program links the SystemC layer but never provides its engine: an env asking for it
+// fails when made, saying why, not at its first step.
+TEST(Envs, SystemcEngineNotProvidedIsAClearError) {
+  try {
+    make_env("accel-v0", {{"engine", "systemc"}});
+    FAIL() << "made an env on an engine this program does not provide";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("engine 'systemc' is not available"), std::string::npos)
+        << e.what();
+  }
+  try {
+    make_env("accel-v0", {{"engine", "sc"}});
+    FAIL() << "accepted engine=sc";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected direct or systemc, got 'sc'"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Envs, SyntheticV0IsItsTwoBowls) {
   auto env = make_env("synthetic-v0");
   EXPECT_EQ(env->space().size(), 65536.0);

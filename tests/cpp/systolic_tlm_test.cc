@@ -2,10 +2,15 @@
 // cycles and DRAM traffic as the in-process engine of simulate_systolic.
 #include <gtest/gtest.h>
 
+#include "models/accel/engine.h"
+#include "models/accel/systolic_module.h"
 #include "models/accel/systolic_tlm.h"
+#include "models/dram/dram_tlm.h"
 #include "models/spaces.h"
 #include "sim/core/errors.h"
 #include "sim/core/rng.h"
+#include "sim/env/registry.h"
+#include "sim/kernel/sim_kernel.h"
 #include "test_layers.h"
 #include "test_sampling.h"
 
@@ -103,6 +108,92 @@ TEST(SystolicTlm, SameOnRandomDesigns) {
     SCOPED_TRACE(testing_sampling::describe(params));
     expect_same_params(params);
   }
+}
+
+// The accelerator module in a top of one's own: it does not stop the simulation, a watcher
+// waiting for its done event does; the report equals the packaged composition's.
+class Watcher : public sc_core::sc_module {
+ public:
+  Watcher(sc_core::sc_module_name name, const SystolicAccelerator& accelerator)
+      : sc_module(name), accelerator_(accelerator) {
+    SC_HAS_PROCESS(Watcher);
+    SC_THREAD(run);
+  }
+  double done_ns = -1;
+
+ private:
+  void run() {
+    if (!accelerator_.done()) wait(accelerator_.done_event());
+    done_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    sc_core::sc_stop();
+  }
+  const SystolicAccelerator& accelerator_;
+};
+
+TEST(SystolicTlm, ModuleComposesInATopOfOnesOwn) {
+  const DesignSpace space = make_space("accel");
+  ParamMap values;
+  values.set("rows", int64_t{16});
+  values.set("cols", int64_t{16});
+  const ParamMap design = space.decode(space.encode(values));
+  const auto config = compute::systolic_config(design);
+  const auto dram_config = dram::dram_config(design);
+  const dram::Device device = dram::make_device(dram_config);
+  const auto tech = energy::Technology::builtin();
+  v1::Network net;
+  *net.add_layers() = conv();
+  *net.add_layers() = gemm_layer(64, 1024, 128, "proj");
+  v1::SimReport report;
+  v1::DramReport dram_report;
+  double done_ns = 0;
+  {
+    kernel::Session session;
+    auto& memory = session.make<dram::DramTarget>("dram", device, dram_config);
+    auto& accelerator = session.make<SystolicAccelerator>(
+        "accelerator", net, config, tech, device.capacity_bytes(), device.access_bytes,
+        SystolicAccelerator::Options{.stop_simulation_when_done = false});
+    auto& watcher = session.make<Watcher>("watcher", accelerator);
+    accelerator.socket.bind(memory.socket);
+    session.run();
+    ASSERT_TRUE(accelerator.done());
+    report = accelerator.report();
+    dram_report = memory.report();
+    done_ns = watcher.done_ns;
+  }
+  finish_report(report, config, tech, &dram_report);
+  const auto packaged = simulate_systolic_tlm(net, config, tech, dram_config);
+  EXPECT_EQ(report.total().cycles(), packaged.total().cycles());
+  EXPECT_EQ(report.total().stall_cycles(), packaged.total().stall_cycles());
+  EXPECT_GT(report.total().stall_cycles(), 0u);
+  EXPECT_EQ(report.dram().reads(), packaged.dram().reads());
+  EXPECT_EQ(report.dram().writes(), packaged.dram().writes());
+  EXPECT_EQ(report.total().energy_pj(), packaged.total().energy_pj());
+  EXPECT_GE(done_ns, dram_report.total_time_ns() - 1e-6);  // done once the last drain landed
+}
+
+// accel-v0 with engine=systemc: the SystemC composition behind the env (a program that links
+// the SystemC layer provides it), the same metrics as the direct engine simulating every fold.
+TEST(SystolicTlm, AccelEnvRunsOnTheSystemcEngine) {
+  provide_systemc_engine([] { return &simulate_systolic_tlm; });
+  auto on_systemc = env::make_env("accel-v0", {{"engine", "systemc"}, {"workload", "conv_test"}});
+  auto direct = env::make_env("accel-v0", {{"memory", "dram-exact"}, {"workload", "conv_test"}});
+  const DesignSpace& space = on_systemc->space();
+  Rng rng(5);
+  int evaluated = 0;
+  for (int n = 0; n < 4; ++n) {
+    const IndexVector point = space.sample(rng);
+    const v1::Evaluation on = on_systemc->evaluate(point);
+    if (on.status() != v1::Evaluation::OK) continue;  // outside a constraint
+    ++evaluated;
+    const v1::Metrics a = on.metrics();
+    const v1::Metrics b = direct->evaluate(point).metrics();
+    EXPECT_EQ(a.latency_ns(), b.latency_ns());
+    EXPECT_EQ(a.energy_pj(), b.energy_pj());
+    EXPECT_EQ(a.area_mm2(), b.area_mm2());
+  }
+  EXPECT_GE(evaluated, 2);
+  EXPECT_THROW(env::make_env("accel-v0", {{"engine", "systemc"}, {"memory", "ideal"}}), InputError);
+  EXPECT_THROW(env::make_env("hetero-v0", {{"engine", "systemc"}}), InputError);
 }
 
 }  // namespace

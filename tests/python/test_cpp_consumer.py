@@ -1,7 +1,9 @@
 """`cmake --install` of this build, then examples/cpp-consumer (a C++ project of a user's own:
-its own SystemC top with accelgym's DRAM TLM-2.0 target, found with find_package(accelgym))
-configured against the install, built and run."""
+its own SystemC tops around accelgym's DRAM target and accelerator module, found with
+find_package(accelgym)) configured against the install, built and run."""
+import json
 import os
+import re
 import pathlib
 import shutil
 import subprocess
@@ -44,3 +46,13 @@ def test_installed_accelgym_serves_a_users_systemc_top(tmp_path):
                          timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "DDR4-2400R: 750 reads, 250 writes" in run.stdout
+    # The accelerator in the user's top: the cycles of `accelgym sim` on the same design (the
+    # SystemC engine simulates every fold: dram-exact).
+    run = subprocess.run([str(consumer / "accel_top")], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    cycles = int(re.search(r"conv_test on 16x16: (\d+) cycles", run.stdout).group(1))
+    sim = subprocess.run([str(prefix / "bin" / "accelgym"), "sim", "--workload", "conv_test",
+                          "--array", "16x16", "--memory", "dram-exact", "--format", "json"],
+                         capture_output=True, text=True, env=env, timeout=300, check=True)
+    assert cycles == int(json.loads(sim.stdout)["total"]["cycles"])

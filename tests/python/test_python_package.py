@@ -247,6 +247,26 @@ def test_batch_evaluate_equals_single_steps():
     assert parallel[0]["design"] == env.decode(actions[0])
 
 
+def test_accel_env_on_the_systemc_engine():
+    # env option engine=systemc: the SystemC composition behind accel-v0 gives the rewards of the
+    # direct engine simulating every fold. In a process of its own, as in
+    # test_simulate_matches_the_cli_model (AddressSanitizer and SystemC's coroutines).
+    code = ("import json, accelgym\n"
+            "env = accelgym.make('accel-v0', workload='conv_test', mode='bandit', engine='{}',"
+            " memory='dram-exact')\n"
+            "env.action_space.seed(4)\n"
+            "env.reset(seed=0)\n"
+            "print(json.dumps([float(env.step(env.action_space.sample())[1]) for _ in range(3)]))")
+    rewards = {engine: json.loads(subprocess.run([sys.executable, "-c", code.format(engine)],
+                                                 capture_output=True, text=True, check=True,
+                                                 timeout=300).stdout)
+               for engine in ("direct", "systemc")}
+    assert rewards["direct"] == rewards["systemc"]
+    assert len(set(rewards["direct"])) > 1  # three designs, not one
+    with pytest.raises(ValueError, match="engine systemc needs memory dram"):
+        accelgym.make("accel-v0", engine="systemc", memory="ideal")
+
+
 def test_plot_command(run, tmp_path):
     records = tmp_path / "r.pb"
     run("search", "--env", "systolic-v0", "--env-option", "workload=conv_test", "--agent", "ga",
