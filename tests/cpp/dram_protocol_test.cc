@@ -375,13 +375,9 @@ TEST(DramProtocol, RandomConfigurationsAndTracesFollowTheStandard) {
   for (int n = 0; n < kConfigurations; ++n) {
     const ParamMap values = testing_sampling::sample_valid(space, rng);
     const DramConfig config = dram_config(values);
-    workloads::GeneratorConfig g;
-    g.pattern = patterns[n % 3];
-    g.count = 3000;
-    g.interval_ns = intervals_ns[rng.uniform(4)];
-    g.read_ratio = 0.6;
-    g.range_bytes = std::min<uint64_t>(g.range_bytes, make_device(config).capacity_bytes());
-    g.seed = 300 + static_cast<uint64_t>(n);
+    const auto g =
+        testing_sampling::dram_traffic(config, patterns[n % 3], 3000, intervals_ns[rng.uniform(4)],
+                                       300 + static_cast<uint64_t>(n));
     SCOPED_TRACE(fmt::format("configuration {}: {} pattern {} interval {} ns", n,
                              testing_sampling::describe(values), g.pattern, g.interval_ns));
     const Traffic run = simulate(config, g);

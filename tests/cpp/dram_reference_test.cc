@@ -175,13 +175,9 @@ TEST(DramReference, ProductionControllerMatchesOnRandomConfigurationsAndTraces) 
   for (int n = 0; n < kConfigurations; ++n) {
     const ParamMap values = testing_sampling::sample_valid(space, rng);
     const DramConfig config = dram_config(values);
-    workloads::GeneratorConfig g;
-    g.pattern = patterns[n % 4];
-    g.count = 1500;
-    g.interval_ns = intervals_ns[rng.uniform(4)];
-    g.read_ratio = 0.6;
-    g.range_bytes = std::min<uint64_t>(g.range_bytes, make_device(config).capacity_bytes());
-    g.seed = 500 + static_cast<uint64_t>(n);
+    const auto g =
+        testing_sampling::dram_traffic(config, patterns[n % 4], 1500, intervals_ns[rng.uniform(4)],
+                                       500 + static_cast<uint64_t>(n));
     // Two initiators in one run in three, one of them capped below the configured limit.
     const uint32_t initiators = n % 3 == 0 ? 2 : 1;
     const std::vector<uint32_t> limits =
