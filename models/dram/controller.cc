@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <queue>
 
 #include "models/dram/bank_scheduler.h"
 #include "models/dram/power_state.h"

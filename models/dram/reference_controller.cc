@@ -33,10 +33,8 @@ struct Request {
   MemRequest in;
   Location loc;
   uint64_t ready_cycle = 0;  // accepted + controller delay: the scheduler sees it from here
-  bool queued = false;       // accepted, its read or write not yet issued
   bool classified = false;   // counted as a row hit, miss or conflict (at its first command)
   uint64_t completion = kNever;
-  bool delivered = false;
 };
 
 struct Bank {
@@ -138,6 +136,11 @@ class Reference {
         energy_(d_),
         rules_(build_rules(d_)),
         initiator_limits_(initiator_limits) {
+    for (const Rule& rule : rules_) {
+      if (rule.window > IssueRecord::kKept) {
+        throw InternalError("reference controller: a rule window longer than the issues kept");
+      }
+    }
     if (k_.refresh_policy == RefreshPolicy::kSameBank) {
       throw InternalError("reference controller: SameBank refresh is not modelled");
     }
@@ -219,7 +222,6 @@ class Reference {
     Request& r = requests_[id];
     Channel& ch = channels_[r.loc.channel];
     if (!has_room(ch, r.loc, r.in.is_write) || !initiator_has_room(r.in.initiator)) return false;
-    r.queued = true;
     r.ready_cycle = now + k_.controller_delay_cycles;
     active_[r.in.initiator]++;
     Rank& rank = ch.ranks[r.loc.rank];
@@ -472,7 +474,6 @@ class Reference {
     Bank& bank = rank.banks[command.bank];
     Request& r = requests_[command.request];
     std::erase(bank.queue, command.request);
-    r.queued = false;
     rank.pending--;
     (r.in.is_write ? ch.writes : ch.reads)--;
     if (k_.cmd_mux == CmdMux::kStrict) ch.strict_order.pop_front();
@@ -534,7 +535,6 @@ class Reference {
 
   void deliver(uint64_t id, uint64_t cycle) {
     Request& r = requests_[id];
-    r.delivered = true;
     ++delivered_;
     active_[r.in.initiator]--;
     (r.in.is_write ? activity_.writes : activity_.reads)++;
