@@ -534,7 +534,7 @@ class Reference {
   }
 
   void deliver(uint64_t id, uint64_t cycle) {
-    Request& r = requests_[id];
+    const Request& r = requests_[id];
     ++delivered_;
     active_[r.in.initiator]--;
     (r.in.is_write ? activity_.writes : activity_.reads)++;
