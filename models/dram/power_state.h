@@ -57,8 +57,7 @@ class RankPower {
   }
 
   void request_arrived() { self_refresh_wanted_ = false; }
-  // After issuing a power-state command (or a REF: returns whether it was the one owed after a
-  // self-refresh exit, outside the refresh schedule).
+  // After the rank's power-state commands issue.
   void entered_power_down() { in_power_down_ = true; }
   void exited_power_down(bool idle, bool any_bank_open) {
     in_power_down_ = false;
@@ -73,6 +72,8 @@ class RankPower {
     in_self_refresh_ = false;
     extra_refresh_ = true;
   }
+  // After a REF: whether it was the one owed after a self-refresh exit (outside the refresh
+  // schedule).
   bool take_extra_refresh() { return std::exchange(extra_refresh_, false); }
 
  private:
