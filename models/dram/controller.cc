@@ -123,8 +123,13 @@ struct Candidate {
 }  // namespace
 
 // Defined ahead of Channel, which calls it once per read or write: inline there.
-inline void MemorySystem::on_cas(uint64_t id, uint64_t completion) {
+inline void MemorySystem::on_cas(uint64_t id, bool is_write, uint64_t completion) {
   --queued_;
+  if (is_write && posted_writes_) {
+    // Answered at admission (try_accept); its entry may be retired already.
+    posted_writes_done_cycle_ = std::max(posted_writes_done_cycle_, completion);
+    return;
+  }
   ++cas_since_delivery_;
   entry(id).completion = completion;
   const auto& k = config_.controller;
@@ -728,7 +733,8 @@ class Channel {
       sys_.pre_pj_ += e.pre_pj;
     }
     changed(channel_bank(c.rank, c.bank));
-    sys_.on_cas(req.id, now + (req.is_write ? write_response_cycles_ : read_response_cycles_));
+    sys_.on_cas(req.id, req.is_write,
+                now + (req.is_write ? write_response_cycles_ : read_response_cycles_));
   }
 
   MemorySystem& sys_;
@@ -863,7 +869,17 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
     }
     ordered_[domain].push_back(id);
   }
+  if (request.is_write && posted_writes_) answer_posted_write(id, now);
   return true;
+}
+
+void MemorySystem::answer_posted_write(uint64_t id, uint64_t now) {
+  entry(id).completion = now;
+  const auto& k = config_.controller;
+  if (k.resp_queue != RespQueue::kReorder && k.arbiter != Arbiter::kReorder) {
+    due_.insert({now, id});
+  }
+  accept_wake_ = std::min(accept_wake_, now);  // delivered at the next advance()
 }
 
 void MemorySystem::DueQueue::grow() {
@@ -940,7 +956,7 @@ uint64_t MemorySystem::advance(uint64_t now) {
   return std::min(next, deliver_due(now));
 }
 
-bool MemorySystem::busy() const { return !window_.empty(); }
+bool MemorySystem::busy() const { return !window_.empty() || queued_ > 0; }
 
 Activity& Activity::operator+=(const Activity& other) {
   const auto mine = scalars(*this);

@@ -6,6 +6,7 @@
 // the refresh schedule and pending responses; idle time costs nothing.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -122,7 +123,11 @@ class MemorySystem {
 
   // Settles background energy up to `end_cycle` and returns the report (latency percentiles,
   // commands, energy, bandwidth).
-  v1::DramReport finish(uint64_t end_cycle) { return report(activity(end_cycle)); }
+  // With posted writes (WriteResponse kPosted) the run lasts until the last write's data is
+  // written, which may be after its response.
+  v1::DramReport finish(uint64_t end_cycle) {
+    return report(activity(std::max(end_cycle, posted_writes_done_cycle_)));
+  }
   // The activity up to `now` (background energy settled up to it; `cycles` = now).
   Activity activity(uint64_t now);
   // The report of `total` (this system's activity, plus any extrapolated): latency statistics
@@ -192,7 +197,8 @@ class MemorySystem {
     refused_may_fit_ |= slot == refused_slot_;
   }
   [[noreturn]] void throw_beyond_capacity(uint64_t address) const;
-  void on_cas(uint64_t id, uint64_t completion);
+  void on_cas(uint64_t id, bool is_write, uint64_t completion);
+  void answer_posted_write(uint64_t id, uint64_t now);
   void deliver(uint64_t id, uint64_t cycle);
   uint64_t deliver_due(uint64_t now);
   Outstanding& entry(uint64_t id) { return window_[id]; }
@@ -246,6 +252,10 @@ class MemorySystem {
   bool step_every_advance_ = false;
   bool deliver_lazily_ = false;  // asked for, and no initiator limit applies
   uint64_t queued_ = 0;          // requests accepted whose read or write has not issued
+  // Writes answered at admission (peer presets: Ramulator 2, DRAMsim3), and the cycle the
+  // last of them had its data written.
+  const bool posted_writes_ = config_.controller.write_response == WriteResponse::kPosted;
+  uint64_t posted_writes_done_cycle_ = 0;
   // Lazy delivery: reads and writes issued since the last delivery pass, which runs once
   // kLazyBatch have (or once no request is queued).
   static constexpr uint32_t kLazyBatch = 64;

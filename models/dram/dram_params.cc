@@ -198,6 +198,10 @@ Device make_device(const DramConfig& c) {
   v1::DramSpec spec = load_standard(c.standard, c.density, c.width);
   spec.mutable_org()->set_channels(c.channels);
   spec.mutable_org()->set_ranks(c.ranks);
+  if (c.refresh_timing.rfc_cycles > 0) spec.mutable_timing()->set_rfc(c.refresh_timing.rfc_cycles);
+  if (c.refresh_timing.refi_cycles > 0) {
+    spec.mutable_timing()->set_refi(c.refresh_timing.refi_cycles);
+  }
   Device d = make_device(spec, c.standard);
   if (c.controller.refresh_policy == RefreshPolicy::kPerBank && !d.per_bank_refresh) {
     throw InputError(

@@ -23,6 +23,10 @@ enum class RefreshPolicy { kNoRefresh, kAllBank, kPerBank, kSameBank };
 enum class Arbiter { kSimple, kFifo, kReorder };
 enum class PowerDownPolicy { kNoPowerDown, kStaggered };
 enum class CmdMux { kOldest, kStrict };
+// When a write is answered: once its data is written (DRAMSys), or on admission into the
+// controller's buffer (posted: Ramulator 2, DRAMsim3). Not a search parameter: set by a peer
+// preset (peer_presets.h).
+enum class WriteResponse { kAfterData, kPosted };
 
 struct ControllerConfig {
   PagePolicy page_policy = PagePolicy::kOpen;
@@ -39,6 +43,14 @@ struct ControllerConfig {
   CmdMux cmd_mux = CmdMux::kOldest;
   uint32_t controller_delay_cycles = 0;  // request path: arbiter + controller
   uint32_t phy_delay_cycles = 0;         // response path: PHY
+  WriteResponse write_response = WriteResponse::kAfterData;
+};
+
+// Refresh timing in place of the standard's (0: the standard's); peer presets set them to the
+// values a peer simulator derives.
+struct RefreshTimingOverride {
+  uint32_t rfc_cycles = 0;
+  uint32_t refi_cycles = 0;
 };
 
 struct DramConfig {
@@ -50,6 +62,7 @@ struct DramConfig {
   std::string mapping;  // preset name or field list (address_map.h)
   bool mapping_xor = false;
   ControllerConfig controller;
+  RefreshTimingOverride refresh_timing;
 };
 
 // From decoded parameters (every dram_parameters() name present where active).

@@ -1,6 +1,10 @@
 #include <iomanip>
 #include <iostream>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "models/dram/peer_presets.h"
 #include "models/dram/trace_sim.h"
 #include "models/spaces.h"
 #include "sim/cli/args.h"
@@ -93,6 +97,10 @@ int cmd_dram(int argc, char** argv) {
               "DRAM standard, e.g. DDR4-2400R, DDR3-1600, LPDDR4-3200, HBM2-2000");
   args.option("mapping", "FIELDS",
               "custom address mapping, MSB to LSB, e.g. row,rank,bank,bankgroup,column,channel");
+  args.option("preset", "PEER",
+              fmt::format("behave as a peer simulator's controller: {} (--set overrides it; "
+                          "docs/DRAM.md)",
+                          fmt::join(dram::peer_preset_names(), ", ")));
   args.option("config", "FILE", "a DesignPoint JSON with DRAM parameters");
   args.repeated("set", "KEY=VALUE", "set one parameter");
   args.option("latency-out", "FILE", "write per-request latencies (CSV)");
@@ -101,9 +109,17 @@ int cmd_dram(int argc, char** argv) {
   const std::string format = args.choice("format", {"table", "json"});
   const DesignSpace space = make_space("dram");
   PointOptions shorthand;
+  const dram::PeerPreset* preset = nullptr;
+  if (args.has("preset")) {
+    preset = &dram::peer_preset(args.get("preset"));
+    for (const auto& [name, value] : preset->parameters) {
+      shorthand.push_back({name, value, "--preset " + preset->name});
+    }
+  }
   if (args.has("standard")) shorthand.push_back({"standard", args.get("standard"), "--standard"});
   const IndexVector point = build_point(space, args, shorthand);
   dram::DramConfig config = dram::dram_config(space.decode(point));
+  if (preset) dram::apply_peer_preset(*preset, config);
   if (args.has("mapping")) config.mapping = args.get("mapping");
   auto source = make_source(args);
   dram::TraceRunOptions options;

@@ -100,3 +100,32 @@ def test_same_seed_same_numbers(run):
     a.pop("host_time_s"), b.pop("host_time_s")
     a.pop("parse_time_s"), b.pop("parse_time_s")
     assert a == b
+
+
+def _same_simulation(a, b):
+    drop = ("host_time_s", "parse_time_s")
+    return {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items()
+                                                             if k not in drop}
+
+
+def test_peer_presets(run):
+    mixed = ("--generate", "random", "--read-ratio", "0.5", "--count", "4000")
+    default = dram_json(run, *mixed)
+    # dramsys is accelgym's own semantics: the defaults, spelled out.
+    assert _same_simulation(dram_json(run, *mixed, "--preset", "dramsys"), default)
+    # Ramulator 2 and DRAMsim3 answer a write on admission: the same writes, answered sooner.
+    posted = dram_json(run, *mixed, "--preset", "dramsim3")
+    assert posted["writes"] == default["writes"] > 1500
+    assert posted["avg_write_latency_ns"] < default["avg_write_latency_ns"]
+    assert posted["commands"] == default["commands"]  # nothing else changes (Bankwise x 8)
+    # --set overrides the preset's parameters; on reads alone posting changes nothing.
+    reads = ("--generate", "sequential", "--count", "4000")
+    shared = ("--set", "SchedulerBuffer=Shared", "--set", "RequestBufferSize=32")
+    assert _same_simulation(dram_json(run, *reads, "--preset", "dramsim3", *shared),
+                            dram_json(run, *reads, *shared))
+    # Ramulator 2's read and write buffers of 32 see further than 8 per bank.
+    assert (dram_json(run, *reads, "--preset", "ramulator2")["total_cycles"]
+            < dram_json(run, *reads)["total_cycles"])
+    proc = run("dram", *reads, "--preset", "ramulator")
+    assert proc.returncode == 2
+    assert "unknown preset 'ramulator' (known: dramsys, ramulator2, dramsim3)" in proc.stderr
