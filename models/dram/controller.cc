@@ -197,6 +197,8 @@ class Channel {
     return channel;
   }
 
+  bool holds_no_request() const { return reads_ + writes_ == 0; }
+
   bool has_room(const Location& loc, bool is_write) const {
     const uint32_t cap = k_.request_buffer_size;
     switch (k_.scheduler_buffer) {
@@ -798,6 +800,7 @@ MemorySystem::MemorySystem(const Device& device, const DramConfig& config)
   for (uint32_t c = 0; c < device_.channels; ++c) {
     channels_.push_back(std::make_unique<Channel>(*this, c, device_, config_));
   }
+  if (config_.controller.transaction_queue_size > 0) transactions_.resize(device_.channels);
   channel_next_.assign(channels_.size(), 0);
 }
 
@@ -833,8 +836,15 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   const auto& k = config_.controller;
   Channel& channel = *channels_[loc->channel];
   // A full buffer first: the usual refusal (the caller offers the request again once its slot
-  // frees: take_refused_may_fit()).
-  if (!channel.has_room(*loc, request.is_write)) {
+  // frees: take_refused_may_fit()). With transaction queues, theirs.
+  TransactionQueues* transactions = transactions_.empty() ? nullptr : &transactions_[loc->channel];
+  if (transactions != nullptr) {
+    if ((request.is_write ? transactions->writes : transactions->reads).size() >=
+        k.transaction_queue_size) {
+      refused(kTransactionSlot | uint64_t{loc->channel} << 1 | request.is_write);
+      return false;
+    }
+  } else if (!channel.has_room(*loc, request.is_write)) {
     refused(channel.buffer_slot(loc->rank, loc->bank, request.is_write));
     return false;
   }
@@ -851,9 +861,15 @@ bool MemorySystem::try_accept(const MemRequest& request, const Location& locatio
   }
   const uint64_t id = next_id_++;
   ++queued_;
-  const uint64_t wake = channel.accept(id, request.is_write, *loc, now);
-  accept_wake_ = std::min(accept_wake_, wake);
-  channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
+  if (transactions != nullptr) {
+    // Moved into its buffer by advance(), from `now` on.
+    (request.is_write ? transactions->writes : transactions->reads).push_back({id, *loc});
+    accept_wake_ = std::min(accept_wake_, now);
+  } else {
+    const uint64_t wake = channel.accept(id, request.is_write, *loc, now);
+    accept_wake_ = std::min(accept_wake_, wake);
+    channel_next_[loc->channel] = std::min(channel_next_[loc->channel], wake);
+  }
   Outstanding& o = window_.push(id);
   o.arrival_ns = request.arrival_ns;
   o.cookie = request.cookie;
@@ -946,6 +962,7 @@ uint64_t MemorySystem::advance(uint64_t now) {
     // A channel has nothing to do before the time its last step returned (lowered by every
     // request accepted since): skip it, e.g. at cycles where only responses are delivered.
     if (now >= channel_next_[c] || step_every_advance_) channel_next_[c] = channels_[c]->step(now);
+    if (!transactions_.empty()) next = std::min(next, move_transaction(c, now));
     next = std::min(next, channel_next_[c]);
   }
   if (deliver_lazily_ && queued_ > 0 && next != kNever) {
@@ -954,6 +971,34 @@ uint64_t MemorySystem::advance(uint64_t now) {
     return next;
   }
   return std::min(next, deliver_due(now));
+}
+
+uint64_t MemorySystem::move_transaction(uint32_t c, uint64_t now) {
+  TransactionQueues& q = transactions_[c];
+  if (q.reads.empty() && q.writes.empty()) return kNever;
+  Channel& channel = *channels_[c];
+  // DRAMsim3 Controller::ScheduleTransaction: drain the write buffer once it is full, or holds
+  // more than 8 writes while no request waits in the buffers, until the writes it held then
+  // have moved; otherwise move reads. The oldest that fits its buffer moves, one a cycle, and
+  // takes part in scheduling from the next cycle. DRAMsim3 never writes the last few writes of
+  // a trace (they were answered); here they are written once nothing else is left to do.
+  const bool idle = channel.holds_no_request();
+  const bool last_writes = requests_exhausted_ && q.reads.empty() && idle;
+  if (q.draining_writes == 0 && (q.writes.size() >= config_.controller.transaction_queue_size ||
+                                 (q.writes.size() > 8 && idle) || last_writes)) {
+    q.draining_writes = q.writes.size();
+  }
+  const bool writes = q.draining_writes > 0;
+  std::deque<Transaction>& queue = writes ? q.writes : q.reads;
+  auto fits = [&](const Transaction& t) { return channel.has_room(t.location, writes); };
+  const auto moving = std::find_if(queue.begin(), queue.end(), fits);
+  if (moving == queue.end()) return kNever;  // a buffer slot frees at a step of the channel
+  const uint64_t wake = channel.accept(moving->id, writes, moving->location, now + 1);
+  channel_next_[c] = std::min(channel_next_[c], wake);
+  queue.erase(moving);
+  if (writes) --q.draining_writes;
+  freed(kTransactionSlot | uint64_t{c} << 1 | writes);
+  return now + 1;
 }
 
 bool MemorySystem::busy() const { return !window_.empty() || queued_ > 0; }

@@ -152,6 +152,9 @@ class MemorySystem {
   // delivery alters nothing the controller reads unless an initiator's limit applies (then
   // responses stay timely).
   void deliver_lazily(bool on);
+  // Whether the caller has no request left to offer (for now): with transaction queues, the
+  // last writes are then written instead of waiting for more (RequestPump tells).
+  void set_requests_exhausted(bool exhausted) { requests_exhausted_ = exhausted; }
 
  private:
   friend class Channel;
@@ -187,7 +190,7 @@ class MemorySystem {
   // Slots a request may wait for: a buffer (Channel::buffer_slot(): kBufferSlot | channel << 32
   // | bank or direction) or an initiator's active transactions (kInitiatorSlot | initiator).
   static constexpr uint64_t kNoSlot = ~uint64_t{0}, kInitiatorSlot = uint64_t{1} << 63,
-                            kBufferSlot = uint64_t{1} << 62;
+                            kBufferSlot = uint64_t{1} << 62, kTransactionSlot = uint64_t{1} << 61;
   void refused(uint64_t slot) {
     refused_slot_ = slot;
     refused_may_fit_ = false;
@@ -198,6 +201,7 @@ class MemorySystem {
   }
   [[noreturn]] void throw_beyond_capacity(uint64_t address) const;
   void on_cas(uint64_t id, bool is_write, uint64_t completion);
+  uint64_t move_transaction(uint32_t channel, uint64_t now);
   void answer_posted_write(uint64_t id, uint64_t now);
   void deliver(uint64_t id, uint64_t cycle);
   uint64_t deliver_due(uint64_t now);
@@ -256,6 +260,19 @@ class MemorySystem {
   // last of them had its data written.
   const bool posted_writes_ = config_.controller.write_response == WriteResponse::kPosted;
   uint64_t posted_writes_done_cycle_ = 0;
+  // DRAMsim3's transaction queues (ControllerConfig::transaction_queue_size), per channel:
+  // requests admitted but not yet in their buffer, oldest first, and how many writes the
+  // current drain has left to move (0: reads move).
+  struct Transaction {
+    uint64_t id;
+    Location location;
+  };
+  struct TransactionQueues {
+    std::deque<Transaction> reads, writes;
+    size_t draining_writes = 0;
+  };
+  std::vector<TransactionQueues> transactions_;
+  bool requests_exhausted_ = false;
   // Lazy delivery: reads and writes issued since the last delivery pass, which runs once
   // kLazyBatch have (or once no request is queued).
   static constexpr uint32_t kLazyBatch = 64;

@@ -44,6 +44,10 @@ struct ControllerConfig {
   uint32_t controller_delay_cycles = 0;  // request path: arbiter + controller
   uint32_t phy_delay_cycles = 0;         // response path: PHY
   WriteResponse write_response = WriteResponse::kAfterData;
+  // DRAMsim3's transaction queues ahead of the request buffers: a read queue and a write
+  // buffer of this many requests, from which one request a cycle moves into its buffer
+  // (0: none, requests enter their buffer directly). Not a search parameter: peer preset.
+  uint32_t transaction_queue_size = 0;
 };
 
 // Refresh timing in place of the standard's (0: the standard's); peer presets set them to the

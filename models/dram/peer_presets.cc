@@ -17,16 +17,15 @@ const std::vector<PeerPreset>& peer_presets() {
   // DRAMsim3 src/controller.cc and command_queue.cc (queue_structure PER_BANK: a command
   // queue of cmd_queue_size = 8 per bank, where FR-FCFS picks, fed from a read queue and a
   // write buffer of trans_queue_size = 32; a write is returned the cycle after it is added).
-  // accelgym has one level of buffers: DRAMsim3's per-bank queues, where its scheduling
-  // happens (hot-row traffic then matches it to the cycle); the 32-entry front queue, which
-  // lets another bank's requests in while one bank's queue is full, is not modelled
-  // (docs/DRAM.md measures what that changes).
+  // The per-bank command queues are accelgym's Bankwise buffers of 8, the read queue and
+  // write buffer its transaction queues (ControllerConfig::transaction_queue_size).
   static const std::vector<PeerPreset> presets = {
       {"dramsys",
        "DRAMSys's defaults, accelgym's own: a buffer of 8 per bank, a write answered once its "
        "data is written",
        {{"SchedulerBuffer", "Bankwise"}, {"RequestBufferSize", "8"}},
        WriteResponse::kAfterData,
+       0,
        {},
        0},
       {"ramulator2",
@@ -34,12 +33,15 @@ const std::vector<PeerPreset>& peer_presets() {
        "admission, DDR4 tRFC / tREFI from ns with Ramulator 2's rounding",
        {{"SchedulerBuffer", "ReadWrite"}, {"RequestBufferSize", "32"}},
        WriteResponse::kPosted,
+       0,
        {{"4Gb", 260.0}, {"8Gb", 360.0}, {"16Gb", 550.0}},
        7800.0},
       {"dramsim3",
-       "DRAMsim3's controller: a command queue of 8 per bank, writes answered on admission",
+       "DRAMsim3's controller: a read queue and a write buffer of 32 ahead of a command queue "
+       "of 8 per bank, writes answered on admission",
        {{"SchedulerBuffer", "Bankwise"}, {"RequestBufferSize", "8"}},
        WriteResponse::kPosted,
+       32,
        {},
        0},
   };
@@ -67,6 +69,7 @@ uint32_t ramulator2_cycles(double ns, uint32_t tck_ps) {
 
 void apply_peer_preset(const PeerPreset& preset, DramConfig& config) {
   config.controller.write_response = preset.write_response;
+  config.controller.transaction_queue_size = preset.transaction_queue_size;
   const bool ddr4 = config.standard.rfind("DDR4-", 0) == 0;
   if (!ddr4 || preset.ddr4_refi_ns == 0) return;
   const auto tck_ps = static_cast<uint32_t>(

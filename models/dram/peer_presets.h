@@ -20,6 +20,7 @@ struct PeerPreset {
   // Values of dram-space parameters (dram_parameters()), applied before the user's own.
   std::vector<std::pair<std::string, std::string>> parameters;
   WriteResponse write_response = WriteResponse::kAfterData;
+  uint32_t transaction_queue_size = 0;  // ControllerConfig::transaction_queue_size
   // DDR4 refresh timing as the peer derives it: tRFC per density and tREFI in ns, rounded to
   // cycles as the peer rounds (empty / 0: the standard's values).
   std::vector<std::pair<std::string, double>> ddr4_rfc_ns;

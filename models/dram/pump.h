@@ -41,7 +41,10 @@ class BasicRequestPump {
   void run_until(const std::function<bool()>& finished, uint64_t limit_cycle,
                  bool through_idle = false);
   // Requests that appeared after the pump ran out of them (e.g. an accelerator enqueued more).
-  void more_requests() { exhausted_ = false; }
+  void more_requests() {
+    exhausted_ = false;
+    sys_.set_requests_exhausted(false);
+  }
 
   uint64_t now() const { return now_; }
   uint64_t last_completion() const { return last_completion_; }
@@ -74,6 +77,7 @@ template <class Pull, class Done>
 bool BasicRequestPump<Pull, Done>::load_next() {
   if (exhausted_ || !pull_(head_)) {
     exhausted_ = true;
+    sys_.set_requests_exhausted(true);
     return false;
   }
   head_loc_ = sys_.locate(head_.address);
