@@ -148,7 +148,9 @@ void bind_sweep(py::module_& m);  // sweep_bindings.cc
 
 PYBIND11_MODULE(_core, m) {
   // The module links the SystemC layer: its engine is there for simulate() and the envs.
-  accel::provide_systemc_engine([] { return &accel::simulate_systolic_tlm; });
+  accel::provide_systemc_engine([] {
+    return accel::SystemcEngine{&accel::simulate_systolic_tlm, &accel::simulate_hetero_tlm};
+  });
   m.doc() = "accelgym's C++ core: environments, design spaces and searchers";
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   m.def("version", &version);

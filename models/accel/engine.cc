@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <optional>
 
 #include "sim/core/errors.h"
 
@@ -13,8 +14,8 @@ namespace {
 // by the program (the binary's plugin loader, the Python module) and resolved once.
 struct SystemcEngineSlot {
   std::mutex mutex;
-  std::function<SystemcSimulate()> find;
-  SystemcSimulate simulate = nullptr;
+  std::function<SystemcEngine()> find;
+  std::optional<SystemcEngine> engine;
 };
 
 SystemcEngineSlot& slot() {
@@ -22,16 +23,16 @@ SystemcEngineSlot& slot() {
   return s;
 }
 
-SystemcSimulate systemc_engine(const std::string& what) {
+const SystemcEngine& systemc_engine(const std::string& what) {
   SystemcEngineSlot& s = slot();
   std::lock_guard lock(s.mutex);
-  if (!s.simulate && s.find) s.simulate = s.find();
-  if (!s.simulate) {
+  if (!s.engine && s.find) s.engine = s.find();
+  if (!s.engine || !s.engine->systolic || !s.engine->hetero) {
     throw InputError(what +
                      ": engine 'systemc' is not available in this program (the accelgym "
                      "binary, its Python module and its tests provide it)");
   }
-  return s.simulate;
+  return *s.engine;
 }
 
 }  // namespace
@@ -44,10 +45,15 @@ Engine parse_engine(const std::string& text, const std::string& what) {
 
 const char* engine_name(Engine engine) { return engine == Engine::kSystemc ? "systemc" : "direct"; }
 
-void provide_systemc_engine(std::function<SystemcSimulate()> find) {
+void provide_systemc_engine(std::function<SystemcEngine()> find) {
   SystemcEngineSlot& s = slot();
   std::lock_guard lock(s.mutex);
-  if (!s.simulate) s.find = std::move(find);
+  if (!s.engine) s.find = std::move(find);
+}
+
+void check_engine_available(Engine engine, const std::string& what) {
+  // Available here, or a clear error now rather than at the first run.
+  if (engine == Engine::kSystemc) systemc_engine(what);
 }
 
 void check_engine(Engine engine, const MemoryModel& memory, const std::string& what) {
@@ -57,7 +63,7 @@ void check_engine(Engine engine, const MemoryModel& memory, const std::string& w
                      ": engine systemc needs memory dram or dram-exact (the other modes have no "
                      "DRAM; the SystemC engine simulates every fold)");
   }
-  systemc_engine(what);  // available here, or a clear error now rather than at the first run
+  check_engine_available(engine, what);
 }
 
 v1::SimReport simulate_systolic_on(Engine engine, const v1::Network& network,
@@ -67,7 +73,14 @@ v1::SimReport simulate_systolic_on(Engine engine, const v1::Network& network,
   if (engine == Engine::kDirect)
     return simulate_systolic(network, config, memory, technology, &dram);
   check_engine(engine, memory, "engine");
-  return systemc_engine("engine")(network, config, technology, dram);
+  return systemc_engine("engine").systolic(network, config, technology, dram);
+}
+
+HeteroResult simulate_hetero_on(Engine engine, const std::vector<SubAccelerator>& subs,
+                                const dram::DramConfig& dram,
+                                const energy::Technology& technology) {
+  if (engine == Engine::kDirect) return simulate_hetero(subs, dram, technology);
+  return systemc_engine("engine").hetero(subs, dram, technology);
 }
 
 }  // namespace accelgym::accel

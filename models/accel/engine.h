@@ -12,6 +12,7 @@
 
 #include "accelgym/v1/result.pb.h"
 #include "accelgym/v1/workload.pb.h"
+#include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 
 namespace accelgym::accel {
@@ -27,13 +28,26 @@ using SystemcSimulate = v1::SimReport (*)(const v1::Network& network,
                                           const energy::Technology& technology,
                                           const dram::DramConfig& dram);
 
+using SystemcSimulateHetero = HeteroResult (*)(const std::vector<SubAccelerator>& subs,
+                                               const dram::DramConfig& dram,
+                                               const energy::Technology& technology);
+
+// The SystemC engine's entry points (models/accel/systolic_tlm.h).
+struct SystemcEngine {
+  SystemcSimulate systolic = nullptr;
+  SystemcSimulateHetero hetero = nullptr;
+};
+
 // Makes the SystemC engine reachable: `find` returns it (it may load a plugin; called once,
 // the first time the engine runs, and never if it does not). A later call replaces an earlier
 // one that has not been used yet.
-void provide_systemc_engine(std::function<SystemcSimulate()> find);
+void provide_systemc_engine(std::function<SystemcEngine()> find);
 
-// InputError unless `engine` can run `memory` here: the SystemC engine needs memory dram or
-// dram-exact (the other modes have no DRAM) and a program that provided it.
+// InputError naming `what` unless `engine` is the direct one or this program provided the
+// SystemC engine.
+void check_engine_available(Engine engine, const std::string& what);
+// The same, and the SystemC engine needs memory dram or dram-exact (the other modes have no
+// DRAM).
 void check_engine(Engine engine, const MemoryModel& memory, const std::string& what);
 
 // simulate_systolic with the engine given (checked as check_engine() does).
@@ -41,5 +55,9 @@ v1::SimReport simulate_systolic_on(Engine engine, const v1::Network& network,
                                    const compute::SystolicConfig& config, const MemoryModel& memory,
                                    const energy::Technology& technology,
                                    const dram::DramConfig& dram);
+
+// simulate_hetero with the engine given.
+HeteroResult simulate_hetero_on(Engine engine, const std::vector<SubAccelerator>& subs,
+                                const dram::DramConfig& dram, const energy::Technology& technology);
 
 }  // namespace accelgym::accel

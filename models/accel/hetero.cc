@@ -227,9 +227,16 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
     next->act();
   }
   HeteroResult r;
+  for (const auto& p : procs) r.finish_ns.push_back(p->finish_ns());
+  r.dram = port.finish();
+  complete_hetero_result(subs, technology, r);
+  return r;
+}
+
+void complete_hetero_result(const std::vector<SubAccelerator>& subs,
+                            const energy::Technology& technology, HeteroResult& r) {
   for (size_t i = 0; i < subs.size(); ++i) {
-    r.finish_ns.push_back(procs[i]->finish_ns());
-    r.latency_ns = std::max(r.latency_ns, procs[i]->finish_ns());
+    r.latency_ns = std::max(r.latency_ns, r.finish_ns.at(i));
     r.area_mm2 += accelerator_area(subs[i].config, technology).total_mm2();
     // On-chip energy from the closed-form model of the same layers.
     v1::Network all;
@@ -243,8 +250,6 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
                                  .energy_pj();
     }
   }
-  r.dram = port.finish();
-  return r;
 }
 
 }  // namespace accelgym::accel

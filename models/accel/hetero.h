@@ -48,4 +48,10 @@ std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
 HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram::DramConfig& dram,
                              const energy::Technology& technology);
 
+// Given finish_ns (one per sub-accelerator) and the DRAM report, however they were simulated
+// (here, or as SystemC modules: simulate_hetero_tlm): the latency, area and on-chip energy
+// (the closed-form model of each sub-accelerator's layers).
+void complete_hetero_result(const std::vector<SubAccelerator>& subs,
+                            const energy::Technology& technology, HeteroResult& result);
+
 }  // namespace accelgym::accel

@@ -45,6 +45,7 @@ class SystolicAccelerator : public sc_core::sc_module {
   ~SystolicAccelerator() override;
 
   bool done() const { return done_; }
+  double finish_ns() const { return finish_ns_; }  // when the network had run (once done)
   const sc_core::sc_event& done_event() const { return done_event_; }
   // Once done: the layers' cycles, stalls and on-chip traffic. accel::finish_report() with the
   // DRAM's report (DramTarget::report()) completes it with totals, DRAM energy and area.
@@ -63,6 +64,7 @@ class SystolicAccelerator : public sc_core::sc_module {
   std::unique_ptr<Port> port_;
   v1::SimReport report_;
   bool done_ = false;
+  double finish_ns_ = 0;
   sc_core::sc_event done_event_;
 };
 

@@ -17,6 +17,25 @@ namespace {
 
 double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
+// Stops the simulation once every accelerator has run (the DRAM target keeps refreshing).
+class StopWhenAllDone : public sc_core::sc_module {
+ public:
+  StopWhenAllDone(sc_core::sc_module_name name, std::vector<SystolicAccelerator*> accelerators)
+      : sc_module(name), accelerators_(std::move(accelerators)) {
+    SC_HAS_PROCESS(StopWhenAllDone);
+    SC_THREAD(run);
+  }
+
+ private:
+  void run() {
+    for (SystolicAccelerator* a : accelerators_) {
+      if (!a->done()) sc_core::wait(a->done_event());
+    }
+    sc_core::sc_stop();
+  }
+  std::vector<SystolicAccelerator*> accelerators_;
+};
+
 }  // namespace
 
 // memory::TransferPort over an AT initiator socket; called from the accelerator's thread.
@@ -137,6 +156,7 @@ void SystolicAccelerator::run() {
   MemoryModel every_fold(MemoryMode::kDram);  // no fold sampling over TLM
   every_fold.dram_exact = true;
   report_ = simulate_layers(network_, config_, every_fold, technology_, port_.get());
+  finish_ns_ = now_ns();
   done_ = true;
   done_event_.notify(sc_core::SC_ZERO_TIME);
   if (options_.stop_simulation_when_done) sc_core::sc_stop();
@@ -165,6 +185,48 @@ v1::SimReport simulate_systolic_tlm(const v1::Network& network,
   report.mutable_total()->set_host_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return report;
+}
+
+HeteroResult simulate_hetero_tlm(const std::vector<SubAccelerator>& subs,
+                                 const dram::DramConfig& dram,
+                                 const energy::Technology& technology) {
+  if (subs.empty()) throw InputError("a heterogeneous design needs at least one sub-accelerator");
+  const dram::Device device = dram::make_device(dram);
+  kernel::Session session;
+  auto& target = session.make<dram::DramTarget>("dram", device, dram);
+  auto& mux = session.make<dram::InitiatorMux>("interconnect");
+  mux.to_memory.bind(target.socket);
+  std::vector<SystolicAccelerator*> modules(subs.size(), nullptr);
+  std::vector<SystolicAccelerator*> running;
+  for (size_t i = 0; i < subs.size(); ++i) {
+    if (subs[i].networks.empty()) continue;
+    v1::Network layers;
+    layers.set_name("acc" + std::to_string(i));
+    for (const auto* net : subs[i].networks) {
+      for (const auto& layer : net->layers()) *layers.add_layers() = layer;
+    }
+    SystolicAccelerator::Options options;
+    options.stop_simulation_when_done = false;
+    modules[i] = &session.make<SystolicAccelerator>(
+        ("acc" + std::to_string(i)).c_str(), std::move(layers), subs[i].config, technology,
+        device.capacity_bytes(), device.access_bytes, options);
+    // The mux numbers initiators in binding order.
+    const auto initiator = static_cast<uint32_t>(running.size());
+    modules[i]->socket.bind(mux.targets);
+    if (subs[i].max_outstanding > 0) {
+      target.memory().set_initiator_limit(initiator, subs[i].max_outstanding);
+    }
+    running.push_back(modules[i]);
+  }
+  if (!running.empty()) {
+    session.make<StopWhenAllDone>("stop", running);
+    session.run();
+  }
+  HeteroResult r;
+  for (const SystolicAccelerator* m : modules) r.finish_ns.push_back(m ? m->finish_ns() : 0.0);
+  r.dram = target.report();
+  complete_hetero_result(subs, technology, r);
+  return r;
 }
 
 }  // namespace accelgym::accel

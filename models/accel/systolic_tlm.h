@@ -14,6 +14,7 @@
 
 #include "accelgym/v1/result.pb.h"
 #include "accelgym/v1/workload.pb.h"
+#include "models/accel/hetero.h"
 #include "models/accel/systolic_evaluator.h"
 #include "models/dram/dram_params.h"
 
@@ -25,5 +26,14 @@ v1::SimReport simulate_systolic_tlm(const v1::Network& network,
                                     const compute::SystolicConfig& config,
                                     const energy::Technology& technology,
                                     const dram::DramConfig& dram);
+
+// Heterogeneous sub-accelerators (models/accel/hetero.h) as a SystemC composition: one
+// SystolicAccelerator per sub-accelerator that runs anything (its networks' layers in order),
+// bound through a dram::InitiatorMux to one DramTarget whose controller holds each to its
+// share of outstanding requests (SubAccelerator::max_outstanding), as simulate_hetero does in
+// process. The same result fields; area and on-chip energy as simulate_hetero computes them.
+HeteroResult simulate_hetero_tlm(const std::vector<SubAccelerator>& subs,
+                                 const dram::DramConfig& dram,
+                                 const energy::Technology& technology);
 
 }  // namespace accelgym::accel

@@ -42,6 +42,7 @@ bool DramTarget::admit(tlm::tlm_generic_payload& p, uint64_t now) {
   r.is_write = p.get_command() == tlm::TLM_WRITE_COMMAND;
   r.arrival_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   r.cookie = reinterpret_cast<uint64_t>(&p);
+  if (const auto* from = p.get_extension<InitiatorExtension>()) r.initiator = from->initiator();
   return memory_.try_accept(r, now);
 }
 
@@ -136,6 +137,77 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
   while (!blocking_done_[&p]) sc_core::wait(blocking_event_);
   blocking_done_.erase(&p);
   p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+InitiatorMux::InitiatorMux(sc_core::sc_module_name name)
+    : sc_module(name), targets("targets"), to_memory("to_memory") {
+  targets.register_nb_transport_fw(this, &InitiatorMux::nb_transport_fw);
+  targets.register_b_transport(this, &InitiatorMux::b_transport);
+  to_memory.register_nb_transport_bw(this, &InitiatorMux::nb_transport_bw);
+}
+
+InitiatorMux::~InitiatorMux() = default;
+
+void InitiatorMux::tag(int initiator, tlm::tlm_generic_payload& payload) {
+  if (auto* tag = payload.get_extension<InitiatorExtension>()) {
+    tag->set_initiator(static_cast<uint32_t>(initiator));
+  } else {
+    payload.set_extension(new InitiatorExtension(static_cast<uint32_t>(initiator)));
+  }
+}
+
+tlm::tlm_sync_enum InitiatorMux::nb_transport_fw(int initiator, tlm::tlm_generic_payload& p,
+                                                 tlm::tlm_phase& phase, sc_time& delay) {
+  if (phase == tlm::END_RESP) return to_memory->nb_transport_fw(p, phase, delay);
+  if (phase != tlm::BEGIN_REQ) throw InternalError("InitiatorMux: unexpected forward phase");
+  tag(initiator, p);
+  if (held_ || !queued_.empty()) {
+    queued_.push_back({initiator, &p});  // END_REQ once the target has taken it
+    return tlm::TLM_ACCEPTED;
+  }
+  const tlm::tlm_sync_enum answer = to_memory->nb_transport_fw(p, phase, delay);
+  if (answer == tlm::TLM_ACCEPTED) {
+    held_ = true;
+    in_flight_ = {initiator, &p};
+  }
+  return answer;  // TLM_UPDATED with END_REQ: admitted at once
+}
+
+void InitiatorMux::b_transport(int initiator, tlm::tlm_generic_payload& p, sc_time& delay) {
+  tag(initiator, p);
+  to_memory->b_transport(p, delay);
+}
+
+void InitiatorMux::forward_queued() {
+  while (!held_ && !queued_.empty()) {
+    const Pending next = queued_.front();
+    queued_.pop_front();
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    if (to_memory->nb_transport_fw(*next.payload, phase, delay) == tlm::TLM_ACCEPTED) {
+      held_ = true;
+      in_flight_ = next;
+      return;
+    }
+    phase = tlm::END_REQ;
+    targets[next.initiator]->nb_transport_bw(*next.payload, phase, delay);
+  }
+}
+
+tlm::tlm_sync_enum InitiatorMux::nb_transport_bw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
+                                                 sc_time& delay) {
+  if (phase == tlm::END_REQ) {
+    if (!held_ || in_flight_.payload != &p) {
+      throw InternalError("InitiatorMux: END_REQ for a request not in flight");
+    }
+    held_ = false;
+    targets[in_flight_.initiator]->nb_transport_bw(p, phase, delay);
+    forward_queued();
+    return tlm::TLM_ACCEPTED;
+  }
+  if (phase != tlm::BEGIN_RESP) throw InternalError("InitiatorMux: unexpected backward phase");
+  const auto* from = p.get_extension<InitiatorExtension>();
+  return targets[static_cast<int>(from->initiator())]->nb_transport_bw(p, phase, delay);
 }
 
 }  // namespace accelgym::dram

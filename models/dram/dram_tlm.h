@@ -13,7 +13,10 @@
 // waking while the simulation runs: stop it with sc_stop() or run for a bounded time.
 #pragma once
 
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+
 #include <deque>
 #include <map>
 #include <systemc>
@@ -22,6 +25,23 @@
 #include "models/dram/controller.h"
 
 namespace accelgym::dram {
+
+// Which initiator a request comes from, for MemorySystem's per-initiator accounting
+// (MaxActiveTransactions, set_initiator_limit()). A request without it is initiator 0.
+// InitiatorMux sets it; an interconnect of one's own can too.
+class InitiatorExtension : public tlm::tlm_extension<InitiatorExtension> {
+ public:
+  explicit InitiatorExtension(uint32_t initiator = 0) : initiator_(initiator) {}
+  uint32_t initiator() const { return initiator_; }
+  void set_initiator(uint32_t initiator) { initiator_ = initiator; }
+  tlm::tlm_extension_base* clone() const override { return new InitiatorExtension(initiator_); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    initiator_ = static_cast<const InitiatorExtension&>(other).initiator_;
+  }
+
+ private:
+  uint32_t initiator_;
+};
 
 class DramTarget : public sc_core::sc_module {
  public:
@@ -56,6 +76,40 @@ class DramTarget : public sc_core::sc_module {
   uint64_t last_response_cycle_ = 0;
   uint64_t scheduled_ = kNever;
   bool retry_ = false;  // capacity freed since the waiting request was refused
+};
+
+// Several initiators in front of one DramTarget: an AT interconnect that forwards requests to
+// the target in the order they arrive (one BEGIN_REQ in flight at a time; a request the target
+// holds back holds back those behind it, as one request stream into one controller), tagged
+// with the index of the initiator's binding (InitiatorExtension), and returns each response to
+// its initiator. Bind initiators to `targets` (binding i is initiator i) and `to_memory` to the
+// DramTarget's socket.
+class InitiatorMux : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<InitiatorMux> targets;
+  tlm_utils::simple_initiator_socket<InitiatorMux> to_memory;
+
+  explicit InitiatorMux(sc_core::sc_module_name name);
+  ~InitiatorMux() override;
+
+ private:
+  struct Pending {
+    int initiator;
+    tlm::tlm_generic_payload* payload;
+  };
+  tlm::tlm_sync_enum nb_transport_fw(int initiator, tlm::tlm_generic_payload& payload,
+                                     tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  // The payload's InitiatorExtension (added once, owned and freed by the payload).
+  static void tag(int initiator, tlm::tlm_generic_payload& payload);
+  // Offers queued requests to the target until it holds one back (END_REQ withheld).
+  void forward_queued();
+
+  std::deque<Pending> queued_;
+  bool held_ = false;  // the target holds a request back (its END_REQ is to come)
+  Pending in_flight_{};
 };
 
 }  // namespace accelgym::dram

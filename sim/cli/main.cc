@@ -83,8 +83,10 @@ int dispatch(int argc, char** argv) {
   accelgym::limits();  // a bad ACCELGYM_LIMITS is reported before any work
   // The SystemC engine, for `sim --engine systemc` and envs with engine=systemc: the plugin is
   // loaded only if one of them runs.
-  accelgym::accel::provide_systemc_engine(
-      [] { return accelgym::cli::systemc_plugin().simulate_systolic_tlm; });
+  accelgym::accel::provide_systemc_engine([] {
+    const auto& plugin = accelgym::cli::systemc_plugin();
+    return accelgym::accel::SystemcEngine{plugin.simulate_systolic_tlm, plugin.simulate_hetero_tlm};
+  });
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;

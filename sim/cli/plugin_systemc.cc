@@ -6,6 +6,7 @@
 
 extern "C" [[gnu::visibility("default")]] const accelgym::cli::SystemcPlugin*
 accelgym_systemc_plugin() {
-  static const accelgym::cli::SystemcPlugin plugin{&accelgym::accel::simulate_systolic_tlm};
+  static const accelgym::cli::SystemcPlugin plugin{&accelgym::accel::simulate_systolic_tlm,
+                                                   &accelgym::accel::simulate_hetero_tlm};
   return &plugin;
 }

@@ -23,6 +23,10 @@ struct SystolicConfig;
 namespace energy {
 class Technology;
 }
+namespace accel {
+struct SubAccelerator;
+struct HeteroResult;
+}  // namespace accel
 namespace dram {
 struct DramConfig;
 }
@@ -42,6 +46,9 @@ struct SystemcPlugin {
                                          const compute::SystolicConfig& config,
                                          const energy::Technology& technology,
                                          const dram::DramConfig& dram);
+  accel::HeteroResult (*simulate_hetero_tlm)(const std::vector<accel::SubAccelerator>& subs,
+                                             const dram::DramConfig& dram,
+                                             const energy::Technology& technology);
 };
 struct MpiPlugin {
   std::optional<v1::SweepSummary> (*run_mpi)(const sweep::SweepSetup& setup, const std::string& dir,

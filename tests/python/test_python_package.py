@@ -267,6 +267,23 @@ def test_accel_env_on_the_systemc_engine():
         accelgym.make("accel-v0", engine="systemc", memory="ideal")
 
 
+def test_hetero_env_on_the_systemc_engine():
+    # hetero-v0 with engine=systemc: the sub-accelerators as SystemC modules behind an
+    # interconnect (tests/cpp/systolic_tlm_test.cc compares it with the direct engine).
+    code = ("import json, accelgym\n"
+            "env = accelgym.make('hetero-v0', workloads='conv_test,gemm_test', mode='bandit',"
+            " engine='{}')\n"
+            "env.action_space.seed(3)\n"
+            "env.reset(seed=0)\n"
+            "print(json.dumps([float(env.step(env.action_space.sample())[1]) for _ in range(4)]))")
+    rewards = {engine: json.loads(subprocess.run([sys.executable, "-c", code.format(engine)],
+                                                 capture_output=True, text=True, check=True,
+                                                 timeout=300).stdout)
+               for engine in ("direct", "systemc")}
+    assert rewards["systemc"] == pytest.approx(rewards["direct"], rel=0.1)
+    assert len(set(rewards["direct"])) > 1
+
+
 def test_plot_command(run, tmp_path):
     records = tmp_path / "r.pb"
     run("search", "--env", "systolic-v0", "--env-option", "workload=conv_test", "--agent", "ga",
