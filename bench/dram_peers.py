@@ -46,7 +46,24 @@ CASES = [
     ("sequential, closed page", "sequential", 0, "Closed"),
 ]
 
-RAMULATOR2_CONFIG = """Frontend:
+def ramulator2_config(trace, paced, page="Open", counts=None):
+    """Ramulator 2's YAML for a LoadStoreTrace (DDR4_8Gb_x8, DDR4_2400R, FR-FCFS, all-bank
+    refresh, one channel and rank; also used by bench/dram_trace_files.py). It has no
+    timestamps: its frontend offers one request per frontend tick, so a memory clock ratio of
+    12 paces one request per 12 DDR4-2400 cycles (10 ns) and 1 keeps the controller saturated.
+    Its ClosedRowPolicy closes a row after `cap` reads or writes (default 10 M): 1 for closed
+    page. `counts`: a file for the CommandCounter plugin's ACT and REFab counts."""
+    plugins = ""
+    if counts:
+        plugins = f"""
+      - ControllerPlugin:
+          impl: CommandCounter
+          path: {counts}
+          commands_to_count:
+            - ACT
+            - REFab"""
+    closed = page == "Closed"
+    return f"""Frontend:
   impl: LoadStoreTrace
   path: {trace}
   clock_ratio: 1
@@ -55,7 +72,7 @@ RAMULATOR2_CONFIG = """Frontend:
     max_addr: 1073741824
 MemorySystem:
   impl: GenericDRAM
-  clock_ratio: {memory_ratio}
+  clock_ratio: {12 if paced else 1}
   DRAM:
     impl: DDR4
     org:
@@ -71,15 +88,9 @@ MemorySystem:
     RefreshManager:
       impl: AllBank
     RowPolicy:
-      impl: {row_policy}
-      cap: {cap}
-    plugins:
-      - ControllerPlugin:
-          impl: CommandCounter
-          path: {counts}
-          commands_to_count:
-            - ACT
-            - REFab
+      impl: {"ClosedRowPolicy" if closed else "OpenRowPolicy"}
+      cap: {1 if closed else 10000000}
+    plugins:{plugins}
   AddrMapper:
     impl: RoBaRaCoCh
 """
@@ -139,13 +150,7 @@ def ramulator2(binary, trace, interval_ns, page, directory):
     counts = os.path.join(directory, "ramulator2-counts.txt")
     config = os.path.join(directory, "ramulator2.yaml")
     with open(config, "w") as f:
-        # One request per frontend tick; a memory clock ratio of 12 paces them one per 12
-        # DDR4-2400 cycles (10 ns); 1 offers one per memory cycle (all at once).
-        f.write(RAMULATOR2_CONFIG.format(
-            trace=trace, memory_ratio=12 if interval_ns else 1, counts=counts,
-            # ClosedRowPolicy closes a row after `cap` reads or writes (default 10 M): 1.
-            row_policy="ClosedRowPolicy" if page == "Closed" else "OpenRowPolicy",
-            cap=1 if page == "Closed" else 10000000))
+        f.write(ramulator2_config(trace, interval_ns > 0, page, counts))
     out = run([binary, "-f", config])
     stats = {}
     for line in out.splitlines():

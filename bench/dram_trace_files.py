@@ -25,43 +25,11 @@ import subprocess
 import sys
 import tempfile
 
+from dram_peers import ramulator2_config
+
 ACCESS_BYTES = 64
 STL_CLOCK_MHZ = 800  # DRAMSys's trace clock; one .stl cycle is 1.25 ns
 KINDS = ["random", "sequential", "mixed-rw", "paced-10ns"]
-
-# Ramulator 2 has no timestamps: its frontend offers one request per frontend tick. A memory
-# clock ratio of 12 against the frontend's 1 paces one request per 12 DDR4-2400 cycles (10 ns);
-# 1:1 offers one per memory cycle, which keeps the controller saturated ("all at once").
-RAMULATOR2_CONFIG = """Frontend:
-  impl: LoadStoreTrace
-  path: {trace}
-  clock_ratio: 1
-  Translation:
-    impl: NoTranslation
-    max_addr: 1073741824
-MemorySystem:
-  impl: GenericDRAM
-  clock_ratio: {memory_ratio}
-  DRAM:
-    impl: DDR4
-    org:
-      preset: DDR4_8Gb_x8
-      channel: 1
-      rank: 1
-    timing:
-      preset: DDR4_2400R
-  Controller:
-    impl: Generic
-    Scheduler:
-      impl: FRFCFS
-    RefreshManager:
-      impl: AllBank
-    RowPolicy:
-      impl: OpenRowPolicy
-    plugins:
-  AddrMapper:
-    impl: RoBaRaCoCh
-"""
 
 
 def requests(kind, count, seed=1):
@@ -133,8 +101,7 @@ def main():
                 write_trace(path, kind, "ld", args.count)
                 config = os.path.join(tmp, f"{kind}.yaml")
                 with open(config, "w") as f:
-                    f.write(RAMULATOR2_CONFIG.format(
-                        trace=path, memory_ratio=12 if kind.startswith("paced") else 1))
+                    f.write(ramulator2_config(path, kind.startswith("paced")))
                 commands["ramulator2"] = [args.ramulator2, "-f", config]
             for command in commands.values():
                 run_once(command)  # the files into the page cache

@@ -247,6 +247,15 @@ def test_batch_evaluate_equals_single_steps():
     assert parallel[0]["design"] == env.decode(actions[0])
 
 
+def _printed_by_engine(code):
+    """What `code` (with {} for the engine's name) prints as JSON, per engine, each in a
+    process of its own."""
+    return {engine: json.loads(subprocess.run([sys.executable, "-c", code.format(engine)],
+                                              capture_output=True, text=True, check=True,
+                                              timeout=300).stdout)
+            for engine in ("direct", "systemc")}
+
+
 def test_accel_env_on_the_systemc_engine():
     # env option engine=systemc: the SystemC composition behind accel-v0 gives the rewards of the
     # direct engine simulating every fold. In a process of its own, as in
@@ -257,10 +266,7 @@ def test_accel_env_on_the_systemc_engine():
             "env.action_space.seed(4)\n"
             "env.reset(seed=0)\n"
             "print(json.dumps([float(env.step(env.action_space.sample())[1]) for _ in range(3)]))")
-    rewards = {engine: json.loads(subprocess.run([sys.executable, "-c", code.format(engine)],
-                                                 capture_output=True, text=True, check=True,
-                                                 timeout=300).stdout)
-               for engine in ("direct", "systemc")}
+    rewards = _printed_by_engine(code)
     assert rewards["direct"] == rewards["systemc"]
     assert len(set(rewards["direct"])) > 1  # three designs, not one
     with pytest.raises(ValueError, match="engine systemc needs memory dram"):
@@ -276,10 +282,7 @@ def test_hetero_env_on_the_systemc_engine():
             "env.action_space.seed(3)\n"
             "env.reset(seed=0)\n"
             "print(json.dumps([float(env.step(env.action_space.sample())[1]) for _ in range(4)]))")
-    rewards = {engine: json.loads(subprocess.run([sys.executable, "-c", code.format(engine)],
-                                                 capture_output=True, text=True, check=True,
-                                                 timeout=300).stdout)
-               for engine in ("direct", "systemc")}
+    rewards = _printed_by_engine(code)
     assert rewards["systemc"] == pytest.approx(rewards["direct"], rel=0.1)
     assert len(set(rewards["direct"])) > 1
 
