@@ -253,7 +253,11 @@ const FoldMoves& LayerTraffic::moves(uint64_t fold) const {
 
 void LayerTraffic::issue(uint32_t group, const TileMove& m, double at) {
   if (m.on_chip) {
-    on_chip_done_.emplace_back(group, on_chip_.global_buffer->move(m.words, at));
+    if (port_.carries_on_chip_moves()) {
+      port_.move_on_chip(group, m.write, m.words * word_bytes_, at);
+    } else {
+      on_chip_done_.emplace_back(group, on_chip_.global_buffer->move(m.words, at));
+    }
     return;
   }
   if (m.words == 0) return;

@@ -89,10 +89,6 @@ DramLayerPlan plan_layer(const v1::Layer& layer, const SystolicConfig& c, const 
   return {gemm, compute::with_scratchpad_bandwidth(timing, c.array, c.sram_banks, c.sram_ports)};
 }
 
-uint32_t word_bytes(const SystolicConfig& c, const energy::Technology& tech) {
-  return std::max(1u, tech.precision_bits(c.precision) / 8);
-}
-
 // `plan` is the layer lowered and timed (plan_layer); `dram` is its run on the DRAM in
 // MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
 v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan,
@@ -154,6 +150,10 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan
 }
 
 }  // namespace
+
+uint32_t word_bytes(const SystolicConfig& c, const energy::Technology& tech) {
+  return std::max(1u, tech.precision_bits(c.precision) / 8);
+}
 
 Area accelerator_area(const SystolicConfig& c, const energy::Technology& tech) {
   const auto node = static_cast<uint32_t>(c.tech_node_nm);

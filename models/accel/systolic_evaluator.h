@@ -70,6 +70,9 @@ v1::SimReport simulate_layers(const v1::Network& network, const compute::Systoli
 void finish_report(v1::SimReport& report, const compute::SystolicConfig& config,
                    const energy::Technology& technology, const v1::DramReport* dram);
 
+// Bytes per operand word at the design's precision (at least 1).
+uint32_t word_bytes(const compute::SystolicConfig& config, const energy::Technology& technology);
+
 // Silicon area of the accelerator (PEs and scratchpads), independent of the workload.
 struct Area {
   double pe_mm2 = 0, sram_mm2 = 0;

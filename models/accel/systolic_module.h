@@ -7,7 +7,9 @@
 // wait, never an event per PE or per cycle. Tile prefetches and output drains leave through
 // the socket as approximately timed transactions (BEGIN_REQ, then the next BEGIN_REQ only after
 // END_REQ: the target's back-pressure; BEGIN_RESP answered with TLM_COMPLETED), one burst of
-// `burst_bytes` each, at addresses modulo `capacity_bytes`. The model moves no data.
+// `burst_bytes` each, at addresses modulo `capacity_bytes`, sent in order by a second thread
+// (a DMA engine: waiting for END_REQ holds back the next DRAM request, not the accelerator's
+// other moves). The model moves no data.
 //
 // simulate_systolic_tlm (models/accel/systolic_tlm.h) is this module bound to a DramTarget;
 // tests/cpp/systolic_tlm_test.cc checks it against the in-process engine.
@@ -27,7 +29,11 @@ namespace accelgym::accel {
 
 class SystolicAccelerator : public sc_core::sc_module {
  public:
-  tlm_utils::simple_initiator_socket<SystolicAccelerator> socket;
+  tlm_utils::simple_initiator_socket<SystolicAccelerator> socket;  // to the DRAM
+  // Optional: to a GlobalBufferModule (models/accel/global_buffer_module.h). Bound, the moves
+  // between the scratchpads and the design's global buffer go there, one transaction each;
+  // unbound, they are timed inside this module (as the direct engine times them).
+  tlm_utils::simple_initiator_socket_optional<SystolicAccelerator> global_buffer_socket;
 
   struct Options {
     // sc_stop() once the network has run (a DRAM target keeps refreshing, so a simulation of
@@ -52,10 +58,13 @@ class SystolicAccelerator : public sc_core::sc_module {
   const v1::SimReport& report() const { return report_; }
 
  private:
-  class Port;  // memory::TransferPort over the socket
+  class Port;  // memory::TransferPort over the sockets
   void run();
+  void send_requests();  // the DRAM requests, in order, each after the last one's END_REQ
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
+  tlm::tlm_sync_enum global_buffer_transport_bw(tlm::tlm_generic_payload& payload,
+                                                tlm::tlm_phase& phase, sc_core::sc_time& delay);
 
   v1::Network network_;
   compute::SystolicConfig config_;

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <systemc>
 #include <tlm>
 #include <unordered_map>
 #include <vector>
 
+#include "models/accel/global_buffer_module.h"
 #include "models/accel/systolic_module.h"
 #include "models/dram/dram_tlm.h"
 #include "sim/core/errors.h"
@@ -38,13 +40,17 @@ class StopWhenAllDone : public sc_core::sc_module {
 
 }  // namespace
 
-// memory::TransferPort over an AT initiator socket; called from the accelerator's thread.
+// memory::TransferPort over the AT initiator sockets: called from the accelerator's thread; the
+// DRAM requests leave from its DMA thread (send_requests).
 class SystolicAccelerator::Port : public memory::TransferPort {
  public:
   Port(uint64_t capacity_bytes, uint32_t burst_bytes)
       : capacity_(capacity_bytes), burst_(burst_bytes), data_(burst_bytes) {}
 
-  void bind(tlm::tlm_fw_transport_if<>& forward) { forward_ = &forward; }
+  void bind(tlm::tlm_fw_transport_if<>& dram, tlm::tlm_fw_transport_if<>* global_buffer) {
+    dram_ = &dram;
+    global_buffer_ = global_buffer;
+  }
 
   uint64_t capacity_bytes() const override { return capacity_; }
 
@@ -55,26 +61,26 @@ class SystolicAccelerator::Port : public memory::TransferPort {
 
   void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns,
                 uint32_t) override {
-    if (at_ns > now_ns()) sc_core::wait(sc_core::sc_time(at_ns - now_ns(), sc_core::SC_NS));
-    Group& g = groups_[group];
-    if (g.outstanding == 0) g.issued_ns = at_ns;
+    start(group, at_ns);
     for (uint64_t a = address / burst_ * burst_; a < address + bytes; a += burst_) {
-      tlm::tlm_generic_payload& p = payload();
-      p.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-      p.set_address(a % capacity_);
-      p.set_data_ptr(data_.data());
-      p.set_data_length(burst_);
-      p.set_streaming_width(burst_);
-      p.set_byte_enable_ptr(nullptr);
-      p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-      group_of_[&p] = group;
-      ++g.outstanding;
-      tlm::tlm_phase phase = tlm::BEGIN_REQ;
-      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-      // Request exclusion: the next BEGIN_REQ only after this one's END_REQ.
-      if (forward_->nb_transport_fw(p, phase, delay) == tlm::TLM_ACCEPTED) {
-        sc_core::wait(end_req_);
-      }
+      ++groups_[group].outstanding;
+      queue_.push_back({group, is_write, a % capacity_});
+    }
+    queued_.notify();  // immediate: the DMA thread sends them in this evaluation phase
+  }
+
+  bool carries_on_chip_moves() const override { return global_buffer_ != nullptr; }
+
+  // One transaction of the whole move, to the GlobalBufferModule (which takes it at once).
+  void move_on_chip(uint32_t group, bool is_write, uint64_t bytes, double at_ns) override {
+    start(group, at_ns);
+    if (data_.size() < bytes) data_.resize(bytes);
+    ++groups_[group].outstanding;
+    tlm::tlm_generic_payload& p = payload(group, is_write, 0, bytes);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    if (global_buffer_->nb_transport_fw(p, phase, delay) == tlm::TLM_ACCEPTED) {
+      sc_core::wait(global_buffer_end_req_);
     }
   }
 
@@ -83,13 +89,29 @@ class SystolicAccelerator::Port : public memory::TransferPort {
     return std::max(groups_[group].done_ns, groups_[group].issued_ns);
   }
 
-  tlm::tlm_sync_enum backward(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase) {
+  // The DMA thread: DRAM requests in order; the next BEGIN_REQ only after this one's END_REQ
+  // (request exclusion: the target's back-pressure).
+  void send_requests() {
+    while (true) {
+      while (queue_.empty()) sc_core::wait(queued_);
+      const Request r = queue_.front();
+      queue_.pop_front();
+      tlm::tlm_generic_payload& p = payload(r.group, r.is_write, r.address, burst_);
+      tlm::tlm_phase phase = tlm::BEGIN_REQ;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      if (dram_->nb_transport_fw(p, phase, delay) == tlm::TLM_ACCEPTED) sc_core::wait(end_req_);
+    }
+  }
+
+  tlm::tlm_sync_enum backward(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
+                              bool from_global_buffer) {
     if (phase == tlm::END_REQ) {
-      end_req_.notify(sc_core::SC_ZERO_TIME);
+      (from_global_buffer ? global_buffer_end_req_ : end_req_).notify(sc_core::SC_ZERO_TIME);
       return tlm::TLM_ACCEPTED;
     }
     if (phase != tlm::BEGIN_RESP || p.get_response_status() != tlm::TLM_OK_RESPONSE) {
-      throw InternalError("accelerator: unexpected response from the DRAM target");
+      throw InternalError(std::string("accelerator: unexpected response from the ") +
+                          (from_global_buffer ? "global buffer" : "DRAM target"));
     }
     Group& g = groups_[group_of_.at(&p)];
     g.outstanding--;
@@ -105,25 +127,49 @@ class SystolicAccelerator::Port : public memory::TransferPort {
     uint64_t outstanding = 0;
     double issued_ns = 0, done_ns = 0;
   };
-  tlm::tlm_generic_payload& payload() {
+  struct Request {
+    uint32_t group;
+    bool is_write;
+    uint64_t address;
+  };
+
+  void start(uint32_t group, double at_ns) {
+    if (at_ns > now_ns()) sc_core::wait(sc_core::sc_time(at_ns - now_ns(), sc_core::SC_NS));
+    Group& g = groups_[group];
+    if (g.outstanding == 0) g.issued_ns = at_ns;
+  }
+
+  tlm::tlm_generic_payload& payload(uint32_t group, bool is_write, uint64_t address,
+                                    uint64_t bytes) {
+    tlm::tlm_generic_payload* p = nullptr;
     if (free_.empty()) {
-      pool_.emplace_back();
-      return pool_.back();
+      p = &pool_.emplace_back();
+    } else {
+      p = free_.back();
+      free_.pop_back();
     }
-    tlm::tlm_generic_payload* p = free_.back();
-    free_.pop_back();
+    p->set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    p->set_address(address);
+    p->set_data_ptr(data_.data());
+    p->set_data_length(static_cast<unsigned int>(bytes));
+    p->set_streaming_width(static_cast<unsigned int>(bytes));
+    p->set_byte_enable_ptr(nullptr);
+    p->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    group_of_[p] = group;
     return *p;
   }
 
   uint64_t capacity_;
   uint32_t burst_;
   std::vector<unsigned char> data_;  // the model moves no data; payloads point here
-  tlm::tlm_fw_transport_if<>* forward_ = nullptr;
+  tlm::tlm_fw_transport_if<>* dram_ = nullptr;
+  tlm::tlm_fw_transport_if<>* global_buffer_ = nullptr;  // null: moves timed in LayerTraffic
   std::vector<Group> groups_;
+  std::deque<Request> queue_;                  // DRAM requests not yet sent
   std::deque<tlm::tlm_generic_payload> pool_;  // stable addresses
   std::vector<tlm::tlm_generic_payload*> free_;
   std::unordered_map<const tlm::tlm_generic_payload*, uint32_t> group_of_;
-  sc_core::sc_event end_req_, response_;
+  sc_core::sc_event queued_, end_req_, global_buffer_end_req_, response_;
 };
 
 SystolicAccelerator::SystolicAccelerator(sc_core::sc_module_name name, v1::Network network,
@@ -139,20 +185,26 @@ SystolicAccelerator::SystolicAccelerator(sc_core::sc_module_name name, v1::Netwo
                                          uint32_t burst_bytes, Options options)
     : sc_module(name),
       socket("socket"),
+      global_buffer_socket("global_buffer_socket"),
       network_(std::move(network)),
       config_(std::move(config)),
       technology_(std::move(technology)),
       options_(options),
       port_(std::make_unique<Port>(capacity_bytes, burst_bytes)) {
   socket.register_nb_transport_bw(this, &SystolicAccelerator::nb_transport_bw);
+  global_buffer_socket.register_nb_transport_bw(this,
+                                                &SystolicAccelerator::global_buffer_transport_bw);
   SC_HAS_PROCESS(SystolicAccelerator);
   SC_THREAD(run);
+  SC_THREAD(send_requests);
 }
 
 SystolicAccelerator::~SystolicAccelerator() = default;
 
 void SystolicAccelerator::run() {
-  port_->bind(*socket.operator->());          // bound by now
+  // Bound by now.
+  port_->bind(*socket.operator->(),
+              global_buffer_socket.size() > 0 ? global_buffer_socket.operator->() : nullptr);
   MemoryModel every_fold(MemoryMode::kDram);  // no fold sampling over TLM
   every_fold.dram_exact = true;
   report_ = simulate_layers(network_, config_, every_fold, technology_, port_.get());
@@ -162,9 +214,17 @@ void SystolicAccelerator::run() {
   if (options_.stop_simulation_when_done) sc_core::sc_stop();
 }
 
+void SystolicAccelerator::send_requests() { port_->send_requests(); }
+
 tlm::tlm_sync_enum SystolicAccelerator::nb_transport_bw(tlm::tlm_generic_payload& p,
                                                         tlm::tlm_phase& phase, sc_core::sc_time&) {
-  return port_->backward(p, phase);
+  return port_->backward(p, phase, false);
+}
+
+tlm::tlm_sync_enum SystolicAccelerator::global_buffer_transport_bw(tlm::tlm_generic_payload& p,
+                                                                   tlm::tlm_phase& phase,
+                                                                   sc_core::sc_time&) {
+  return port_->backward(p, phase, true);
 }
 
 v1::SimReport simulate_systolic_tlm(const v1::Network& network,
@@ -178,6 +238,12 @@ v1::SimReport simulate_systolic_tlm(const v1::Network& network,
   auto& accelerator = session.make<SystolicAccelerator>(
       "accelerator", network, config, technology, device.capacity_bytes(), device.access_bytes);
   accelerator.socket.bind(target.socket);
+  if (config.global_buffer_kib > 0) {
+    auto& global_buffer = session.make<GlobalBufferModule>(
+        "global_buffer", word_bytes(config, technology), config.global_buffer_words_per_cycle,
+        1000.0 / static_cast<double>(config.clock_mhz));
+    accelerator.global_buffer_socket.bind(global_buffer.socket);
+  }
   session.run();
   v1::SimReport report = accelerator.report();
   const v1::DramReport dram_report = target.report();

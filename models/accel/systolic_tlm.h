@@ -20,8 +20,9 @@
 
 namespace accelgym::accel {
 
-// Builds a SimKernel session with a SystolicAccelerator bound to a dram::DramTarget, runs
-// `network` to completion and returns the report (memory mode dram).
+// Builds a SimKernel session with a SystolicAccelerator bound to a dram::DramTarget (and, when
+// the design has a global buffer, to a GlobalBufferModule), runs `network` to completion and
+// returns the report (memory mode dram).
 v1::SimReport simulate_systolic_tlm(const v1::Network& network,
                                     const compute::SystolicConfig& config,
                                     const energy::Technology& technology,

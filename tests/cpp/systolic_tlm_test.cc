@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "models/accel/engine.h"
+#include "models/accel/global_buffer_module.h"
 #include "models/accel/systolic_module.h"
 #include "models/accel/systolic_tlm.h"
 #include "models/dram/dram_tlm.h"
@@ -232,6 +233,111 @@ TEST(SystolicTlm, HeteroEnvRunsOnTheSystemcEngine) {
     EXPECT_NEAR(on.metrics().energy_pj(), d.metrics().energy_pj(), 0.1 * d.metrics().energy_pj());
   }
   EXPECT_GE(evaluated, 2);
+}
+
+// Sends moves to a GlobalBufferModule at given times and records when each is answered.
+class MoveSender : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<MoveSender> socket;
+  MoveSender(sc_core::sc_module_name name, std::vector<std::pair<double, uint32_t>> moves)
+      : sc_module(name), socket("socket"), moves_(std::move(moves)), payloads_(moves_.size()) {
+    socket.register_nb_transport_bw(this, &MoveSender::backward);
+    SC_HAS_PROCESS(MoveSender);
+    SC_THREAD(run);
+  }
+  std::vector<double> answered_ns;
+
+ private:
+  void run() {
+    for (size_t i = 0; i < moves_.size(); ++i) {
+      const double now = sc_core::sc_time_stamp().to_seconds() * 1e9;
+      if (moves_[i].first > now) sc_core::wait(moves_[i].first - now, sc_core::SC_NS);
+      tlm::tlm_generic_payload& p = payloads_[i];
+      p.set_command(tlm::TLM_READ_COMMAND);
+      p.set_data_length(moves_[i].second);
+      tlm::tlm_phase phase = tlm::BEGIN_REQ;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      EXPECT_EQ(socket->nb_transport_fw(p, phase, delay), tlm::TLM_UPDATED);  // taken at once
+      EXPECT_EQ(phase, tlm::END_REQ);
+    }
+  }
+  tlm::tlm_sync_enum backward(tlm::tlm_generic_payload&, tlm::tlm_phase& phase, sc_core::sc_time&) {
+    EXPECT_EQ(phase, tlm::BEGIN_RESP);
+    answered_ns.push_back(sc_core::sc_time_stamp().to_seconds() * 1e9);
+    return tlm::TLM_COMPLETED;
+  }
+  std::vector<std::pair<double, uint32_t>> moves_;
+  std::vector<tlm::tlm_generic_payload> payloads_;
+};
+
+TEST(SystolicTlm, GlobalBufferModuleQueuesMovesOnItsPort) {
+  // 2-byte words, 16 words a cycle of 1 ns: 128 bytes (64 words) take 4 ns. Two at 0 queue on
+  // the port (4, 8 ns); one at 20 ns finds it free (20 + 1 ns for 40 bytes, 20 words rounded
+  // up to 2 cycles: 22 ns).
+  kernel::Session session;
+  auto& buffer = session.make<GlobalBufferModule>("buffer", 2, 16, 1.0);
+  auto& sender = session.make<MoveSender>(
+      "sender", std::vector<std::pair<double, uint32_t>>{{0, 128}, {0, 128}, {20, 40}});
+  sender.socket.bind(buffer.socket);
+  session.run();
+  ASSERT_EQ(sender.answered_ns.size(), 3u);
+  EXPECT_NEAR(sender.answered_ns[0], 4.0, 1e-6);
+  EXPECT_NEAR(sender.answered_ns[1], 8.0, 1e-6);
+  EXPECT_NEAR(sender.answered_ns[2], 22.0, 1e-6);
+  EXPECT_EQ(buffer.words_read(), 64u + 64u + 20u);
+}
+
+TEST(SystolicTlm, GlobalBufferModuleInATopOfOnesOwn) {
+  // Accelerator, global buffer and DRAM bound by hand: the packaged composition's numbers, and
+  // the buffer module moved what the report says stayed on chip.
+  const DesignSpace space = make_space("accel");
+  ParamMap values;
+  for (const auto& [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"rows", "16"},
+                                                        {"cols", "16"},
+                                                        {"global_buffer_kb", "1024"},
+                                                        {"ifmap_sram_kb", "8"},
+                                                        {"filter_sram_kb", "8"}}) {
+    values.set(k, space.parse_value(space.index_of(k), v));
+  }
+  const ParamMap design = space.decode(space.encode(values));
+  const auto config = compute::systolic_config(design);
+  const auto dram_config = dram::dram_config(design);
+  const dram::Device device = dram::make_device(dram_config);
+  const auto tech = energy::Technology::builtin();
+  v1::Network net;
+  *net.add_layers() = gemm_layer(512, 256, 384, "fc");
+  *net.add_layers() = gemm_layer(64, 1024, 128, "proj");
+  v1::SimReport report;
+  uint64_t read = 0, written = 0;
+  {
+    kernel::Session session;
+    auto& memory = session.make<dram::DramTarget>("dram", device, dram_config);
+    auto& buffer = session.make<GlobalBufferModule>("buffer", word_bytes(config, tech),
+                                                    config.global_buffer_words_per_cycle,
+                                                    1000.0 / static_cast<double>(config.clock_mhz));
+    auto& accelerator = session.make<SystolicAccelerator>(
+        "accelerator", net, config, tech, device.capacity_bytes(), device.access_bytes);
+    accelerator.socket.bind(memory.socket);
+    accelerator.global_buffer_socket.bind(buffer.socket);
+    session.run();
+    report = accelerator.report();
+    read = buffer.words_read();
+    written = buffer.words_written();
+  }
+  uint64_t reported_reads = 0, reported_writes = 0;
+  for (const auto& layer : report.layers()) {
+    reported_reads += layer.global_buffer_reads();
+    reported_writes += layer.global_buffer_writes();
+  }
+  EXPECT_GT(read, 0u);
+  EXPECT_EQ(read, reported_reads);
+  // The report's writes also count the tiles that arrive from DRAM and stay (no move on the
+  // buffer's port to the scratchpads); the module sees the outputs kept for the next layer.
+  EXPECT_LE(written, reported_writes);
+  const auto packaged = simulate_systolic_tlm(net, config, tech, dram_config);
+  EXPECT_EQ(report.layers(0).total_cycles(), packaged.layers(0).total_cycles());
+  EXPECT_EQ(report.layers(1).total_cycles(), packaged.layers(1).total_cycles());
 }
 
 // hetero-v0's co-simulation as a SystemC composition (simulate_hetero_tlm): sub-accelerator
