@@ -15,6 +15,7 @@ PACKAGES=(
   libfmt-dev                  # messages and tables
   libxxhash-dev               # evaluation keys (XXH3-128, sim/core/records.cc)
   libboost-dev                # Boost.Math (statistics of accelgym compare)
+  libboost-program-options-dev  # the CLI's option parsing (sim/cli/args.cc)
   libpagmo-dev                # hypervolumes of Pareto fronts (accelgym compare)
   pybind11-dev python3-dev    # python/ bindings
   python3-numpy python3-pytest

@@ -329,7 +329,7 @@ class VectorTrace : public TraceSource {
   explicit VectorTrace(std::vector<TraceRequest> requests) : requests_(std::move(requests)) {
     for (size_t i = 1; i < requests_.size(); ++i) {
       if (requests_[i].time_ns < requests_[i - 1].time_ns) {
-        throw InputError("request " + std::to_string(i) + ": time goes backwards");
+        throw InputError(fmt::format("request {}: time goes backwards", i));
       }
     }
   }

@@ -46,9 +46,9 @@ uint64_t out_dim(const v1::Layer& layer, uint64_t in, uint64_t filter, uint64_t 
   if (filter == 0) throw layer_error(layer, field, "filter size must be at least 1");
   const uint64_t padded = in + 2 * pad;
   if (padded < filter) {
-    throw layer_error(layer, field,
-                      "filter (" + std::to_string(filter) + ") is larger than the padded input (" +
-                          std::to_string(padded) + ")");
+    throw layer_error(
+        layer, field,
+        fmt::format("filter ({}) is larger than the padded input ({})", filter, padded));
   }
   if (rule == LoweringRule::kScaleSim) return (padded - filter + stride + stride - 1) / stride;
   return (padded - filter) / stride + 1;
@@ -95,16 +95,15 @@ GemmShape lower(const v1::Layer& layer, LoweringRule rule) {
   uint64_t groups = at_least_one(layer.groups());
   if (layer.kind() == v1::Layer::DEPTHWISE) groups = layer.channels();
   if (layer.channels() % groups != 0) {
-    throw layer_error(layer, "groups",
-                      "channels (" + std::to_string(layer.channels()) +
-                          ") are not divisible by groups (" + std::to_string(groups) + ")");
+    throw layer_error(
+        layer, "groups",
+        fmt::format("channels ({}) are not divisible by groups ({})", layer.channels(), groups));
   }
   // A depthwise layer written SCALE-Sim style has num_filters = 1 (one filter per channel).
   uint64_t filters = layer.num_filters();
   if (layer.kind() == v1::Layer::DEPTHWISE && filters < groups) filters = groups;
   if (filters % groups != 0) {
-    throw layer_error(layer, "num_filters",
-                      "not divisible by groups (" + std::to_string(groups) + ")");
+    throw layer_error(layer, "num_filters", fmt::format("not divisible by groups ({})", groups));
   }
   g.m = product(layer, {eh, ew, at_least_one(layer.batch())});
   g.k = product(layer, {layer.filter_h(), layer.filter_w(), layer.channels() / groups});

@@ -85,24 +85,24 @@ v1::Network parse_topology_csv(std::string_view text, const std::string& source,
         gemm = true;
       } else if ((fields.size() != 8 && fields.size() != 9) || force_gemm) {
         throw InputError::at(source, line_no, "header",
-                             "expected the SCALE-Sim conv header (8 columns, or 9 with a separate "
-                             "stride width) or the GEMM header `Layer, M, N, K` (4 columns), "
-                             "found " +
-                                 std::to_string(fields.size()) + " columns");
+                             fmt::format("expected the SCALE-Sim conv header (8 columns, or 9 "
+                                         "with a separate stride width) or the GEMM header "
+                                         "`Layer, M, N, K` (4 columns), found {} columns",
+                                         fields.size()));
       }
       continue;
     }
     // SCALE-Sim reads each conv row alone: a 9th value is the stride along the width, without
     // it the stride applies to both.
     if (gemm ? fields.size() != 4 : fields.size() != 8 && fields.size() != 9) {
-      throw InputError::at(source, line_no, "",
-                           std::string(gemm ? "expected 4" : "expected 8 or 9") +
-                               " columns, found " + std::to_string(fields.size()));
+      throw InputError::at(
+          source, line_no, "",
+          fmt::format("expected {} columns, found {}", gemm ? "4" : "8 or 9", fields.size()));
     }
     if (fields[0].empty()) throw InputError::at(source, line_no, "Layer name", "is empty");
     if (gemm) {
       check_layer_count(static_cast<uint64_t>(net.layers_size()) + 1,
-                        source + ":" + std::to_string(line_no));
+                        fmt::format("{}:{}", source, line_no));
       v1::Layer* layer = net.add_layers();
       layer->set_name(fields[0]);
       layer->set_kind(v1::Layer::GEMM);
@@ -126,7 +126,7 @@ v1::Network parse_topology_csv(std::string_view text, const std::string& source,
     const bool per_channel = fields[0].find("DP") != std::string::npos;
     const uint32_t instances = per_channel ? v[4] : 1;
     check_layer_count(static_cast<uint64_t>(net.layers_size()) + instances,
-                      source + ":" + std::to_string(line_no));
+                      fmt::format("{}:{}", source, line_no));
     for (uint32_t i = 0; i < instances; ++i) {
       v1::Layer* layer = net.add_layers();
       layer->set_name(per_channel ? fields[0] + "Channel_" + std::to_string(i) : fields[0]);
@@ -164,8 +164,8 @@ v1::Network read_network_json(const std::string& path) {
   for (int i = 0; i < net.layers_size(); ++i) {
     const auto& layer = net.layers(i);
     if (layer.kind() == v1::Layer::KIND_UNSPECIFIED) {
-      throw InputError(path + ": field 'layers[" + std::to_string(i) +
-                       "].kind': missing (CONV, DEPTHWISE or GEMM)");
+      throw InputError(
+          fmt::format("{}: field 'layers[{}].kind': missing (CONV, DEPTHWISE or GEMM)", path, i));
     }
   }
   return net;

@@ -1,5 +1,7 @@
 #include "models/dram/spec.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -161,7 +163,7 @@ Device make_device(const v1::DramSpec& spec, const std::string& source) {
       {"org.columns", o.columns()},
       {"org.burst_length", o.burst_length()}};
   for (const auto& [field, value] : pow2_fields) {
-    if (!pow2(value)) throw fail(field, "must be a power of two, got " + std::to_string(value));
+    if (!pow2(value)) throw fail(field, fmt::format("must be a power of two, got {}", value));
   }
   if (o.device_width_bits() == 0 || o.bus_width_bits() % o.device_width_bits() != 0) {
     throw fail("org.bus_width_bits", "must be a multiple of device_width_bits");

@@ -1,5 +1,7 @@
 #include "models/energy/technology.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <vector>
 
@@ -29,8 +31,9 @@ double interpolate(const v1::TechnologyTable& t, uint32_t node_nm,
     if (p.first > x && (!hi || p.first < hi->first)) hi = &p;
   }
   if (!lo || !hi) {
-    throw InputError("technology '" + t.name() + "': node " + std::to_string(node_nm) +
-                     " nm is outside the table's " + what + " scaling rows");
+    throw InputError(
+        fmt::format("technology '{}': node {} nm is outside the table's {} scaling rows", t.name(),
+                    node_nm, what));
   }
   const double w = (x - lo->first) / (hi->first - lo->first);
   return std::exp(lo->second + w * (hi->second - lo->second));

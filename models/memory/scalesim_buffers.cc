@@ -1,5 +1,7 @@
 #include "models/memory/scalesim_buffers.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "models/compute/systolic_timing.h"
@@ -59,8 +61,8 @@ void ScaleSimReadBuffer::new_prefetch() {
 }
 
 void ScaleSimReadBuffer::throw_not_streamed(uint64_t position) {
-  throw InternalError("SCALE-Sim emulation: the request at stream place " +
-                      std::to_string(position) + " is never prefetched");
+  throw InternalError(fmt::format(
+      "SCALE-Sim emulation: the request at stream place {} is never prefetched", position));
 }
 
 // ---------------------------------------------------------------- estimate buffer (CALC)

@@ -1,9 +1,9 @@
 #include "sim/cli/args.h"
 
-#include <iostream>
+#include <boost/program_options.hpp>
 
 #include <algorithm>
-
+#include <iostream>
 #include <sstream>
 
 #include "sim/core/errors.h"
@@ -30,40 +30,65 @@ void Args::flag(const std::string& name, const std::string& help) {
   specs_[name] = Spec{"", help, "", false};
 }
 
+namespace {
+
+namespace po = boost::program_options;
+
+// Long options only (`--name value`, `--name=value`), and -h; no abbreviations.
+constexpr int kStyle =
+    po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+    po::command_line_style::long_allow_next | po::command_line_style::allow_short |
+    po::command_line_style::short_allow_next | po::command_line_style::allow_dash_for_short;
+
+}  // namespace
+
 void Args::parse(int argc, char** argv, int first) {
-  for (int i = first; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
+  po::options_description described;
+  for (const auto& name : order_) {
+    const Spec& spec = specs_.at(name);
+    if (spec.value_name.empty()) {
+      described.add_options()(name.c_str(), po::bool_switch());
+    } else {
+      described.add_options()(name.c_str(), po::value<std::string>());
+    }
+  }
+  described.add_options()("help,h", po::bool_switch());
+  po::parsed_options parsed(&described);
+  try {
+    // The parser skips its argv[0]: start one before the first argument.
+    parsed = po::command_line_parser(argc - first + 1, argv + first - 1)
+                 .options(described)
+                 .style(kStyle)
+                 .allow_unregistered()
+                 .run();
+  } catch (const po::invalid_command_line_syntax& e) {
+    const std::string name = e.get_option_name().substr(2);
+    if (e.kind() == po::invalid_syntax::extra_parameter) {
+      throw InputError("option '--" + name + "' takes no value");
+    }
+    const auto spec = specs_.find(name);
+    throw InputError("option '--" + name + "' needs a value <" +
+                     (spec == specs_.end() ? std::string("value") : spec->second.value_name) + ">");
+  } catch (const po::error& e) {
+    throw InputError(std::string(e.what()) + " (see --help)");
+  }
+  for (const po::option& o : parsed.options) {
+    if (o.position_key >= 0) {
+      throw InputError("unexpected argument '" + o.value.front() + "' (see --help)");
+    }
+    if (o.unregistered) {
+      throw InputError("unknown option '" + o.original_tokens.front() + "' (see --help)");
+    }
+    if (o.string_key == "help") {
       help_ = true;
       continue;
     }
-    if (arg.rfind("--", 0) != 0) {
-      throw InputError("unexpected argument '" + arg + "' (see --help)");
-    }
-    std::string name = arg.substr(2);
-    std::optional<std::string> value;
-    if (const auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    const auto it = specs_.find(name);
-    if (it == specs_.end()) throw InputError("unknown option '--" + name + "' (see --help)");
-    const Spec& spec = it->second;
-    if (spec.value_name.empty()) {
-      if (value) throw InputError("option '--" + name + "' takes no value");
-      values_[name] = {"true"};
-      continue;
-    }
-    if (!value) {
-      if (i + 1 >= argc)
-        throw InputError("option '--" + name + "' needs a value <" + spec.value_name + ">");
-      value = argv[++i];
-    }
-    auto& slot = values_[name];
+    const Spec& spec = specs_.at(o.string_key);
+    auto& slot = values_[o.string_key];
     if (!spec.repeated && !slot.empty()) {
-      throw InputError("option '--" + name + "' given more than once");
+      throw InputError("option '--" + o.string_key + "' given more than once");
     }
-    slot.push_back(*value);
+    slot.push_back(spec.value_name.empty() ? "true" : o.value.front());
   }
 }
 

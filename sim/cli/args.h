@@ -1,5 +1,7 @@
-// A small command-line parser for `accelgym <command> [options]`: long options only,
-// `--name value` or `--name=value`, repeatable options, `--help` on every command.
+// The command line of `accelgym <command> [options]`: each command declares its options here
+// (the one list its --help prints); Boost.Program_options reads them: long options only,
+// `--name value` or `--name=value`, repeatable options, `--help` (or -h) on every command, and
+// clear errors naming the option.
 #pragma once
 
 #include <map>

@@ -1,5 +1,7 @@
 #include "sim/core/design_space.h"
 
+#include <fmt/format.h>
+
 #include <google/protobuf/struct.pb.h>
 
 #include <algorithm>
@@ -68,7 +70,7 @@ void DesignSpace::expand(const std::string& source) {
     auto fail = [&](const std::string& field, const std::string& what) {
       return InputError::at(source, 0, dim.name().empty() ? field : dim.name() + "." + field, what);
     };
-    if (dim.name().empty()) throw fail("name", "dimension " + std::to_string(d) + " has no name");
+    if (dim.name().empty()) throw fail("name", fmt::format("dimension {} has no name", d));
     if (!seen.insert(dim.name()).second) throw fail("name", "duplicate dimension name");
     if (dim.group().empty()) throw fail("group", "every dimension needs a group");
     Expanded& e = dims_[d];
@@ -229,13 +231,13 @@ IndexVector DesignSpace::canonical(IndexVector point) const {
 
 void DesignSpace::check(const IndexVector& point) const {
   if (point.size() != dims_.size()) {
-    throw InputError("design point has " + std::to_string(point.size()) + " indices; space '" +
-                     spec_.name() + "' has " + std::to_string(dims_.size()) + " dimensions");
+    throw InputError(fmt::format("design point has {} indices; space '{}' has {} dimensions",
+                                 point.size(), spec_.name(), dims_.size()));
   }
   for (size_t d = 0; d < dims_.size(); ++d) {
     if (point[d] >= dims_[d].values.size()) {
-      throw InputError("index " + std::to_string(point[d]) + " of '" + dimension(d).name() +
-                       "' is outside [0, " + std::to_string(dims_[d].values.size() - 1) + "]");
+      throw InputError(fmt::format("index {} of '{}' is outside [0, {}]", point[d],
+                                   dimension(d).name(), dims_[d].values.size() - 1));
     }
   }
 }

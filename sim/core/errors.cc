@@ -1,5 +1,7 @@
 #include "sim/core/errors.h"
 
+#include <fmt/format.h>
+
 namespace accelgym {
 
 InputError InputError::at(const std::string& file, int line, const std::string& field,
@@ -7,7 +9,7 @@ InputError InputError::at(const std::string& file, int line, const std::string& 
   std::string where;
   if (!file.empty()) {
     where = file;
-    if (line > 0) where += ":" + std::to_string(line);
+    if (line > 0) where += fmt::format(":{}", line);
     where += ": ";
   }
   if (!field.empty()) where += "field '" + field + "': ";

@@ -1,5 +1,7 @@
 #include "sim/env/multi_agent.h"
 
+#include <fmt/format.h>
+
 #include "sim/core/errors.h"
 
 namespace accelgym::env {
@@ -45,8 +47,8 @@ MultiAgentEnv::Step MultiAgentEnv::step(const std::map<std::string, IndexVector>
   for (const auto& [agent, action] : actions) {
     const auto& dims = dims_of(agent);
     if (action.size() != dims.size()) {
-      throw InputError("agent '" + agent + "': action has " + std::to_string(action.size()) +
-                       " values, expected " + std::to_string(dims.size()));
+      throw InputError(fmt::format("agent '{}': action has {} values, expected {}", agent,
+                                   action.size(), dims.size()));
     }
     for (size_t i = 0; i < dims.size(); ++i) joined[dims[i]] = action[i];
   }

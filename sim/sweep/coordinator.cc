@@ -1,5 +1,7 @@
 #include "sim/sweep/coordinator.h"
 
+#include <fmt/format.h>
+
 #include "sim/core/errors.h"
 
 namespace accelgym::sweep {
@@ -123,13 +125,14 @@ void Coordinator::open_rounds(size_t j) {
 
 void Coordinator::complete(uint64_t task_id, v1::Evaluation record) {
   const auto it = in_flight_.find(task_id);
-  if (it == in_flight_.end()) throw InternalError("sweep: unknown task " + std::to_string(task_id));
+  if (it == in_flight_.end()) throw InternalError(fmt::format("sweep: unknown task {}", task_id));
   const std::string key = it->second;
   in_flight_.erase(it);
   if (record.key() != key) {
-    throw InternalError("sweep: task " + std::to_string(task_id) + " came back with key " +
-                        record.key() + ", expected " + key +
-                        " (workers built from a different spec or version?)");
+    throw InternalError(fmt::format(
+        "sweep: task {} came back with key {}, expected {} (workers built from a different spec "
+        "or version?)",
+        task_id, record.key(), key));
   }
   ++simulated_;
   done_[key] = std::move(record);

@@ -1,5 +1,7 @@
 #include "sim/sweep/mpi_sweep.h"
 
+#include <fmt/format.h>
+
 #include <mpi.h>
 
 #include <vector>
@@ -48,7 +50,7 @@ class MpiExecutor final : public Executor {
     const std::string bytes = receive(MPI_ANY_SOURCE, kResult, &status);
     v1::Evaluation record;
     if (!record.ParseFromString(bytes))
-      throw InternalError("malformed result from rank " + std::to_string(status.MPI_SOURCE));
+      throw InternalError(fmt::format("malformed result from rank {}", status.MPI_SOURCE));
     free_.push_back(status.MPI_SOURCE);
     return {task_of_[static_cast<size_t>(status.MPI_SOURCE)], std::move(record)};
   }

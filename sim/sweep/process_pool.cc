@@ -25,11 +25,9 @@ constexpr int kOutsideKillRetries = 2;
 std::string describe_end(int status) {
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
-    return "the evaluation crashed its worker: signal " + std::to_string(sig) + " (" +
-           strsignal(sig) + ")";
+    return fmt::format("the evaluation crashed its worker: signal {} ({})", sig, strsignal(sig));
   }
-  return "the worker exited with code " + std::to_string(WEXITSTATUS(status)) +
-         " during the evaluation";
+  return fmt::format("the worker exited with code {} during the evaluation", WEXITSTATUS(status));
 }
 
 // The worker process: evaluate, append the record, reply; until the coordinator hangs up.

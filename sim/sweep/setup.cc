@@ -62,8 +62,7 @@ void check(const v1::SweepSpec& spec, const std::string& source) {
   for (int i = 0; i < spec.workloads_size(); ++i) {
     const auto& w = spec.workloads(i);
     if (w.name().empty() == w.path().empty()) {
-      throw InputError::at(source, 0, "workloads[" + std::to_string(i) + "]",
-                           "give a name or a path");
+      throw InputError::at(source, 0, fmt::format("workloads[{}]", i), "give a name or a path");
     }
   }
 }
@@ -85,12 +84,12 @@ SweepSetup::SweepSetup(v1::SweepSpec spec, const std::string& source) : spec_(st
   const int workloads = std::max(1, spec_.workloads_size());
   for (int w = 0; w < workloads; ++w) {
     const v1::WorkloadRef* ref = spec_.workloads_size() ? &spec_.workloads(w) : nullptr;
-    const std::string where = source + " (workload " + std::to_string(w) + ")";
+    const std::string where = fmt::format("{} (workload {})", source, w);
     std::unique_ptr<env::Env> made;
     try {
       made = env::make_env(spec_.env(), env_options(spec_, info, ref));
     } catch (const InputError& e) {
-      throw InputError::at(source, 0, ref ? "workloads[" + std::to_string(w) + "]" : "envOptions",
+      throw InputError::at(source, 0, ref ? fmt::format("workloads[{}]", w) : "envOptions",
                            e.what());
     }
     envs_.push_back(made->restricted(spec_.space(), source + ": space"));
@@ -106,7 +105,7 @@ SweepSetup::SweepSetup(v1::SweepSpec spec, const std::string& source) : spec_(st
     }
   }
   for (int i = 0; i < spec_.points_size(); ++i) {
-    const std::string field = "points[" + std::to_string(i) + "]";
+    const std::string field = fmt::format("points[{}]", i);
     try {
       points_.push_back(envs_[0]->space().from_proto(spec_.points(i), source + ": " + field));
     } catch (const InputError& e) {
@@ -157,7 +156,7 @@ std::string SweepSetup::describe(size_t j) const {
 
 v1::Evaluation SweepSetup::evaluate(const v1::SweepTask& task) const {
   if (task.job() >= jobs_.size())
-    throw InternalError("sweep task names job " + std::to_string(task.job()));
+    throw InternalError(fmt::format("sweep task names job {}", task.job()));
   const IndexVector design(task.design().begin(), task.design().end());
   return env(task.job()).evaluate(design, jobs_[task.job()].seed);
 }
