@@ -7,9 +7,9 @@
 // wait, never an event per PE or per cycle. Tile prefetches and output drains leave through
 // the socket as approximately timed transactions (BEGIN_REQ, then the next BEGIN_REQ only after
 // END_REQ: the target's back-pressure; BEGIN_RESP answered with TLM_COMPLETED), one burst of
-// `burst_bytes` each, at addresses modulo `capacity_bytes`, sent in order by a second thread
-// (a DMA engine: waiting for END_REQ holds back the next DRAM request, not the accelerator's
-// other moves). The model moves no data.
+// `burst_bytes` each, at addresses modulo `capacity_bytes`; with a global buffer bound they
+// are sent in order by a second thread (a DMA engine: waiting for END_REQ holds back the next
+// DRAM request, not the moves over the buffer's port). The model moves no data.
 //
 // simulate_systolic_tlm (models/accel/systolic_tlm.h) is this module bound to a DramTarget;
 // tests/cpp/systolic_tlm_test.cc checks it against the in-process engine.

@@ -64,9 +64,13 @@ class SystolicAccelerator::Port : public memory::TransferPort {
     start(group, at_ns);
     for (uint64_t a = address / burst_ * burst_; a < address + bytes; a += burst_) {
       ++groups_[group].outstanding;
-      queue_.push_back({group, is_write, a % capacity_});
+      if (global_buffer_) {
+        queue_.push_back({group, is_write, a % capacity_});
+      } else {
+        send({group, is_write, a % capacity_});  // nothing else to move meanwhile: no DMA
+      }
     }
-    queued_.notify();  // immediate: the DMA thread sends them in this evaluation phase
+    if (global_buffer_) queued_.notify();  // immediate: the DMA thread sends in this phase
   }
 
   bool carries_on_chip_moves() const override { return global_buffer_ != nullptr; }
@@ -89,17 +93,14 @@ class SystolicAccelerator::Port : public memory::TransferPort {
     return std::max(groups_[group].done_ns, groups_[group].issued_ns);
   }
 
-  // The DMA thread: DRAM requests in order; the next BEGIN_REQ only after this one's END_REQ
-  // (request exclusion: the target's back-pressure).
+  // The DMA thread, with a global buffer bound: DRAM requests in order, so that waiting for
+  // the target holds back the next DRAM request, not the moves over the buffer's port.
   void send_requests() {
     while (true) {
       while (queue_.empty()) sc_core::wait(queued_);
       const Request r = queue_.front();
       queue_.pop_front();
-      tlm::tlm_generic_payload& p = payload(r.group, r.is_write, r.address, burst_);
-      tlm::tlm_phase phase = tlm::BEGIN_REQ;
-      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-      if (dram_->nb_transport_fw(p, phase, delay) == tlm::TLM_ACCEPTED) sc_core::wait(end_req_);
+      send(r);
     }
   }
 
@@ -132,6 +133,15 @@ class SystolicAccelerator::Port : public memory::TransferPort {
     bool is_write;
     uint64_t address;
   };
+
+  // One DRAM request; the next BEGIN_REQ only after this one's END_REQ (request exclusion:
+  // the target's back-pressure).
+  void send(const Request& r) {
+    tlm::tlm_generic_payload& p = payload(r.group, r.is_write, r.address, burst_);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    if (dram_->nb_transport_fw(p, phase, delay) == tlm::TLM_ACCEPTED) sc_core::wait(end_req_);
+  }
 
   void start(uint32_t group, double at_ns) {
     if (at_ns > now_ns()) sc_core::wait(sc_core::sc_time(at_ns - now_ns(), sc_core::SC_NS));
