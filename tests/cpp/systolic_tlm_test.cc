@@ -60,12 +60,17 @@ uint64_t expect_same_params(const ParamMap& params) {
   return direct.total().stall_cycles();
 }
 
-void expect_same(const std::vector<std::pair<std::string, std::string>>& sets) {
+// An accel-space design: the defaults with `sets` applied.
+ParamMap accel_design(const std::vector<std::pair<std::string, std::string>>& sets) {
   const DesignSpace space = make_space("accel");
   ParamMap values;
   for (const auto& [k, v] : sets) values.set(k, space.parse_value(space.index_of(k), v));
+  return space.decode(space.encode(values));
+}
+
+void expect_same(const std::vector<std::pair<std::string, std::string>>& sets) {
   // The DRAM matters in these configurations.
-  EXPECT_GT(expect_same_params(space.decode(space.encode(values))), 0u);
+  EXPECT_GT(expect_same_params(accel_design(sets)), 0u);
 }
 
 TEST(SystolicTlm, SameAsInProcessEngine) { expect_same({{"rows", "16"}, {"cols", "16"}}); }
@@ -133,11 +138,7 @@ class Watcher : public sc_core::sc_module {
 };
 
 TEST(SystolicTlm, ModuleComposesInATopOfOnesOwn) {
-  const DesignSpace space = make_space("accel");
-  ParamMap values;
-  values.set("rows", int64_t{16});
-  values.set("cols", int64_t{16});
-  const ParamMap design = space.decode(space.encode(values));
+  const ParamMap design = accel_design({{"rows", "16"}, {"cols", "16"}});
   const auto config = compute::systolic_config(design);
   const auto dram_config = dram::dram_config(design);
   const dram::Device device = dram::make_device(dram_config);
@@ -290,17 +291,11 @@ TEST(SystolicTlm, GlobalBufferModuleQueuesMovesOnItsPort) {
 TEST(SystolicTlm, GlobalBufferModuleInATopOfOnesOwn) {
   // Accelerator, global buffer and DRAM bound by hand: the packaged composition's numbers, and
   // the buffer module moved what the report says stayed on chip.
-  const DesignSpace space = make_space("accel");
-  ParamMap values;
-  for (const auto& [k, v] :
-       std::vector<std::pair<std::string, std::string>>{{"rows", "16"},
-                                                        {"cols", "16"},
-                                                        {"global_buffer_kb", "1024"},
-                                                        {"ifmap_sram_kb", "8"},
-                                                        {"filter_sram_kb", "8"}}) {
-    values.set(k, space.parse_value(space.index_of(k), v));
-  }
-  const ParamMap design = space.decode(space.encode(values));
+  const ParamMap design = accel_design({{"rows", "16"},
+                                        {"cols", "16"},
+                                        {"global_buffer_kb", "1024"},
+                                        {"ifmap_sram_kb", "8"},
+                                        {"filter_sram_kb", "8"}});
   const auto config = compute::systolic_config(design);
   const auto dram_config = dram::dram_config(design);
   const dram::Device device = dram::make_device(dram_config);
