@@ -94,14 +94,24 @@ class SystolicAccelerator::Port : public memory::TransferPort {
   }
 
   // The DMA thread, with a global buffer bound: DRAM requests in order, so that waiting for
-  // the target holds back the next DRAM request, not the moves over the buffer's port.
+  // the target holds back the next DRAM request, not the moves over the buffer's port. Returns
+  // once finish() is called (a thread left suspended has its stack freed without unwinding,
+  // which AddressSanitizer later mistakes for overflows on the reused stack).
   void send_requests() {
     while (true) {
-      while (queue_.empty()) sc_core::wait(queued_);
+      while (queue_.empty()) {
+        if (finished_) return;
+        sc_core::wait(queued_);
+      }
       const Request r = queue_.front();
       queue_.pop_front();
       send(r);
     }
+  }
+  // The network has run (every request answered): the DMA thread ends, in this delta cycle.
+  void finish() {
+    finished_ = true;
+    queued_.notify();
   }
 
   tlm::tlm_sync_enum backward(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
@@ -180,6 +190,7 @@ class SystolicAccelerator::Port : public memory::TransferPort {
   std::vector<tlm::tlm_generic_payload*> free_;
   std::unordered_map<const tlm::tlm_generic_payload*, uint32_t> group_of_;
   sc_core::sc_event queued_, end_req_, global_buffer_end_req_, response_;
+  bool finished_ = false;
 };
 
 SystolicAccelerator::SystolicAccelerator(sc_core::sc_module_name name, v1::Network network,
@@ -218,13 +229,17 @@ void SystolicAccelerator::run() {
   MemoryModel every_fold(MemoryMode::kDram);  // no fold sampling over TLM
   every_fold.dram_exact = true;
   report_ = simulate_layers(network_, config_, every_fold, technology_, port_.get());
+  port_->finish();
   finish_ns_ = now_ns();
   done_ = true;
   done_event_.notify(sc_core::SC_ZERO_TIME);
   if (options_.stop_simulation_when_done) sc_core::sc_stop();
 }
 
-void SystolicAccelerator::send_requests() { port_->send_requests(); }
+void SystolicAccelerator::send_requests() {
+  if (global_buffer_socket.size() == 0) return;  // run() sends its own DRAM requests
+  port_->send_requests();
+}
 
 tlm::tlm_sync_enum SystolicAccelerator::nb_transport_bw(tlm::tlm_generic_payload& p,
                                                         tlm::tlm_phase& phase, sc_core::sc_time&) {
