@@ -15,7 +15,8 @@
 // - the startup context is created once and never deleted;
 // - every context created is deleted (a leaked one costs ~65 kB);
 // - SC_THREAD locals must be trivially destructible (a suspended thread's stack is freed
-//   without unwinding);
+//   without unwinding), and model threads return before the simulation stops (under
+//   AddressSanitizer a stack freed with its frames poisoned trips the next thread given it);
 // - the TLM global quantum and report settings are set again for every session.
 #pragma once
 
