@@ -1,9 +1,10 @@
 // Peer presets: what makes accelgym's controller behave as another simulator's default one, for
 // a user comparing numbers with it (`accelgym dram --preset NAME`; docs/DRAM.md, "Side by side
 // with Ramulator 2 and DRAMsim3"). accelgym's own semantics are DRAMSys's; a preset changes
-// the controller's buffers, when a write is answered and, on DDR4, the refresh timing the
-// peer derives. It changes nothing a peer does not model differently: device timing,
-// scheduling (FR-FCFS) and page policy are chosen as usual.
+// the controller's buffers (and DRAMsim3's transaction queues ahead of them), when a write is
+// answered and, on DDR4, the refresh timing the peer derives. It changes nothing a peer does
+// not model differently: device timing, scheduling (FR-FCFS) and page policy are chosen as
+// usual.
 #pragma once
 
 #include <string>
@@ -22,7 +23,7 @@ struct PeerPreset {
   WriteResponse write_response = WriteResponse::kAfterData;
   uint32_t transaction_queue_size = 0;  // ControllerConfig::transaction_queue_size
   // DDR4 refresh timing as the peer derives it: tRFC per density and tREFI in ns, rounded to
-  // cycles as the peer rounds (empty / 0: the standard's values).
+  // cycles as Ramulator 2 rounds, the one preset that sets them (empty / 0: the standard's).
   std::vector<std::pair<std::string, double>> ddr4_rfc_ns;
   double ddr4_refi_ns = 0;
 };
