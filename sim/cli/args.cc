@@ -62,7 +62,8 @@ void Args::parse(int argc, char** argv, int first) {
                  .allow_unregistered()
                  .run();
   } catch (const po::invalid_command_line_syntax& e) {
-    const std::string name = e.get_option_name().substr(2);
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
     if (e.kind() == po::invalid_syntax::extra_parameter) {
       throw InputError("option '--" + name + "' takes no value");
     }
@@ -85,10 +86,14 @@ void Args::parse(int argc, char** argv, int first) {
     }
     const Spec& spec = specs_.at(o.string_key);
     auto& slot = values_[o.string_key];
+    if (spec.value_name.empty()) {  // a flag: given is given, once or more
+      slot = {"true"};
+      continue;
+    }
     if (!spec.repeated && !slot.empty()) {
       throw InputError("option '--" + o.string_key + "' given more than once");
     }
-    slot.push_back(spec.value_name.empty() ? "true" : o.value.front());
+    slot.push_back(o.value.front());
   }
 }
 

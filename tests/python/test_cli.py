@@ -55,6 +55,14 @@ def test_help_texts_list_every_searcher_and_env_from_their_tables(run):
     (["sim", "--workload", "alexnet", "--engine", "verilog"], "--engine must be direct or systemc"),
     (["sim", "--workload", "alexnet", "--set", "global_buffer_kb=100"], "'100' is outside the space"),
     (["sim", "--workload", "alexnet", "--bogus"], "unknown option '--bogus'"),
+    # The option parser's own errors (Boost.Program_options behind sim/cli/args.cc).
+    (["sim", "--workload"], "option '--workload' needs a value <NAME|FILE>"),
+    (["sim", "--workload="], "option '--workload' needs a value <NAME|FILE>"),
+    (["sim", "--workload", "alexnet", "--workload", "vgg16"], "'--workload' given more than once"),
+    (["search", "--quiet=yes"], "option '--quiet' takes no value"),
+    (["sim", "alexnet"], "unexpected argument 'alexnet'"),
+    (["sim", "--work", "alexnet"], "unknown option '--work'"),  # no abbreviations
+    (["dram", "-x"], "unknown option '-x'"),
     (["records", "merge", "/nonexistent.records", "--out", "/tmp/m.pb"], "cannot open the records file"),
     (["records", "merge", "/nonexistent.records"], "--out FILE is required"),
     (["sweep", "--spec", "/nonexistent.json", "--out", "/tmp/o"], "/nonexistent.json"),
