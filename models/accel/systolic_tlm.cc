@@ -40,12 +40,14 @@ class StopWhenAllDone : public sc_core::sc_module {
 
 }  // namespace
 
-// memory::TransferPort over the AT initiator sockets: called from the accelerator's thread; the
-// DRAM requests leave from its DMA thread (send_requests).
+// memory::TransferPort over the AT initiator sockets, called from the accelerator's thread; with
+// a global buffer bound the DRAM requests leave from its DMA thread (send_requests).
 class SystolicAccelerator::Port : public memory::TransferPort {
  public:
   Port(uint64_t capacity_bytes, uint32_t burst_bytes)
-      : capacity_(capacity_bytes), burst_(burst_bytes), data_(burst_bytes) {}
+      : capacity_(capacity_bytes), burst_(burst_bytes) {
+    data_.emplace_back(burst_bytes);
+  }
 
   void bind(tlm::tlm_fw_transport_if<>& dram, tlm::tlm_fw_transport_if<>* global_buffer) {
     dram_ = &dram;
@@ -78,7 +80,6 @@ class SystolicAccelerator::Port : public memory::TransferPort {
   // One transaction of the whole move, to the GlobalBufferModule (which takes it at once).
   void move_on_chip(uint32_t group, bool is_write, uint64_t bytes, double at_ns) override {
     start(group, at_ns);
-    if (data_.size() < bytes) data_.resize(bytes);
     ++groups_[group].outstanding;
     tlm::tlm_generic_payload& p = payload(group, is_write, 0, bytes);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
@@ -170,7 +171,10 @@ class SystolicAccelerator::Port : public memory::TransferPort {
     }
     p->set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     p->set_address(address);
-    p->set_data_ptr(data_.data());
+    // Payloads in flight keep pointing into the buffers they were given: a longer transfer
+    // gets a new, longer buffer beside them.
+    if (data_.back().size() < bytes) data_.emplace_back(bytes);
+    p->set_data_ptr(data_.back().data());
     p->set_data_length(static_cast<unsigned int>(bytes));
     p->set_streaming_width(static_cast<unsigned int>(bytes));
     p->set_byte_enable_ptr(nullptr);
@@ -181,7 +185,7 @@ class SystolicAccelerator::Port : public memory::TransferPort {
 
   uint64_t capacity_;
   uint32_t burst_;
-  std::vector<unsigned char> data_;  // the model moves no data; payloads point here
+  std::deque<std::vector<unsigned char>> data_;  // the model moves no data; payloads point here
   tlm::tlm_fw_transport_if<>* dram_ = nullptr;
   tlm::tlm_fw_transport_if<>* global_buffer_ = nullptr;  // null: moves timed in LayerTraffic
   std::vector<Group> groups_;

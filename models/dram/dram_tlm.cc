@@ -161,15 +161,12 @@ tlm::tlm_sync_enum InitiatorMux::nb_transport_fw(int initiator, tlm::tlm_generic
   if (phase == tlm::END_RESP) return to_memory->nb_transport_fw(p, phase, delay);
   if (phase != tlm::BEGIN_REQ) throw InternalError("InitiatorMux: unexpected forward phase");
   tag(initiator, p);
-  if (held_ || !queued_.empty()) {
+  if (in_flight_.payload || !queued_.empty()) {
     queued_.push_back({initiator, &p});  // END_REQ once the target has taken it
     return tlm::TLM_ACCEPTED;
   }
   const tlm::tlm_sync_enum answer = to_memory->nb_transport_fw(p, phase, delay);
-  if (answer == tlm::TLM_ACCEPTED) {
-    held_ = true;
-    in_flight_ = {initiator, &p};
-  }
+  if (answer == tlm::TLM_ACCEPTED) in_flight_ = {initiator, &p};
   return answer;  // TLM_UPDATED with END_REQ: admitted at once
 }
 
@@ -179,13 +176,12 @@ void InitiatorMux::b_transport(int initiator, tlm::tlm_generic_payload& p, sc_ti
 }
 
 void InitiatorMux::forward_queued() {
-  while (!held_ && !queued_.empty()) {
+  while (!in_flight_.payload && !queued_.empty()) {
     const Pending next = queued_.front();
     queued_.pop_front();
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_time delay = sc_core::SC_ZERO_TIME;
     if (to_memory->nb_transport_fw(*next.payload, phase, delay) == tlm::TLM_ACCEPTED) {
-      held_ = true;
       in_flight_ = next;
       return;
     }
@@ -197,11 +193,12 @@ void InitiatorMux::forward_queued() {
 tlm::tlm_sync_enum InitiatorMux::nb_transport_bw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
                                                  sc_time& delay) {
   if (phase == tlm::END_REQ) {
-    if (!held_ || in_flight_.payload != &p) {
+    if (in_flight_.payload != &p) {
       throw InternalError("InitiatorMux: END_REQ for a request not in flight");
     }
-    held_ = false;
-    targets[in_flight_.initiator]->nb_transport_bw(p, phase, delay);
+    const int initiator = in_flight_.initiator;
+    in_flight_ = {};
+    targets[initiator]->nb_transport_bw(p, phase, delay);
     forward_queued();
     return tlm::TLM_ACCEPTED;
   }

@@ -94,8 +94,8 @@ class InitiatorMux : public sc_core::sc_module {
 
  private:
   struct Pending {
-    int initiator;
-    tlm::tlm_generic_payload* payload;
+    int initiator = 0;
+    tlm::tlm_generic_payload* payload = nullptr;
   };
   tlm::tlm_sync_enum nb_transport_fw(int initiator, tlm::tlm_generic_payload& payload,
                                      tlm::tlm_phase& phase, sc_core::sc_time& delay);
@@ -108,8 +108,7 @@ class InitiatorMux : public sc_core::sc_module {
   void forward_queued();
 
   std::deque<Pending> queued_;
-  bool held_ = false;  // the target holds a request back (its END_REQ is to come)
-  Pending in_flight_{};
+  Pending in_flight_{};  // the request the target holds back (its END_REQ to come), if any
 };
 
 }  // namespace accelgym::dram

@@ -68,6 +68,20 @@ ParamMap accel_design(const std::vector<std::pair<std::string, std::string>>& se
   return space.decode(space.encode(values));
 }
 
+// What a SystemC top of one's own is built from: an accel-space design's parts.
+struct TopInputs {
+  compute::SystolicConfig config;
+  dram::DramConfig dram_config;
+  dram::Device device;
+  energy::Technology tech;
+};
+TopInputs top_inputs(const std::vector<std::pair<std::string, std::string>>& sets) {
+  const ParamMap design = accel_design(sets);
+  const dram::DramConfig dram_config = dram::dram_config(design);
+  return {compute::systolic_config(design), dram_config, dram::make_device(dram_config),
+          energy::Technology::builtin()};
+}
+
 void expect_same(const std::vector<std::pair<std::string, std::string>>& sets) {
   // The DRAM matters in these configurations.
   EXPECT_GT(expect_same_params(accel_design(sets)), 0u);
@@ -138,11 +152,7 @@ class Watcher : public sc_core::sc_module {
 };
 
 TEST(SystolicTlm, ModuleComposesInATopOfOnesOwn) {
-  const ParamMap design = accel_design({{"rows", "16"}, {"cols", "16"}});
-  const auto config = compute::systolic_config(design);
-  const auto dram_config = dram::dram_config(design);
-  const dram::Device device = dram::make_device(dram_config);
-  const auto tech = energy::Technology::builtin();
+  const auto& [config, dram_config, device, tech] = top_inputs({{"rows", "16"}, {"cols", "16"}});
   v1::Network net;
   *net.add_layers() = conv();
   *net.add_layers() = gemm_layer(64, 1024, 128, "proj");
@@ -275,6 +285,10 @@ TEST(SystolicTlm, GlobalBufferModuleQueuesMovesOnItsPort) {
   // 2-byte words, 16 words a cycle of 1 ns: 128 bytes (64 words) take 4 ns. Two at 0 queue on
   // the port (4, 8 ns); one at 20 ns finds it free (20 + 1 ns for 40 bytes, 20 words rounded
   // up to 2 cycles: 22 ns).
+  {
+    kernel::Session bad;  // before any simulation ran here (docs/ROBUSTNESS.md)
+    EXPECT_THROW(bad.make<GlobalBufferModule>("buffer", 2, 0, 1.0), InputError);
+  }
   kernel::Session session;
   auto& buffer = session.make<GlobalBufferModule>("buffer", 2, 16, 1.0);
   auto& sender = session.make<MoveSender>(
@@ -291,15 +305,11 @@ TEST(SystolicTlm, GlobalBufferModuleQueuesMovesOnItsPort) {
 TEST(SystolicTlm, GlobalBufferModuleInATopOfOnesOwn) {
   // Accelerator, global buffer and DRAM bound by hand: the packaged composition's numbers, and
   // the buffer module moved what the report says stayed on chip.
-  const ParamMap design = accel_design({{"rows", "16"},
-                                        {"cols", "16"},
-                                        {"global_buffer_kb", "1024"},
-                                        {"ifmap_sram_kb", "8"},
-                                        {"filter_sram_kb", "8"}});
-  const auto config = compute::systolic_config(design);
-  const auto dram_config = dram::dram_config(design);
-  const dram::Device device = dram::make_device(dram_config);
-  const auto tech = energy::Technology::builtin();
+  const auto& [config, dram_config, device, tech] = top_inputs({{"rows", "16"},
+                                                                {"cols", "16"},
+                                                                {"global_buffer_kb", "1024"},
+                                                                {"ifmap_sram_kb", "8"},
+                                                                {"filter_sram_kb", "8"}});
   v1::Network net;
   *net.add_layers() = gemm_layer(512, 256, 384, "fc");
   *net.add_layers() = gemm_layer(64, 1024, 128, "proj");
