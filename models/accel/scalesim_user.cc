@@ -419,22 +419,38 @@ class LayerStreams {
   }
 
   // Outputs written in row t of fold (fr, fc): os drains its block bottom row first after the
-  // K-long accumulation; ws and is stream partial sums after 2R - 1 cycles of fill.
-  uint64_t ofmap_words(uint64_t fr, uint64_t fc, int64_t t) const {
+  // K-long accumulation; ws and is stream partial sums after 2R - 1 cycles of fill. Row t
+  // writes the ports of the window [t - offset - width + 1, t - offset] within [0, ports - 1].
+  struct OutputWindow {
+    int64_t offset, width, ports;
+  };
+  OutputWindow ofmap_window(uint64_t fr, uint64_t fc) const {
     const auto r = static_cast<int64_t>(array_.rows), tl = static_cast<int64_t>(t_);
     if (dataflow_ == Dataflow::kOutputStationary) {
-      return clipped(t - (tl - 2 + r), t - (tl - 1 + r - rows_used(fr)), cols_used(fc));
+      return {tl - 1 + r - rows_used(fr), rows_used(fr), cols_used(fc)};
     }
-    return clipped(t - 2 * r + 1 - (tl - 1), t - 2 * r + 1, cols_used(fc));
+    return {2 * r - 1, tl, cols_used(fc)};
+  }
+  uint64_t ofmap_words(uint64_t fr, uint64_t fc, int64_t t) const {
+    const OutputWindow w = ofmap_window(fr, fc);
+    return clipped(t - w.offset - w.width + 1, t - w.offset, w.ports);
   }
 
   // The rows of fold (fr, fc) that write outputs (ofmap_words > 0), first and last.
   std::pair<int64_t, int64_t> ofmap_rows(uint64_t fr, uint64_t fc) const {
-    const auto r = static_cast<int64_t>(array_.rows), tl = static_cast<int64_t>(t_);
-    if (dataflow_ == Dataflow::kOutputStationary) {
-      return {tl - 1 + r - rows_used(fr), tl - 2 + r + cols_used(fc) - 1};
-    }
-    return {2 * r - 1, 2 * r + tl + cols_used(fc) - 3};
+    const OutputWindow w = ofmap_window(fr, fc);
+    return {w.offset, w.offset + w.width + w.ports - 2};
+  }
+  // The rows where the window is all in or holds all ports: the most words, alike.
+  struct Plateau {
+    int64_t first, last;
+    uint64_t words;
+  };
+  Plateau ofmap_plateau(uint64_t fr, uint64_t fc) const {
+    const OutputWindow w = ofmap_window(fr, fc);
+    const int64_t words = std::min(w.width, w.ports);
+    return {w.offset + words - 1, w.offset + std::max(w.width, w.ports) - 1,
+            static_cast<uint64_t>(words)};
   }
 
   // How an operand's demand repeats from fold to fold (folds run column fold by column fold,
@@ -467,31 +483,8 @@ class LayerStreams {
   template <class ReadRow>
   void ifmap_fold(uint64_t fr, uint64_t fc, ReadRow read_row) const {
     std::vector<uint64_t> row(std::max(array_.rows, array_.cols));
-    if (dataflow_ == Dataflow::kOutputStationary) {  // the hot case, without the row machinery
-      const auto k = static_cast<int64_t>(k_), used = rows_used(fr);
-      const uint64_t m0 = fr * array_.rows;
-      const bool all_valid = im2col_.all_valid();
-      std::vector<uint64_t> base;  // address(m, k) = base(m) + offset(k)
-      if (all_valid) {
-        base.resize(static_cast<size_t>(used));
-        for (int64_t j = 0; j < used; ++j) base[j] = im2col_.base(m0 + static_cast<uint64_t>(j));
-      }
-      const uint64_t* offset = im2col_.offsets().data();
-      uint64_t* addresses = row.data();
-      for (int64_t t = 0; t <= k + used - 2; ++t) {
-        const int64_t lo = std::max<int64_t>(0, t - k + 1), hi = std::min(used - 1, t);
-        size_t n = 0;
-        if (all_valid) {
-          for (int64_t j = lo; j <= hi; ++j) addresses[n++] = base[j] + offset[t - j];
-        } else {
-          for (int64_t j = lo; j <= hi; ++j) {
-            const int64_t a =
-                im2col_.address(m0 + static_cast<uint64_t>(j), static_cast<uint64_t>(t - j));
-            if (a >= 0) addresses[n++] = static_cast<uint64_t>(a);
-          }
-        }
-        read_row(t, addresses, n);
-      }
+    if (dataflow_ != Dataflow::kInputStationary) {  // the hot cases, without the row machinery
+      skewed_ifmap_fold(fr, row.data(), read_row);
       return;
     }
     for (int64_t t = 0; t < rows_per_fold(); ++t) {
@@ -503,6 +496,55 @@ class LayerStreams {
         }
         read_row(t, row.data(), n);
         return int64_t{0};
+      });
+    }
+  }
+  // os and ws folds (skewed_row): port j of row t reads im2col entry (m0 + j, t - j) (os) or
+  // (t - R - j, k0 + j) (ws), m0 = fr R and k0 = fr R the fold's first row or column.
+  template <class ReadRow>
+  void skewed_ifmap_fold(uint64_t fr, uint64_t* addresses, ReadRow read_row) const {
+    const bool os = dataflow_ == Dataflow::kOutputStationary;
+    const auto r = static_cast<int64_t>(array_.rows), used = rows_used(fr);
+    const int64_t shift = os ? 0 : r, length = static_cast<int64_t>(os ? k_ : m_);
+    const uint64_t m0 = os ? fr * array_.rows : 0, k0 = os ? 0 : fr * array_.rows;
+    const bool all_valid = im2col_.all_valid();
+    std::vector<uint64_t> base;  // address(m0 + i, k) = base[i] + offset[k] where all are valid
+    if (all_valid) {
+      base.resize(static_cast<size_t>(os ? used : length));
+      for (size_t i = 0; i < base.size(); ++i) base[i] = im2col_.base(m0 + i);
+    }
+    const uint64_t* offset = im2col_.offsets().data();
+    const int64_t last_row = std::min(rows_per_fold() - 1, shift + length + used - 2);
+    // One loop per case, so that each inner loop is branch-free.
+    auto each_row = [&](auto port_addresses) {
+      for (int64_t t = shift; t <= last_row; ++t) {
+        const int64_t lo = std::max<int64_t>(0, t - shift - length + 1);
+        const int64_t hi = std::min(used - 1, t - shift);
+        read_row(t, addresses, port_addresses(t, lo, hi));
+      }
+    };
+    if (all_valid && os) {
+      each_row([&](int64_t t, int64_t lo, int64_t hi) {
+        size_t n = 0;
+        for (int64_t j = lo; j <= hi; ++j) addresses[n++] = base[j] + offset[t - j];
+        return n;
+      });
+    } else if (all_valid) {
+      each_row([&](int64_t t, int64_t lo, int64_t hi) {
+        size_t n = 0;
+        for (int64_t j = lo; j <= hi; ++j) addresses[n++] = base[t - r - j] + offset[k0 + j];
+        return n;
+      });
+    } else {
+      each_row([&](int64_t t, int64_t lo, int64_t hi) {
+        size_t n = 0;
+        for (int64_t j = lo; j <= hi; ++j) {
+          const auto m = static_cast<uint64_t>(os ? j : t - r - j);
+          const auto k = static_cast<uint64_t>(os ? t - j : j);
+          const int64_t a = im2col_.address(m0 + m, k0 + k);
+          if (a >= 0) addresses[n++] = static_cast<uint64_t>(a);
+        }
+        return n;
       });
     }
   }
@@ -692,20 +734,138 @@ ScaleSimUserLayer run_rows(const LayerStreams& streams, Reads& ifmap, Reads& fil
   return result;
 }
 
+// How many of values[0, count) are below `bound` (AVX2 where the CPU has it).
+__attribute__((target_clones("avx2", "default"))) uint32_t count_below(const int32_t* values,
+                                                                       int64_t count,
+                                                                       int32_t bound) {
+  uint32_t below = 0;
+  for (int64_t i = 0; i < count; ++i) below += values[i] < bound;
+  return below;
+}
+
+// A sweep over the row folds demanded again by every column fold, estimated from where each
+// of its words was demanded before instead of looking every word up in every sweep. With L
+// the sweep's words and previous[i] the sweep-local position of the last demand of word i's
+// address before it (negative: in the previous sweep, L earlier), word i of sweep s is new in
+// a block that began at stream position b exactly when s L + previous[i] < b. One ordered
+// pass over the sweep builds `previous`; each sweep is then a count over it, vectorised.
+class SweepReuse {
+ public:
+  explicit SweepReuse(ScaleSimWorkspace& workspace)
+      : previous_(workspace.sweep_previous),
+        rows_(workspace.sweep_rows),
+        last_seen_(workspace.sweep_last_seen),
+        row_ends_(workspace.sweep_row_ends) {}
+
+  // From the sweep's demand rows (`fold(fr, read_row)` for each row fold, L = `sweep_words`
+  // in all). False, nothing built, when positions or addresses would not fit 32 bits or the
+  // index would take more than kMaxSweepWords words.
+  template <class Fold>
+  bool build(uint64_t row_folds, int64_t rows_per_fold, uint64_t sweep_words,
+             uint64_t address_count, Fold fold) {
+    if (sweep_words > kMaxSweepWords || address_count > kMaxSweepWords) return false;
+    last_seen_.assign(address_count, -1);
+    previous_.resize(sweep_words);
+    rows_.clear();
+    row_ends_.clear();
+    int32_t* previous = previous_.data();
+    int32_t* last_seen = last_seen_.data();
+    uint32_t at = 0;
+    for (uint64_t fr = 0; fr < row_folds; ++fr) {
+      fold(fr, [&](int64_t t, const uint64_t* addresses, size_t count) {
+        if (count == 0) return;
+        if (at + count > sweep_words) throw InternalError("CALC sweep: more words than counted");
+        for (size_t i = 0; i < count; ++i, ++at) {
+          int32_t& last = last_seen[addresses[i]];
+          // First demands keep their address (as -1 - a) until the sweep's last demand is known.
+          previous[at] = last >= 0 ? last : -1 - static_cast<int32_t>(addresses[i]);
+          last = static_cast<int32_t>(at);
+        }
+        row_ends_.push_back(at);
+        rows_.push_back(static_cast<int32_t>(static_cast<int64_t>(fr) * rows_per_fold + t));
+      });
+    }
+    if (at != sweep_words) throw InternalError("CALC sweep: fewer words than counted");
+    const auto length = static_cast<int32_t>(sweep_words);
+    for (uint32_t i = 0; i < at; ++i) {  // without a branch: first demands come at random
+      const int32_t p = previous[i];
+      const int32_t last = last_seen[p < 0 ? -1 - p : 0] - length;
+      previous[i] = p < 0 ? last : p;
+    }
+    return true;
+  }
+
+  // Runs `sweeps` sweeps (the first included) through `estimate`, rows_per_sweep rows apart.
+  void run(uint64_t sweeps, int64_t rows_per_sweep, memory::ScaleSimBlockEstimate& estimate) const {
+    const auto length = static_cast<int64_t>(previous_.size());
+    int64_t block_begin = 0;  // stream position where the current block began
+    for (uint64_t s = 0; s < sweeps; ++s) {
+      const int64_t sweep_begin = static_cast<int64_t>(s) * length;
+      // Every previous[i] is >= -L: a block that began before the previous sweep holds them all.
+      auto begin = static_cast<int32_t>(std::max(block_begin - sweep_begin, -length));
+      size_t row = 0;
+      for (int64_t from = 0; from < length;) {
+        const uint64_t room = estimate.room();
+        const auto [end, found] = count_new(from, length, begin, room);
+        if (found < room) {
+          estimate.add_new(0, found);  // no block ends: the row is moot
+          break;
+        }
+        while (row_ends_[row] < end) ++row;  // the row of the block's last word, end - 1
+        estimate.add_new(static_cast<int64_t>(s) * rows_per_sweep + rows_[row], found);
+        from = end;
+        begin = static_cast<int32_t>(end);
+        block_begin = sweep_begin + end;
+      }
+      if (block_begin < sweep_begin) break;  // the block holds this sweep: the later find nothing
+    }
+  }
+
+ private:
+  static constexpr uint64_t kMaxSweepWords = uint64_t{1} << 25;  // 128 MiB of positions
+
+  // From `from` on, words with previous < begin until `room` of them (room >= 1): the position
+  // after the last one counted, and how many.
+  std::pair<int64_t, uint64_t> count_new(int64_t from, int64_t to, int32_t begin,
+                                         uint64_t room) const {
+    constexpr int64_t kChunk = 256;
+    const int32_t* previous = previous_.data();
+    uint64_t found = 0;
+    int64_t i = from;
+    for (; i + kChunk <= to; i += kChunk) {
+      const uint32_t in_chunk = count_below(previous + i, kChunk, begin);
+      if (found + in_chunk >= room) break;
+      found += in_chunk;
+    }
+    for (; i < to; ++i) {
+      found += previous[i] < begin;
+      if (found == room) return {i + 1, found};
+    }
+    return {to, found};
+  }
+
+  std::vector<int32_t>& previous_;   // per word of the sweep, in demand order
+  std::vector<int32_t>& rows_;       // per row with words: its row in the sweep
+  std::vector<int32_t>& last_seen_;  // per address: its last position so far, -1 = none
+  std::vector<uint32_t>& row_ends_;  // per row with words: the position after its last word
+};
+
 // One operand's CALC-mode estimate over a layer's folds, equal to running every demand row
 // through ScaleSimEstimateBuffer but skipping what cannot change it:
 //  - a word is new in a block when more than a block's worth of other words were demanded
 //    since its last demand, so a repeating unit (sweep or fold) that demands each of its D words
 //    once, D >= B, is all new after its first pass: it is counted, not looked up, and its rows
 //    are visited only where a block ends;
-//  - a unit that found nothing new leaves the state as it was, so its repetitions find nothing
-//    either and are skipped.
+//  - a unit in which no block ended lies wholly in the current block, so its repetitions find
+//    nothing new and are skipped;
+//  - a sweep repeated by every column fold is indexed once (SweepReuse) where each sweep would
+//    otherwise be looked up word by word.
 // `Operand` gives fold(fr, fc, read_row), has_fold_runs(), fold_runs(fr, fc, run),
 // row_words(fr, fc, t), key(fr, fc) and repetition.
 template <class Operand>
 memory::ExternalAccesses calc_estimate(const LayerStreams& streams, const Operand& operand,
-                                       memory::ScaleSimBlockEstimate& estimate,
-                                       SramWindow& window) {
+                                       memory::ScaleSimBlockEstimate& estimate, SramWindow& window,
+                                       ScaleSimWorkspace& workspace) {
   const int64_t rows = streams.rows_per_fold();
   const uint64_t row_folds = streams.row_folds(), col_folds = streams.col_folds();
   auto start_row = [&](uint64_t fr, uint64_t fc) {
@@ -793,10 +953,21 @@ memory::ExternalAccesses calc_estimate(const LayerStreams& streams, const Operan
       for (uint64_t fr = 0; fr < row_folds; ++fr) all_new_fold(fr, fc);
     });
   } else if (repetition.per_sweep) {
+    uint64_t sweep_words = 0;
+    for (uint64_t fr = 0; fr < row_folds; ++fr) sweep_words += words_in_fold(fr, 0);
+    // Worth it when sweeps go on finding new words: sweeps over more words than a block holds.
+    // (Smaller ones end no block in their first or second pass, where the lookups below stop.)
+    SweepReuse reuse(workspace);
+    if (col_folds > 2 && estimate.address_count() >= estimate.block_words() &&
+        reuse.build(row_folds, rows, sweep_words, estimate.address_count(),
+                    [&](uint64_t fr, auto read_row) { operand.fold(fr, 0, read_row); })) {
+      reuse.run(col_folds, static_cast<int64_t>(row_folds) * rows, estimate);
+      return estimate.dram();
+    }
     for (uint64_t fc = 0; fc < col_folds; ++fc) {
-      uint64_t found = 0;
-      for (uint64_t fr = 0; fr < row_folds; ++fr) found += looked_up_fold(fr, fc);
-      if (found == 0) break;  // the later sweeps find nothing either
+      const uint64_t blocks = estimate.blocks();
+      for (uint64_t fr = 0; fr < row_folds; ++fr) looked_up_fold(fr, fc);
+      if (estimate.blocks() == blocks) break;  // the later sweeps find nothing
     }
   } else if (repetition.per_fold) {
     // Column folds demand disjoint words: each starts its own repetition.
@@ -806,7 +977,9 @@ memory::ExternalAccesses calc_estimate(const LayerStreams& streams, const Operan
         continue;
       }
       for (uint64_t fr = 0; fr < row_folds; ++fr) {
-        if (looked_up_fold(fr, fc) == 0) break;  // the later folds find nothing either
+        const uint64_t blocks = estimate.blocks();
+        looked_up_fold(fr, fc);
+        if (estimate.blocks() == blocks) break;  // the later folds find nothing
       }
     }
   } else {
@@ -834,10 +1007,21 @@ bool calc_ofmap(const LayerStreams& streams, memory::ScaleSimWriteBuffer& ofmap,
   for (uint64_t fc = 0; fc < streams.col_folds(); ++fc) {
     for (uint64_t fr = 0; fr < streams.row_folds(); ++fr, at += rows) {
       const auto [first, last] = streams.ofmap_rows(fr, fc);
-      for (int64_t t = first; t <= last; ++t) {
+      const auto plateau = streams.ofmap_plateau(fr, fc);
+      for (int64_t t = first; t <= last;) {
+        if (t >= plateau.first && t <= plateau.last) {  // alike rows: those that only fill at once
+          const int64_t quiet = ofmap.quiet_rows(at + t, plateau.words, plateau.last - t + 1);
+          ofmap.store(static_cast<uint64_t>(quiet) * plateau.words);
+          t += quiet;
+          if (quiet > 0) continue;
+        }
         const int64_t cycle = at + t;
         if (ofmap.write_row(cycle, streams.ofmap_words(fr, fc, t)) != cycle) return false;
-        note_access(result.sram_ofmap, seen, cycle);
+        ++t;
+      }
+      if (first <= last) {
+        note_access(result.sram_ofmap, seen, at + first);
+        note_access(result.sram_ofmap, seen, at + last);
       }
     }
   }
@@ -930,8 +1114,10 @@ ScaleSimUserLayer simulate_scalesim_calc(const v1::Layer& layer, ArrayShape arra
                                       memory.ifmap_words);
   memory::ScaleSimBlockEstimate filter(workspace.filter_latest, streams.filter_address_count(),
                                        memory.filter_words);
-  result.dram_ifmap = calc_estimate(streams, IfmapOperand{streams}, ifmap, result.sram_ifmap);
-  result.dram_filter = calc_estimate(streams, FilterOperand{streams}, filter, result.sram_filter);
+  result.dram_ifmap =
+      calc_estimate(streams, IfmapOperand{streams}, ifmap, result.sram_ifmap, workspace);
+  result.dram_filter =
+      calc_estimate(streams, FilterOperand{streams}, filter, result.sram_filter, workspace);
   return result;
 }
 

@@ -38,6 +38,10 @@ struct ScaleSimUserLayer {
 struct ScaleSimWorkspace {
   std::vector<uint32_t> ifmap_lines, filter_lines;
   std::vector<int32_t> ifmap_latest, filter_latest;
+  // CALC mode's repeated ifmap sweeps (scalesim_user.cc, SweepReuse): per demanded word where
+  // it was demanded before; per row with words its end and row; per address its last demand.
+  std::vector<int32_t> sweep_previous, sweep_rows, sweep_last_seen;
+  std::vector<uint32_t> sweep_row_ends;
 };
 
 // One instance of `layer` lowered SCALE-Sim style (a GEMM layer is its M x K ifmap, 1 x K
@@ -54,9 +58,10 @@ ScaleSimUserLayer simulate_scalesim_user(const v1::Layer& layer, compute::ArrayS
 // (read_buffer_estimate_bw.py: 10 words per cycle for the first fill, then the bandwidth each
 // window of 50 sets needed; models/memory/scalesim_buffers.h) and its access windows, with
 // outputs drained at the array's width. `memory.bandwidth_words_per_cycle` is not used.
-// Counts whole runs of demand known to be new and skips repetitions that find nothing new
-// (ScaleSimBlockEstimate); equal to simulate_scalesim_calc_rows, which runs every demand row
-// through ScaleSimEstimateBuffer (the transcription of SCALE-Sim's code, kept to check it).
+// Counts whole runs of demand known to be new, skips repetitions that find nothing new and
+// indexes repeated sweeps once (ScaleSimBlockEstimate, scalesim_user.cc); equal to
+// simulate_scalesim_calc_rows, which runs every demand row through ScaleSimEstimateBuffer (the
+// transcription of SCALE-Sim's code, kept to check it).
 ScaleSimUserLayer simulate_scalesim_calc(const v1::Layer& layer, compute::ArrayShape array,
                                          compute::Dataflow dataflow,
                                          const ScaleSimUserMemory& memory,

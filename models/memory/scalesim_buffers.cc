@@ -198,8 +198,8 @@ ExternalAccesses ScaleSimBlockEstimate::dram() const {
 ScaleSimWriteBuffer::ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words)
     : bandwidth_(bandwidth_words), total_words_(size_words) {
   if (bandwidth_words == 0) throw InputError("SCALE-Sim bandwidth must be at least 1 word/cycle");
-  const uint64_t active_words = ceil_div(size_words, 2);
-  drain_words_ = size_words - active_words;
+  active_words_ = static_cast<int64_t>(ceil_div(size_words, 2));
+  drain_words_ = size_words - static_cast<uint64_t>(active_words_);
   if (drain_words_ == 0) throw InputError("SCALE-Sim ofmap scratchpad needs at least 2 words");
   free_words_ = static_cast<int64_t>(size_words);
 }
@@ -234,24 +234,20 @@ int64_t ScaleSimWriteBuffer::drain(int64_t start_cycle) {
   return stop;
 }
 
-int64_t ScaleSimWriteBuffer::write_row(int64_t cycle, uint64_t words) {
+int64_t ScaleSimWriteBuffer::write_acting(int64_t cycle, uint64_t words) {
   int64_t current = cycle;
-  const auto active_words = static_cast<int64_t>(total_words_ - drain_words_);
   while (words > 0) {
     // Words that change nothing but the fill level are stored in one go.
-    const int64_t quiet_limit = current < drain_end_cycle_ ? 1 : active_words;
+    const int64_t quiet_limit = current < drain_end_cycle_ ? 1 : active_words_;
     const uint64_t quiet = std::min<uint64_t>(
         words - 1, static_cast<uint64_t>(std::max<int64_t>(0, free_words_ - quiet_limit)));
     const uint64_t stored = quiet + 1;
-    line_fill_ += stored;
-    lines_ += line_fill_ / bandwidth_;
-    line_fill_ %= bandwidth_;
-    free_words_ -= static_cast<int64_t>(stored);
+    store(stored);
     words -= stored;
     // The last stored word is the one that may act.
     if (current < drain_end_cycle_) {
       if (free_words_ <= 0) current = drain_end_cycle_;  // wait for the drain in flight
-    } else if (free_words_ < active_words) {
+    } else if (free_words_ < active_words_) {
       close_partial_line();
       drain_end_cycle_ = drain(current);  // in the background: only a full buffer waits
     }

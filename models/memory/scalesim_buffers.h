@@ -279,7 +279,9 @@ class ScaleSimBlockEstimate {
   // New addresses that fit before the current block ends.
   uint64_t room() const { return block_words_ - in_block_; }
   uint64_t block_words() const { return block_words_; }
+  uint64_t address_count() const { return address_count_; }
   uint64_t new_words() const { return new_words_; }
+  uint64_t blocks() const { return blocks_; }  // ended so far
   // After the last row: ScaleSimEstimateBuffer::complete() then dram().
   ExternalAccesses dram() const;
 
@@ -301,17 +303,45 @@ class ScaleSimWriteBuffer {
   ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words);
 
   // Writes one row of `words` outputs arriving at `cycle`; returns the cycle it is done.
-  int64_t write_row(int64_t cycle, uint64_t words);
+  int64_t write_row(int64_t cycle, uint64_t words) {
+    // Most rows only fill the buffer: no drain starts and none is waited for (write_acting's
+    // first store takes them whole and acts on nothing).
+    const int64_t left = free_words_ - static_cast<int64_t>(words);
+    if (cycle < drain_end_cycle_ ? left > 0 : left >= active_words_) {
+      store(words);
+      return cycle;
+    }
+    return write_acting(cycle, words);
+  }
+  // How many of `rows` rows of `words` outputs each, one per cycle from `cycle` on, write_row
+  // would only store (at most `rows`); store() then writes them at once.
+  int64_t quiet_rows(int64_t cycle, uint64_t words, int64_t rows) const {
+    if (words == 0) return rows;
+    const auto w = static_cast<int64_t>(words);
+    // During a drain a row only stores while words stay free; after it, while half are.
+    const int64_t quiet = cycle < drain_end_cycle_
+                              ? std::min(drain_end_cycle_ - cycle, (free_words_ - 1) / w)
+                              : (free_words_ - active_words_) / w;
+    return std::clamp<int64_t>(quiet, 0, rows);
+  }
+  void store(uint64_t words) {
+    line_fill_ += words;
+    lines_ += line_fill_ / bandwidth_;
+    line_fill_ %= bandwidth_;
+    free_words_ -= static_cast<int64_t>(words);
+  }
   // Drains what is left after the last row, from `cycle` on.
   void drain_all(int64_t cycle);
 
   ExternalAccesses dram() const { return {dram_start_, dram_stop_, dram_words_}; }
 
  private:
+  int64_t write_acting(int64_t cycle, uint64_t words);
   void close_partial_line();
   int64_t drain(int64_t start_cycle);  // returns the cycle the drain ends
 
   uint64_t bandwidth_, total_words_, drain_words_;
+  int64_t active_words_;  // a drain starts when fewer are free
   int64_t free_words_;
   uint64_t line_fill_ = 0;  // words in the open line
   uint64_t lines_ = 0;      // closed lines so far

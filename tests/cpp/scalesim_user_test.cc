@@ -258,6 +258,27 @@ TEST(ScaleSimCalc, FastEstimatesEqualTheRowByRowRun) {
   EXPECT_GT(compared, 300);
 }
 
+// Sweeps over more words than a block, repeated by many column folds: the case the fast
+// estimates index once (SweepReuse) instead of looking each sweep up, for os and ws (is visits
+// each entry once), with square and odd filters and strides.
+TEST(ScaleSimCalc, RepeatedSweepsIndexedOnceEqualTheRowByRowRun) {
+  ScaleSimWorkspace fast_workspace, rows_workspace;
+  ScaleSimUserMemory memory;
+  memory.ifmap_words = 500;  // blocks of 250 words, against an ifmap of 3 200 or 1 728
+  memory.filter_words = memory.ofmap_words = 2000;
+  for (const Dataflow dataflow : {Dataflow::kOutputStationary, Dataflow::kWeightStationary}) {
+    for (const v1::Layer& layer : {conv(20, 20, 3, 3, 8, 40, 1), conv(12, 18, 3, 2, 8, 33, 2)}) {
+      const std::string what =
+          layer.ShortDebugString() + " dataflow " + std::to_string(static_cast<int>(dataflow));
+      const auto rows =
+          simulate_scalesim_calc_rows(layer, {4, 4}, dataflow, memory, rows_workspace);
+      EXPECT_GT(rows.dram_ifmap.words, 3 * 1728) << what;  // every sweep finds new words
+      expect_same(simulate_scalesim_calc(layer, {4, 4}, dataflow, memory, fast_workspace), rows,
+                  what);
+    }
+  }
+}
+
 TEST(ScaleSimUser, PaddingIsAPaddedIfmap) {
   // SCALE-Sim has no padding: a 3x3 conv with pad 1 on 14x14 runs as the same conv on 16x16.
   v1::Layer padded = conv(14, 14, 3, 3, 8, 16, 1);
