@@ -196,7 +196,7 @@ ExternalAccesses ScaleSimBlockEstimate::dram() const {
 // ---------------------------------------------------------------- write buffer
 
 ScaleSimWriteBuffer::ScaleSimWriteBuffer(uint64_t size_words, uint64_t bandwidth_words)
-    : bandwidth_(bandwidth_words), total_words_(size_words) {
+    : bandwidth_(bandwidth_words) {
   if (bandwidth_words == 0) throw InputError("SCALE-Sim bandwidth must be at least 1 word/cycle");
   active_words_ = static_cast<int64_t>(ceil_div(size_words, 2));
   drain_words_ = size_words - static_cast<uint64_t>(active_words_);

@@ -340,7 +340,7 @@ class ScaleSimWriteBuffer {
   void close_partial_line();
   int64_t drain(int64_t start_cycle);  // returns the cycle the drain ends
 
-  uint64_t bandwidth_, total_words_, drain_words_;
+  uint64_t bandwidth_, drain_words_;
   int64_t active_words_;  // a drain starts when fewer are free
   int64_t free_words_;
   uint64_t line_fill_ = 0;  // words in the open line
