@@ -13,7 +13,7 @@ With --ramulator2 BIN, the same traces (LoadStoreTrace, DDR4_8Gb_x8, DDR4_2400R,
 open rows, all-bank refresh) also run on Ramulator 2, and the ratio of CPU times is printed.
 
   bench/dram_trace_files.py BUILD/bin/accelgym [--runs 11] [--count 100000]
-      [--ramulator2 PATH/ramulator2] [--markdown]
+      [--ramulator2 PATH/ramulator2] [--markdown] [--cpu N]
 """
 import argparse
 import json
@@ -85,7 +85,11 @@ def main():
     ap.add_argument("--count", type=int, default=100000)
     ap.add_argument("--ramulator2", help="a ramulator2 executable to compare with")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    ap.add_argument("--cpu", type=int,
+                    help="run every process on this CPU only (vCPUs of one machine may differ)")
     args = ap.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})  # inherited by every process started here
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="accelgym-traces-") as tmp:
