@@ -20,25 +20,40 @@ struct LayerEnergy {
   double mac_pj = 0, sram_pj = 0, leakage_pj = 0;
 };
 
-LayerEnergy layer_energy(const v1::LayerReport& layer, const SystolicConfig& c,
-                         const energy::Technology& tech) {
-  const auto node = static_cast<uint32_t>(c.tech_node_nm);
-  const uint32_t bits = tech.precision_bits(c.precision);
-  LayerEnergy e;
-  e.mac_pj = static_cast<double>(layer.macs()) * tech.mac_energy_pj(c.precision, node);
-  e.sram_pj = static_cast<double>(layer.sram_ifmap_reads()) *
-                  tech.sram_read_pj(static_cast<double>(c.ifmap_sram_kib), bits, node) +
-              static_cast<double>(layer.sram_filter_reads()) *
-                  tech.sram_read_pj(static_cast<double>(c.filter_sram_kib), bits, node) +
-              static_cast<double>(layer.sram_ofmap_writes()) *
-                  tech.sram_write_pj(static_cast<double>(c.ofmap_sram_kib), bits, node);
-  if (c.global_buffer_kib > 0) {
-    const auto kib = static_cast<double>(c.global_buffer_kib);
-    e.sram_pj +=
-        static_cast<double>(layer.global_buffer_reads()) * tech.sram_read_pj(kib, bits, node) +
-        static_cast<double>(layer.global_buffer_writes()) * tech.sram_write_pj(kib, bits, node);
+// The energy of one MAC and of one access to each scratchpad and the global buffer, for one
+// design: the same for all of a network's layers, so taken from the technology once.
+struct AccessEnergy {
+  AccessEnergy(const SystolicConfig& c, const energy::Technology& tech)
+      : global_buffer(c.global_buffer_kib > 0), leakage_fraction(tech.leakage_fraction()) {
+    const auto node = static_cast<uint32_t>(c.tech_node_nm);
+    const uint32_t bits = tech.precision_bits(c.precision);
+    mac_pj = tech.mac_energy_pj(c.precision, node);
+    ifmap_read_pj = tech.sram_read_pj(static_cast<double>(c.ifmap_sram_kib), bits, node);
+    filter_read_pj = tech.sram_read_pj(static_cast<double>(c.filter_sram_kib), bits, node);
+    ofmap_write_pj = tech.sram_write_pj(static_cast<double>(c.ofmap_sram_kib), bits, node);
+    if (global_buffer) {
+      const auto kib = static_cast<double>(c.global_buffer_kib);
+      global_buffer_read_pj = tech.sram_read_pj(kib, bits, node);
+      global_buffer_write_pj = tech.sram_write_pj(kib, bits, node);
+    }
   }
-  e.leakage_pj = tech.leakage_fraction() * (e.mac_pj + e.sram_pj);
+  bool global_buffer;
+  double leakage_fraction;
+  double mac_pj = 0, ifmap_read_pj = 0, filter_read_pj = 0, ofmap_write_pj = 0;
+  double global_buffer_read_pj = 0, global_buffer_write_pj = 0;
+};
+
+LayerEnergy layer_energy(const v1::LayerReport& layer, const AccessEnergy& a) {
+  LayerEnergy e;
+  e.mac_pj = static_cast<double>(layer.macs()) * a.mac_pj;
+  e.sram_pj = static_cast<double>(layer.sram_ifmap_reads()) * a.ifmap_read_pj +
+              static_cast<double>(layer.sram_filter_reads()) * a.filter_read_pj +
+              static_cast<double>(layer.sram_ofmap_writes()) * a.ofmap_write_pj;
+  if (a.global_buffer) {
+    e.sram_pj += static_cast<double>(layer.global_buffer_reads()) * a.global_buffer_read_pj +
+                 static_cast<double>(layer.global_buffer_writes()) * a.global_buffer_write_pj;
+  }
+  e.leakage_pj = a.leakage_fraction * (e.mac_pj + e.sram_pj);
   return e;
 }
 
@@ -93,7 +108,7 @@ DramLayerPlan plan_layer(const v1::Layer& layer, const SystolicConfig& c, const 
 // MemoryMode::kDram; `now_ns` is when the layer may start and becomes its end.
 v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan,
                                const SystolicConfig& c, const MemoryModel& memory,
-                               const energy::Technology& tech, const DramLayerResult* dram,
+                               const AccessEnergy& energy, const DramLayerResult* dram,
                                ScaleSimWorkspace& workspace, double& now_ns) {
   const bool compat = compatible(memory);
   const auto& [gemm, timing] = plan;
@@ -141,7 +156,7 @@ v1::LayerReport simulate_layer(const v1::Layer& layer, const DramLayerPlan& plan
   r.set_sram_ifmap_reads(sram.ifmap_reads * gemm.instances);
   r.set_sram_filter_reads(sram.filter_reads * gemm.instances);
   r.set_sram_ofmap_writes(sram.ofmap_writes * gemm.instances);
-  const LayerEnergy e = layer_energy(r, c, tech);
+  const LayerEnergy e = layer_energy(r, energy);
   r.set_mac_energy_pj(e.mac_pj);
   r.set_sram_energy_pj(e.sram_pj);
   r.set_leakage_energy_pj(e.leakage_pj);
@@ -232,9 +247,10 @@ v1::SimReport simulate_layers(const v1::Network& network, const SystolicConfig& 
   }
   double now_ns = 0;
   ScaleSimWorkspace workspace;
+  const AccessEnergy energy(config, technology);
   for (int i = 0; i < network.layers_size(); ++i) {
     const auto l = static_cast<size_t>(i);
-    v1::LayerReport r = simulate_layer(network.layers(i), plans[l], config, memory, technology,
+    v1::LayerReport r = simulate_layer(network.layers(i), plans[l], config, memory, energy,
                                        dram.empty() ? nullptr : &dram[l], workspace, now_ns);
     t->set_cycles(t->cycles() + r.total_cycles());
     t->set_stall_cycles(t->stall_cycles() + r.stall_cycles());

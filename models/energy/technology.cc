@@ -13,12 +13,17 @@ namespace accelgym::energy {
 namespace {
 
 // Interpolates factor(node) in log-log space over the rows that define it (value > 0).
-double interpolate(const v1::TechnologyTable& t, uint32_t node_nm,
-                   double (*get)(const v1::TechnologyTable::NodeScale&), const char* what) {
+std::vector<std::pair<double, double>> log_points(
+    const v1::TechnologyTable& t, double (*get)(const v1::TechnologyTable::NodeScale&)) {
   std::vector<std::pair<double, double>> pts;
   for (const auto& row : t.scaling()) {
     if (get(row) > 0) pts.emplace_back(std::log(row.node_nm()), std::log(get(row)));
   }
+  return pts;
+}
+
+double interpolate(const v1::TechnologyTable& t, const std::vector<std::pair<double, double>>& pts,
+                   uint32_t node_nm, const char* what) {
   const double x = std::log(static_cast<double>(node_nm));
   for (const auto& [px, py] : pts) {
     if (std::abs(px - x) < 1e-12) return std::exp(py);
@@ -56,6 +61,9 @@ Technology::Technology(v1::TechnologyTable table, const std::string& source)
     throw fail("sram_read_pj_per_64b_at_8kib", "SRAM energy and area must be > 0");
   }
   if (table_.scaling_size() == 0) throw fail("scaling", "no node scaling rows");
+  energy_points_ = log_points(table_, [](const auto& r) { return r.energy(); });
+  logic_area_points_ = log_points(table_, [](const auto& r) { return r.logic_area(); });
+  sram_area_points_ = log_points(table_, [](const auto& r) { return r.sram_area(); });
 }
 
 Technology Technology::load(const std::string& path) {
@@ -82,12 +90,9 @@ uint32_t Technology::precision_bits(const std::string& precision) const {
 
 Technology::Scale Technology::scale(uint32_t node_nm) const {
   Scale s;
-  s.energy = interpolate(
-      table_, node_nm, [](const auto& r) { return r.energy(); }, "energy");
-  s.logic_area = interpolate(
-      table_, node_nm, [](const auto& r) { return r.logic_area(); }, "logic area");
-  s.sram_area = interpolate(
-      table_, node_nm, [](const auto& r) { return r.sram_area(); }, "SRAM area");
+  s.energy = interpolate(table_, energy_points_, node_nm, "energy");
+  s.logic_area = interpolate(table_, logic_area_points_, node_nm, "logic area");
+  s.sram_area = interpolate(table_, sram_area_points_, node_nm, "SRAM area");
   return s;
 }
 

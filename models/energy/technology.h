@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "accelgym/v1/technology.pb.h"
 
@@ -34,6 +36,10 @@ class Technology {
  private:
   const v1::TechnologyTable::Mac& mac(const std::string& precision) const;
   v1::TechnologyTable table_;
+  // Each scaling column as (log node, log factor) points, taken once: scale() runs for every
+  // layer's energy.
+  using LogPoints = std::vector<std::pair<double, double>>;
+  LogPoints energy_points_, logic_area_points_, sram_area_points_;
 };
 
 }  // namespace accelgym::energy
