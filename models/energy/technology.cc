@@ -12,7 +12,7 @@
 namespace accelgym::energy {
 namespace {
 
-// Interpolates factor(node) in log-log space over the rows that define it (value > 0).
+// (log node, log factor) of the rows that define a factor (value > 0).
 std::vector<std::pair<double, double>> log_points(
     const v1::TechnologyTable& t, double (*get)(const v1::TechnologyTable::NodeScale&)) {
   std::vector<std::pair<double, double>> pts;
@@ -22,6 +22,7 @@ std::vector<std::pair<double, double>> log_points(
   return pts;
 }
 
+// Interpolates the factor at `node_nm` in log-log space between those points.
 double interpolate(const v1::TechnologyTable& t, const std::vector<std::pair<double, double>>& pts,
                    uint32_t node_nm, const char* what) {
   const double x = std::log(static_cast<double>(node_nm));
