@@ -89,6 +89,9 @@ def main():
                     help="run every process on this CPU only (vCPUs of one machine may differ)")
     args = ap.parse_args()
     if args.cpu is not None:
+        allowed = sorted(os.sched_getaffinity(0))
+        if args.cpu not in allowed:
+            sys.exit(f"--cpu {args.cpu}: not a CPU this process may run on ({allowed})")
         os.sched_setaffinity(0, {args.cpu})  # inherited by every process started here
 
     rows = []

@@ -903,6 +903,11 @@ memory::ExternalAccesses calc_estimate(const LayerStreams& streams, const Operan
     return it->second;
   };
   auto words_in_fold = [&](uint64_t fr, uint64_t fc) { return words_of_fold(fr, fc).total; };
+  auto words_in_sweep = [&] {
+    uint64_t words = 0;
+    for (uint64_t fr = 0; fr < row_folds; ++fr) words += words_in_fold(fr, 0);
+    return words;
+  };
   auto all_new_fold = [&](uint64_t fr, uint64_t fc) {
     const FoldWords& words = words_of_fold(fr, fc);
     if (words.total < estimate.room()) return estimate.add_new(0, words.total);  // no block ends
@@ -947,19 +952,15 @@ memory::ExternalAccesses calc_estimate(const LayerStreams& streams, const Operan
 
   const auto repetition = operand.repetition;
   if (repetition.per_sweep && repetition.words_once) {
-    uint64_t sweep_words = 0;
-    for (uint64_t fr = 0; fr < row_folds; ++fr) sweep_words += words_in_fold(fr, 0);
-    repeated_once(sweep_words, col_folds, [&](uint64_t fc) {
+    repeated_once(words_in_sweep(), col_folds, [&](uint64_t fc) {
       for (uint64_t fr = 0; fr < row_folds; ++fr) all_new_fold(fr, fc);
     });
   } else if (repetition.per_sweep) {
-    uint64_t sweep_words = 0;
-    for (uint64_t fr = 0; fr < row_folds; ++fr) sweep_words += words_in_fold(fr, 0);
     // Worth it when sweeps go on finding new words: sweeps over more words than a block holds.
     // (Smaller ones end no block in their first or second pass, where the lookups below stop.)
     SweepReuse reuse(workspace);
     if (col_folds > 2 && estimate.address_count() >= estimate.block_words() &&
-        reuse.build(row_folds, rows, sweep_words, estimate.address_count(),
+        reuse.build(row_folds, rows, words_in_sweep(), estimate.address_count(),
                     [&](uint64_t fr, auto read_row) { operand.fold(fr, 0, read_row); })) {
       reuse.run(col_folds, static_cast<int64_t>(row_folds) * rows, estimate);
       return estimate.dram();
