@@ -1,11 +1,13 @@
 """Fold sampling against the exact co-simulation (#21 item 4, docs/PERFORMANCE.md).
 
-Evaluates the same accel-v0 designs with memory=dram (runs of folds that move the same are
-sampled: models/accel/dram_backed.h) and memory=dram-exact (every fold simulated), and reports
-the host time per evaluation of each and the relative error of latency and energy: random
-designs of the env (its default workload) and the default design on every zoo network.
+Evaluates the same accel-v0 (or hetero-v0) designs with memory=dram (runs of folds that move
+the same are sampled: models/accel/dram_backed.h; on hetero-v0 once one sub-accelerator is left)
+and memory=dram-exact (every fold simulated), and reports the host time per evaluation of each
+and the relative error of latency and energy: random designs of the env (its default workloads)
+and the default design on every zoo network (on hetero-v0: the network alone, on acc0).
 
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/fold_sampling.py --designs 200 --seed 1
+     PYTHONPATH=build/python /usr/bin/python3 bench/fold_sampling.py --env hetero-v0 --designs 100
 """
 import argparse
 import statistics
@@ -81,10 +83,12 @@ def main():
     summarize(f"{args.env}, random designs (seed {args.seed})", compare(args.env, {}, designs))
     if args.no_zoo:
         return
-    default = [d["default"] for d in core.dimensions]
     rows = []
+    option = "workloads" if args.env.startswith("hetero") else "workload"
     for workload in _core.builtin_networks():
-        [row] = compare(args.env, {"workload": workload}, [default])
+        options = {option: workload}
+        default = [d["default"] for d in _core.Env(args.env, options).dimensions]
+        [row] = compare(args.env, options, [default])
         print(f"{workload}: latency {row[2] * 100:+.4f} %, energy {row[3] * 100:+.4f} %, "
               f"{row[1] * 1e3:.1f} -> {row[0] * 1e3:.1f} ms")
         rows.append(row)

@@ -301,8 +301,6 @@ double LayerTraffic::wait(uint32_t g) {
   return done;
 }
 
-namespace {
-
 // Fold sampling (docs/MODELS.md "Fold sampling"). A step is one iteration of the fold loop:
 // fold f computes while fold f + 1's tiles load, then fold f's outputs drain. In a segment
 // (LayerTraffic::Segment) whose folds repeat with period p, skipping k periods from a step
@@ -318,9 +316,9 @@ namespace {
 // average. Steps may drift slowly along a segment (the addresses move on through rows and
 // banks): a skip spans at most `ratio_` windows, a ratio that starts at kFirstRatio and doubles
 // while successive windows of the segment agree within kDrift.
-class FoldSampler {
+class FoldSampler::Impl {
  public:
-  explicit FoldSampler(memory::DramPort& port)
+  explicit Impl(memory::DramPort& port)
       : port_(port),
         min_window_ns_(kWindowRefreshes * port.device().tck_ns *
                        static_cast<double>(port.device().t.refi())) {}
@@ -443,7 +441,11 @@ class FoldSampler {
   double last_mean_step_ns_ = 0;
 };
 
-}  // namespace
+FoldSampler::FoldSampler(memory::DramPort& port) : impl_(std::make_unique<Impl>(port)) {}
+FoldSampler::~FoldSampler() = default;
+uint64_t FoldSampler::at_fold(LayerTraffic& layer, uint64_t fold, double& start_ns) {
+  return impl_->at_fold(layer, fold, start_ns);
+}
 
 std::vector<DramLayerResult> run_network_on_dram(const std::vector<DramLayerPlan>& layers,
                                                  const compute::SystolicConfig& config,

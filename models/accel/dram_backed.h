@@ -131,6 +131,24 @@ class LayerTraffic {
   DramLayerResult result_;
 };
 
+// Fold sampling (docs/MODELS.md "Fold sampling") of the traffic on one DramPort: at_fold is
+// called where each fold of a layer starts, before the fold's prefetch and drain are issued;
+// it returns how many folds from `fold` on it extrapolated instead (0: run `fold` now) and
+// moves `start_ns` to where the first fold after them starts. Only one accelerator's traffic
+// may be on the port while it samples: a skip moves the DRAM's whole clock.
+class FoldSampler {
+ public:
+  explicit FoldSampler(memory::DramPort& port);
+  ~FoldSampler();
+  FoldSampler(const FoldSampler&) = delete;
+  FoldSampler& operator=(const FoldSampler&) = delete;
+  uint64_t at_fold(LayerTraffic& layer, uint64_t fold, double& start_ns);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 struct DramLayerPlan {
   workloads::GemmShape gemm;
   compute::FoldTiming timing;

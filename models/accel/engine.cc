@@ -77,9 +77,9 @@ v1::SimReport simulate_systolic_on(Engine engine, const v1::Network& network,
 }
 
 HeteroResult simulate_hetero_on(Engine engine, const std::vector<SubAccelerator>& subs,
-                                const dram::DramConfig& dram,
-                                const energy::Technology& technology) {
-  if (engine == Engine::kDirect) return simulate_hetero(subs, dram, technology);
+                                const dram::DramConfig& dram, const energy::Technology& technology,
+                                bool sample_folds) {
+  if (engine == Engine::kDirect) return simulate_hetero(subs, dram, technology, sample_folds);
   return systemc_engine("engine").hetero(subs, dram, technology);
 }
 

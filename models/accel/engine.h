@@ -56,8 +56,9 @@ v1::SimReport simulate_systolic_on(Engine engine, const v1::Network& network,
                                    const energy::Technology& technology,
                                    const dram::DramConfig& dram);
 
-// simulate_hetero with the engine given.
+// simulate_hetero with the engine given (the SystemC engine simulates every fold).
 HeteroResult simulate_hetero_on(Engine engine, const std::vector<SubAccelerator>& subs,
-                                const dram::DramConfig& dram, const energy::Technology& technology);
+                                const dram::DramConfig& dram, const energy::Technology& technology,
+                                bool sample_folds);
 
 }  // namespace accelgym::accel

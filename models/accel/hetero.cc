@@ -1,8 +1,10 @@
 #include "models/accel/hetero.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "models/accel/dram_backed.h"
 #include "models/accel/systolic_evaluator.h"
@@ -48,6 +50,9 @@ class Process {
     return true;
   }
 
+  // From now on this process is the only one left on the DRAM: its folds may be sampled.
+  void sample_with(FoldSampler* sampler) { sampler_ = sampler; }
+
   void act() {
     if (state_ == State::kStart) {
       end_ns_ = at_ns_ + traffic_->fold_ns();
@@ -89,6 +94,7 @@ class Process {
   enum class State { kStart, kDrain, kWait, kDone };
 
   void begin_fold(uint64_t f, double at) {
+    if (sampler_) f += sampler_->at_fold(*traffic_, f, at);
     fold_ = f;
     at_ns_ = at;
     state_ = State::kStart;
@@ -128,6 +134,7 @@ class Process {
   bool first_load_ = false, has_next_load_ = false, has_previous_drain_ = false;
   uint32_t next_load_ = 0, previous_drain_ = 0;
   std::vector<uint32_t> waiting_;
+  FoldSampler* sampler_ = nullptr;
 };
 
 }  // namespace
@@ -190,9 +197,11 @@ std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
 }
 
 HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram::DramConfig& dram,
-                             const energy::Technology& technology) {
+                             const energy::Technology& technology, bool sample_folds) {
   if (subs.empty()) throw InputError("a heterogeneous design needs at least one sub-accelerator");
   memory::DramPort port(dram::make_device(dram), dram);
+  std::optional<FoldSampler> sampler;
+  if (sample_folds) sampler.emplace(port);
   std::vector<std::unique_ptr<Process>> procs;
   for (uint32_t i = 0; i < subs.size(); ++i) {
     if (subs[i].max_outstanding > 0) port.memory().set_initiator_limit(i, subs[i].max_outstanding);
@@ -204,7 +213,19 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
     }
     return false;
   };
+  bool sampling = false;
   while (true) {
+    if (sampler && !sampling) {
+      // Once one sub-accelerator is left, its folds are sampled as a single accelerator's.
+      const auto running =
+          std::count_if(procs.begin(), procs.end(), [](const auto& p) { return !p->done(); });
+      if (running == 1) {
+        sampling = true;
+        for (auto& p : procs) {
+          if (!p->done()) p->sample_with(&*sampler);
+        }
+      }
+    }
     for (auto& p : procs) {
       if (p->ready_to_decide()) p->decide();
     }

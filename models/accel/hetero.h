@@ -45,8 +45,11 @@ std::vector<SubAccelerator> hetero_design(const ParamMap& design, uint32_t k,
                                           const std::vector<std::string>& names,
                                           const std::vector<v1::Network>& networks);
 
+// With `sample_folds`, once one sub-accelerator is left running its folds are sampled as a
+// single accelerator's (memory mode dram, docs/MODELS.md "Fold sampling"); without, every fold
+// is simulated (dram-exact).
 HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram::DramConfig& dram,
-                             const energy::Technology& technology);
+                             const energy::Technology& technology, bool sample_folds);
 
 // Given finish_ns (one per sub-accelerator) and the DRAM report, however they were simulated
 // (here, or as SystemC modules: simulate_hetero_tlm): the latency, area and on-chip energy

@@ -170,19 +170,22 @@ class SystolicEvaluator : public Evaluator {
 // NASAIC-style heterogeneous sub-accelerators running several DNNs at once on one DRAM.
 class HeteroEvaluator : public Evaluator {
  public:
-  HeteroEvaluator(uint32_t k, std::vector<std::string> names, accel::Engine engine)
+  HeteroEvaluator(uint32_t k, std::vector<std::string> names, accel::Engine engine,
+                  bool sample_folds)
       : k_(k),
         names_(std::move(names)),
         technology_(energy::Technology::builtin()),
-        engine_(engine) {
+        engine_(engine),
+        sample_folds_(sample_folds) {
     for (const auto& n : names_) networks_.push_back(workloads::load_network(n));
     const DesignSpace dram_space = make_space("dram");
     dram_ = dram::dram_config(dram_space.decode(dram_space.default_point()));
   }
 
   v1::Metrics evaluate(const ParamMap& design) const override {
-    const auto r = accel::simulate_hetero_on(
-        engine_, accel::hetero_design(design, k_, names_, networks_), dram_, technology_);
+    const auto r =
+        accel::simulate_hetero_on(engine_, accel::hetero_design(design, k_, names_, networks_),
+                                  dram_, technology_, sample_folds_);
     v1::Metrics m;
     m.set_latency_ns(r.latency_ns);
     m.set_cycles(static_cast<uint64_t>(std::ceil(r.latency_ns)));  // 1 GHz sub-accelerators
@@ -221,6 +224,7 @@ class HeteroEvaluator : public Evaluator {
   std::vector<v1::Network> networks_;
   energy::Technology technology_;
   accel::Engine engine_;
+  bool sample_folds_;
   dram::DramConfig dram_;
 };
 
@@ -435,8 +439,15 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   const auto k = static_cast<uint32_t>(to_u64(take(o, "k", "2"), "k"));
   if (k < 1 || k > 4) throw InputError("env option 'k': 1 to 4 sub-accelerators");
   const uint64_t pe_budget = to_u64(take(o, "pe_budget", "1280"), "pe_budget");
+  // dram: folds sampled once one sub-accelerator is left; dram-exact: every fold simulated.
+  const std::string memory_text = take(o, "memory", "dram");
+  const auto memory = accel::parse_memory_mode(memory_text);
+  if (memory.mode != accel::MemoryMode::kDram) {
+    throw InputError("env option 'memory' of " + name + ": '" + memory_text +
+                     "' (available: dram, dram-exact)");
+  }
   const auto engine = accel::parse_engine(take(o, "engine", "direct"), "env option 'engine'");
-  accel::check_engine_available(engine, "env option 'engine'");
+  accel::check_engine(engine, memory, "env option 'engine'");
   const std::string targets = take(o, "targets", "");
   const uint32_t length =
       static_cast<uint32_t>(to_u64(take(o, "episode_length", "1"), "episode_length"));
@@ -463,14 +474,16 @@ std::unique_ptr<Env> make_hetero_env(const std::string& name, Options o) {
   };
   budget("pe_budget", "_pes", static_cast<int64_t>(pe_budget), " PEs");
   budget("bandwidth_budget", "_bw_share", 100, " %");
-  auto evaluator = std::make_shared<HeteroEvaluator>(k, networks, engine);
+  auto evaluator = std::make_shared<HeteroEvaluator>(k, networks, engine, !memory.dram_exact);
   // Upper bounds on latency, energy and area, as NASAIC's specs: the shipped defaults for these
   // networks, else 30 % less latency and 10 % less energy than the default design, within its
   // area.
   std::string joined;
   for (const auto& n : networks) joined += (joined.empty() ? "" : ",") + n;
-  const Options defining = {
-      {"workloads", joined}, {"k", std::to_string(k)}, {"pe_budget", std::to_string(pe_budget)}};
+  const Options defining = {{"workloads", joined},
+                            {"k", std::to_string(k)},
+                            {"pe_budget", std::to_string(pe_budget)},
+                            {"memory", memory_text}};
   return env_with_targets(name, space, evaluator, defining, targets,
                           {{"latency_ns", 0.7}, {"energy_pj", 0.9}, {"area_mm2", 1.0}}, length);
 }

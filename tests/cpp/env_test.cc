@@ -178,6 +178,15 @@ TEST(Envs, HeteroV0BudgetsAndMapping) {
   EXPECT_TRUE(idle.info.valid);
   EXPECT_EQ(idle.info.metrics.extra().at("acc1_finish_ns"), 0.0);
   EXPECT_THROW(make_env("hetero-v0", {{"k", "9"}}), InputError);
+  // memory: dram (the default: folds sampled once one sub-accelerator is left) or dram-exact.
+  auto options = quick_options("hetero-v0");
+  options["memory"] = "dram-exact";
+  auto exact = make_env("hetero-v0", options);
+  exact->reset(0);
+  const double exact_ns = exact->step(both_on_one).info.metrics.latency_ns();
+  EXPECT_NEAR(idle.info.metrics.latency_ns(), exact_ns, 0.01 * exact_ns);
+  options["memory"] = "ideal";
+  EXPECT_THROW(make_env("hetero-v0", options), InputError);
 }
 
 TEST(Envs, ForkAndReplayAreExact) {

@@ -15,6 +15,8 @@ namespace {
 
 using testing_layers::systolic_config;
 
+constexpr bool kExact = false, kSampled = true;  // simulate_hetero's sample_folds
+
 dram::DramConfig ddr4() {
   const DesignSpace space = make_space("dram");
   return dram::dram_config(space.decode(space.default_point()));
@@ -26,7 +28,7 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleAcceleratorModel) {
   const auto dram = ddr4();
   const auto config = systolic_config(16, compute::Dataflow::kWeightStationary);
   const auto single = simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram);
-  const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
+  const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech, kExact);
   // The single-accelerator report rounds each layer up to whole cycles (1 ns at 1 GHz).
   EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
   EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
@@ -49,11 +51,48 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleModelForEveryDataflow) {
     const auto config = systolic_config(32, df);  // 8x8 passes too but takes seconds
     const auto single =
         simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram);
-    const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech);
+    const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech, kExact);
     EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
     EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
     EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
   }
+}
+
+// Alone, a sub-accelerator's folds are sampled as the single accelerator's memory mode dram.
+TEST(Hetero, OneSubAcceleratorSampledEqualsTheSingleAcceleratorSampled) {
+  const auto net = workloads::load_network("alexnet");
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const auto config = systolic_config(16, compute::Dataflow::kWeightStationary);
+  const auto single = simulate_systolic(net, config, parse_memory_mode("dram"), tech, &dram);
+  const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech, kSampled);
+  ASSERT_GT(hetero.dram.extrapolated_time_ns(), 0);
+  EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
+  EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
+  EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
+  EXPECT_DOUBLE_EQ(hetero.dram.energy_pj(), single.dram().energy_pj());
+}
+
+// Two at once: nothing is sampled until one is left (the first to finish does so exactly as
+// without sampling); the rest is sampled, within 1 % of every fold simulated.
+TEST(Hetero, FoldsAreSampledOnceOneSubAcceleratorIsLeft) {
+  const auto a = workloads::load_network("alexnet");
+  const auto b = workloads::load_network("conv_test");
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const std::vector<SubAccelerator> subs = {
+      {systolic_config(16, compute::Dataflow::kWeightStationary), 0, {&a}},
+      {systolic_config(32, compute::Dataflow::kOutputStationary), 0, {&b}}};
+  const auto exact = simulate_hetero(subs, dram, tech, kExact);
+  const auto sampled = simulate_hetero(subs, dram, tech, kSampled);
+  ASSERT_LT(exact.finish_ns[1], exact.finish_ns[0]);
+  EXPECT_EQ(sampled.finish_ns[1], exact.finish_ns[1]);
+  EXPECT_EQ(exact.dram.extrapolated_time_ns(), 0);
+  EXPECT_GT(sampled.dram.extrapolated_time_ns(), 0.5 * sampled.latency_ns);
+  EXPECT_NEAR(sampled.latency_ns / exact.latency_ns, 1, 0.01);
+  EXPECT_NEAR(sampled.dram.energy_pj() / exact.dram.energy_pj(), 1, 0.01);
+  EXPECT_NEAR(static_cast<double>(sampled.dram.reads()) / static_cast<double>(exact.dram.reads()),
+              1, 0.01);
 }
 
 TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
@@ -63,15 +102,15 @@ TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
   const auto dram = ddr4();
   const auto ca = systolic_config(16, compute::Dataflow::kWeightStationary);
   const auto cb = systolic_config(16, compute::Dataflow::kOutputStationary);
-  const double alone_a = simulate_hetero({{ca, 0, {&a}}}, dram, tech).latency_ns;
-  const double alone_b = simulate_hetero({{cb, 0, {&b}}}, dram, tech).latency_ns;
-  const auto both = simulate_hetero({{ca, 0, {&a}}, {cb, 0, {&b}}}, dram, tech);
+  const double alone_a = simulate_hetero({{ca, 0, {&a}}}, dram, tech, kExact).latency_ns;
+  const double alone_b = simulate_hetero({{cb, 0, {&b}}}, dram, tech, kExact).latency_ns;
+  const auto both = simulate_hetero({{ca, 0, {&a}}, {cb, 0, {&b}}}, dram, tech, kExact);
   ASSERT_EQ(both.finish_ns.size(), 2u);
   EXPECT_GT(both.finish_ns[0], alone_a);  // each is slowed by the other's traffic
   EXPECT_GT(both.finish_ns[1], alone_b);
   EXPECT_LT(both.latency_ns, alone_a + alone_b);  // but they do run concurrently
   // A smaller share of the DRAM (fewer outstanding requests) slows a sub-accelerator down.
-  const auto throttled = simulate_hetero({{ca, 2, {&a}}, {cb, 0, {&b}}}, dram, tech);
+  const auto throttled = simulate_hetero({{ca, 2, {&a}}, {cb, 0, {&b}}}, dram, tech, kExact);
   EXPECT_GT(throttled.finish_ns[0], both.finish_ns[0]);
 }
 
@@ -89,7 +128,7 @@ TEST(Hetero, EyerissTemplateIsRowStationary) {
   // (first tiles of each layer, last drains).
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
-  const auto r = simulate_hetero({{subs[0].config, 0, {&net}}}, dram, tech);
+  const auto r = simulate_hetero({{subs[0].config, 0, {&net}}}, dram, tech, kExact);
   uint64_t compute_cycles = 0;
   for (const auto& layer : net.layers()) {
     const auto gemm = workloads::lower(layer, workloads::LoweringRule::kStandard);
@@ -111,8 +150,8 @@ TEST(Hetero, IdleSubAcceleratorsOnlyAddArea) {
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
   const auto ca = systolic_config(8, compute::Dataflow::kOutputStationary);
-  const auto one = simulate_hetero({{ca, 0, {&a}}}, dram, tech);
-  const auto two = simulate_hetero({{ca, 0, {&a}}, {ca, 0, {}}}, dram, tech);
+  const auto one = simulate_hetero({{ca, 0, {&a}}}, dram, tech, kExact);
+  const auto two = simulate_hetero({{ca, 0, {&a}}, {ca, 0, {}}}, dram, tech, kExact);
   EXPECT_DOUBLE_EQ(two.latency_ns, one.latency_ns);
   EXPECT_EQ(two.finish_ns[1], 0.0);
   EXPECT_DOUBLE_EQ(two.area_mm2, 2 * one.area_mm2);

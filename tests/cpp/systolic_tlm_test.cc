@@ -368,7 +368,7 @@ TEST(SystolicTlm, HeteroAloneEqualsTheSingleAccelerator) {
     const std::vector<SubAccelerator> subs = {sub(compute::Dataflow::kOutputStationary, 0, nullptr),
                                               sub(df, 0, &net)};
     const HeteroResult tlm = simulate_hetero_tlm(subs, dram, tech);
-    const HeteroResult direct = simulate_hetero(subs, dram, tech);
+    const HeteroResult direct = simulate_hetero(subs, dram, tech, /*sample_folds=*/false);
     const auto single =
         simulate_systolic(net, subs[1].config, parse_memory_mode("dram-exact"), tech, &dram);
     ASSERT_EQ(tlm.finish_ns.size(), 2u);
@@ -399,7 +399,7 @@ TEST(SystolicTlm, HeteroSubAcceleratorsShareTheDram) {
   const HeteroResult alone_b = simulate_hetero_tlm({sub(ws, 32, &b)}, dram, tech);
   const std::vector<SubAccelerator> both = {sub(os, 32, &a), sub(ws, 32, &b)};
   const HeteroResult tlm = simulate_hetero_tlm(both, dram, tech);
-  const HeteroResult direct = simulate_hetero(both, dram, tech);
+  const HeteroResult direct = simulate_hetero(both, dram, tech, /*sample_folds=*/false);
   EXPECT_EQ(tlm.dram.reads(), direct.dram.reads());
   EXPECT_EQ(tlm.dram.writes(), direct.dram.writes());
   EXPECT_GT(tlm.finish_ns[0], alone_a.latency_ns);
