@@ -6,11 +6,18 @@ and memory=dram-exact (every fold simulated), and reports the host time per eval
 and the relative error of latency and energy: random designs of the env (its default workloads)
 and the default design on every zoo network (on hetero-v0: the network alone, on acc0).
 
+With --requests BINARY (accel-v0): instead, the DRAM requests simulated by `BINARY sim --memory
+dram` for the same designs (the DRAM report's simulated_requests: a count that does not depend on
+the machine's speed, for comparing builds).
+
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/fold_sampling.py --designs 200 --seed 1
      PYTHONPATH=build/python /usr/bin/python3 bench/fold_sampling.py --env hetero-v0 --designs 100
+     PYTHONPATH=build/python /usr/bin/python3 bench/fold_sampling.py --requests build/bin/accelgym
 """
 import argparse
+import json
 import statistics
+import subprocess
 import time
 
 import numpy as np
@@ -69,17 +76,43 @@ def summarize(title, rows):
     print(f"worst: latency {worst[2] * 100:+.3f} %, energy {worst[3] * 100:+.3f} %, design {worst[4]}")
 
 
+def count_requests(binary, core, designs):
+    """Requests simulated and requested in total, per valid design, by `binary sim`."""
+    simulated, total = [], []
+    for design in designs:
+        args = [binary, "sim", "--workload", "alexnet", "--memory", "dram", "--format", "json"]
+        for name, value in core.decode(design).items():
+            args += ["--set", f"{name}={value}"]
+        run = subprocess.run(args, capture_output=True, text=True)
+        if run.returncode != 0:
+            continue  # invalid design (the env marks it so too)
+        dram = json.loads(run.stdout)["dram"]
+        simulated.append(int(dram["simulated_requests"]))
+        total.append(int(dram["reads"]) + int(dram["writes"]))
+    print(f"{len(simulated)} valid designs: {sum(simulated) / 1e6:.1f} M of "
+          f"{sum(total) / 1e6:.1f} M requests simulated ({100 * sum(simulated) / sum(total):.1f} %); "
+          f"per design median {statistics.median(simulated) / 1e3:.0f} k, "
+          f"p95 {quantile(simulated, .95) / 1e3:.0f} k")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", default="accel-v0")
     parser.add_argument("--designs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-zoo", action="store_true")
+    parser.add_argument("--requests", metavar="BINARY",
+                        help="count the requests BINARY simulates instead (accel-v0)")
     args = parser.parse_args()
 
     core = _core.Env(args.env)
     rng = np.random.default_rng(args.seed)
     designs = [[int(rng.integers(n)) for n in core.action_nvec] for _ in range(args.designs)]
+    if args.requests:
+        if args.env != "accel-v0":
+            parser.error("--requests counts accel-v0's designs (accelgym sim runs them)")
+        count_requests(args.requests, core, designs)
+        return
     summarize(f"{args.env}, random designs (seed {args.seed})", compare(args.env, {}, designs))
     if args.no_zoo:
         return

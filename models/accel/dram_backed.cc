@@ -312,23 +312,29 @@ double LayerTraffic::wait(uint32_t g) {
 // A window ends in the phase it began in: steps may alternate between short and long ones
 // (loads and drains taking turns), so its last two steps must last what the two before it
 // lasted (within kPhaseTolerance), or it must span kLongWindowSteps steps; and it spans
-// kWindowRefreshes refresh intervals, so that refresh stalls weigh in it about as much as on
-// average. Steps may drift slowly along a segment (the addresses move on through rows and
-// banks): a skip spans at most `ratio_` windows, a ratio that starts at kFirstRatio and doubles
-// while successive windows of the segment agree within kDrift.
+// DramPort::kWindowRefreshes refresh intervals, so that refresh stalls weigh in it about as
+// much as on average. Steps may drift slowly along a segment (the addresses move on through
+// rows and banks): a skip spans at most `ratio_` windows, a ratio that starts at kFirstRatio and
+// doubles while successive windows of the layer agree within kDrift. The DramPort samples long
+// transfers inside a step the same way (DramPort::sample_streams).
 class FoldSampler::Impl {
  public:
-  explicit Impl(memory::DramPort& port)
-      : port_(port),
-        min_window_ns_(kWindowRefreshes * port.device().tck_ns *
-                       static_cast<double>(port.device().t.refi())) {}
+  explicit Impl(memory::DramPort& port) : port_(port), min_window_ns_(port.min_window_ns()) {
+    port.sample_streams(true);
+  }
 
   // At the start of fold f of `layer` (at `start_ns`): the folds skipped (then `start_ns` is
   // where the first fold after them starts).
   uint64_t at_fold(LayerTraffic& layer, uint64_t f, double& start_ns) {
+    // A layer's folds only go forward; a fold at or before the last one starts another layer
+    // (even at the address of one freed before it).
+    if (&layer != current_layer_ || f <= last_fold_) {
+      current_layer_ = &layer;
+      ++layer_serial_;
+    }
     note_step(f, start_ns);
     const LayerTraffic::Segment& segment = layer.segment_of(f);
-    if (window_open_ && (layer_ != &layer || window_fold_ < segment.first)) {
+    if (window_open_ && (window_layer_ != layer_serial_ || window_fold_ < segment.first)) {
       window_open_ = false;  // a window left unfinished when its segment ended
     }
     const uint64_t period = segment.period;
@@ -336,7 +342,7 @@ class FoldSampler::Impl {
     const uint64_t window_steps = std::max(kWindowSteps, period);
     if (!window_open_) {
       const bool steady = f >= segment.first + 1 + kWarmSteps && recent_ns_[0] >= 0;
-      if (steady && f + window_steps + period <= resume) open_window(layer, f, start_ns);
+      if (steady && f + window_steps + period <= resume) open_window(f, start_ns);
       return 0;
     }
     const uint64_t steps = f - window_fold_;
@@ -347,7 +353,7 @@ class FoldSampler::Impl {
       return 0;
     }
     window_open_ = false;
-    update_ratio(layer, segment, span_ns / static_cast<double>(steps));
+    update_ratio(span_ns / static_cast<double>(steps));
     const uint64_t skipped = std::min(resume - f, ratio_ * steps) / period * period;
     if (skipped == 0) return 0;
     const double per_step = static_cast<double>(skipped) / static_cast<double>(steps);
@@ -360,7 +366,7 @@ class FoldSampler::Impl {
  private:
   static constexpr uint64_t kWarmSteps = 1, kWindowSteps = 2, kTailSteps = 1;
   static constexpr uint64_t kLongWindowSteps = 16, kFirstRatio = 8;
-  static constexpr double kWindowRefreshes = 2, kPhaseTolerance = 0.01, kDrift = 0.02;
+  static constexpr double kPhaseTolerance = 0.01, kDrift = 0.02;
 
   // Keeps the last two steps' durations (unknown across a skip or a layer change).
   void note_step(uint64_t f, double start_ns) {
@@ -373,9 +379,9 @@ class FoldSampler::Impl {
     last_start_ns_ = start_ns;
   }
 
-  void open_window(const LayerTraffic& layer, uint64_t f, double start_ns) {
+  void open_window(uint64_t f, double start_ns) {
     window_open_ = true;
-    layer_ = &layer;
+    window_layer_ = layer_serial_;
     window_fold_ = f;
     window_start_ns_ = start_ns;
     window_phase_ns_ = recent_ns_;
@@ -392,40 +398,27 @@ class FoldSampler::Impl {
     return true;
   }
 
-  void update_ratio(const LayerTraffic& layer, const LayerTraffic::Segment& segment,
-                    double mean_step_ns) {
-    const bool same_segment = last_layer_ == &layer && last_segment_first_ == segment.first;
+  // Windows of one layer that agree (its segments often move alike: a column of folds less
+  // its first) let the next skip span twice as many.
+  void update_ratio(double mean_step_ns) {
+    const bool same_layer = last_layer_ == layer_serial_;
     const bool agrees = std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
-    ratio_ = same_segment && agrees ? ratio_ * 2 : kFirstRatio;
-    last_layer_ = &layer;
-    last_segment_first_ = segment.first;
+    ratio_ = same_layer && agrees ? ratio_ * 2 : kFirstRatio;
+    last_layer_ = layer_serial_;
     last_mean_step_ns_ = mean_step_ns;
   }
 
   // The DRAM activity of `skipped_ns` (per_step windows' worth) after the window ending now.
   dram::Activity extrapolate(double now_ns, double skipped_ns, double per_step) {
     const dram::Activity so_far = port_.activity_at(now_ns);
-    dram::Activity skipped = (so_far - window_activity_).scaled(per_step);
-    // Refreshes come in bursts (every rank of every channel at once), so a window of a few
-    // refresh intervals holds one burst more or less than its share: they are extrapolated at
-    // their rate over all the DRAM time simulated so far instead.
-    const double so_far_ns = so_far.cycles * port_.device().tck_ns;
-    if (so_far_ns > 0) {
-      const double share = skipped_ns / so_far_ns;
-      for (dram::Cmd refresh : {dram::Cmd::REF, dram::Cmd::REFPB}) {
-        const auto c = static_cast<size_t>(refresh);
-        skipped.commands[c] = so_far.commands[c] * share;
-      }
-      skipped.ref_pj = so_far.ref_pj * share;
-    }
-    return skipped;
+    return port_.extrapolated(so_far - window_activity_, per_step, skipped_ns, so_far);
   }
 
   memory::DramPort& port_;
   double min_window_ns_;
   // The open window.
   bool window_open_ = false;
-  const LayerTraffic* layer_ = nullptr;
+  uint64_t window_layer_ = 0;
   uint64_t window_fold_ = 0;
   double window_start_ns_ = 0;
   std::array<double, 2> window_phase_ns_{-1, -1};
@@ -436,9 +429,11 @@ class FoldSampler::Impl {
   double last_start_ns_ = 0;
   // The last window closed.
   uint64_t ratio_ = kFirstRatio;
-  const LayerTraffic* last_layer_ = nullptr;
-  uint64_t last_segment_first_ = 0;
+  uint64_t last_layer_ = 0;
   double last_mean_step_ns_ = 0;
+  // Layers told apart (at_fold).
+  const LayerTraffic* current_layer_ = nullptr;
+  uint64_t layer_serial_ = 0;
 };
 
 FoldSampler::FoldSampler(memory::DramPort& port) : impl_(std::make_unique<Impl>(port)) {}

@@ -200,8 +200,7 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
                              const energy::Technology& technology, bool sample_folds) {
   if (subs.empty()) throw InputError("a heterogeneous design needs at least one sub-accelerator");
   memory::DramPort port(dram::make_device(dram), dram);
-  std::optional<FoldSampler> sampler;
-  if (sample_folds) sampler.emplace(port);
+  std::optional<FoldSampler> sampler;  // once one sub-accelerator is left
   std::vector<std::unique_ptr<Process>> procs;
   for (uint32_t i = 0; i < subs.size(); ++i) {
     if (subs[i].max_outstanding > 0) port.memory().set_initiator_limit(i, subs[i].max_outstanding);
@@ -213,14 +212,13 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
     }
     return false;
   };
-  bool sampling = false;
   while (true) {
-    if (sampler && !sampling) {
+    if (sample_folds && !sampler) {
       // Once one sub-accelerator is left, its folds are sampled as a single accelerator's.
       const auto running =
           std::count_if(procs.begin(), procs.end(), [](const auto& p) { return !p->done(); });
       if (running == 1) {
-        sampling = true;
+        sampler.emplace(port);
         for (auto& p : procs) {
           if (!p->done()) p->sample_with(&*sampler);
         }

@@ -103,6 +103,7 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping, bool xor_ban
   uint32_t shift = offset_bits_;  // from the LSB up
   for (auto it = fields_.rbegin(); it != fields_.rend(); ++it) {
     extract_[static_cast<size_t>(it->field)] = {shift, (uint64_t{1} << it->bits) - 1};
+    if (it->bits > 0) top_field_shift_ = shift;
     shift += it->bits;
   }
   address_bits_ = shift;

@@ -52,6 +52,10 @@ class AddressMap {
   }
   std::string describe()
       const;  // e.g. "row:16 | rank:0 | bank:2 | bankgroup:2 | column:7 | channel:0 | offset:6"
+  // The distance between addresses that differ only in the most significant field (the row,
+  // with the presets that put it on top): a sequential stream visits the same channels, ranks,
+  // banks and columns again every this many bytes.
+  uint64_t repeat_bytes() const { return uint64_t{1} << top_field_shift_; }
 
  private:
   struct Slice {
@@ -65,7 +69,8 @@ class AddressMap {
     uint64_t mask = 0;
   };
   std::array<Extract, 6> extract_{};
-  uint32_t address_bits_ = 0;  // offset and every field
+  uint32_t address_bits_ = 0;     // offset and every field
+  uint32_t top_field_shift_ = 0;  // where the most significant field with any bits starts
   uint32_t offset_bits_ = 0;
   uint32_t bank_bits_ = 0, group_bits_ = 0;
   uint32_t banks_per_group_ = 1;

@@ -818,6 +818,20 @@ void MemorySystem::set_initiator_limit(uint32_t initiator, uint32_t max_outstand
   capacity_freed_ = refused_may_fit_ = true;  // a raised limit may admit a refused request
 }
 
+MemorySystem::RefreshRate MemorySystem::scheduled_refreshes() const {
+  const double ranks = static_cast<double>(device_.channels) * device_.ranks;
+  switch (config_.controller.refresh_policy) {
+    case RefreshPolicy::kAllBank:
+      return {Cmd::REF, ranks / static_cast<double>(device_.t.refi()), energy_.ref_pj};
+    case RefreshPolicy::kPerBank:
+      return {Cmd::REFPB, ranks / static_cast<double>(device_.t.refi_pb()), energy_.refpb_pj};
+    case RefreshPolicy::kNoRefresh:
+    case RefreshPolicy::kSameBank:  // make_device() refuses it for every standard here
+      break;
+  }
+  return {};
+}
+
 uint64_t MemorySystem::cycle_at(double ns) const {
   return cycles_to_edge(ns, device_.tck_ns, cycles_per_ns_);
 }
@@ -1048,6 +1062,7 @@ v1::DramReport MemorySystem::report(const Activity& total) {
   r.set_total_time_ns(total.cycles * device_.tck_ns);
   r.set_reads(count(total.reads));
   r.set_writes(count(total.writes));
+  r.set_simulated_requests(next_id_);
   const LatencyLog::Summary reads = read_latency_ns_.summarize();
   r.set_avg_read_latency_ns(reads.avg);
   r.set_p50_read_latency_ns(reads.p50);

@@ -86,6 +86,17 @@ class MemorySystem {
   MemorySystem& operator=(const MemorySystem&) = delete;
 
   const Device& device() const { return device_; }
+  const DramConfig& config() const { return config_; }
+  const AddressMap& address_map() const { return map_; }
+  // The refreshes RefreshPolicy schedules over the whole memory (every rank of every channel):
+  // their command, how many per cycle and the energy of each. What a busy stretch holds on
+  // average (stream sampling extrapolates them from it).
+  struct RefreshRate {
+    Cmd cmd = Cmd::REF;
+    double per_cycle = 0;
+    double pj_each = 0;
+  };
+  RefreshRate scheduled_refreshes() const;
   uint64_t cycle_at(double ns) const;  // the first clock edge at or after ns
 
   // Admits the request at cycle `now` unless its buffer is full or its initiator already has

@@ -39,14 +39,34 @@ class DramPort : public TransferPort {
   // last simulated traffic left it) and every time it reports is `ns` later; finish() adds
   // `extra` and the skipped time to the report.
   // activity_at(t): what it has simulated by the caller's time t (running it up to t, as it
-  // would anyway before any request issued at t or later; what skip() added is not in it).
+  // would anyway before any request issued at t or later), stream sampling's extrapolations
+  // included; what skip() added is not in it.
   dram::Activity activity_at(double ns);
   void skip(double ns, const dram::Activity& extra);
+  // `window` (the activity of a window of simulated time) scaled by `per_window` windows for a
+  // skip of `skipped_ns`, but its refreshes as the refresh policy schedules them (at their rate
+  // over `so_far`, all the DRAM time simulated, once a rank has entered self-refresh): they
+  // come in bursts (every rank of every channel at once), so a window of a few refresh
+  // intervals holds one burst more or less than its share.
+  dram::Activity extrapolated(const dram::Activity& window, double per_window, double skipped_ns,
+                              const dram::Activity& so_far) const;
+  // The shortest window that extrapolation takes refresh stalls from: kWindowRefreshes
+  // refresh intervals.
+  double min_window_ns() const;
+  static constexpr double kWindowRefreshes = 2;
+
+  // Stream sampling (docs/MODELS.md "Fold sampling"): the middle of a long transfer, whole
+  // repeats of the address map apart, extrapolated from a window of it. Only while one
+  // initiator's traffic is on the port (a skip moves the whole DRAM's clock): fold sampling
+  // turns it on.
+  void sample_streams(bool on) { sample_streams_ = on; }
 
   // Non-blocking use by several accelerators sharing the DRAM:
   bool complete(uint32_t group) const { return groups_[group].outstanding == 0; }
+  // (A group never issued to completes when the DRAM's time began.)
   double completion_ns(uint32_t group) const {
-    return std::max(groups_[group].done_ns, groups_[group].issued_ns) + skipped_ns_;
+    const Group& g = groups_[group];
+    return g.issued ? std::max(g.done_ns, g.issued_ns) : skipped_ns_;
   }
   // Runs the DRAM until `finished()` holds or its clock reaches `limit_ns`.
   void run(const std::function<bool()>& finished, double limit_ns);
@@ -56,18 +76,54 @@ class DramPort : public TransferPort {
   dram::MemorySystem& memory() { return sys_; }
 
  private:
+  // Times in the caller's: a stream skip moves the DRAM's clock, not what happened before it.
   struct Group {
     uint64_t outstanding = 0;
-    double issued_ns = 0;
-    double done_ns = 0;
+    bool issued = false;
+    double issued_ns = 0;  // when its first transfer (after it last completed) was issued
+    double done_ns = 0;    // when its last request completed
   };
+  // A transfer whose bursts the controller has not all taken yet: [next, end) (addresses
+  // before wrapping at the capacity), arriving at `at_ns` (the DRAM's time).
+  struct PendingTransfer {
+    uint64_t next, end;
+    double at_ns;
+    uint32_t initiator, group;
+    bool is_write;
+    uint64_t serial;  // which transfer (stream sampling's windows belong to one)
+  };
+  // A window over the front transfer's bursts, for stream sampling.
+  struct StreamWindow {
+    uint64_t serial = ~uint64_t{0};
+    uint64_t in_flight = 0;  // its requests taken by the controller and not yet answered
+    uint64_t opens_at = 0;   // the address at which it opens (after warming up)
+    bool open = false;
+    uint64_t first = 0;  // the address it opened at
+    uint64_t start_cycle = 0;
+    dram::Activity start;
+  };
+  bool pull(dram::MemRequest& out);
+  void sample_stream(PendingTransfer& front);
+  // What has been simulated and stream-sampled by DRAM cycle `cycle`.
+  dram::Activity activity_with_streams(uint64_t cycle);
+
   dram::MemorySystem sys_;
   dram::RequestPump pump_;
-  std::deque<dram::MemRequest> pending_;
+  std::deque<PendingTransfer> pending_;
+  uint64_t transfers_ = 0;
+  uint64_t in_flight_ = 0;  // requests taken by the controller and not yet answered
   std::vector<Group> groups_;
+  uint64_t capacity_bytes_, burst_bytes_;
   double last_issue_ns_ = 0;  // in the DRAM's time
   double skipped_ns_ = 0;     // the DRAM's time is this much behind the caller's
-  dram::Activity skipped_;    // what the skipped time is taken to hold
+  dram::Activity skipped_;    // what fold sampling's skipped time is taken to hold
+  // Stream sampling.
+  bool sample_streams_ = false;
+  bool streams_paused_ = false;  // while running up to a time (a skip would overshoot it)
+  bool streams_skipped_ = false;
+  uint64_t stream_repeat_bytes_, stream_warm_bytes_;
+  StreamWindow stream_window_;
+  dram::Activity streamed_;  // what stream sampling's skipped time is taken to hold
 };
 
 }  // namespace accelgym::memory

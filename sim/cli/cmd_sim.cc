@@ -70,8 +70,10 @@ void print_table(const v1::SimReport& r, std::ostream& out) {
     if (d.extrapolated_time_ns() > 0) {
       fmt::print(out,
                  "fold sampling: {:.1f} % of the DRAM's {:.3f} ms extrapolated from measured "
-                 "windows (--memory dram-exact simulates every fold)\n",
-                 100.0 * d.extrapolated_time_ns() / d.total_time_ns(), d.total_time_ns() * 1e-6);
+                 "windows, {} of {} requests simulated (--memory dram-exact simulates every "
+                 "fold)\n",
+                 100.0 * d.extrapolated_time_ns() / d.total_time_ns(), d.total_time_ns() * 1e-6,
+                 d.simulated_requests(), d.reads() + d.writes());
     }
   }
   const auto& t = r.total();

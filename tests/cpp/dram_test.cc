@@ -933,6 +933,20 @@ TEST(DramAddressMap, PresetsAndCustomFields) {
   EXPECT_THROW(AddressMap(d, "row,rank,bank,bank,column,channel", false), InputError);
   const AddressMap xored(d, "RoRaBaBgCoCh", true);
   EXPECT_NE(xored.decode(uint64_t{1} << 17)->bank, ref.decode(uint64_t{1} << 17)->bank);
+  // A sequential stream comes back to the same bank and column one row on every 2^17 bytes:
+  // 64-byte bursts, 128 columns, 4 banks, 4 bank groups below the row.
+  EXPECT_EQ(ref.repeat_bytes(), uint64_t{1} << 17);
+  EXPECT_EQ(custom.repeat_bytes(), uint64_t{1} << 17);
+  // With the bank on top of one rank and channel (ChRaBaBgRoCo), the bank is what repeats.
+  const AddressMap partitions(d, "ChRaBaBgRoCo", false);
+  EXPECT_EQ(partitions.repeat_bytes(), d.capacity_bytes() / 4);
+  for (const AddressMap* map : {&ref, &custom, &partitions}) {
+    const auto a = map->decode(12345 * 64), b = map->decode(12345 * 64 + map->repeat_bytes());
+    EXPECT_EQ(a->column, b->column);
+    EXPECT_EQ(a->bankgroup, b->bankgroup);
+    EXPECT_EQ(a->channel, b->channel);
+    EXPECT_EQ(a->rank, b->rank);
+  }
 }
 
 }  // namespace
