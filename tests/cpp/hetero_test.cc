@@ -22,18 +22,25 @@ dram::DramConfig ddr4() {
   return dram::dram_config(space.decode(space.default_point()));
 }
 
+// Alone, a sub-accelerator is the single accelerator: every fold simulated (dram-exact) or its
+// folds sampled (dram).
 TEST(Hetero, OneSubAcceleratorEqualsTheSingleAcceleratorModel) {
   const auto net = workloads::load_network("alexnet");
   const auto tech = energy::Technology::builtin();
   const auto dram = ddr4();
   const auto config = systolic_config(16, compute::Dataflow::kWeightStationary);
-  const auto single = simulate_systolic(net, config, parse_memory_mode("dram-exact"), tech, &dram);
-  const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech, kExact);
-  // The single-accelerator report rounds each layer up to whole cycles (1 ns at 1 GHz).
-  EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
-  EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
-  EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
-  EXPECT_DOUBLE_EQ(hetero.area_mm2, single.total().area_mm2());
+  for (const auto& [mode, sample_folds] : {std::pair{"dram-exact", kExact}, {"dram", kSampled}}) {
+    SCOPED_TRACE(mode);
+    const auto single = simulate_systolic(net, config, parse_memory_mode(mode), tech, &dram);
+    const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech, sample_folds);
+    EXPECT_EQ(hetero.dram.extrapolated_time_ns() > 0, sample_folds);
+    // The single-accelerator report rounds each layer up to whole cycles (1 ns at 1 GHz).
+    EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
+    EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
+    EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
+    EXPECT_DOUBLE_EQ(hetero.dram.energy_pj(), single.dram().energy_pj());
+    EXPECT_DOUBLE_EQ(hetero.area_mm2, single.total().area_mm2());
+  }
 }
 
 // The same for every dataflow (row-stationary included) and a few array sizes, on a small net.
@@ -56,21 +63,6 @@ TEST(Hetero, OneSubAcceleratorEqualsTheSingleModelForEveryDataflow) {
     EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
     EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
   }
-}
-
-// Alone, a sub-accelerator's folds are sampled as the single accelerator's memory mode dram.
-TEST(Hetero, OneSubAcceleratorSampledEqualsTheSingleAcceleratorSampled) {
-  const auto net = workloads::load_network("alexnet");
-  const auto tech = energy::Technology::builtin();
-  const auto dram = ddr4();
-  const auto config = systolic_config(16, compute::Dataflow::kWeightStationary);
-  const auto single = simulate_systolic(net, config, parse_memory_mode("dram"), tech, &dram);
-  const auto hetero = simulate_hetero({{config, 0, {&net}}}, dram, tech, kSampled);
-  ASSERT_GT(hetero.dram.extrapolated_time_ns(), 0);
-  EXPECT_NEAR(hetero.latency_ns, single.total().latency_ns(), 1.0 * net.layers_size());
-  EXPECT_EQ(hetero.dram.reads(), single.dram().reads());
-  EXPECT_EQ(hetero.dram.writes(), single.dram().writes());
-  EXPECT_DOUBLE_EQ(hetero.dram.energy_pj(), single.dram().energy_pj());
 }
 
 // Two at once: nothing is sampled until one is left (the first to finish does so exactly as
