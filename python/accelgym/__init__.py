@@ -57,7 +57,8 @@ def simulate(workload, memory="scalesim-calc", engine="direct", gemm=False, seq_
     workload: a built-in name (e.g. "resnet50"), a SCALE-Sim topology .csv or a Network .json.
     memory: "scalesim-calc", "scalesim-bw:<words per cycle>" (SCALE-Sim as released),
         "scalesim-bw-9ac2a40:<words per cycle>" (its golden files' stall rule), "ideal", "dram"
-        (the DRAM model behind the scratchpads, long runs of alike folds sampled) or
+        (the DRAM model behind the scratchpads, long runs of alike folds and long transfers
+        sampled) or
         "dram-exact" (every fold simulated; "dram" is within 1 % of it).
     engine: "direct", or "systemc" (memory "dram" or "dram-exact": the accelerator as a SystemC
         module; it simulates every fold).

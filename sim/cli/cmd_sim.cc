@@ -130,7 +130,8 @@ int cmd_sim(int argc, char** argv) {
               "bandwidth; scalesim-bw-9ac2a40:<words per cycle> with the stall rule of its golden "
               "files), ideal, or "
               "dram (DRAM controller model behind the scratchpads, long runs of alike folds "
-              "sampled; DRAM knobs via --set), dram-exact (every fold simulated)",
+              "and long transfers sampled; DRAM knobs via --set), dram-exact (every fold "
+              "simulated)",
               "scalesim-calc");
   args.option("engine", "ENGINE",
               "direct (in-process calls to the DRAM model) or systemc (the accelerator as a "
