@@ -60,11 +60,12 @@ void DramPort::transfer(uint32_t group, bool is_write, uint64_t address, uint64_
   // skip a transfer may be issued at a time inside the skipped stretch (its issuer did not wait
   // for the stream): it arrives where the stretch ends, behind the transfers before it.
   const double rounding = skipped_ns_ > 0 ? 1e-12 * caller_at_ns : 0;
-  if (at_ns + 1e-9 + rounding < last_issue_ns_ && !streams_skipped_) {
-    throw InternalError("DramPort: transfers out of time order");
-  }
+  const bool before_the_last = caller_at_ns + 1e-9 + rounding < last_caller_issue_ns_ ||
+                               (at_ns + 1e-9 + rounding < last_issue_ns_ && !streams_skipped_);
+  if (before_the_last) throw InternalError("DramPort: transfers out of time order");
   if (skipped_ns_ > 0) at_ns = std::max(at_ns, last_issue_ns_);
   last_issue_ns_ = at_ns;
+  last_caller_issue_ns_ = std::max(last_caller_issue_ns_, caller_at_ns);
   Group& g = groups_[group];
   if (g.outstanding == 0) g.issued_ns = at_ns + skipped_ns_;
   g.issued = true;

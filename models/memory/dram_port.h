@@ -114,9 +114,10 @@ class DramPort : public TransferPort {
   uint64_t in_flight_ = 0;  // requests taken by the controller and not yet answered
   std::vector<Group> groups_;
   uint64_t capacity_bytes_, burst_bytes_;
-  double last_issue_ns_ = 0;  // in the DRAM's time
-  double skipped_ns_ = 0;     // the DRAM's time is this much behind the caller's
-  dram::Activity skipped_;    // what fold sampling's skipped time is taken to hold
+  double last_issue_ns_ = 0;         // in the DRAM's time
+  double last_caller_issue_ns_ = 0;  // in the caller's
+  double skipped_ns_ = 0;            // the DRAM's time is this much behind the caller's
+  dram::Activity skipped_;           // what fold sampling's skipped time is taken to hold
   // Stream sampling.
   bool sample_streams_ = false;
   bool streams_paused_ = false;  // while running up to a time (a skip would overshoot it)

@@ -136,6 +136,8 @@ TEST(DramPortStreams, ALongTransferIsSampledWithinAPercent) {
       return t;
     };
     const Times e = run(exact), s = run(sampled);
+    // Still, the caller's own times must not go back.
+    EXPECT_THROW(sampled.transfer(sampled.group(), false, 0, 64, 29.0), InternalError);
     EXPECT_EQ(s.small, e.small);
     EXPECT_NEAR(s.stream / e.stream, 1, 0.01);
     EXPECT_NEAR(s.behind / e.behind, 1, 0.01);
