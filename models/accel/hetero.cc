@@ -18,6 +18,59 @@ namespace {
 
 constexpr double kNone = std::numeric_limits<double>::infinity();
 
+class Process;
+
+// Fold sampling while several sub-accelerators share the DRAM (docs/MODELS.md "Fold
+// sampling"). A window opens at a fold start of one of them (the leader) when every running
+// one is a few steps into a segment of repeating folds, and closes at a later fold start of the
+// leader after kWindowSteps of its steps and whole periods spanning DramPort::min_window_ns();
+// meanwhile each other one's fold starts give its rate. A skip then moves the leader by whole
+// periods as FoldSampler does, the DRAM's clock by the time they took in the window, and every
+// other one by the whole periods of its own that fit that time at its rate (rounded), its
+// pending times moved by the same time. A window is dropped when any of them leaves its segment
+// or layer. Called at fold starts, where the DRAM has run up to that time and nothing is due
+// before it.
+class ConcurrentSampler {
+ public:
+  explicit ConcurrentSampler(memory::DramPort& port) : port_(port) {}
+  void add(Process* process) { processes_.push_back(process); }
+  // At the start of `process`'s fold (its at_ns, which a skip moves).
+  void at_fold_start(Process& process);
+
+ private:
+  static constexpr uint64_t kWarmSteps = 2, kWindowSteps = 16, kFirstRatio = 8, kTailSteps = 2;
+  static constexpr uint64_t kMinOtherStarts = 4;
+  static constexpr double kMinOtherPeriods = 8;
+  static constexpr double kDrift = 0.02;
+  struct Other {
+    Process* process;
+    size_t layer;  // Process::layer()
+    uint64_t segment_first;
+    uint64_t starts = 0;
+    uint64_t first_fold = 0, last_fold = 0;
+    double first_ns = 0, last_ns = 0;
+  };
+  bool steady(const Process& process) const;
+  // Whether `p` has left the layer and segment it was in.
+  static bool left(const Process& p, size_t layer, uint64_t segment_first);
+  void open(Process& leader);
+  void close(Process& leader);
+
+  memory::DramPort& port_;
+  std::vector<Process*> processes_;
+  bool open_ = false;
+  Process* leader_ = nullptr;
+  size_t leader_layer_ = 0;
+  uint64_t leader_segment_first_ = 0, window_fold_ = 0;
+  double window_start_ns_ = 0;
+  dram::Activity window_activity_;
+  std::vector<Other> others_;
+  uint64_t ratio_ = kFirstRatio;
+  const Process* ratio_leader_ = nullptr;
+  size_t ratio_layer_ = 0;
+  double last_mean_step_ns_ = 0;
+};
+
 // One sub-accelerator: its layers one after another, each fold by fold. States:
 //   kStart     at `at_ns`: fold f starts; prefetch fold f + 1's tiles
 //   kDrain     at `at_ns` (the fold's compute end): drain fold f's outputs
@@ -52,9 +105,28 @@ class Process {
 
   // From now on this process is the only one left on the DRAM: its folds may be sampled.
   void sample_with(FoldSampler* sampler) { sampler_ = sampler; }
+  // While several run: their folds sampled together.
+  void sample_together(ConcurrentSampler* sampler) { concurrent_ = sampler; }
+
+  // For ConcurrentSampler.
+  bool running_folds() const { return !done() && !first_load_ && traffic_ != nullptr; }
+  const LayerTraffic& traffic() const { return *traffic_; }
+  size_t layer() const { return layer_index_; }  // which of its layers (counts from 1)
+  uint64_t fold() const { return fold_; }
+  double start_ns() const { return at_ns_; }
+  // Moves on by `folds` folds (its addresses passed over) and `ns` later: what it has pending
+  // stands for the same after them.
+  void skip(uint64_t folds, double ns) {
+    traffic_->skip(fold_ + (state_ == State::kStart ? 0 : 1), folds);
+    fold_ += folds;
+    if (state_ == State::kStart || state_ == State::kDrain) at_ns_ += ns;
+    end_ns_ += ns;
+  }
 
   void act() {
     if (state_ == State::kStart) {
+      if (sampler_) fold_ += sampler_->at_fold(*traffic_, fold_, at_ns_);
+      if (concurrent_) concurrent_->at_fold_start(*this);
       end_ns_ = at_ns_ + traffic_->fold_ns();
       has_next_load_ = fold_ + 1 < traffic_->folds();
       if (has_next_load_) next_load_ = traffic_->prefetch(fold_ + 1, at_ns_);
@@ -94,7 +166,6 @@ class Process {
   enum class State { kStart, kDrain, kWait, kDone };
 
   void begin_fold(uint64_t f, double at) {
-    if (sampler_) f += sampler_->at_fold(*traffic_, f, at);
     fold_ = f;
     at_ns_ = at;
     state_ = State::kStart;
@@ -135,7 +206,111 @@ class Process {
   uint32_t next_load_ = 0, previous_drain_ = 0;
   std::vector<uint32_t> waiting_;
   FoldSampler* sampler_ = nullptr;
+  ConcurrentSampler* concurrent_ = nullptr;
 };
+
+bool ConcurrentSampler::steady(const Process& p) const {
+  if (!p.running_folds()) return false;
+  const LayerTraffic::Segment& segment = p.traffic().segment_of(p.fold());
+  return p.fold() >= segment.first + kWarmSteps;
+}
+
+bool ConcurrentSampler::left(const Process& p, size_t layer, uint64_t segment_first) {
+  return !p.running_folds() || p.layer() != layer ||
+         p.traffic().segment_of(p.fold()).first != segment_first;
+}
+
+void ConcurrentSampler::at_fold_start(Process& process) {
+  if (!open_) {
+    if (std::all_of(processes_.begin(), processes_.end(),
+                    [this](const Process* p) { return p->done() || steady(*p); })) {
+      open(process);
+    }
+    return;
+  }
+  // Any one leaving its layer or segment ends the window.
+  if (&process != leader_) {
+    for (Other& o : others_) {
+      if (o.process != &process) continue;
+      if (left(process, o.layer, o.segment_first)) {
+        open_ = false;
+        return;
+      }
+      if (o.starts++ == 0) {
+        o.first_fold = process.fold();
+        o.first_ns = process.start_ns();
+      }
+      o.last_fold = process.fold();
+      o.last_ns = process.start_ns();
+    }
+    return;
+  }
+  if (left(process, leader_layer_, leader_segment_first_)) {
+    open_ = false;
+    return;
+  }
+  close(process);
+}
+
+void ConcurrentSampler::open(Process& leader) {
+  open_ = true;
+  leader_ = &leader;
+  leader_layer_ = leader.layer();
+  leader_segment_first_ = leader.traffic().segment_of(leader.fold()).first;
+  window_fold_ = leader.fold();
+  window_start_ns_ = leader.start_ns();
+  window_activity_ = port_.activity_at(window_start_ns_);
+  others_.clear();
+  for (Process* p : processes_) {
+    if (p == &leader || p->done()) continue;
+    others_.push_back({p, p->layer(), p->traffic().segment_of(p->fold()).first});
+  }
+}
+
+void ConcurrentSampler::close(Process& leader) {
+  const LayerTraffic::Segment& segment = leader.traffic().segment_of(leader.fold());
+  const uint64_t f = leader.fold(), period = segment.period;
+  const uint64_t steps = f - window_fold_;
+  const double span_ns = leader.start_ns() - window_start_ns_;
+  if (steps < std::max(kWindowSteps, period) || steps % period != 0 ||
+      span_ns < port_.min_window_ns()) {
+    return;
+  }
+  open_ = false;
+  const double mean_step_ns = span_ns / static_cast<double>(steps);
+  const bool agrees = ratio_leader_ == &leader && ratio_layer_ == leader_layer_ &&
+                      std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
+  ratio_ = agrees ? ratio_ * 2 : kFirstRatio;
+  ratio_leader_ = &leader;
+  ratio_layer_ = leader_layer_;
+  last_mean_step_ns_ = mean_step_ns;
+  const uint64_t resume = segment.end - 1 - kTailSteps;
+  if (f + period > resume) return;
+  const uint64_t skipped = std::min(resume - f, ratio_ * steps) / period * period;
+  if (skipped == 0) return;
+  const double skipped_ns = mean_step_ns * static_cast<double>(skipped);
+  // Each other one: the whole periods of its own that fit, at its rate over the window.
+  std::vector<uint64_t> other_folds;
+  for (const Other& o : others_) {
+    const Process& p = *o.process;
+    if (left(p, o.layer, o.segment_first)) return;
+    const LayerTraffic::Segment& own = p.traffic().segment_of(p.fold());
+    if (o.starts < kMinOtherStarts || o.last_ns <= o.first_ns) return;
+    const double rate = static_cast<double>(o.last_fold - o.first_fold) / (o.last_ns - o.first_ns);
+    // Rounded to whole periods of its own: enough of them that the rounding is small.
+    const double periods = skipped_ns * rate / static_cast<double>(own.period);
+    if (periods < kMinOtherPeriods) return;
+    const uint64_t folds = static_cast<uint64_t>(std::llround(periods)) * own.period;
+    if (p.fold() + folds + kTailSteps + 1 >= own.end) return;
+    other_folds.push_back(folds);
+  }
+  const dram::Activity so_far = port_.activity_at(leader.start_ns());
+  const double per_window = skipped_ns / span_ns;
+  port_.skip(skipped_ns,
+             port_.extrapolated(so_far - window_activity_, per_window, skipped_ns, so_far));
+  leader.skip(skipped, skipped_ns);
+  for (size_t i = 0; i < others_.size(); ++i) others_[i].process->skip(other_folds[i], skipped_ns);
+}
 
 }  // namespace
 
@@ -201,10 +376,15 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
   if (subs.empty()) throw InputError("a heterogeneous design needs at least one sub-accelerator");
   memory::DramPort port(dram::make_device(dram), dram);
   std::optional<FoldSampler> sampler;  // once one sub-accelerator is left
+  ConcurrentSampler together(port);    // while several run
   std::vector<std::unique_ptr<Process>> procs;
   for (uint32_t i = 0; i < subs.size(); ++i) {
     if (subs[i].max_outstanding > 0) port.memory().set_initiator_limit(i, subs[i].max_outstanding);
     procs.push_back(std::make_unique<Process>(subs[i], i, port, technology));
+    if (sample_folds) {
+      together.add(procs.back().get());
+      procs.back()->sample_together(&together);
+    }
   }
   auto any_ready = [&] {
     for (const auto& p : procs) {
@@ -220,6 +400,7 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
       if (running == 1) {
         sampler.emplace(port);
         for (auto& p : procs) {
+          p->sample_together(nullptr);
           if (!p->done()) p->sample_with(&*sampler);
         }
       }

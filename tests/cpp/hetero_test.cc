@@ -87,6 +87,28 @@ TEST(Hetero, FoldsAreSampledOnceOneSubAcceleratorIsLeft) {
               1, 0.01);
 }
 
+// Two at once all along: sampled together (ConcurrentSampler), each within 1 % of every fold
+// simulated.
+TEST(Hetero, FoldsAreSampledWhileTwoRunTogether) {
+  const auto a = workloads::load_network("alexnet");
+  const auto tech = energy::Technology::builtin();
+  const auto dram = ddr4();
+  const std::vector<SubAccelerator> subs = {
+      {systolic_config(16, compute::Dataflow::kWeightStationary), 32, {&a}},
+      {systolic_config(16, compute::Dataflow::kOutputStationary), 32, {&a}}};
+  const auto exact = simulate_hetero(subs, dram, tech, kExact);
+  const auto sampled = simulate_hetero(subs, dram, tech, kSampled);
+  const double first_done = std::min(exact.finish_ns[0], exact.finish_ns[1]);
+  ASSERT_GT(first_done, 0.5 * exact.latency_ns);  // they overlap for most of the run
+  EXPECT_GT(sampled.dram.extrapolated_time_ns(), 0.3 * sampled.latency_ns);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NEAR(sampled.finish_ns[i] / exact.finish_ns[i], 1, 0.01) << i;
+  }
+  EXPECT_NEAR(sampled.dram.energy_pj() / exact.dram.energy_pj(), 1, 0.01);
+  EXPECT_LT(static_cast<double>(sampled.dram.simulated_requests()),
+            0.8 * static_cast<double>(exact.dram.simulated_requests()));
+}
+
 TEST(Hetero, SubAcceleratorsContendForTheSharedDram) {
   const auto a = workloads::load_network("alexnet");
   const auto b = workloads::load_network("mobilenet-v1");
