@@ -315,7 +315,7 @@ double LayerTraffic::wait(uint32_t g) {
 // DramPort::kWindowRefreshes refresh intervals, so that refresh stalls weigh in it about as
 // much as on average. Steps may drift slowly along a segment (the addresses move on through
 // rows and banks): a skip spans at most `ratio_` windows, a ratio that starts at kFirstRatio and
-// doubles while successive windows of the layer agree within kDrift. The DramPort samples long
+// doubles while successive windows of the segment agree within kDrift. The DramPort samples long
 // transfers inside a step the same way (DramPort::sample_streams).
 class FoldSampler::Impl {
  public:
@@ -353,7 +353,7 @@ class FoldSampler::Impl {
       return 0;
     }
     window_open_ = false;
-    update_ratio(span_ns / static_cast<double>(steps));
+    update_ratio(segment.first, span_ns / static_cast<double>(steps));
     const uint64_t skipped = std::min(resume - f, ratio_ * steps) / period * period;
     if (skipped == 0) return 0;
     const double per_step = static_cast<double>(skipped) / static_cast<double>(steps);
@@ -398,13 +398,15 @@ class FoldSampler::Impl {
     return true;
   }
 
-  // Windows of one layer that agree (its segments often move alike: a column of folds less
-  // its first) let the next skip span twice as many.
-  void update_ratio(double mean_step_ns) {
-    const bool same_layer = last_layer_ == layer_serial_;
+  // Windows of one segment that agree let the next skip span twice as many. (Carried over a
+  // layer's segments as well, the ratio left one design's energy 0.99 % off instead of 0.37 %:
+  // its background energy drifts.)
+  void update_ratio(uint64_t segment_first, double mean_step_ns) {
+    const bool same_segment = last_layer_ == layer_serial_ && last_segment_first_ == segment_first;
     const bool agrees = std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
-    ratio_ = same_layer && agrees ? ratio_ * 2 : kFirstRatio;
+    ratio_ = same_segment && agrees ? ratio_ * 2 : kFirstRatio;
     last_layer_ = layer_serial_;
+    last_segment_first_ = segment_first;
     last_mean_step_ns_ = mean_step_ns;
   }
 
@@ -429,7 +431,7 @@ class FoldSampler::Impl {
   double last_start_ns_ = 0;
   // The last window closed.
   uint64_t ratio_ = kFirstRatio;
-  uint64_t last_layer_ = 0;
+  uint64_t last_layer_ = 0, last_segment_first_ = 0;
   double last_mean_step_ns_ = 0;
   // Layers told apart (at_fold).
   const LayerTraffic* current_layer_ = nullptr;
