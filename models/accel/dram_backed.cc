@@ -314,9 +314,8 @@ double LayerTraffic::wait(uint32_t g) {
 // lasted (within kPhaseTolerance), or it must span kLongWindowSteps steps; and it spans
 // DramPort::kWindowRefreshes refresh intervals, so that refresh stalls weigh in it about as
 // much as on average. Steps may drift slowly along a segment (the addresses move on through
-// rows and banks): a skip spans at most `ratio_` windows, a ratio that starts at kFirstRatio and
-// doubles while successive windows of the segment agree within kDrift. The DramPort samples long
-// transfers inside a step the same way (DramPort::sample_streams).
+// rows and banks): a skip spans at most SkipRatio windows. The DramPort samples long transfers
+// inside a step the same way (DramPort::sample_streams).
 class FoldSampler::Impl {
  public:
   explicit Impl(memory::DramPort& port) : port_(port), min_window_ns_(port.min_window_ns()) {
@@ -353,8 +352,9 @@ class FoldSampler::Impl {
       return 0;
     }
     window_open_ = false;
-    update_ratio(segment.first, span_ns / static_cast<double>(steps));
-    const uint64_t skipped = std::min(resume - f, ratio_ * steps) / period * period;
+    const uint64_t ratio = ratio_.after_window({nullptr, layer_serial_, segment.first},
+                                               span_ns / static_cast<double>(steps));
+    const uint64_t skipped = std::min(resume - f, ratio * steps) / period * period;
     if (skipped == 0) return 0;
     const double per_step = static_cast<double>(skipped) / static_cast<double>(steps);
     port_.skip(span_ns * per_step, extrapolate(start_ns, span_ns * per_step, per_step));
@@ -365,8 +365,8 @@ class FoldSampler::Impl {
 
  private:
   static constexpr uint64_t kWarmSteps = 1, kWindowSteps = 2, kTailSteps = 1;
-  static constexpr uint64_t kLongWindowSteps = 16, kFirstRatio = 8;
-  static constexpr double kPhaseTolerance = 0.01, kDrift = 0.02;
+  static constexpr uint64_t kLongWindowSteps = 16;
+  static constexpr double kPhaseTolerance = 0.01;
 
   // Keeps the last two steps' durations (unknown across a skip or a layer change).
   void note_step(uint64_t f, double start_ns) {
@@ -398,18 +398,6 @@ class FoldSampler::Impl {
     return true;
   }
 
-  // Windows of one segment that agree let the next skip span twice as many. (Carried over a
-  // layer's segments as well, the ratio left one design's energy 0.99 % off instead of 0.37 %:
-  // its background energy drifts.)
-  void update_ratio(uint64_t segment_first, double mean_step_ns) {
-    const bool same_segment = last_layer_ == layer_serial_ && last_segment_first_ == segment_first;
-    const bool agrees = std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
-    ratio_ = same_segment && agrees ? ratio_ * 2 : kFirstRatio;
-    last_layer_ = layer_serial_;
-    last_segment_first_ = segment_first;
-    last_mean_step_ns_ = mean_step_ns;
-  }
-
   // The DRAM activity of `skipped_ns` (per_step windows' worth) after the window ending now.
   dram::Activity extrapolate(double now_ns, double skipped_ns, double per_step) {
     const dram::Activity so_far = port_.activity_at(now_ns);
@@ -429,14 +417,20 @@ class FoldSampler::Impl {
   std::array<double, 2> recent_ns_{-1, -1};
   uint64_t last_fold_ = 0;
   double last_start_ns_ = 0;
-  // The last window closed.
-  uint64_t ratio_ = kFirstRatio;
-  uint64_t last_layer_ = 0, last_segment_first_ = 0;
-  double last_mean_step_ns_ = 0;
+  SkipRatio ratio_;
   // Layers told apart (at_fold).
   const LayerTraffic* current_layer_ = nullptr;
   uint64_t layer_serial_ = 0;
 };
+
+uint64_t SkipRatio::after_window(const Segment& segment, double mean_step_ns) {
+  const bool agrees = segment == last_ &&
+                      std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
+  ratio_ = agrees ? ratio_ * 2 : kFirst;
+  last_ = segment;
+  last_mean_step_ns_ = mean_step_ns;
+  return ratio_;
+}
 
 FoldSampler::FoldSampler(memory::DramPort& port) : impl_(std::make_unique<Impl>(port)) {}
 FoldSampler::~FoldSampler() = default;

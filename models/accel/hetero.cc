@@ -38,10 +38,9 @@ class ConcurrentSampler {
   void at_fold_start(Process& process);
 
  private:
-  static constexpr uint64_t kWarmSteps = 2, kWindowSteps = 16, kFirstRatio = 8, kTailSteps = 2;
+  static constexpr uint64_t kWarmSteps = 2, kWindowSteps = 16, kTailSteps = 2;
   static constexpr uint64_t kMinOtherStarts = 4;
   static constexpr double kMinOtherPeriods = 8;
-  static constexpr double kDrift = 0.02;
   struct Other {
     Process* process;
     size_t layer;  // Process::layer()
@@ -65,10 +64,7 @@ class ConcurrentSampler {
   double window_start_ns_ = 0;
   dram::Activity window_activity_;
   std::vector<Other> others_;
-  uint64_t ratio_ = kFirstRatio;
-  const Process* ratio_leader_ = nullptr;
-  size_t ratio_layer_ = 0;
-  double last_mean_step_ns_ = 0;
+  SkipRatio ratio_;
 };
 
 // One sub-accelerator: its layers one after another, each fold by fold. States:
@@ -278,15 +274,10 @@ void ConcurrentSampler::close(Process& leader) {
   }
   open_ = false;
   const double mean_step_ns = span_ns / static_cast<double>(steps);
-  const bool agrees = ratio_leader_ == &leader && ratio_layer_ == leader_layer_ &&
-                      std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
-  ratio_ = agrees ? ratio_ * 2 : kFirstRatio;
-  ratio_leader_ = &leader;
-  ratio_layer_ = leader_layer_;
-  last_mean_step_ns_ = mean_step_ns;
+  const uint64_t ratio = ratio_.after_window({&leader, leader_layer_, segment.first}, mean_step_ns);
   const uint64_t resume = segment.end - 1 - kTailSteps;
   if (f + period > resume) return;
-  const uint64_t skipped = std::min(resume - f, ratio_ * steps) / period * period;
+  const uint64_t skipped = std::min(resume - f, ratio * steps) / period * period;
   if (skipped == 0) return;
   const double skipped_ns = mean_step_ns * static_cast<double>(skipped);
   // Each other one: the whole periods of its own that fit, at its rate over the window.
