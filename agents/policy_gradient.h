@@ -18,6 +18,15 @@
 
 namespace accelgym::agents {
 
+// A batch's results as utilities to learn from (option utility=rank, the default): the centred
+// rank of each (best highest, tied results share their mean rank), ordered by reward and, among
+// equal rewards, by the sum of its ranks on each objective (invalid results, which have none,
+// last). Rewards are clipped (sim/env/reward.h): far from a hard target most designs tie at the
+// clip, and their objectives still tell which is closer. Ranks also make the update independent
+// of the reward's scale and of outliers.
+std::vector<double> rank_utilities(const std::vector<double>& rewards,
+                                   const std::vector<std::vector<double>>& objectives);
+
 std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, const Options& o);
 std::unique_ptr<Searcher> make_ppo(const DesignSpace& space, uint64_t seed, const Options& o);
 

@@ -37,8 +37,8 @@ GRIDS = {
     "bo": [{"acquisition": ["ei"], "initial": [5, 10, 20]},
            {"acquisition": ["ucb"], "beta": [1, 1.8, 4], "initial": [5, 10, 20]}],
     "tpe": {"gamma": [0.1, 0.25], "candidates": [24, 64]},
-    "marl": {"lr": [0.05, 0.5, 2], "batch": [8, 16, 32]},
-    "ppo": {"lr": [0.05, 0.5, 2], "batch": [8, 16, 32]},
+    "marl": {"lr": [0.5, 2, 4], "batch": [4, 8, 16]},
+    "ppo": {"lr": [0.5, 2, 4], "batch": [4, 8, 16]},
 }
 
 

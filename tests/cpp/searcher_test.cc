@@ -7,6 +7,7 @@
 #include <set>
 
 #include "agents/gaussian_process.h"
+#include "agents/policy_gradient.h"
 #include "agents/runner.h"
 #include "sim/core/errors.h"
 #include "sim/core/param.h"
@@ -110,6 +111,46 @@ TEST(Searchers, MarlHasOneLearnerPerKnobAndDiffersFromPpo) {
   EXPECT_NE(designs("marl", {}, false), designs("ppo", {}, false));
   EXPECT_NE(designs("marl", {{"split", "group"}}, false), designs("marl", {}, false));
   EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"split", "rank"}}), InputError);
+}
+
+// Rank utilities, derived by hand: rewards order first; the three results tied at the clip
+// (-10) are ordered by their objective's rank among all five (20 before 50 before the invalid
+// result, which has none); identical results share their mean rank.
+TEST(Searchers, RankUtilitiesOrderByRewardThenObjectives) {
+  EXPECT_EQ(rank_utilities({0, -10, -10, -3, -10}, {{1}, {50}, {20}, {5}, {}}),
+            (std::vector<double>{2, -1, 0, 1, -2}));
+  EXPECT_EQ(rank_utilities({-1, -1, 0}, {{3, 2}, {3, 2}, {9, 9}}),
+            (std::vector<double>{-0.5, -0.5, 1}));
+  // Two objectives: ranks summed (1 + 0 against 0 + 2), so the first is better.
+  EXPECT_EQ(rank_utilities({-10, -10, -10}, {{2, 1}, {1, 3}, {3, 2}}),
+            (std::vector<double>{1, 0, -1}));
+}
+
+// With every reward tied at the clip, only the objectives tell designs apart: with rank
+// utilities (the default) marl learns to lower the objective; from rewards alone it cannot.
+TEST(Searchers, MarlLearnsFromObjectivesWhenRewardsTieAtTheClip) {
+  auto mean_objective_last_round = [](const Options& o) {
+    auto env = bowl_env();
+    auto searcher = make_searcher("marl", env->space(), 7, o);
+    double sum = 0;
+    for (int round = 0; round < 12; ++round) {
+      const auto batch = searcher->ask(16);
+      std::vector<Told> told;
+      sum = 0;
+      for (const auto& d : batch) {
+        const double objective = static_cast<double>(d[0] + d[3]);
+        told.push_back({d, -10.0, true, {objective}});
+        sum += objective;
+      }
+      searcher->tell(told);
+    }
+    return sum / 16;
+  };
+  const double ranked = mean_objective_last_round({}),
+               rewards_only = mean_objective_last_round({{"utility", "reward"}});
+  EXPECT_LT(ranked, 3.0);  // uniform choices average 7
+  EXPECT_GT(rewards_only, 5.0);
+  EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"utility", "best"}}), InputError);
 }
 
 // marl's episodes carry state: nothing is observed at an episode's first step and the state
