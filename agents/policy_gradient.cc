@@ -1,6 +1,7 @@
 #include "agents/policy_gradient.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -13,6 +14,7 @@ struct Hyper {
   double lr, clip, entropy;
   size_t epochs, batch;
   bool rank_utility;  // learn from the batch's ranks (ties broken by objectives), not rewards
+  bool trend;         // ordered knobs' logits also have a shared slope and curvature
 };
 
 bool rank_utility_from(const Options& o) {
@@ -20,6 +22,13 @@ bool rank_utility_from(const Options& o) {
   if (it == o.end() || it->second == "rank") return true;
   if (it->second == "reward") return false;
   throw InputError("searcher option 'utility' must be rank or reward, got '" + it->second + "'");
+}
+
+bool trend_from(const Options& o) {
+  const auto it = o.find("ordered");
+  if (it == o.end() || it->second == "trend") return true;
+  if (it->second == "none") return false;
+  throw InputError("searcher option 'ordered' must be trend or none, got '" + it->second + "'");
 }
 
 // lr 2, clip 0.5, entropy 0.05, batch 4 with rank utilities: scans on the hard targets of
@@ -33,7 +42,8 @@ Hyper hyper_from(const Options& o) {
           option_number(o, "entropy", 0.05, 0, 1),
           static_cast<size_t>(option_number(o, "epochs", 4, 1, 100)),
           static_cast<size_t>(option_number(o, "batch", 4, 2, 100000)),
-          rank_utility_from(o)};
+          rank_utility_from(o),
+          trend_from(o)};
 }
 
 using Features = std::vector<double>;
@@ -61,10 +71,17 @@ std::vector<double> mean_ranks(size_t n, Before before) {
 // clipped surrogate on its own reward baseline.
 class Agent {
  public:
-  Agent(const DesignSpace& space, std::vector<size_t> dims) : dims_(std::move(dims)) {
+  Agent(const DesignSpace& space, std::vector<size_t> dims, bool trend) : dims_(std::move(dims)) {
     for (size_t d : dims_) {
-      logits_.emplace_back(space.cardinality(d), 0.0);
+      const size_t n = space.cardinality(d);
+      logits_.emplace_back(n, 0.0);
       weights_.emplace_back();
+      trend_.push_back({0.0, 0.0});
+      positions_.emplace_back();
+      if (!trend || n < 3 || space.dimension(d).kind() == v1::Dimension::CATEGORICAL) continue;
+      for (size_t v = 0; v < n; ++v) {
+        positions_.back().push_back(2.0 * static_cast<double>(v) / static_cast<double>(n - 1) - 1);
+      }
     }
   }
 
@@ -128,6 +145,7 @@ class Agent {
     const std::vector<double> advantages = this->advantages(designs, rewards, local_credit);
     for (size_t epoch = 0; epoch < h.epochs; ++epoch) {
       std::vector<std::vector<double>> grad, weight_grad;
+      std::vector<std::array<double, 2>> trend_grad(logits_.size(), {0.0, 0.0});
       for (size_t k = 0; k < logits_.size(); ++k) {
         grad.emplace_back(logits_[k].size(), 0.0);
         weight_grad.emplace_back(weights_[k].size(), 0.0);
@@ -148,6 +166,7 @@ class Agent {
             const double indicator = v == designs[i][dims_[k]] ? 1.0 : 0.0;
             const double g = ratio * advantage * (indicator - p[v]);  // d(ratio * A)/d logit
             grad[k][v] += g;
+            add_trend(k, v, g, trend_grad[k]);
             for (size_t j = 0; j < std::min(width, f.size()); ++j) {
               weight_grad[k][v * width + j] += g * f[j];
             }
@@ -159,10 +178,15 @@ class Agent {
         const auto p = probabilities(k, {});
         double entropy = 0;
         for (double q : p) entropy -= q * std::log(q);
+        std::array<double, 2> trend_entropy_grad{0.0, 0.0};
         for (size_t v = 0; v < p.size(); ++v) {
           // Entropy bonus gradient (of the base policy): -p_v (log p_v + H).
           const double entropy_grad = -p[v] * (std::log(p[v]) + entropy);
           logits_[k][v] += h.lr * (grad[k][v] / n + h.entropy * entropy_grad);
+          add_trend(k, v, entropy_grad, trend_entropy_grad);
+        }
+        for (size_t j = 0; j < 2; ++j) {
+          trend_[k][j] += h.lr * (trend_grad[k][j] / n + h.entropy * trend_entropy_grad[j]);
         }
         for (size_t w = 0; w < weights_[k].size(); ++w) {
           weights_[k][w] += h.lr * weight_grad[k][w] / n;
@@ -182,10 +206,23 @@ class Agent {
  private:
   size_t features_per_value(size_t k) const { return weights_[k].size() / logits_[k].size(); }
 
+  // A logit's gradient `g` for value v of knob k, carried to the knob's trend (slope and
+  // curvature over its values' positions in [-1, 1]); nothing for knobs without one.
+  void add_trend(size_t k, size_t v, double g, std::array<double, 2>& out) const {
+    if (positions_[k].empty()) return;
+    const double x = positions_[k][v];
+    out[0] += g * x;
+    out[1] += g * x * x;
+  }
+
   std::vector<double> probabilities(size_t k, const Features& f) const {
     std::vector<double> l = logits_[k];
     const size_t width = features_per_value(k);
     for (size_t v = 0; v < l.size(); ++v) {
+      if (!positions_[k].empty()) {
+        const double x = positions_[k][v];
+        l[v] += trend_[k][0] * x + trend_[k][1] * x * x;
+      }
       for (size_t j = 0; j < std::min(width, f.size()); ++j)
         l[v] += weights_[k][v * width + j] * f[j];
     }
@@ -200,6 +237,11 @@ class Agent {
   std::vector<size_t> dims_;
   std::vector<std::vector<double>> logits_;
   std::vector<std::vector<double>> weights_;  // per knob: values x features
+  // Ordered knobs (option ordered=trend): the logits' slope and curvature over the values'
+  // positions (-1 first, +1 last), learnt beside each value's own logit, so that what a batch
+  // says about one value carries to its neighbours (few evaluations try each of eight sizes).
+  std::vector<std::array<double, 2>> trend_;
+  std::vector<std::vector<double>> positions_;  // per knob; empty: no trend
 };
 
 // Running mean and spread of a stream (Welford), for z-scores clipped to [-3, 3].
@@ -239,16 +281,16 @@ class PolicyGradient : public Searcher {
     switch (split) {
       case Split::kKnob:  // one agent per knob, as the MARL DRAM-controller study
         for (size_t d = 0; d < space.num_dimensions(); ++d)
-          agents_.emplace_back(space, std::vector<size_t>{d});
+          agents_.emplace_back(space, std::vector<size_t>{d}, h_.trend);
         break;
       case Split::kGroup:
         for (const auto& g : space.groups())
-          agents_.emplace_back(space, space.dimensions_in_group(g));
+          agents_.emplace_back(space, space.dimensions_in_group(g), h_.trend);
         break;
       case Split::kNone: {
         std::vector<size_t> all(space.num_dimensions());
         for (size_t d = 0; d < all.size(); ++d) all[d] = d;
-        agents_.emplace_back(space, all);
+        agents_.emplace_back(space, all, h_.trend);
         break;
       }
     }
@@ -372,8 +414,9 @@ std::vector<double> rank_utilities(const std::vector<double>& rewards,
 }
 
 std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options("marl", o,
-                {"lr", "clip", "entropy", "epochs", "batch", "utility", "split", "horizon"});
+  check_options(
+      "marl", o,
+      {"lr", "clip", "entropy", "epochs", "batch", "utility", "ordered", "split", "horizon"});
   // Episodes of 8 steps: on dram-v0's hard target (60 seeds) 137.5 evaluations to target
   // against 153 for one-step episodes, within noise (docs/SEARCH.md; the defaults of 2026-12-06).
   const auto horizon = static_cast<size_t>(option_number(o, "horizon", 8, 1, 100000));
@@ -388,7 +431,7 @@ std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, con
 }
 
 std::unique_ptr<Searcher> make_ppo(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options("ppo", o, {"lr", "clip", "entropy", "epochs", "batch", "utility"});
+  check_options("ppo", o, {"lr", "clip", "entropy", "epochs", "batch", "utility", "ordered"});
   return std::make_unique<PolicyGradient>(space, seed, o, PolicyGradient::Split::kNone, 1);
 }
 

@@ -153,6 +153,40 @@ TEST(Searchers, MarlLearnsFromObjectivesWhenRewardsTieAtTheClip) {
   EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"utility", "best"}}), InputError);
 }
 
+// Ordered knobs (option ordered=trend, the default) learn a slope and curvature over their
+// values beside each value's logit: a batch that finds small values better also lifts the
+// small values it did not try. On x0 of the bowl (8 ordered values, the objective x0 itself),
+// after two rounds of 16 designs (eight updates) the third round's mean choice, 3.5 when
+// uniform, is far lower with the trend than without.
+TEST(Searchers, MarlCarriesWhatItLearnsAlongOrderedKnobs) {
+  auto mean_x0_third_round = [](const std::string& agent, const Options& o) {
+    auto env = bowl_env();
+    double sum = 0;
+    for (uint64_t seed = 1; seed <= 5; ++seed) {  // five searches' third rounds
+      auto searcher = make_searcher(agent, env->space(), seed, o);
+      for (int round = 0; round < 3; ++round) {
+        const auto batch = searcher->ask(16);
+        std::vector<Told> told;
+        for (const auto& d : batch) {
+          const double objective = static_cast<double>(d[0]);
+          told.push_back({d, -objective, true, {objective}});
+          if (round == 2) sum += objective;
+        }
+        searcher->tell(told);
+      }
+    }
+    return sum / (5 * 16);
+  };
+  for (const char* agent : {"marl", "ppo"}) {
+    const double trend = mean_x0_third_round(agent, {}),
+                 none = mean_x0_third_round(agent, {{"ordered", "none"}});
+    // marl 1.33 against 2.04, ppo 0.93 against 2.60 (the seeds fix them).
+    EXPECT_LT(trend, 1.5) << agent;
+    EXPECT_LT(trend, 0.7 * none) << agent;
+  }
+  EXPECT_THROW(make_searcher("marl", bowl_env()->space(), 0, {{"ordered", "linear"}}), InputError);
+}
+
 // marl's episodes carry state: nothing is observed at an episode's first step and the state
 // weights start at zero, so one-step and 8-step episodes ask the same first two batches; once
 // the weights learn from observations, the 8-step learners' choices depend on what the previous
