@@ -75,11 +75,7 @@ class BayesOpt : public Searcher {
     refit_every_ = static_cast<size_t>(option_number(o, "refit_every", 10, 1, 1e6));
     max_points_ = static_cast<size_t>(option_number(o, "max_points", 256, 8, 1e5));
     fit_points_ = static_cast<size_t>(option_number(o, "fit_points", 128, 8, 1e5));
-    const auto it = o.find("acquisition");
-    acquisition_ = it == o.end() ? "ei" : it->second;
-    if (acquisition_ != "ei" && acquisition_ != "ucb") {
-      throw InputError("bo: acquisition must be ei or ucb, got '" + acquisition_ + "'");
-    }
+    acquisition_ = option_choice(o, "acquisition", {"ei", "ucb"});
     hyper_.log_lengthscale.assign(space.num_dimensions(), std::log(0.5));
   }
 

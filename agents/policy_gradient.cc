@@ -17,20 +17,6 @@ struct Hyper {
   bool trend;         // ordered knobs' logits also have a shared slope and curvature
 };
 
-bool rank_utility_from(const Options& o) {
-  const auto it = o.find("utility");
-  if (it == o.end() || it->second == "rank") return true;
-  if (it->second == "reward") return false;
-  throw InputError("searcher option 'utility' must be rank or reward, got '" + it->second + "'");
-}
-
-bool trend_from(const Options& o) {
-  const auto it = o.find("ordered");
-  if (it == o.end() || it->second == "trend") return true;
-  if (it->second == "none") return false;
-  throw InputError("searcher option 'ordered' must be trend or none, got '" + it->second + "'");
-}
-
 // lr 2, clip 0.5, entropy 0.05, batch 4 with rank utilities: scans on the hard targets of
 // dram-v0 (latency_ns<=74985) and accel-v0 (latency_ns<=201180), 30 seeds each, checked on 30
 // further seeds (docs/SEARCH.md). Logits are updated directly, so the step is larger than a
@@ -42,8 +28,8 @@ Hyper hyper_from(const Options& o) {
           option_number(o, "entropy", 0.05, 0, 1),
           static_cast<size_t>(option_number(o, "epochs", 4, 1, 100)),
           static_cast<size_t>(option_number(o, "batch", 4, 2, 100000)),
-          rank_utility_from(o),
-          trend_from(o)};
+          option_choice(o, "utility", {"rank", "reward"}) == "rank",
+          option_choice(o, "ordered", {"trend", "none"}) == "trend"};
 }
 
 using Features = std::vector<double>;
@@ -420,11 +406,7 @@ std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, con
   // Episodes of 8 steps: on dram-v0's hard target (60 seeds) 137.5 evaluations to target
   // against 153 for one-step episodes, within noise (docs/SEARCH.md; the defaults of 2026-12-06).
   const auto horizon = static_cast<size_t>(option_number(o, "horizon", 8, 1, 100000));
-  const auto it = o.find("split");
-  const std::string split = it == o.end() ? "knob" : it->second;
-  if (split != "knob" && split != "group") {
-    throw InputError("searcher 'marl': option 'split' must be knob or group, got '" + split + "'");
-  }
+  const std::string split = option_choice(o, "split", {"knob", "group"});
   return std::make_unique<PolicyGradient>(
       space, seed, o,
       split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup, horizon);

@@ -6,8 +6,9 @@
 //         after an episode's first step every learner observes the outcome of the design all
 //         of them chose at the previous step (reward and objectives as z-scores) and its
 //         logits add a linear function of that observation to their base;
-//         Ordered knobs (pow2 and int, option ordered=trend, the default) add a learnt slope
-//         and curvature over their values' positions to the logits (ordered=none: not);
+//         Ordered knobs (non-categorical, three or more values; option ordered=trend, the
+//         default) add a learnt slope and curvature over their values' positions to the logits
+//         (ordered=none: not);
 //   ppo:  one learner over every knob on one-step episodes (the single-agent baseline: one
 //         ratio over all knobs, constant observation, so its policy is its logits).
 // They also differ in credit: ppo's advantage is the shared reward against the batch mean;

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <functional>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "agents/basic_searchers.h"
 #include "agents/bayes_opt.h"
 #include "agents/nsga2_tpe.h"
@@ -48,6 +51,15 @@ double option_number(const Options& options, const std::string& key, double fall
   const auto it = options.find(key);
   if (it == options.end()) return fallback;
   return parse_finite_in(it->second, "searcher option '" + key + "'", min, max);
+}
+
+std::string option_choice(const Options& options, const std::string& key,
+                          const std::vector<std::string>& choices) {
+  const auto it = options.find(key);
+  if (it == options.end()) return choices.front();
+  if (std::find(choices.begin(), choices.end(), it->second) != choices.end()) return it->second;
+  throw InputError(fmt::format("searcher option '{}' must be {}, got '{}'", key,
+                               fmt::join(choices, " or "), it->second));
 }
 
 void check_options(const std::string& searcher, const Options& options,

@@ -59,6 +59,10 @@ struct MeanSd {
 MeanSd mean_sd(const std::vector<double>& values);  // values must not be empty
 double option_number(const Options& options, const std::string& key, double fallback, double min,
                      double max);
+// One of `choices` (the first is the fallback when the option is absent); InputError naming the
+// option and its choices otherwise.
+std::string option_choice(const Options& options, const std::string& key,
+                          const std::vector<std::string>& choices);
 void check_options(const std::string& searcher, const Options& options,
                    const std::vector<std::string>& known);
 

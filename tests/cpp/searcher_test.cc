@@ -317,6 +317,13 @@ TEST(Searchers, OptionsAreChecked) {
   EXPECT_THROW(make_searcher("ga", env->space(), 0, {{"population", "-3"}}), InputError);
   EXPECT_THROW(make_searcher("bo", env->space(), 0, {{"acquisition", "pi"}}), InputError);
   EXPECT_NO_THROW(make_searcher("bo", env->space(), 0, {{"acquisition", "ucb"}, {"beta", "2"}}));
+  // A choice option's error names the option, its values and what was given.
+  try {
+    make_searcher("marl", env->space(), 0, {{"split", "agent"}});
+    ADD_FAILURE() << "split=agent accepted";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "searcher option 'split' must be knob or group, got 'agent'");
+  }
 }
 
 TEST(Searchers, ParetoFrontKeepsOnlyNonDominated) {
