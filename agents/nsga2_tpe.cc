@@ -181,7 +181,8 @@ class Nsga2 : public Searcher {
 class Tpe : public Searcher {
  public:
   Tpe(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
-    startup_ = static_cast<size_t>(option_number(o, "startup", 10, 1, 1e6));
+    // 5 random designs before the estimator, not Optuna's 10 (docs/SEARCH.md "Initial designs").
+    startup_ = static_cast<size_t>(option_number(o, "startup", 5, 1, 1e6));
     candidates_ = static_cast<size_t>(option_number(o, "candidates", 24, 1, 1e6));
     gamma_ = option_number(o, "gamma", 0.1, 0.01, 0.99);
     max_good_ = static_cast<size_t>(option_number(o, "max_good", 25, 1, 1e6));

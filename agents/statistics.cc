@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -33,21 +32,44 @@ Interval bootstrap_median_interval(const std::vector<double>& values, double con
   return {quantile(medians, tail), quantile(medians, 1 - tail)};
 }
 
+Midranks midranks(const std::vector<double>& values) {
+  std::vector<size_t> order(values.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] < values[b]; });
+  Midranks out{std::vector<double>(values.size()), 0};
+  for (size_t first = 0; first < order.size();) {
+    size_t last = first + 1;
+    while (last < order.size() && values[order[last]] == values[order[first]]) ++last;
+    const auto count = static_cast<double>(last - first);
+    for (size_t k = first; k < last; ++k)
+      out.rank[order[k]] = static_cast<double>(first + 1) + (count - 1) / 2;
+    out.tie_term += count * count * count - count;
+    first = last;
+  }
+  return out;
+}
+
+std::vector<double> normal_scores(const std::vector<double>& values) {
+  const std::vector<double> rank = midranks(values).rank;
+  const boost::math::normal standard;
+  const auto n = static_cast<double>(values.size());
+  std::vector<double> scores(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    scores[i] = boost::math::quantile(standard, (rank[i] - 0.5) / n);
+  }
+  return scores;
+}
+
 double mann_whitney_p(const std::vector<double>& x, const std::vector<double>& y) {
   const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size());
   if (x.empty() || y.empty()) throw InternalError("rank test of no values");
   // Midranks over the pooled sample, and the tie groups' sizes.
-  std::map<double, std::pair<double, double>> groups;  // value -> (count, midrank)
-  for (double v : x) groups[v].first += 1;
-  for (double v : y) groups[v].first += 1;
-  double next_rank = 1, tie_term = 0;
-  for (auto& [value, group] : groups) {
-    group.second = next_rank + (group.first - 1) / 2;
-    next_rank += group.first;
-    tie_term += group.first * group.first * group.first - group.first;
-  }
+  std::vector<double> pooled(x);
+  pooled.insert(pooled.end(), y.begin(), y.end());
+  const Midranks ranks = midranks(pooled);
   double rank_sum = 0;
-  for (double v : x) rank_sum += groups[v].second;
+  for (size_t i = 0; i < x.size(); ++i) rank_sum += ranks.rank[i];
+  const double tie_term = ranks.tie_term;
   const double u = rank_sum - n1 * (n1 + 1) / 2;
   const double n = n1 + n2;
   const double variance = n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1)));

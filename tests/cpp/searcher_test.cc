@@ -326,6 +326,38 @@ TEST(Searchers, OptionsAreChecked) {
   }
 }
 
+// Designs bo asks for over `rounds` asks of one, told rewards transform(-squared distance to
+// the bowl's optimum).
+std::vector<IndexVector> bo_asks(const Options& o, double (*transform)(double), int rounds) {
+  auto env = bowl_env();
+  auto bo = make_searcher("bo", env->space(), 3, o);
+  std::vector<IndexVector> asked;
+  for (int i = 0; i < rounds; ++i) {
+    const IndexVector p = bo->ask(1).at(0);
+    double distance = 0;
+    for (size_t d = 0; d < 6; ++d) distance += std::pow(static_cast<double>(p[d]) - 4.0, 2);
+    bo->tell({Told{p, transform(-distance), true, {}}});
+    asked.push_back(p);
+  }
+  return asked;
+}
+
+double same(double r) { return r; }
+double stretched(double r) { return -std::exp(-r / 4); }  // increasing, with far tails
+double log_warped(double r) { return -std::log1p(-r / 1e-3); }
+
+// bo's warps: the default (log) models -log(1 + violation / 0.001), exactly as warp=none on
+// rewards so transformed; warp=ranks sees only the order of the rewards.
+TEST(Searchers, BoWarpsRewardsBeforeModellingThem) {
+  const auto plain = bo_asks({}, same, 20);  // warp=log is the default
+  EXPECT_EQ(bo_asks({{"warp", "log"}}, same, 20), plain);
+  EXPECT_EQ(bo_asks({{"warp", "none"}}, log_warped, 20), plain);
+  EXPECT_EQ(bo_asks({{"warp", "ranks"}}, stretched, 20), bo_asks({{"warp", "ranks"}}, same, 20));
+  // Without a warp the model sees the values: stretched rewards change what it asks.
+  EXPECT_NE(bo_asks({{"warp", "none"}}, stretched, 20), bo_asks({{"warp", "none"}}, same, 20));
+  EXPECT_THROW(make_searcher("bo", bowl_env()->space(), 0, {{"warp", "sqrt"}}), InputError);
+}
+
 TEST(Searchers, ParetoFrontKeepsOnlyNonDominated) {
   env::RewardConfig r;
   r.targets = {env::parse_target("latency_ns<=1"), env::parse_target("avg_power_mw<=1")};

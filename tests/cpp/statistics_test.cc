@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace accelgym::agents {
 namespace {
 
@@ -22,6 +24,19 @@ TEST(Statistics, MannWhitneyMatchesScipyAsymptotic) {
   // Symmetric in its arguments.
   EXPECT_DOUBLE_EQ(mann_whitney_p({1, 4, 9}, {2, 3, 10, 11}),
                    mann_whitney_p({2, 3, 10, 11}, {1, 4, 9}));
+}
+
+TEST(Statistics, MidranksAndNormalScores) {
+  // scipy.stats.rankdata (midranks) and norm.ppf((rank - 0.5) / n).
+  const std::vector<double> values{10, -5, 3, 3, -1e9};
+  const Midranks ranks = midranks(values);
+  EXPECT_EQ(ranks.rank, (std::vector<double>{5, 2, 3.5, 3.5, 1}));
+  EXPECT_EQ(ranks.tie_term, 6);  // one pair: 2^3 - 2
+  const std::vector<double> scores = normal_scores(values);
+  const std::vector<double> expected{1.2815515655446004, -0.5244005127080409, 0.2533471031357997,
+                                     0.2533471031357997, -1.2815515655446004};
+  ASSERT_EQ(scores.size(), expected.size());
+  for (size_t i = 0; i < scores.size(); ++i) EXPECT_NEAR(scores[i], expected[i], 1e-12) << i;
 }
 
 TEST(Statistics, BootstrapIntervalOfTheMedian) {
