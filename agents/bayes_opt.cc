@@ -79,7 +79,8 @@ class BayesOpt : public Searcher {
     max_points_ = static_cast<size_t>(option_number(o, "max_points", 256, 8, 1e5));
     fit_points_ = static_cast<size_t>(option_number(o, "fit_points", 128, 8, 1e5));
     acquisition_ = option_choice(o, "acquisition", {"ei", "ucb"});
-    warp_ = option_choice(o, "warp", {"log", "ranks", "none"});
+    const std::string warp = option_choice(o, "warp", {"log", "ranks", "none"});
+    warp_ = warp == "log" ? Warp::kLog : warp == "ranks" ? Warp::kRanks : Warp::kNone;
     hyper_.log_lengthscale.assign(space.num_dimensions(), std::log(0.5));
   }
 
@@ -173,8 +174,8 @@ class BayesOpt : public Searcher {
   // packs the hopeless ones together; warp=ranks: the normal scores of the rewards.
   Eigen::VectorXd standardise(const std::vector<double>& rewards) const {
     std::vector<double> ys = rewards;
-    if (warp_ == "ranks") ys = normal_scores(rewards);
-    if (warp_ == "log") {
+    if (warp_ == Warp::kRanks) ys = normal_scores(rewards);
+    if (warp_ == Warp::kLog) {
       for (double& y : ys) y = -std::log1p(std::max(0.0, -y) / kLogWarpScale);
     }
     const auto [mean, population_sd] = mean_sd(ys);
@@ -312,7 +313,8 @@ class BayesOpt : public Searcher {
   size_t initial_, candidates_, refit_every_, max_points_, fit_points_;
   double beta_;
   std::string acquisition_;
-  std::string warp_;  // how rewards are warped before the GP models them (standardise())
+  enum class Warp { kLog, kRanks, kNone };
+  Warp warp_;  // how rewards are warped before the GP models them (standardise())
   static constexpr double kLogWarpScale = 1e-3;  // a violation of 0.1 % of a target
   Hyper hyper_;
   size_t fitted_at_ = 0;

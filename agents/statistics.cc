@@ -41,8 +41,9 @@ Midranks midranks(const std::vector<double>& values) {
     size_t last = first + 1;
     while (last < order.size() && values[order[last]] == values[order[first]]) ++last;
     const auto count = static_cast<double>(last - first);
-    for (size_t k = first; k < last; ++k)
+    for (size_t k = first; k < last; ++k) {
       out.rank[order[k]] = static_cast<double>(first + 1) + (count - 1) / 2;
+    }
     out.tie_term += count * count * count - count;
     first = last;
   }

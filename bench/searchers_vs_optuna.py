@@ -2,7 +2,7 @@
 """accelgym's searchers beside Optuna's TPE samplers on the same envs, targets, budgets and
 seeds (issue #18). For each case, `accelgym compare` runs the accelgym searchers (its curves
 give each seed's evaluations to target); Optuna 3 (python3-optuna) runs TPESampler with its
-defaults, univariate and multivariate, through the Python env in bandit mode (one trial = one
+defaults, univariate and multivariate, and multivariate with 5 startup trials (accelgym tpe's), through the Python env in bandit mode (one trial = one
 design = one evaluation, repeats included), ordinal knobs suggested as integers over their
 index (so ordered) and categorical knobs as categories. Evaluations to target: the first
 evaluation whose reward is 0 (every target met); seeds that never get there count as
@@ -11,9 +11,9 @@ percentile-bootstrap interval (10 000 resamples), the speedup over accelgym's ra
 a two-sided Mann-Whitney U p-value against it.
 
   PYTHONPATH=build/python bench/searchers_vs_optuna.py build/bin/accelgym [--seeds 30]
-      [--cases dram-default,dram-hard,systolic,systolic-hard,accel,accel-hard]
+      [--cases dram-default,dram-hard,systolic,systolic-hard,accel,accel-hard,hetero,hetero-hard]
       [--agents random,ga,aco,bo,tpe,marl]
-      [--samplers optuna-tpe,optuna-tpe-mv|none] [--markdown]
+      [--samplers optuna-tpe,optuna-tpe-mv,optuna-tpe-mv-startup5|none] [--markdown]
 """
 import argparse
 import csv
@@ -46,10 +46,16 @@ CASES = {
     "accel": ("accel-v0", {}, [], 150),
     # 1 % of 400 random accel-v0 designs (seed 77) meet it (docs/SEARCH.md).
     "accel-hard": ("accel-v0", {}, ["latency_ns<=201180"], 300),
+    "hetero": ("hetero-v0", {}, [], 150),
+    # 1 % of 400 random hetero-v0 designs (seed 77) meet it (docs/SEARCH.md).
+    "hetero-hard": ("hetero-v0", {}, ["latency_ns<=3201904"], 300),
 }
 OPTUNA_SAMPLERS = {
     "optuna-tpe": lambda seed: optuna.samplers.TPESampler(seed=seed),
     "optuna-tpe-mv": lambda seed: optuna.samplers.TPESampler(seed=seed, multivariate=True),
+    # As accelgym's tpe since 2026-12-07: 5 random trials before the estimator, not 10.
+    "optuna-tpe-mv-startup5": lambda seed: optuna.samplers.TPESampler(
+        seed=seed, multivariate=True, n_startup_trials=5),
 }
 
 

@@ -326,8 +326,8 @@ TEST(Searchers, OptionsAreChecked) {
   }
 }
 
-// Designs bo asks for over `rounds` asks of one, told rewards transform(-squared distance to
-// the bowl's optimum).
+// Designs bo asks for over `rounds` asks of one on the bowl's space, told rewards
+// transform(-(squared distance of x0..x5 to 4, ..., 4)).
 std::vector<IndexVector> bo_asks(const Options& o, double (*transform)(double), int rounds) {
   auto env = bowl_env();
   auto bo = make_searcher("bo", env->space(), 3, o);
