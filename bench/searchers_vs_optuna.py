@@ -12,7 +12,7 @@ a two-sided Mann-Whitney U p-value against it.
 
   PYTHONPATH=build/python bench/searchers_vs_optuna.py build/bin/accelgym [--seeds 30]
       [--cases dram-default,dram-hard,systolic,systolic-hard,accel,accel-hard,hetero,hetero-hard]
-      [--agents random,ga,aco,bo,tpe,marl]
+      [--agents random,ga,aco,bo,tpe,marl|none]
       [--samplers optuna-tpe,optuna-tpe-mv,optuna-tpe-mv-startup5|none] [--markdown]
 """
 import argparse
@@ -108,20 +108,24 @@ def optuna_run(make_sampler, env, options, targets, seed, budget):
 
 
 def report(case, runs, budget, markdown):
+    """A row per searcher; the speedup and p against random only when random ran."""
     rng = np.random.default_rng(1)
-    random_runs = runs["random"]
+    random_runs = runs.get("random")
     rows = []
     for name, values in runs.items():
         values = np.array(values, dtype=float)
         median = float(np.median(values))
         low, high = bootstrap_median_ci(values, rng)
-        p = 1.0 if name == "random" else mannwhitneyu(values, random_runs,
-                                                       alternative="two-sided").pvalue
-        reached = int((values <= budget).sum())
-        rows.append((name, f"{reached}/{len(values)}", f"{median:g} [{low:g}, {high:g}]",
-                     f"{np.median(random_runs) / median:.2f}", f"{p:.2g}"))
-    header = ("searcher", "seeds reaching target", "evals→target: median [95 % CI]",
-              "speedup over random", "p vs random")
+        row = (name, f"{(values <= budget).sum()}/{len(values)}",
+               f"{median:g} [{low:g}, {high:g}]")
+        if random_runs is not None:
+            p = 1.0 if name == "random" else mannwhitneyu(values, random_runs,
+                                                           alternative="two-sided").pvalue
+            row += (f"{np.median(random_runs) / median:.2f}", f"{p:.2g}")
+        rows.append(row)
+    header = ("searcher", "seeds reaching target", "evals→target: median [95 % CI]")
+    if random_runs is not None:
+        header += ("speedup over random", "p vs random")
     if markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
@@ -138,20 +142,26 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--cases", default="dram-default,dram-hard,systolic")
-    parser.add_argument("--agents", default="random,ga,aco,bo,tpe,marl")
+    parser.add_argument("--agents", default="random,ga,aco,bo,tpe,marl",
+                        help="accelgym searchers ('none': only the Optuna samplers, without "
+                             "the columns against random)")
     parser.add_argument("--samplers", default=",".join(OPTUNA_SAMPLERS),
                         help="Optuna samplers to run beside them ('none': only accelgym's)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    agents = args.agents.split(",")
-    if "random" not in agents:
+    agents = [] if args.agents == "none" else args.agents.split(",")
+    if agents and "random" not in agents:
         agents.insert(0, "random")
     for case in args.cases.split(","):
         env, options, targets, budget = CASES[case]
         start = time.time()
-        runs, used_targets = accelgym_runs(args.binary, env, options, targets, agents,
-                                           args.seeds, budget)
+        runs, used_targets = {}, targets
+        if agents:
+            runs, used_targets = accelgym_runs(args.binary, env, options, targets, agents,
+                                               args.seeds, budget)
+        elif not targets:  # the env's default targets, as compare would use them
+            used_targets = accelgym.make(env, mode="bandit", **options).targets
         samplers = [] if args.samplers == "none" else args.samplers.split(",")
         for name in samplers:
             make_sampler = OPTUNA_SAMPLERS[name]

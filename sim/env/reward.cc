@@ -2,6 +2,7 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -80,13 +81,14 @@ Target parse_target(const std::string& text) {
   return t;
 }
 
+// Numbers in their shortest form that reads back exactly: a described target parses to the
+// same target (75486.25 stays 75486.25, where six digits gave a stricter 75486.2).
 std::string describe(const Target& t) {
-  std::ostringstream out;
-  out << t.metric << (t.maximize ? ">=" : "<=") << t.value;
-  if (t.weight != 1) out << ":w=" << t.weight;
-  if (t.tolerance != 0) out << ":tol=" << t.tolerance;
-  if (t.hard) out << ":hard";
-  return out.str();
+  std::string out = fmt::format("{}{}{}", t.metric, t.maximize ? ">=" : "<=", t.value);
+  if (t.weight != 1) out += fmt::format(":w={}", t.weight);
+  if (t.tolerance != 0) out += fmt::format(":tol={}", t.tolerance);
+  if (t.hard) out += ":hard";
+  return out;
 }
 
 namespace {

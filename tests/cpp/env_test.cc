@@ -47,6 +47,10 @@ TEST(Reward, MaximiseToleranceWeightsAndBudgets) {
   EXPECT_DOUBLE_EQ(r.reward(metrics(115, 9)), -0.75 - 0.05);
   EXPECT_EQ(r.objectives(metrics(1, 1))[0], -0.5);  // maximised metrics are negated
   EXPECT_EQ(describe(parse_target("a>=2:w=3:tol=0.5:hard")), "a>=2:w=3:tol=0.5:hard");
+  // Described targets read back exactly (six digits made 75486.25 a stricter 75486.2).
+  EXPECT_EQ(describe(parse_target("latency_ns<=75486.25")), "latency_ns<=75486.25");
+  const Target power = parse_target("avg_power_mw<=3182.865422510722");
+  EXPECT_EQ(parse_target(describe(power)).value, power.value);
   for (const char* bad : {"latency_ns", "latency_ns<=", "latency_ns<=-1", "latency_ns<=x",
                           "latency_ns<=1:w=0", "latency_ns<=1:color=red"}) {
     EXPECT_THROW(parse_target(bad), InputError) << bad;
