@@ -2,8 +2,8 @@
 
 #include <google/protobuf/descriptor.h>
 
-#include <fmt/format.h>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -81,12 +81,21 @@ Target parse_target(const std::string& text) {
   return t;
 }
 
+namespace {
+// The shortest text that reads back as exactly `x` (1e+12, not 1000000000000).
+std::string exact(double x) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, x).ptr;
+  return {text, end};
+}
+}  // namespace
+
 // Numbers in their shortest form that reads back exactly: a described target parses to the
 // same target (75486.25 stays 75486.25, where six digits gave a stricter 75486.2).
 std::string describe(const Target& t) {
-  std::string out = fmt::format("{}{}{}", t.metric, t.maximize ? ">=" : "<=", t.value);
-  if (t.weight != 1) out += fmt::format(":w={}", t.weight);
-  if (t.tolerance != 0) out += fmt::format(":tol={}", t.tolerance);
+  std::string out = t.metric + (t.maximize ? ">=" : "<=") + exact(t.value);
+  if (t.weight != 1) out += ":w=" + exact(t.weight);
+  if (t.tolerance != 0) out += ":tol=" + exact(t.tolerance);
   if (t.hard) out += ":hard";
   return out;
 }
