@@ -2,9 +2,10 @@
 """accelgym's searchers beside Optuna's TPE samplers on the same envs, targets, budgets and
 seeds (issue #18). For each case, `accelgym compare` runs the accelgym searchers (its curves
 give each seed's evaluations to target); Optuna 3 (python3-optuna) runs TPESampler with its
-defaults, univariate and multivariate, and multivariate with 5 startup trials (accelgym tpe's), through the Python env in bandit mode (one trial = one
-design = one evaluation, repeats included), ordinal knobs suggested as integers over their
-index (so ordered) and categorical knobs as categories. Evaluations to target: the first
+defaults, univariate and multivariate, and multivariate with 5 startup trials (as accelgym's
+tpe), through the Python env in bandit mode (one trial = one design = one evaluation, repeats
+included), ordinal knobs suggested as integers over their index (so ordered) and categorical
+knobs as categories. Evaluations to target: the first
 evaluation whose reward is 0 (every target met); seeds that never get there count as
 budget + 1 (censored). Printed per searcher: seeds reaching the target, the median with a 95 %
 percentile-bootstrap interval (10 000 resamples), the speedup over accelgym's random search and
