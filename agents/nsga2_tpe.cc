@@ -173,11 +173,10 @@ class Nsga2 : public Searcher {
 // then a linear ramp that weighs older observations less) plus a prior component of weight
 // `prior_weight`. A component is a product over knobs: ordinal knobs (ordered values) a normal
 // on the index scale truncated to [-0.5, n - 0.5] and integrated over each index's unit cell,
-// with bandwidth 0.2 n_obs^(-1 / (knobs + 4)) of the range clipped to [range / min(100,
-// components), range] (the prior: centred, the whole range); categorical knobs the observed
-// value with weight 1 plus prior_weight / components spread evenly. `candidates` designs are
-// drawn from l (a component, then every knob from it) and the one maximising
-// log l(x) - log g(x) is proposed.
+// with bandwidth tpe_kernel_sigma() (the prior: centred, the whole range); categorical knobs the
+// observed value with weight 1 plus prior_weight / components spread evenly. `candidates` designs
+// are drawn from l (a component, then every knob from it) and the one maximising log l(x) - log
+// g(x) is proposed.
 class Tpe : public Searcher {
  public:
   Tpe(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
@@ -237,16 +236,14 @@ class Tpe : public Searcher {
     e.mu.resize(knobs);
     e.sigma.resize(knobs);
     e.probability.resize(knobs);
-    const double bandwidth = 0.2 * std::pow(static_cast<double>(std::max<size_t>(n, 1)),
-                                            -1.0 / (static_cast<double>(knobs) + 4.0));
     for (size_t d = 0; d < knobs; ++d) {
       const size_t values = space_.cardinality(d);
       if (ordinal(d)) {
         const double range = static_cast<double>(values);  // [-0.5, values - 0.5]
-        const double min_sigma = range / std::min(100.0, static_cast<double>(components));
+        const double sigma = tpe_kernel_sigma(values, n, knobs);
         for (const IndexVector* p : designs) {
           e.mu[d].push_back(static_cast<double>((*p)[d]));
-          e.sigma[d].push_back(std::clamp(bandwidth * range, min_sigma, range));
+          e.sigma[d].push_back(sigma);
         }
         e.mu[d].push_back(0.5 * (range - 1.0));  // the prior: centred, the whole range
         e.sigma[d].push_back(range);
@@ -375,6 +372,14 @@ class Tpe : public Searcher {
 std::unique_ptr<Searcher> make_nsga2(const DesignSpace& space, uint64_t seed, const Options& o) {
   check_options("nsga2", o, {"population", "crossover", "mutation"});
   return std::make_unique<Nsga2>(space, seed, o);
+}
+
+double tpe_kernel_sigma(size_t values, size_t observations, size_t knobs) {
+  const double range = static_cast<double>(values);
+  const double scott = 0.2 * std::pow(static_cast<double>(std::max<size_t>(observations, 1)),
+                                      -1.0 / (static_cast<double>(knobs) + 4.0));
+  const double min_sigma = range / std::min(100.0, static_cast<double>(observations + 2));
+  return std::clamp(scott * range, min_sigma, range);
 }
 
 std::unique_ptr<Searcher> make_tpe(const DesignSpace& space, uint64_t seed, const Options& o) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "agents/gaussian_process.h"
+#include "agents/nsga2_tpe.h"
 #include "agents/policy_gradient.h"
 #include "agents/runner.h"
 #include "sim/core/errors.h"
@@ -356,6 +357,22 @@ TEST(Searchers, BoWarpsRewardsBeforeModellingThem) {
   // Without a warp the model sees the values: stretched rewards change what it asks.
   EXPECT_NE(bo_asks({{"warp", "none"}}, stretched, 20), bo_asks({{"warp", "none"}}, same, 20));
   EXPECT_THROW(make_searcher("bo", bowl_env()->space(), 0, {{"warp", "sqrt"}}), InputError);
+}
+
+// tpe's kernel widths on ordinal knobs against Optuna 3.1's own (optuna.samplers._tpe
+// .parzen_estimator._ParzenEstimator, multivariate, an IntDistribution of `values` values):
+// Scott's rule, clipped below at range / min(100, observations + 2).
+TEST(Searchers, TpeKernelWidthsAreOptunas) {
+  struct Case {
+    size_t values, observations, knobs;
+    double sigma;
+  };
+  for (const Case& c : {Case{3, 2, 8, 0.75}, Case{3, 1, 8, 1.0}, Case{8, 5, 7, 1.3822202619241448},
+                        Case{8, 40, 7, 1.1441373553309528}, Case{8, 400, 7, 0.9280450835671114},
+                        Case{2, 3, 8, 0.4}}) {
+    EXPECT_NEAR(tpe_kernel_sigma(c.values, c.observations, c.knobs), c.sigma, 1e-12)
+        << c.values << " values, " << c.observations << " observations, " << c.knobs << " knobs";
+  }
 }
 
 TEST(Searchers, ParetoFrontKeepsOnlyNonDominated) {
