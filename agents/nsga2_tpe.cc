@@ -166,17 +166,17 @@ class Nsga2 : public Searcher {
   std::set<IndexVector> seen_;
 };
 
-// Tree-structured Parzen estimator, multivariate (Falkner et al. 2018), with the defaults and
-// estimator of Optuna's TPESampler(multivariate=True) (optuna/samplers/_tpe): after `startup`
-// random designs, the best gamma(n) = min(ceil(gamma n), 25) observations define l(x) and the
-// rest g(x). Each is a mixture with one component per observation (equal weights up to 25,
-// then a linear ramp that weighs older observations less) plus a prior component of weight
-// `prior_weight`. A component is a product over knobs: ordinal knobs (ordered values) a normal
-// on the index scale truncated to [-0.5, n - 0.5] and integrated over each index's unit cell,
-// with bandwidth tpe_kernel_sigma() (the prior: centred, the whole range); categorical knobs the
-// observed value with weight 1 plus prior_weight / components spread evenly. `candidates` designs
-// are drawn from l (a component, then every knob from it) and the one maximising log l(x) - log
-// g(x) is proposed.
+// Tree-structured Parzen estimator, multivariate (Falkner et al. 2018), with the estimator and
+// the defaults of Optuna's TPESampler(multivariate=True) (optuna/samplers/_tpe) but for
+// `startup` (5, Optuna 10): after `startup` random designs, the best gamma(n) = min(ceil(gamma n),
+// 25) observations define l(x) and the rest g(x). Each is a mixture with one component per
+// observation (equal weights up to 25, then a linear ramp that weighs older observations less) plus
+// a prior component of weight `prior_weight`. A component is a product over knobs: ordinal knobs
+// (ordered values) a normal on the index scale truncated to [-0.5, n - 0.5] and integrated over
+// each index's unit cell, with bandwidth tpe_kernel_sigma() (the prior: centred, the whole range);
+// categorical knobs the observed value with weight 1 plus prior_weight / components spread evenly.
+// `candidates` designs are drawn from l (a component, then every knob from it) and the one
+// maximising log l(x) - log g(x) is proposed.
 class Tpe : public Searcher {
  public:
   Tpe(const DesignSpace& space, uint64_t seed, const Options& o) : space_(space), rng_(seed) {
