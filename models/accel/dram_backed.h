@@ -94,6 +94,8 @@ class LayerTraffic {
     uint64_t first, end, period;
   };
   const Segment& segment_of(uint64_t fold) const;
+  // Whether two segments move alike: same period and length, and the same moves fold by fold.
+  bool alike(const Segment& a, const Segment& b) const;
   // Folds fold .. fold + count - 1 are extrapolated, not run: their DRAM addresses are passed
   // over.
   void skip(uint64_t fold, uint64_t count);
