@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <list>
+#include <utility>
 
 #include "models/accel/dram_backed.h"
 #include "models/accel/systolic_evaluator.h"
@@ -149,7 +151,9 @@ TEST(FoldSampling, AlikeSegmentsAreSkippedFromTheWindowsOfTheFirst) {
                                    [&](const auto& s) { return traffic.alike(longest, s); });
   EXPECT_GE(alike, 4);
   for (const auto& s : segments) {
-    if (s.end - s.first != longest.end - longest.first) EXPECT_FALSE(traffic.alike(longest, s));
+    if (s.end - s.first != longest.end - longest.first) {
+      EXPECT_FALSE(traffic.alike(longest, s));
+    }
   }
 }
 
@@ -332,6 +336,52 @@ TEST(TileBuffer, KeepsTheMostRecentlyUsedTilesThatFit) {
   EXPECT_EQ(buffer.fetch(3, 40), 0u);
   buffer.clear();
   EXPECT_EQ(buffer.fetch(3, 40), 40u);
+}
+
+// Against a plain LRU (a list searched front to back) on random fetches: few distinct tiles
+// (mostly hits), many (the table grows, evictions shift its entries), tiles of 0 to more than
+// the capacity, ids spread over 64 bits and ids that collide in the table's low bits; cleared
+// now and then.
+TEST(TileBuffer, EqualsAPlainLruOnRandomFetches) {
+  struct PlainLru {
+    explicit PlainLru(uint64_t capacity_words) : capacity(capacity_words) {}
+    uint64_t capacity, used = 0;
+    std::list<std::pair<uint64_t, uint64_t>> tiles;  // most recent first
+    uint64_t fetch(uint64_t tile, uint64_t words) {
+      for (auto it = tiles.begin(); it != tiles.end(); ++it) {
+        if (it->first != tile) continue;
+        tiles.splice(tiles.begin(), tiles, it);
+        return 0;
+      }
+      if (words > capacity) return words;
+      while (used + words > capacity) {
+        used -= tiles.back().second;
+        tiles.pop_back();
+      }
+      tiles.emplace_front(tile, words);
+      used += words;
+      return words;
+    }
+  };
+  Rng rng(7);
+  for (int trial = 0; trial < 40; ++trial) {
+    const uint64_t capacity = 1 + rng.uniform(5000);
+    const uint64_t distinct = 1 + rng.uniform(trial % 2 ? 20 : 2000);
+    const uint64_t spread = trial % 3 == 0 ? uint64_t{1} << 40 : trial % 3 == 1 ? 1 : 0;
+    TileBuffer buffer(capacity);
+    PlainLru plain(capacity);
+    for (int i = 0; i < 3000; ++i) {
+      const uint64_t id = rng.uniform(distinct);
+      const uint64_t tile = spread == 0 ? id * 0x9E3779B97F4A7C15ull : id * spread + 1;
+      const uint64_t words = (tile >> 3) % (capacity / 4 + 2) + (i % 97 == 0 ? capacity : 0);
+      ASSERT_EQ(buffer.fetch(tile, words), plain.fetch(tile, words))
+          << "trial " << trial << " fetch " << i;
+      if (rng.uniform(1000) == 0) {
+        buffer.clear();
+        plain = PlainLru(capacity);
+      }
+    }
+  }
 }
 
 }  // namespace
