@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Random search's evaluations-to-target, exactly, from the share of designs that meet the targets.
+
+Random search draws designs independently and uniformly, so the evaluations it needs to meet an
+env's targets follow a geometric distribution with p = the share of designs meeting them: its
+median is the least n with 1 - (1 - p)^n >= 1/2. A sample of N random designs estimates p (with
+a 95 % Wilson interval), which gives the median and its interval without running searches: the
+median of 30-100 searched seeds scatters far more (docs/SEARCH.md "Random search's median,
+exactly"). Designs that are invalid count as evaluations, as they do for the searcher.
+
+  PYTHONPATH=build/python /usr/bin/python3 bench/random_baseline.py --env dram-v0 --designs 20000
+"""
+import argparse
+import math
+import time
+
+import numpy as np
+
+from accelgym import _core
+
+
+def wilson_interval(hits, n, z=1.96):
+    """95 % Wilson score interval of a binomial share."""
+    p = hits / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def geometric_median(p):
+    """Median evaluations to the first success when each succeeds with probability p."""
+    if p <= 0:
+        return math.inf
+    if p >= 1:
+        return 1
+    return math.ceil(math.log(0.5) / math.log1p(-p))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env", required=True)
+    parser.add_argument("--env-option", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--designs", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    options = dict(option.split("=", 1) for option in args.env_option)
+    env = _core.Env(args.env, options)
+    env.reset(0)
+    rng = np.random.default_rng(args.seed)
+    hits = valid = 0
+    start = time.perf_counter()
+    for _ in range(args.designs):
+        design = [int(rng.integers(n)) for n in env.action_nvec]
+        _, reward, _, _, info = env.step(design)
+        valid += bool(info["valid"])
+        hits += reward >= 0  # a reward of 0: every target met (sim/env/reward.h)
+    seconds = time.perf_counter() - start
+    p = hits / args.designs
+    low, high = wilson_interval(hits, args.designs)
+    print(f"{' '.join([args.env, *args.env_option])}: targets {', '.join(env.targets)}")
+    print(f"{hits} of {args.designs} random designs meet them ({valid} valid), "
+          f"p = {100 * p:.2f} % [{100 * low:.2f}, {100 * high:.2f}]")
+    print(f"random search's median evaluations to the targets: {geometric_median(p)} "
+          f"[{geometric_median(high)}, {geometric_median(low)}]  ({seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
