@@ -486,9 +486,10 @@ class FoldSampler::Impl {
   uint64_t reuse_window(LayerTraffic& layer, const LayerTraffic::Segment& segment, uint64_t f,
                         uint64_t resume, double& start_ns) {
     const MeasuredWindows& w = measured_;
+    // alike() compares a period of moves: asked last, after the checks that cost nothing.
     if (w.steps == 0 || w.layer != layer_serial_ || w.segment.first == segment.first ||
-        w.span_ns < kReuseWindows * min_window_ns_ || !layer.alike(w.segment, segment) ||
-        !in_phase_with(w, f - segment.first)) {
+        w.span_ns < kReuseWindows * min_window_ns_ || !in_phase_with(w, f - segment.first) ||
+        !layer.alike(w.segment, segment)) {
       return 0;
     }
     const uint64_t skipped = (resume - f) / segment.period * segment.period;
