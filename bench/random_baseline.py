@@ -17,15 +17,7 @@ import time
 import numpy as np
 
 from accelgym import _core
-
-
-def wilson_interval(hits, n, z=1.96):
-    """95 % Wilson score interval of a binomial share."""
-    p = hits / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+from bench_stats import wilson_interval
 
 
 def geometric_median(p):
@@ -44,8 +36,16 @@ def main():
     parser.add_argument("--designs", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
+    if args.designs < 1:
+        parser.error(f"--designs: {args.designs}, expected a count of at least 1")
+    bad = [option for option in args.env_option if "=" not in option]
+    if bad:
+        parser.error(f"--env-option: {bad[0]!r}, expected KEY=VALUE")
     options = dict(option.split("=", 1) for option in args.env_option)
-    env = _core.Env(args.env, options)
+    try:
+        env = _core.Env(args.env, options)
+    except ValueError as error:  # an unknown env or option, named by the env
+        parser.error(str(error))
     env.reset(0)
     rng = np.random.default_rng(args.seed)
     hits = valid = 0
