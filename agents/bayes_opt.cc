@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <set>
 
@@ -27,11 +28,13 @@ class Encoder {
       const size_t width = categorical ? space.cardinality(d) : 1;
       offset_.push_back(size_);
       for (size_t k = 0; k < width; ++k) dimension_of_.push_back(d);
+      categorical_.insert(categorical_.end(), width, categorical);
       size_ += width;
     }
   }
   size_t size() const { return size_; }
   size_t dimension_of(size_t coordinate) const { return dimension_of_[coordinate]; }
+  const std::vector<bool>& categorical() const { return categorical_; }
   VectorXd encode(const IndexVector& p) const {
     VectorXd x = VectorXd::Zero(static_cast<long>(size_));
     for (size_t d = 0; d < p.size(); ++d) {
@@ -49,22 +52,33 @@ class Encoder {
  private:
   const DesignSpace& space_;
   std::vector<size_t> offset_, dimension_of_;
+  std::vector<bool> categorical_;  // per coordinate: one of a categorical dimension's one-hot
   size_t size_ = 0;
 };
 
 struct Hyper {
   std::vector<double> log_lengthscale;  // per design dimension (ARD)
   double log_noise = std::log(1e-3);
+  double additive = 0;  // the additive kernel's weight (GaussianProcess); 0 for the reward's
 };
 
-// The model's data: encoded designs (a row each) and their rewards.
+// The model's data: encoded designs (a row each), their rewards and which results they are.
 struct Data {
   Eigen::MatrixXd xs;
   std::vector<double> ys;
+  std::vector<size_t> results;  // indices into what the searcher was told
 };
+
+// A design's acquisition, for many designs at once (higher is better).
+using Score = std::function<std::vector<double>(const std::vector<IndexVector>&)>;
 
 double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * kPi); }
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+// log Phi(z), finite far into the lower tail (erfc underflows below z ~ -37).
+double log_normal_cdf(double z) {
+  if (z > -30) return std::log(normal_cdf(z));
+  return -0.5 * z * z - std::log(-z) - 0.5 * std::log(2 * kPi);
+}
 
 class BayesOpt : public Searcher {
  public:
@@ -81,6 +95,8 @@ class BayesOpt : public Searcher {
     acquisition_ = option_choice(o, "acquisition", {"ei", "ucb"});
     const std::string warp = option_choice(o, "warp", {"log", "ranks", "none"});
     warp_ = warp == "log" ? Warp::kLog : warp == "ranks" ? Warp::kRanks : Warp::kNone;
+    model_targets_ = option_choice(o, "model", {"targets", "reward"}) == "targets";
+    additive_ = option_number(o, "additive", 0.75, 0, 1);
     hyper_.log_lengthscale.assign(space.num_dimensions(), std::log(0.5));
   }
 
@@ -97,32 +113,36 @@ class BayesOpt : public Searcher {
       return out;
     }
     const Data data = local_data();
-    fit_hyperparameters(data);
-    GaussianProcess gp(lengthscales(hyper_), std::exp(hyper_.log_noise));
+    const bool refit = refit_due();
+    if (modelling_targets()) {
+      ask_by_targets(data, refit, n, out);
+      return out;
+    }
+    if (refit || !reward_fitted_) {  // also on the first ask after the targets' models
+      reward_fitted_ = true;
+      const long rows = std::min(static_cast<long>(fit_points_), data.xs.rows());
+      fit_hyperparameters(data.xs.topRows(rows),
+                          standardise({data.ys.begin(), data.ys.begin() + rows}), hyper_);
+    }
+    GaussianProcess gp = model_of(hyper_);
     const Eigen::VectorXd y = standardise(data.ys);
     if (!std::isfinite(gp.fit(data.xs, y))) {  // degenerate data: explore instead
       while (out.size() < n) out.push_back(fresh_random());
       return out;
     }
     const double best_y = y.maxCoeff();
-    const IndexVector incumbent = designs_[incumbent_];
-    // Kriging believer: each chosen point joins the model at its predicted mean.
-    while (out.size() < n) {
-      const IndexVector chosen = maximise_acquisition(gp, best_y, incumbent);
-      Eigen::VectorXd mean, sd;
-      const Eigen::RowVectorXd x = enc_.encode(chosen).transpose();
-      gp.predict(x, mean, sd);
-      gp.add(x.transpose(), mean[0]);  // a singular update leaves the model as it was
-      seen_.insert(chosen);
-      out.push_back(chosen);
-      ++asked_;
-    }
+    std::vector<GaussianProcess> model{std::move(gp)};
+    const Score ei_or_ucb = [&](const std::vector<IndexVector>& ps) {
+      return acquisition(model[0], ps, best_y);
+    };
+    choose_batch(model, ei_or_ucb, n, out);
     return out;
   }
 
   void tell(const std::vector<Told>& results) override {
     for (const auto& r : results) {
       seen_.insert(r.design);
+      margins_.push_back(r.valid ? r.margins : std::vector<double>{});
       if (r.valid) {
         if (valid_.empty() || r.reward > ys_[incumbent_]) incumbent_ = ys_.size();
         valid_.push_back(ys_.size());
@@ -159,6 +179,11 @@ class BayesOpt : public Searcher {
     return p;
   }
 
+  GaussianProcess model_of(const Hyper& h) const {
+    return GaussianProcess(lengthscales(h), std::exp(h.log_noise), h.additive, enc_.categorical(),
+                           space_.num_dimensions());
+  }
+
   Eigen::VectorXd lengthscales(const Hyper& h) const {
     Eigen::VectorXd l(static_cast<long>(enc_.size()));
     for (size_t c = 0; c < enc_.size(); ++c) {
@@ -185,6 +210,100 @@ class BayesOpt : public Searcher {
     return y;
   }
 
+  // Kriging believer: each chosen design joins every model at its predicted mean, so the next
+  // choice of the batch goes elsewhere.
+  void choose_batch(std::vector<GaussianProcess>& models, const Score& score, size_t n,
+                    std::vector<IndexVector>& out) {
+    const IndexVector incumbent = designs_[incumbent_];
+    while (out.size() < n) {
+      const IndexVector chosen = maximise_acquisition(score, incumbent);
+      const Eigen::RowVectorXd x = enc_.encode(chosen).transpose();
+      for (auto& gp : models) {
+        Eigen::VectorXd mean, sd;
+        gp.predict(x, mean, sd);
+        gp.add(x.transpose(), mean[0]);  // a singular update leaves the model as it was
+      }
+      seen_.insert(chosen);
+      out.push_back(chosen);
+      ++asked_;
+    }
+  }
+
+  // model=targets: while no design meets every target, one GP per target models its margin
+  // (env::RewardConfig::margins: log(metric / limit), <= 0 when met) and the next design is
+  // the one most likely to meet them all: the product over targets of P(margin <= 0), the
+  // probability of feasibility of constrained BO (Gardner et al., ICML 2014). The summed
+  // reward hides which target a near miss misses and by how much; each metric alone (area from
+  // the array and buffer sizes, latency from the dataflow and bandwidth) is a smoother
+  // function of the knobs. Once a design meets them all the reward model takes over.
+  bool modelling_targets() const {
+    if (!model_targets_ || valid_.empty()) return false;
+    // One target's margin says what the reward says (it is a monotone function of it).
+    const size_t count = margins_[valid_.front()].size();
+    if (count < 2) return false;
+    for (size_t i : valid_) {
+      const auto& m = margins_[i];
+      if (m.size() != count) return false;  // e.g. a checkpoint from before margins
+      if (std::all_of(m.begin(), m.end(), [](double v) { return v <= 0; })) return false;
+    }
+    return true;
+  }
+
+  void ask_by_targets(const Data& data, bool refit, size_t n, std::vector<IndexVector>& out) {
+    const size_t count = margins_[valid_.front()].size();
+    if (target_hyper_.size() != count) {
+      Hyper start = hyper_;
+      start.additive = additive_;
+      target_hyper_.assign(count, start);
+    }
+    std::vector<GaussianProcess> models;
+    std::vector<double> limit;  // each target's margin 0, standardised
+    for (size_t k = 0; k < count; ++k) {
+      double worst = -std::numeric_limits<double>::infinity();
+      double nearest = std::numeric_limits<double>::infinity();
+      for (size_t i : valid_) {
+        worst = std::max(worst, margins_[i][k]);
+        nearest = std::min(nearest, std::abs(margins_[i][k]));
+      }
+      const double scale = std::max(kLogWarpScale, nearest);
+      std::vector<double> margin;  // invalid designs at the worst valid margin
+      for (size_t i : data.results) {
+        const double g = margins_[i].empty() ? worst : margins_[i][k];
+        // The reward's log warp, both sides of 0: near misses and near hits spread apart.
+        margin.push_back(std::copysign(std::log1p(std::abs(g) / scale), g));
+      }
+      const auto [mean, population_sd] = mean_sd(margin);
+      const double sd = population_sd + 1e-12;
+      Eigen::VectorXd y(static_cast<long>(margin.size()));
+      for (size_t i = 0; i < margin.size(); ++i) y[static_cast<long>(i)] = (margin[i] - mean) / sd;
+      limit.push_back(-mean / sd);
+      if (refit) {
+        const long rows = std::min(static_cast<long>(fit_points_), data.xs.rows());
+        fit_hyperparameters(data.xs.topRows(rows), y.head(rows), target_hyper_[k]);
+      }
+      models.push_back(model_of(target_hyper_[k]));
+      if (!std::isfinite(models.back().fit(data.xs, y))) {  // degenerate data: explore instead
+        while (out.size() < n) out.push_back(fresh_random());
+        return;
+      }
+    }
+    const Score feasibility = [&](const std::vector<IndexVector>& ps) {
+      Eigen::MatrixXd x(static_cast<long>(ps.size()), static_cast<long>(enc_.size()));
+      for (size_t i = 0; i < ps.size(); ++i) x.row(static_cast<long>(i)) = enc_.encode(ps[i]);
+      std::vector<double> log_probability(ps.size(), 0.0);
+      for (size_t k = 0; k < models.size(); ++k) {
+        Eigen::VectorXd mean, sd;
+        models[k].predict(x, mean, sd);
+        for (size_t i = 0; i < ps.size(); ++i) {
+          const long row = static_cast<long>(i);
+          log_probability[i] += log_normal_cdf((limit[k] - mean[row]) / std::max(sd[row], 1e-9));
+        }
+      }
+      return log_probability;
+    };
+    choose_batch(models, feasibility, n, out);
+  }
+
   // What the model sees: the max_points observations nearest the incumbent (the best valid
   // design) under the current lengthscales, nearest first (all of them while there are at
   // most max_points): beyond that a local model around the region being refined, which costs
@@ -207,34 +326,36 @@ class BayesOpt : public Searcher {
       const size_t i = by_distance[row].second;
       data.xs.row(static_cast<long>(row)) = xs_[i].transpose();
       data.ys.push_back(std::isnan(ys_[i]) ? worst : ys_[i]);
+      data.results.push_back(i);
     }
     return data;
   }
 
-  // Coordinate search on log lengthscales and log noise maximising the marginal likelihood,
-  // every refit_every observations, on the fit_points nearest the incumbent (each trial
-  // factorises their kernel matrix: O(fit_points^3)).
-  void fit_hyperparameters(const Data& data) {
-    if (fitted_at_ && ys_.size() < fitted_at_ + refit_every_) return;
+  // Hyperparameters are refitted every refit_every observations.
+  bool refit_due() {
+    if (fitted_at_ && ys_.size() < fitted_at_ + refit_every_) return false;
     fitted_at_ = ys_.size();
-    const long rows = std::min(static_cast<long>(fit_points_), data.xs.rows());
-    const Eigen::MatrixXd xs = data.xs.topRows(rows);
-    const Eigen::VectorXd y = standardise({data.ys.begin(), data.ys.begin() + rows});
-    auto lml = [&](const Hyper& h) {
-      return GaussianProcess(lengthscales(h), std::exp(h.log_noise)).fit(xs, y);
-    };
-    double best = lml(hyper_);
+    return true;
+  }
+
+  // Coordinate search on log lengthscales and log noise maximising the marginal likelihood of
+  // (xs, y), the fit_points observations nearest the incumbent (each trial factorises their
+  // kernel matrix: O(fit_points^3)).
+  void fit_hyperparameters(const Eigen::MatrixXd& xs, const Eigen::VectorXd& y,
+                           Hyper& hyper) const {
+    auto lml = [&](const Hyper& h) { return model_of(h).fit(xs, y); };
+    double best = lml(hyper);
     for (int round = 0; round < 3; ++round) {
-      for (size_t d = 0; d <= hyper_.log_lengthscale.size(); ++d) {
+      for (size_t d = 0; d <= hyper.log_lengthscale.size(); ++d) {
         for (double step : {std::log(2.0), -std::log(2.0)}) {
-          Hyper trial = hyper_;
+          Hyper trial = hyper;
           double& param =
               d < trial.log_lengthscale.size() ? trial.log_lengthscale[d] : trial.log_noise;
           param = std::clamp(param + step, std::log(1e-3), std::log(1e3));
           const double value = lml(trial);
           if (value > best) {
             best = value;
-            hyper_ = trial;
+            hyper = trial;
           }
         }
       }
@@ -268,13 +389,12 @@ class BayesOpt : public Searcher {
   }
 
   // Random candidates and the incumbent's neighbours; hill-climbing from the best five.
-  IndexVector maximise_acquisition(const GaussianProcess& gp, double best_y,
-                                   const IndexVector& incumbent) {
+  IndexVector maximise_acquisition(const Score& score, const IndexVector& incumbent) {
     std::vector<IndexVector> random;
     for (size_t i = 0; i < candidates_; ++i) random.push_back(space_.sample(rng_));
     std::vector<IndexVector> starts = unseen(std::move(random));
     for (auto& p : unseen(space_.neighbours(incumbent))) starts.push_back(std::move(p));
-    const std::vector<double> value = acquisition(gp, starts, best_y);
+    const std::vector<double> value = score(starts);
     std::vector<size_t> order(starts.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),
@@ -285,7 +405,7 @@ class BayesOpt : public Searcher {
     for (size_t start : order) {
       IndexVector p = starts[start];
       double v = value[start];
-      for (int climb = 0; climb < 20 && climb_once(gp, best_y, p, v); ++climb) {
+      for (int climb = 0; climb < 20 && climb_once(score, p, v); ++climb) {
       }
       if (v > best_value) {
         best_value = v;
@@ -296,10 +416,10 @@ class BayesOpt : public Searcher {
   }
 
   // Moves p to its best unseen neighbour if that improves the acquisition.
-  bool climb_once(const GaussianProcess& gp, double best_y, IndexVector& p, double& value) const {
+  bool climb_once(const Score& score, IndexVector& p, double& value) const {
     const std::vector<IndexVector> next = unseen(space_.neighbours(p));
     if (next.empty()) return false;
-    const std::vector<double> v = acquisition(gp, next, best_y);
+    const std::vector<double> v = score(next);
     const size_t best = static_cast<size_t>(std::max_element(v.begin(), v.end()) - v.begin());
     if (!(v[best] > value)) return false;
     value = v[best];
@@ -314,17 +434,22 @@ class BayesOpt : public Searcher {
   double beta_;
   std::string acquisition_;
   enum class Warp { kLog, kRanks, kNone };
-  Warp warp_;  // how rewards are warped before the GP models them (standardise())
+  Warp warp_;           // how rewards are warped before the GP models them (standardise())
+  bool model_targets_;  // model=targets: a GP per target's margin (modelling_targets())
+  double additive_;     // the additive kernel's weight (GaussianProcess)
   static constexpr double kLogWarpScale = 1e-3;  // a violation of 0.1 % of a target
   Hyper hyper_;
+  std::vector<Hyper> target_hyper_;  // one per target under model=targets
   size_t fitted_at_ = 0;
+  bool reward_fitted_ = false;  // hyper_ fitted at least once
   size_t asked_ = 0;
   std::vector<std::vector<size_t>> strata_;
   std::vector<Eigen::VectorXd> xs_;  // every design told, encoded
   std::vector<IndexVector> designs_;
-  std::vector<double> ys_;     // rewards; NaN for invalid designs
-  std::vector<size_t> valid_;  // indices of valid designs
-  size_t incumbent_ = 0;       // the best valid design's index
+  std::vector<double> ys_;                    // rewards; NaN for invalid designs
+  std::vector<std::vector<double>> margins_;  // per result; empty for invalid designs
+  std::vector<size_t> valid_;                 // indices of valid designs
+  size_t incumbent_ = 0;                      // the best valid design's index
   std::set<IndexVector> seen_;
 };
 
@@ -333,8 +458,8 @@ class BayesOpt : public Searcher {
 std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed,
                                          const Options& o) {
   check_options("bo", o,
-                {"initial", "candidates", "beta", "acquisition", "warp", "refit_every",
-                 "max_points", "fit_points"});
+                {"initial", "candidates", "beta", "acquisition", "warp", "model", "additive",
+                 "refit_every", "max_points", "fit_points"});
   return std::make_unique<BayesOpt>(space, seed, o);
 }
 

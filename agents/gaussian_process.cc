@@ -22,15 +22,50 @@ GaussianProcess::GaussianProcess(const Eigen::VectorXd& lengthscales, double noi
   }
 }
 
-// Matern 5/2 on inputs already divided by the lengthscales: k(r) = (1 + s + s^2 / 3) e^-s with
-// s = sqrt(5) r. Squared distances as |a|^2 + |b|^2 - 2 a.b: one matrix product for all pairs.
+GaussianProcess::GaussianProcess(const Eigen::VectorXd& lengthscales, double noise_variance,
+                                 double additive_weight, const std::vector<bool>& categorical,
+                                 size_t dimensions)
+    : GaussianProcess(lengthscales, noise_variance) {
+  if (!(additive_weight >= 0 && additive_weight <= 1) ||
+      categorical.size() != static_cast<size_t>(lengthscales.size()) || dimensions == 0) {
+    throw InternalError("Gaussian process: additive weight in [0, 1], one flag per coordinate");
+  }
+  additive_weight_ = additive_weight;
+  categorical_ = categorical;
+  dimensions_ = static_cast<double>(dimensions);
+}
+
+namespace {
+// Matern 5/2 of distances already divided by the lengthscale: (1 + s + s^2 / 3) e^-s, s = sqrt(5)
+// r.
+Eigen::ArrayXXd matern52(const Eigen::ArrayXXd& r) {
+  const Eigen::ArrayXXd s = std::sqrt(5.0) * r;
+  return (1.0 + s + s.square() / 3.0) * (-s).exp();
+}
+}  // namespace
+
+// On inputs already divided by the lengthscales. Squared distances as |a|^2 + |b|^2 - 2 a.b:
+// one matrix product for all pairs.
 Eigen::MatrixXd GaussianProcess::scaled_kernel(const Eigen::MatrixXd& a,
                                                const Eigen::MatrixXd& b) const {
   Eigen::MatrixXd r2 = -2.0 * a * b.transpose();
   r2.colwise() += a.rowwise().squaredNorm();
   r2.rowwise() += b.rowwise().squaredNorm().transpose();
-  const Eigen::ArrayXXd s = (5.0 * r2.array().max(0.0)).sqrt();
-  return ((1.0 + s + s.square() / 3.0) * (-s).exp()).matrix();
+  Eigen::ArrayXXd k = matern52(r2.array().max(0.0).sqrt());
+  if (additive_weight_ == 0) return k.matrix();
+  Eigen::ArrayXXd additive = Eigen::ArrayXXd::Zero(a.rows(), b.rows());
+  for (long c = 0; c < a.cols(); ++c) {
+    if (categorical_[static_cast<size_t>(c)]) {  // one-hot: the product of the unscaled values
+      const double l2 = 1.0 / (inverse_lengthscales_[c] * inverse_lengthscales_[c]);
+      additive += (a.col(c) * b.col(c).transpose()).array() * l2;
+    } else {
+      additive +=
+          matern52((a.col(c).replicate(1, b.rows()) - b.col(c).transpose().replicate(a.rows(), 1))
+                       .array()
+                       .abs());
+    }
+  }
+  return ((1 - additive_weight_) * k + additive_weight_ / dimensions_ * additive).matrix();
 }
 
 Eigen::MatrixXd GaussianProcess::kernel(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) const {

@@ -20,6 +20,15 @@ class GaussianProcess {
   // `lengthscales` has one entry per input coordinate (columns of the inputs); the noise
   // variance is added to the kernel's diagonal.
   GaussianProcess(const Eigen::VectorXd& lengthscales, double noise_variance);
+  // With weight w > 0 the kernel is (1 - w) k_ARD + w k_additive: k_additive is the mean over
+  // design dimensions of a one-dimensional kernel (Matern 5/2 on an ordinal coordinate, 1 when
+  // a categorical dimension's one-hot coordinates agree), so what one design says about a knob
+  // value reaches every design sharing it (additive GPs, Duvenaud et al., NeurIPS 2011): with
+  // a few observations in a dozen dimensions the ARD product alone predicts the prior mean
+  // almost everywhere. `categorical` marks the one-hot coordinates; `dimensions` counts the
+  // design dimensions.
+  GaussianProcess(const Eigen::VectorXd& lengthscales, double noise_variance,
+                  double additive_weight, const std::vector<bool>& categorical, size_t dimensions);
 
   // Conditions on (inputs row i, targets[i]); returns the log marginal likelihood, or -inf if
   // the kernel matrix is not positive definite (the model is then unusable).
@@ -42,6 +51,9 @@ class GaussianProcess {
 
   Eigen::RowVectorXd inverse_lengthscales_;
   double noise_variance_;
+  double additive_weight_ = 0;
+  std::vector<bool> categorical_;
+  double dimensions_ = 1;
   Eigen::MatrixXd scaled_;  // the inputs divided by the lengthscales, a row per observation
   Eigen::VectorXd targets_;
   Eigen::MatrixXd lower_;    // Cholesky factor of K + noise I (lower triangle used)

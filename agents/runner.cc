@@ -34,6 +34,17 @@ std::vector<v1::Evaluation> pareto_front(const std::vector<v1::Evaluation>& eval
   return front;
 }
 
+Told told_from(IndexVector design, const v1::Evaluation& evaluation,
+               const env::RewardConfig& reward) {
+  Told told{
+      std::move(design), evaluation.reward(), evaluation.status() == v1::Evaluation::OK, {}, {}};
+  if (told.valid) {
+    told.objectives = reward.objectives(evaluation.metrics());
+    told.margins = reward.margins(evaluation.metrics());
+  }
+  return told;
+}
+
 SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const SearchOptions& o) {
   if (o.batch == 0) throw InputError("--batch must be at least 1");
   SearchResult result;
@@ -60,8 +71,7 @@ SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher, const Sea
       }
       result.best_so_far.push_back(result.have_best ? result.best.reward()
                                                     : env.reward_config().invalid_penalty());
-      told.push_back({design, e.reward(), ok,
-                      ok ? env.reward_config().objectives(e.metrics()) : std::vector<double>{}});
+      told.push_back(told_from(design, e, env.reward_config()));
       if (o.progress) o.progress(result.evaluations, result.best_so_far.back());
       all.push_back(std::move(e));
     }

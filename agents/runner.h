@@ -34,6 +34,10 @@ struct SearchOptions {
 SearchResult run_search(env::Env& env, CheckpointedSearcher& searcher,
                         const SearchOptions& options);
 
+// What a searcher is told of one evaluation (objectives and margins only for valid designs).
+Told told_from(IndexVector design, const v1::Evaluation& evaluation,
+               const env::RewardConfig& reward);
+
 // Non-dominated subset (all objectives minimised).
 std::vector<v1::Evaluation> pareto_front(const std::vector<v1::Evaluation>& evaluations,
                                          const env::RewardConfig& reward);

@@ -94,7 +94,8 @@ CheckpointedSearcher::CheckpointedSearcher(const v1::SearchCheckpoint& checkpoin
     std::vector<Told> told;
     for (const auto& t : event.told()) {
       told.push_back({IndexVector(t.design().begin(), t.design().end()), t.reward(), t.valid(),
-                      std::vector<double>(t.objectives().begin(), t.objectives().end())});
+                      std::vector<double>(t.objectives().begin(), t.objectives().end()),
+                      std::vector<double>(t.margins().begin(), t.margins().end())});
       space_.check(told.back().design);
     }
     tell(told);
@@ -114,6 +115,7 @@ void CheckpointedSearcher::tell(const std::vector<Told>& results) {
     t->set_reward(r.reward);
     t->set_valid(r.valid);
     for (double o : r.objectives) t->add_objectives(o);
+    for (double m : r.margins) t->add_margins(m);
   }
   searcher_->tell(results);
 }

@@ -16,6 +16,7 @@ struct Told {
   double reward = 0;  // higher is better; invalid designs carry the env's finite penalty
   bool valid = false;
   std::vector<double> objectives;  // to minimise (multi-objective searchers)
+  std::vector<double> margins;     // per target, <= 0 when met (env::RewardConfig::margins)
 };
 
 using Options = std::map<std::string, std::string>;

@@ -20,7 +20,7 @@ using namespace accelgym;
 // Higher is better; optimum where each index sits 30 % into its range; invalid when the first
 // two indices are both at their top (a few designs the model must learn to avoid).
 agents::Told synthetic(const DesignSpace& space, const IndexVector& design) {
-  agents::Told told{design, 0.0, true, {}};
+  agents::Told told{design, 0.0, true, {}, {}};
   for (size_t d = 0; d < design.size(); ++d) {
     const double span = std::max<double>(1.0, static_cast<double>(space.cardinality(d) - 1));
     const double x = static_cast<double>(design[d]) / span - 0.3;

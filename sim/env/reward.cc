@@ -143,4 +143,19 @@ std::vector<double> RewardConfig::objectives(const v1::Metrics& metrics) const {
   return out;
 }
 
+std::vector<double> RewardConfig::margins(const v1::Metrics& metrics) const {
+  std::vector<double> out;
+  for (const auto& t : targets) {
+    const double m = metric_value(metrics, t.metric);
+    const double limit = t.value * (t.maximize ? 1 - t.tolerance : 1 + t.tolerance);
+    double margin = t.maximize ? std::log(limit / m) : std::log(m / limit);
+    // A metric or limit of zero or below has no log ratio: only whether it is met.
+    if (!(m > 0 && limit > 0) || std::isnan(margin)) {
+      margin = excess(t, m) - t.tolerance > 0 ? kMarginClip : -kMarginClip;
+    }
+    out.push_back(std::clamp(margin, -kMarginClip, kMarginClip));
+  }
+  return out;
+}
+
 }  // namespace accelgym::env

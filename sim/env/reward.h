@@ -40,6 +40,11 @@ struct RewardConfig {
   bool all_met(const v1::Metrics& metrics) const;
   // One value per target, to minimise (maximised metrics are negated): for Pareto searchers.
   std::vector<double> objectives(const v1::Metrics& metrics) const;
+  // One value per target, <= 0 exactly when it is met: log(metric / limit) for "<=" targets and
+  // log(limit / metric) for ">=", the limit being the target widened by its tolerance; within
+  // +-kMarginClip. For searchers that model each target (bo's model=targets).
+  std::vector<double> margins(const v1::Metrics& metrics) const;
+  static constexpr double kMarginClip = 20;
 };
 
 }  // namespace accelgym::env

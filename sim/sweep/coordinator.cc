@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "agents/runner.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::sweep {
@@ -176,8 +177,7 @@ void Coordinator::finish_round(size_t j) {
     if (ok && s.evaluations_to_target() == 0 && reward.all_met(e.metrics())) {
       s.set_evaluations_to_target(s.evaluations());
     }
-    told.push_back({std::move(slot.design), e.reward(), ok,
-                    ok ? reward.objectives(e.metrics()) : std::vector<double>{}});
+    told.push_back(agents::told_from(std::move(slot.design), e, reward));
   }
   job.round.clear();
   job.searcher->tell(told);

@@ -101,7 +101,7 @@ TEST(Searchers, MarlHasOneLearnerPerKnobAndDiffersFromPpo) {
       std::vector<Told> told;
       for (const auto& d : batch) {
         const double reward = -static_cast<double>(d[0] + d[3]) + rng.uniform01();
-        told.push_back({d, reward, true, {}});
+        told.push_back({d, reward, true, {}, {}});
       }
       searcher->tell(told);
       asked.insert(asked.end(), batch.begin(), batch.end());
@@ -140,7 +140,7 @@ TEST(Searchers, MarlLearnsFromObjectivesWhenRewardsTieAtTheClip) {
       sum = 0;
       for (const auto& d : batch) {
         const double objective = static_cast<double>(d[0] + d[3]);
-        told.push_back({d, -10.0, true, {objective}});
+        told.push_back({d, -10.0, true, {objective}, {}});
         sum += objective;
       }
       searcher->tell(told);
@@ -170,7 +170,7 @@ TEST(Searchers, MarlCarriesWhatItLearnsAlongOrderedKnobs) {
         std::vector<Told> told;
         for (const auto& d : batch) {
           const double objective = static_cast<double>(d[0]);
-          told.push_back({d, -objective, true, {objective}});
+          told.push_back({d, -objective, true, {objective}, {}});
           if (round == 2) sum += objective;
         }
         searcher->tell(told);
@@ -202,7 +202,7 @@ TEST(Searchers, MarlEpisodesObserveThePreviousStep) {
       std::vector<Told> told;
       for (const auto& d : batch) {
         const double reward = -static_cast<double>(d[0] + d[3]);
-        told.push_back({d, reward, true, {reward, static_cast<double>(d[1])}});
+        told.push_back({d, reward, true, {reward, static_cast<double>(d[1])}, {}});
       }
       searcher->tell(told);
       asked.insert(asked.end(), batch.begin(), batch.end());
@@ -337,7 +337,7 @@ std::vector<IndexVector> bo_asks(const Options& o, double (*transform)(double), 
     const IndexVector p = bo->ask(1).at(0);
     double distance = 0;
     for (size_t d = 0; d < 6; ++d) distance += std::pow(static_cast<double>(p[d]) - 4.0, 2);
-    bo->tell({Told{p, transform(-distance), true, {}}});
+    bo->tell({Told{p, transform(-distance), true, {}, {}}});
     asked.push_back(p);
   }
   return asked;
