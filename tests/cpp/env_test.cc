@@ -58,6 +58,29 @@ TEST(Reward, MaximiseToleranceWeightsAndBudgets) {
   EXPECT_THROW(metric_value(metrics(1, 1), "latency_us"), InputError);
 }
 
+// Margins: log(metric / limit) for "<=", log(limit / metric) for ">=", the limit widened by the
+// tolerance; <= 0 exactly when the target is met.
+TEST(Reward, MarginsAreLogRatiosToTheLimits) {
+  RewardConfig r;
+  r.targets = {parse_target("latency_ns<=100"), parse_target("row_hit_rate>=0.8:tol=0.5"),
+               parse_target("avg_power_mw<=10:tol=0.1")};
+  const std::vector<double> m = r.margins(metrics(150, 11));
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_DOUBLE_EQ(m[0], std::log(1.5));          // 150 / 100
+  EXPECT_DOUBLE_EQ(m[1], std::log(0.4 / 0.5));    // limit 0.8 x 0.5 = 0.4 against 0.5: met
+  EXPECT_DOUBLE_EQ(m[2], std::log(11.0 / 11.0));  // at the widened limit: met, margin 0
+  EXPECT_FALSE(r.all_met(metrics(150, 11)));
+  const std::vector<double> zero = r.margins(metrics(0, 1e300));  // no log ratio of 0
+  EXPECT_EQ(zero[0], -RewardConfig::kMarginClip);
+  EXPECT_EQ(zero[2], RewardConfig::kMarginClip);
+  for (double latency : {50.0, 99.0, 100.0, 101.0, 400.0}) {
+    RewardConfig one;
+    one.targets = {parse_target("latency_ns<=100")};
+    EXPECT_EQ(one.margins(metrics(latency, 1))[0] <= 0, one.all_met(metrics(latency, 1)))
+        << latency;
+  }
+}
+
 // Small, fast versions of every registered env.
 std::map<std::string, std::string> quick_options(const std::string& name) {
   if (name.rfind("dram", 0) == 0) return {{"count", "300"}, {"trace", "cloud-1"}};
