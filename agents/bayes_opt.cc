@@ -28,13 +28,13 @@ class Encoder {
       const size_t width = categorical ? space.cardinality(d) : 1;
       offset_.push_back(size_);
       for (size_t k = 0; k < width; ++k) dimension_of_.push_back(d);
-      categorical_.insert(categorical_.end(), width, categorical);
+      values_.insert(values_.end(), width, categorical ? 0 : space.cardinality(d));
       size_ += width;
     }
   }
   size_t size() const { return size_; }
   size_t dimension_of(size_t coordinate) const { return dimension_of_[coordinate]; }
-  const std::vector<bool>& categorical() const { return categorical_; }
+  const std::vector<size_t>& values() const { return values_; }
   VectorXd encode(const IndexVector& p) const {
     VectorXd x = VectorXd::Zero(static_cast<long>(size_));
     for (size_t d = 0; d < p.size(); ++d) {
@@ -52,7 +52,7 @@ class Encoder {
  private:
   const DesignSpace& space_;
   std::vector<size_t> offset_, dimension_of_;
-  std::vector<bool> categorical_;  // per coordinate: one of a categorical dimension's one-hot
+  std::vector<size_t> values_;  // per coordinate: 0 one-hot, else the ordinal dimension's values
   size_t size_ = 0;
 };
 
@@ -180,7 +180,7 @@ class BayesOpt : public Searcher {
   }
 
   GaussianProcess model_of(const Hyper& h) const {
-    return GaussianProcess(lengthscales(h), std::exp(h.log_noise), h.additive, enc_.categorical(),
+    return GaussianProcess(lengthscales(h), std::exp(h.log_noise), h.additive, enc_.values(),
                            space_.num_dimensions());
   }
 
@@ -249,6 +249,33 @@ class BayesOpt : public Searcher {
     return true;
   }
 
+  // Target k's margins of the first `rows` observations of `data` as its model sees them:
+  // the reward's log warp on both sides of 0 (near misses and near hits spread apart, at the
+  // scale of the nearest one), zero mean and unit spread; invalid designs at the worst valid
+  // margin. Appends the standardised margin 0 to `limit`.
+  Eigen::VectorXd warped_margins(size_t k, const Data& data, long rows,
+                                 std::vector<double>& limit) const {
+    double worst = -std::numeric_limits<double>::infinity();
+    double nearest = std::numeric_limits<double>::infinity();
+    for (size_t i : valid_) {
+      worst = std::max(worst, margins_[i][k]);
+      nearest = std::min(nearest, std::abs(margins_[i][k]));
+    }
+    const double scale = std::max(kLogWarpScale, nearest);
+    std::vector<double> margin;
+    for (long row = 0; row < rows; ++row) {
+      const auto& m = margins_[data.results[static_cast<size_t>(row)]];
+      const double g = m.empty() ? worst : m[k];
+      margin.push_back(std::copysign(std::log1p(std::abs(g) / scale), g));
+    }
+    const auto [mean, population_sd] = mean_sd(margin);
+    const double sd = population_sd + 1e-12;
+    Eigen::VectorXd y(rows);
+    for (long i = 0; i < rows; ++i) y[i] = (margin[static_cast<size_t>(i)] - mean) / sd;
+    limit.push_back(-mean / sd);
+    return y;
+  }
+
   void ask_by_targets(const Data& data, bool refit, size_t n, std::vector<IndexVector>& out) {
     const size_t count = margins_[valid_.front()].size();
     if (target_hyper_.size() != count) {
@@ -256,33 +283,19 @@ class BayesOpt : public Searcher {
       start.additive = additive_;
       target_hyper_.assign(count, start);
     }
+    // The targets' models see the kTargetPoints nearest observations: one model per target
+    // would otherwise cost that many times the reward's at long histories.
+    const long rows = std::min(static_cast<long>(kTargetPoints), data.xs.rows());
     std::vector<GaussianProcess> models;
     std::vector<double> limit;  // each target's margin 0, standardised
     for (size_t k = 0; k < count; ++k) {
-      double worst = -std::numeric_limits<double>::infinity();
-      double nearest = std::numeric_limits<double>::infinity();
-      for (size_t i : valid_) {
-        worst = std::max(worst, margins_[i][k]);
-        nearest = std::min(nearest, std::abs(margins_[i][k]));
-      }
-      const double scale = std::max(kLogWarpScale, nearest);
-      std::vector<double> margin;  // invalid designs at the worst valid margin
-      for (size_t i : data.results) {
-        const double g = margins_[i].empty() ? worst : margins_[i][k];
-        // The reward's log warp, both sides of 0: near misses and near hits spread apart.
-        margin.push_back(std::copysign(std::log1p(std::abs(g) / scale), g));
-      }
-      const auto [mean, population_sd] = mean_sd(margin);
-      const double sd = population_sd + 1e-12;
-      Eigen::VectorXd y(static_cast<long>(margin.size()));
-      for (size_t i = 0; i < margin.size(); ++i) y[static_cast<long>(i)] = (margin[i] - mean) / sd;
-      limit.push_back(-mean / sd);
+      const Eigen::VectorXd y = warped_margins(k, data, rows, limit);
       if (refit) {
-        const long rows = std::min(static_cast<long>(fit_points_), data.xs.rows());
-        fit_hyperparameters(data.xs.topRows(rows), y.head(rows), target_hyper_[k]);
+        const long fit_rows = std::min(static_cast<long>(fit_points_), rows);
+        fit_hyperparameters(data.xs.topRows(fit_rows), y.head(fit_rows), target_hyper_[k]);
       }
       models.push_back(model_of(target_hyper_[k]));
-      if (!std::isfinite(models.back().fit(data.xs, y))) {  // degenerate data: explore instead
+      if (!std::isfinite(models.back().fit(data.xs.topRows(rows), y))) {  // degenerate data
         while (out.size() < n) out.push_back(fresh_random());
         return;
       }
@@ -438,6 +451,7 @@ class BayesOpt : public Searcher {
   bool model_targets_;  // model=targets: a GP per target's margin (modelling_targets())
   double additive_;     // the additive kernel's weight (GaussianProcess)
   static constexpr double kLogWarpScale = 1e-3;  // a violation of 0.1 % of a target
+  static constexpr size_t kTargetPoints = 64;    // observations each target's model sees
   Hyper hyper_;
   std::vector<Hyper> target_hyper_;  // one per target under model=targets
   size_t fitted_at_ = 0;

@@ -22,19 +22,6 @@ GaussianProcess::GaussianProcess(const Eigen::VectorXd& lengthscales, double noi
   }
 }
 
-GaussianProcess::GaussianProcess(const Eigen::VectorXd& lengthscales, double noise_variance,
-                                 double additive_weight, const std::vector<bool>& categorical,
-                                 size_t dimensions)
-    : GaussianProcess(lengthscales, noise_variance) {
-  if (!(additive_weight >= 0 && additive_weight <= 1) ||
-      categorical.size() != static_cast<size_t>(lengthscales.size()) || dimensions == 0) {
-    throw InternalError("Gaussian process: additive weight in [0, 1], one flag per coordinate");
-  }
-  additive_weight_ = additive_weight;
-  categorical_ = categorical;
-  dimensions_ = static_cast<double>(dimensions);
-}
-
 namespace {
 // Matern 5/2 of distances already divided by the lengthscale: (1 + s + s^2 / 3) e^-s, s = sqrt(5)
 // r.
@@ -44,6 +31,58 @@ Eigen::ArrayXXd matern52(const Eigen::ArrayXXd& r) {
 }
 }  // namespace
 
+GaussianProcess::GaussianProcess(const Eigen::VectorXd& lengthscales, double noise_variance,
+                                 double additive_weight, const std::vector<size_t>& values,
+                                 size_t dimensions)
+    : GaussianProcess(lengthscales, noise_variance) {
+  if (!(additive_weight >= 0 && additive_weight <= 1) ||
+      values.size() != static_cast<size_t>(lengthscales.size()) || dimensions == 0) {
+    throw InternalError("Gaussian process: additive weight in [0, 1], one count per coordinate");
+  }
+  additive_weight_ = additive_weight;
+  values_ = values;
+  dimensions_ = static_cast<double>(dimensions);
+  for (size_t c = 0; c < values.size(); ++c) {
+    feature_offset_.push_back(features_);
+    const long n = static_cast<long>(values[c]);
+    if (n == 0) {  // one-hot: the coordinate itself
+      factors_.emplace_back();
+      features_ += 1;
+      continue;
+    }
+    const double step = n > 1 ? 1.0 / static_cast<double>(n - 1) : 0.0;
+    Eigen::ArrayXXd distance(n, n);
+    for (long u = 0; u < n; ++u) {
+      for (long v = 0; v < n; ++v) distance(u, v) = std::abs(static_cast<double>(u - v)) * step;
+    }
+    Eigen::MatrixXd k = matern52(distance / lengthscales[static_cast<long>(c)]).matrix();
+    k.diagonal().array() += kJitter;
+    factors_.push_back(Eigen::LLT<Eigen::MatrixXd>(k).matrixL());
+    features_ += n;
+  }
+}
+
+// Each row's additive features (from inputs divided by the lengthscales): a one-hot coordinate
+// itself; an ordinal coordinate's value's row of its factor.
+Eigen::MatrixXd GaussianProcess::additive_features(const Eigen::MatrixXd& scaled) const {
+  Eigen::MatrixXd f = Eigen::MatrixXd::Zero(scaled.rows(), features_);
+  for (size_t c = 0; c < values_.size(); ++c) {
+    const long col = static_cast<long>(c);
+    const Eigen::VectorXd x = scaled.col(col) / inverse_lengthscales_[col];
+    if (values_[c] == 0) {
+      f.col(feature_offset_[c]) = x;
+      continue;
+    }
+    const long n = static_cast<long>(values_[c]);
+    for (long r = 0; r < scaled.rows(); ++r) {
+      const long value =
+          std::clamp(static_cast<long>(std::lround(x[r] * static_cast<double>(n - 1))), 0L, n - 1);
+      f.row(r).segment(feature_offset_[c], n) = factors_[c].row(value);
+    }
+  }
+  return f;
+}
+
 // On inputs already divided by the lengthscales. Squared distances as |a|^2 + |b|^2 - 2 a.b:
 // one matrix product for all pairs.
 Eigen::MatrixXd GaussianProcess::scaled_kernel(const Eigen::MatrixXd& a,
@@ -51,21 +90,12 @@ Eigen::MatrixXd GaussianProcess::scaled_kernel(const Eigen::MatrixXd& a,
   Eigen::MatrixXd r2 = -2.0 * a * b.transpose();
   r2.colwise() += a.rowwise().squaredNorm();
   r2.rowwise() += b.rowwise().squaredNorm().transpose();
-  Eigen::ArrayXXd k = matern52(r2.array().max(0.0).sqrt());
-  if (additive_weight_ == 0) return k.matrix();
-  Eigen::ArrayXXd additive = Eigen::ArrayXXd::Zero(a.rows(), b.rows());
-  for (long c = 0; c < a.cols(); ++c) {
-    if (categorical_[static_cast<size_t>(c)]) {  // one-hot: the product of the unscaled values
-      const double l2 = 1.0 / (inverse_lengthscales_[c] * inverse_lengthscales_[c]);
-      additive += (a.col(c) * b.col(c).transpose()).array() * l2;
-    } else {
-      additive +=
-          matern52((a.col(c).replicate(1, b.rows()) - b.col(c).transpose().replicate(a.rows(), 1))
-                       .array()
-                       .abs());
-    }
-  }
-  return ((1 - additive_weight_) * k + additive_weight_ / dimensions_ * additive).matrix();
+  Eigen::MatrixXd k = matern52(r2.array().max(0.0).sqrt()).matrix();
+  if (additive_weight_ == 0) return k;
+  k *= 1 - additive_weight_;
+  k.noalias() +=
+      (additive_weight_ / dimensions_) * additive_features(a) * additive_features(b).transpose();
+  return k;
 }
 
 Eigen::MatrixXd GaussianProcess::kernel(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) const {

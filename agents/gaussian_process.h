@@ -25,10 +25,12 @@ class GaussianProcess {
   // a categorical dimension's one-hot coordinates agree), so what one design says about a knob
   // value reaches every design sharing it (additive GPs, Duvenaud et al., NeurIPS 2011): with
   // a few observations in a dozen dimensions the ARD product alone predicts the prior mean
-  // almost everywhere. `categorical` marks the one-hot coordinates; `dimensions` counts the
-  // design dimensions.
+  // almost everywhere. `values[c]` is 0 for a one-hot coordinate and the number of values of
+  // an ordinal one (at positions i / (values - 1)); `dimensions` counts the design dimensions.
+  // An ordinal coordinate's kernel over its few values is factorised once (L L' = K), so
+  // k_additive is one matrix product of per-value feature rows, not an exp per pair and knob.
   GaussianProcess(const Eigen::VectorXd& lengthscales, double noise_variance,
-                  double additive_weight, const std::vector<bool>& categorical, size_t dimensions);
+                  double additive_weight, const std::vector<size_t>& values, size_t dimensions);
 
   // Conditions on (inputs row i, targets[i]); returns the log marginal likelihood, or -inf if
   // the kernel matrix is not positive definite (the model is then unusable).
@@ -51,8 +53,13 @@ class GaussianProcess {
 
   Eigen::RowVectorXd inverse_lengthscales_;
   double noise_variance_;
+  Eigen::MatrixXd additive_features(const Eigen::MatrixXd& scaled) const;
+
   double additive_weight_ = 0;
-  std::vector<bool> categorical_;
+  std::vector<size_t> values_;            // per coordinate: 0 one-hot, else ordinal values
+  std::vector<Eigen::MatrixXd> factors_;  // per ordinal coordinate: L of its values' kernel
+  std::vector<long> feature_offset_;      // per coordinate: its first feature column
+  long features_ = 0;
   double dimensions_ = 1;
   Eigen::MatrixXd scaled_;  // the inputs divided by the lengthscales, a row per observation
   Eigen::VectorXd targets_;
