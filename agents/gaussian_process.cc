@@ -90,7 +90,8 @@ Eigen::MatrixXd GaussianProcess::scaled_kernel(const Eigen::MatrixXd& a,
   Eigen::MatrixXd r2 = -2.0 * a * b.transpose();
   r2.colwise() += a.rowwise().squaredNorm();
   r2.rowwise() += b.rowwise().squaredNorm().transpose();
-  Eigen::MatrixXd k = matern52(r2.array().max(0.0).sqrt()).matrix();
+  const Eigen::ArrayXXd s = (5.0 * r2.array().max(0.0)).sqrt();  // Matern 5/2, as matern52()
+  Eigen::MatrixXd k = ((1.0 + s + s.square() / 3.0) * (-s).exp()).matrix();
   if (additive_weight_ == 0) return k;
   k *= 1 - additive_weight_;
   k.noalias() +=
