@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <string>
 
 #include "agents/searcher.h"
 #include "sim/env/registry.h"
@@ -65,33 +66,23 @@ void BM_SearcherAsk(benchmark::State& state, const char* searcher, const char* e
   state.counters["max_ms"] = worst_s * 1e3;
 }
 
-BENCHMARK_CAPTURE(BM_SearcherAsk, bo_dram_v0, "bo", "dram-v0", false)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(5000)
-    ->Iterations(40)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SearcherAsk, bo_accel_v0, "bo", "accel-v0", false)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(5000)
-    ->Iterations(40)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SearcherAsk, bo_dram_v0_two_targets, "bo", "dram-v0", true)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(5000)
-    ->Iterations(40)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SearcherAsk, bo_accel_v0_two_targets, "bo", "accel-v0", true)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(5000)
-    ->Iterations(40)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
+// bo on two spaces, with the reward alone or with two targets' margins, at three history lengths.
+const bool kSearcherAsksRegistered = [] {
+  for (const char* env_name : {"dram-v0", "accel-v0"}) {
+    for (bool with_targets : {false, true}) {
+      std::string name = std::string("BM_SearcherAsk/bo_") + env_name;
+      std::replace(name.begin(), name.end(), '-', '_');
+      if (with_targets) name += "_two_targets";
+      benchmark::RegisterBenchmark(name.c_str(), BM_SearcherAsk, "bo", env_name, with_targets)
+          ->Arg(100)
+          ->Arg(1000)
+          ->Arg(5000)
+          ->Iterations(40)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+  return true;
+}();
 
 }  // namespace
