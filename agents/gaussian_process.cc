@@ -23,8 +23,8 @@ GaussianProcess::GaussianProcess(const Eigen::VectorXd& lengthscales, double noi
 }
 
 namespace {
-// Matern 5/2 of distances already divided by the lengthscale: (1 + s + s^2 / 3) e^-s, s = sqrt(5)
-// r.
+// Matern 5/2 of distances r already divided by the lengthscale: (1 + s + s^2 / 3) e^-s with
+// s = sqrt(5) r.
 Eigen::ArrayXXd matern52(const Eigen::ArrayXXd& r) {
   const Eigen::ArrayXXd s = std::sqrt(5.0) * r;
   return (1.0 + s + s.square() / 3.0) * (-s).exp();
