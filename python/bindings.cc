@@ -35,6 +35,7 @@ py::dict info_dict(const env::Info& info) {
   d["reason"] = info.reason;
   d["step"] = info.step;
   d["objectives"] = info.objectives;
+  d["margins"] = info.margins;
   py::dict metrics;
   if (info.valid) {
     const auto& m = info.metrics;

@@ -134,7 +134,7 @@ class _SeededEnv(_Base):
 class AccelEnv(_SeededEnv):
     """Gymnasium's API: reset(*, seed=None, options=None) -> (obs, info);
     step(action) -> (obs, reward, terminated, truncated, info). See the module's doc for the
-    action modes. info: valid, status, reason, step, objectives and metrics (a dict)."""
+    action modes. info: valid, status, reason, step, objectives, margins and metrics (a dict)."""
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
 

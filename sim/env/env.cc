@@ -128,6 +128,7 @@ StepResult Env::step(const IndexVector& action) {
   if (r.info.valid) {
     r.info.metrics = record.metrics();
     r.info.objectives = reward_.objectives(record.metrics());
+    r.info.margins = reward_.margins(record.metrics());
     r.terminated = reward_.all_met(record.metrics());
   }
   r.observation = observe(r.info.valid ? &record.metrics() : nullptr);

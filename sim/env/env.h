@@ -37,6 +37,7 @@ struct Info {
   std::string reason;
   v1::Metrics metrics;
   std::vector<double> objectives;  // per target, to minimise
+  std::vector<double> margins;     // per target, <= 0 when met (RewardConfig::margins)
   uint64_t step = 0;               // steps taken in this episode
 };
 

@@ -42,6 +42,13 @@ def test_default_episodes_edit_the_design_for_many_steps():
     assert bandit.spec.max_episode_steps == 1
     bandit.reset(seed=0)
     assert bandit.step(np.array([11, 4, 7, 9]))[2:4] == (True, True)  # the optimum meets the target
+    # Each target's margin, log(metric / target): <= 0 exactly when met.
+    bandit.reset(seed=0)
+    met = bandit.step(np.array([11, 4, 7, 9]))[4]
+    bandit.reset(seed=0)
+    missed = bandit.step(np.array([0, 0, 0, 0]))[4]
+    assert len(met["margins"]) == len(met["objectives"]) >= 1
+    assert all(m <= 0 for m in met["margins"]) and any(m > 0 for m in missed["margins"])
     start, _ = env.reset(seed=0, options={"design": [3, 4, 5, 6]})
     assert start[:4].tolist() == [3, 4, 5, 6]
     assert env.step(np.array([1, 1, 1, 2]))[0][:4].tolist() == [3, 4, 5, 7]
