@@ -114,8 +114,8 @@ class BayesOpt : public Searcher {
     }
     const Data data = local_data();
     const bool refit = refit_due();
-    if (modelling_targets()) {
-      ask_by_targets(data, refit, n, out);
+    if (const size_t targets = model_targets_ ? targets_to_model(margins_) : 0) {
+      ask_by_targets(data, targets, refit, n, out);
       return out;
     }
     if (refit || !reward_fitted_) {  // also on the first ask after the targets' models
@@ -236,18 +236,7 @@ class BayesOpt : public Searcher {
   // reward hides which target a near miss misses and by how much; each metric alone (area from
   // the array and buffer sizes, latency from the dataflow and bandwidth) is a smoother
   // function of the knobs. Once a design meets them all the reward model takes over.
-  bool modelling_targets() const {
-    if (!model_targets_ || valid_.empty()) return false;
-    // One target's margin says what the reward says (it is a monotone function of it).
-    const size_t count = margins_[valid_.front()].size();
-    if (count < 2) return false;
-    for (size_t i : valid_) {
-      const auto& m = margins_[i];
-      if (m.size() != count) return false;  // e.g. a checkpoint from before margins
-      if (std::all_of(m.begin(), m.end(), [](double v) { return v <= 0; })) return false;
-    }
-    return true;
-  }
+  // (targets_to_model(): with one target its margin says what the reward says.)
 
   // Target k's margins of the first `rows` observations of `data` as its model sees them:
   // the reward's log warp on both sides of 0 (near misses and near hits spread apart, at the
@@ -276,8 +265,8 @@ class BayesOpt : public Searcher {
     return y;
   }
 
-  void ask_by_targets(const Data& data, bool refit, size_t n, std::vector<IndexVector>& out) {
-    const size_t count = margins_[valid_.front()].size();
+  void ask_by_targets(const Data& data, size_t count, bool refit, size_t n,
+                      std::vector<IndexVector>& out) {
     if (target_hyper_.size() != count) {
       Hyper start = hyper_;
       start.additive = additive_;
@@ -448,7 +437,7 @@ class BayesOpt : public Searcher {
   std::string acquisition_;
   enum class Warp { kLog, kRanks, kNone };
   Warp warp_;           // how rewards are warped before the GP models them (standardise())
-  bool model_targets_;  // model=targets: a GP per target's margin (modelling_targets())
+  bool model_targets_;  // model=targets: a GP per target's margin (ask_by_targets())
   double additive_;     // the additive kernel's weight (GaussianProcess)
   static constexpr double kLogWarpScale = 1e-3;  // a violation of 0.1 % of a target
   static constexpr size_t kTargetPoints = 64;    // observations each target's model sees

@@ -186,7 +186,7 @@ class Tpe : public Searcher {
     gamma_ = option_number(o, "gamma", 0.1, 0.01, 0.99);
     max_good_ = static_cast<size_t>(option_number(o, "max_good", 25, 1, 1e6));
     prior_weight_ = option_number(o, "prior_weight", 1.0, 1e-6, 1e6);
-    // model=targets (c-TPE's per-target splits, modelling_targets()) is an option, not the
+    // model=targets (c-TPE's per-target splits, propose()) is an option, not the
     // default: over seeds 1-200 it needed no fewer evaluations than the reward's split on all
     // four envs (docs/SEARCH.md).
     model_targets_ = option_choice(o, "model", {"reward", "targets"}) == "targets";
@@ -358,37 +358,22 @@ class Tpe : public Searcher {
   // reward, one split per target by its margin, its l(x) holding every design meeting it (at
   // least the gamma share) (c-TPE, Watanabe and Hutter, IJCAI 2023); candidates are drawn from
   // every l and scored by the sum of the log density ratios. A target most designs miss or meet
-  // alone tells l(x) far more than the few designs that come nearest to meeting all of them.
-  bool modelling_targets() const {
-    if (!model_targets_) return false;
-    size_t count = 0;
-    for (const auto& m : margins_) {
-      if (m.empty()) continue;
-      if (count == 0) count = m.size();
-      if (m.size() != count || std::all_of(m.begin(), m.end(), [](double v) { return v <= 0; })) {
-        return false;
-      }
-    }
-    return count >= 2;
-  }
-
+  // alone tells l(x) far more than the few designs that come nearest to meeting all of them
+  // (targets_to_model()).
   IndexVector propose() {
     const size_t good_n = std::min(
         max_good_, static_cast<size_t>(std::ceil(gamma_ * static_cast<double>(history_.size()))));
     std::vector<double> key;  // best first: the reward, negated
     for (const auto& h : history_) key.push_back(-h.second);
     std::vector<std::pair<Estimator, Estimator>> ratios{split(key, good_n)};
-    if (modelling_targets()) {
-      size_t count = 0;
-      for (const auto& m : margins_) count = std::max(count, m.size());
-      for (size_t k = 0; k < count; ++k) {
-        size_t meeting = 0;
-        for (size_t i = 0; i < history_.size(); ++i) {
-          key[i] = margins_[i].empty() ? std::numeric_limits<double>::infinity() : margins_[i][k];
-          meeting += key[i] <= 0;
-        }
-        ratios.push_back(split(key, std::min(history_.size() - 1, std::max(meeting, good_n))));
+    const size_t count = model_targets_ ? targets_to_model(margins_) : 0;
+    for (size_t k = 0; k < count; ++k) {
+      size_t meeting = 0;
+      for (size_t i = 0; i < history_.size(); ++i) {
+        key[i] = margins_[i].empty() ? std::numeric_limits<double>::infinity() : margins_[i][k];
+        meeting += key[i] <= 0;
       }
+      ratios.push_back(split(key, std::min(history_.size() - 1, std::max(meeting, good_n))));
     }
     IndexVector best;
     double best_score = -std::numeric_limits<double>::infinity();

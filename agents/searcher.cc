@@ -120,6 +120,18 @@ void CheckpointedSearcher::tell(const std::vector<Told>& results) {
   searcher_->tell(results);
 }
 
+size_t targets_to_model(const std::vector<std::vector<double>>& margins) {
+  size_t count = 0;
+  for (const auto& m : margins) {
+    if (m.empty()) continue;  // an invalid design
+    if (count == 0) count = m.size();
+    if (m.size() != count || std::all_of(m.begin(), m.end(), [](double v) { return v <= 0; })) {
+      return 0;
+    }
+  }
+  return count >= 2 ? count : 0;  // one target's margin says what the reward says
+}
+
 MeanSd mean_sd(const std::vector<double>& values) {
   MeanSd out;
   for (double v : values) out.mean += v;

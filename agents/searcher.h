@@ -66,5 +66,9 @@ std::string option_choice(const Options& options, const std::string& key,
                           const std::vector<std::string>& choices);
 void check_options(const std::string& searcher, const Options& options,
                    const std::vector<std::string>& known);
+// The targets a searcher models one by one (model=targets, docs/SEARCH.md): their count when
+// every valid result told (non-empty margins) has margins for the same two or more targets and
+// none meets them all; 0 otherwise (one target, an old checkpoint without margins, or met).
+size_t targets_to_model(const std::vector<std::vector<double>>& margins);
 
 }  // namespace accelgym::agents

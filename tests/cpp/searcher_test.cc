@@ -317,6 +317,9 @@ TEST(Searchers, OptionsAreChecked) {
   EXPECT_THROW(make_searcher("ga", env->space(), 0, {{"populaton", "8"}}), InputError);
   EXPECT_THROW(make_searcher("ga", env->space(), 0, {{"population", "-3"}}), InputError);
   EXPECT_THROW(make_searcher("bo", env->space(), 0, {{"acquisition", "pi"}}), InputError);
+  EXPECT_THROW(make_searcher("bo", env->space(), 0, {{"model", "margins"}}), InputError);
+  EXPECT_THROW(make_searcher("bo", env->space(), 0, {{"additive", "1.5"}}), InputError);
+  EXPECT_THROW(make_searcher("tpe", env->space(), 0, {{"model", "both"}}), InputError);
   EXPECT_NO_THROW(make_searcher("bo", env->space(), 0, {{"acquisition", "ucb"}, {"beta", "2"}}));
   // A choice option's error names the option, its values and what was given.
   try {
@@ -616,6 +619,15 @@ TEST(GaussianProcess, AdditiveKernelByHand) {
   const GaussianProcess plain(lengthscales, 1e-6);
   const GaussianProcess off(lengthscales, 1e-6, 0.0, values, 3);
   EXPECT_EQ(plain.kernel(a, b)(0, 0), off.kernel(a, b)(0, 0));
+}
+
+// Targets are modelled one by one only while two or more are set and none is met by all.
+TEST(Searchers, TargetsToModel) {
+  EXPECT_EQ(targets_to_model({}), 0u);
+  EXPECT_EQ(targets_to_model({{0.5, -0.1}, {}, {0.2, 0.3}}), 2u);  // {} is an invalid design
+  EXPECT_EQ(targets_to_model({{0.5, -0.1}, {-0.2, 0.0}}), 0u);     // the second meets both
+  EXPECT_EQ(targets_to_model({{0.5}, {0.2}}), 0u);                 // one target
+  EXPECT_EQ(targets_to_model({{0.5, 0.1}, {0.2, 0.1, 0.3}}), 0u);  // inconsistent
 }
 
 // Two targets each set by one knob (latency by x0, power by x1) and a third knob that matters
