@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <set>
 
 #include "agents/gaussian_process.h"
@@ -108,15 +109,34 @@ class BayesOpt : public Searcher {
       seen_.insert(out.back());
     }
     if (out.size() == n) return out;
-    if (valid_.size() < 2) {  // nothing to model yet: keep sampling
+    std::optional<Belief> belief = believe();
+    if (!belief) {  // nothing to model yet, or degenerate data: explore instead
       while (out.size() < n) out.push_back(fresh_random());
       return out;
     }
+    std::vector<GaussianProcess>& models = belief->models;  // grown by choose_batch()
+    const Score score = [&](const std::vector<IndexVector>& ps) {
+      return this->score(*belief, models, ps);
+    };
+    choose_batch(models, score, n, out);
+    return out;
+  }
+
+  // What the searcher believes about the designs: its models of what it was told, and how it
+  // scores a design with them (score()). Nothing while fewer than two designs were valid, or
+  // when the data are degenerate (a kernel matrix not positive definite).
+  struct Belief {
+    std::vector<GaussianProcess> models;  // the reward's, or one per target's margin
+    std::vector<double> limit;            // per target's model: its margin 0, standardised
+    double best_y = 0;                    // the reward's model: the best standardised reward
+  };
+
+  std::optional<Belief> believe() {
+    if (valid_.size() < 2) return std::nullopt;
     const Data data = local_data();
     const bool refit = refit_due();
     if (const size_t targets = model_targets_ ? targets_to_model(margins_) : 0) {
-      ask_by_targets(data, targets, refit, n, out);
-      return out;
+      return believe_targets(data, targets, refit);
     }
     if (refit || !reward_fitted_) {  // also on the first ask after the targets' models
       reward_fitted_ = true;
@@ -126,17 +146,31 @@ class BayesOpt : public Searcher {
     }
     GaussianProcess gp = model_of(hyper_);
     const Eigen::VectorXd y = standardise(data.ys);
-    if (!std::isfinite(gp.fit(data.xs, y))) {  // degenerate data: explore instead
-      while (out.size() < n) out.push_back(fresh_random());
-      return out;
+    if (!std::isfinite(gp.fit(data.xs, y))) return std::nullopt;
+    Belief belief;
+    belief.best_y = y.maxCoeff();
+    belief.models.push_back(std::move(gp));
+    return belief;
+  }
+
+  // Each design's value under `models` (the belief's, or copies grown by choose_batch()):
+  // the targets' probability of feasibility (in logs), or the reward's EI or UCB.
+  std::vector<double> score(const Belief& belief, const std::vector<GaussianProcess>& models,
+                            const std::vector<IndexVector>& ps) const {
+    if (belief.limit.empty()) return acquisition(models[0], ps, belief.best_y);
+    Eigen::MatrixXd x(static_cast<long>(ps.size()), static_cast<long>(enc_.size()));
+    for (size_t i = 0; i < ps.size(); ++i) x.row(static_cast<long>(i)) = enc_.encode(ps[i]);
+    std::vector<double> log_probability(ps.size(), 0.0);
+    for (size_t k = 0; k < models.size(); ++k) {
+      Eigen::VectorXd mean, sd;
+      models[k].predict(x, mean, sd);
+      for (size_t i = 0; i < ps.size(); ++i) {
+        const long row = static_cast<long>(i);
+        log_probability[i] +=
+            log_normal_cdf((belief.limit[k] - mean[row]) / std::max(sd[row], 1e-9));
+      }
     }
-    const double best_y = y.maxCoeff();
-    std::vector<GaussianProcess> model{std::move(gp)};
-    const Score ei_or_ucb = [&](const std::vector<IndexVector>& ps) {
-      return acquisition(model[0], ps, best_y);
-    };
-    choose_batch(model, ei_or_ucb, n, out);
-    return out;
+    return log_probability;
   }
 
   void tell(const std::vector<Told>& results) override {
@@ -265,8 +299,7 @@ class BayesOpt : public Searcher {
     return y;
   }
 
-  void ask_by_targets(const Data& data, size_t count, bool refit, size_t n,
-                      std::vector<IndexVector>& out) {
+  std::optional<Belief> believe_targets(const Data& data, size_t count, bool refit) {
     if (target_hyper_.size() != count) {
       Hyper start = hyper_;
       start.additive = additive_;
@@ -275,35 +308,17 @@ class BayesOpt : public Searcher {
     // The targets' models see the kTargetPoints nearest observations: one model per target
     // would otherwise cost that many times the reward's at long histories.
     const long rows = std::min(static_cast<long>(kTargetPoints), data.xs.rows());
-    std::vector<GaussianProcess> models;
-    std::vector<double> limit;  // each target's margin 0, standardised
+    Belief belief;
     for (size_t k = 0; k < count; ++k) {
-      const Eigen::VectorXd y = warped_margins(k, data, rows, limit);
+      const Eigen::VectorXd y = warped_margins(k, data, rows, belief.limit);
       if (refit) {
         const long fit_rows = std::min(static_cast<long>(fit_points_), rows);
         fit_hyperparameters(data.xs.topRows(fit_rows), y.head(fit_rows), target_hyper_[k]);
       }
-      models.push_back(model_of(target_hyper_[k]));
-      if (!std::isfinite(models.back().fit(data.xs.topRows(rows), y))) {  // degenerate data
-        while (out.size() < n) out.push_back(fresh_random());
-        return;
-      }
+      belief.models.push_back(model_of(target_hyper_[k]));
+      if (!std::isfinite(belief.models.back().fit(data.xs.topRows(rows), y))) return std::nullopt;
     }
-    const Score feasibility = [&](const std::vector<IndexVector>& ps) {
-      Eigen::MatrixXd x(static_cast<long>(ps.size()), static_cast<long>(enc_.size()));
-      for (size_t i = 0; i < ps.size(); ++i) x.row(static_cast<long>(i)) = enc_.encode(ps[i]);
-      std::vector<double> log_probability(ps.size(), 0.0);
-      for (size_t k = 0; k < models.size(); ++k) {
-        Eigen::VectorXd mean, sd;
-        models[k].predict(x, mean, sd);
-        for (size_t i = 0; i < ps.size(); ++i) {
-          const long row = static_cast<long>(i);
-          log_probability[i] += log_normal_cdf((limit[k] - mean[row]) / std::max(sd[row], 1e-9));
-        }
-      }
-      return log_probability;
-    };
-    choose_batch(models, feasibility, n, out);
+    return belief;
   }
 
   // What the model sees: the max_points observations nearest the incumbent (the best valid
@@ -456,7 +471,32 @@ class BayesOpt : public Searcher {
   std::set<IndexVector> seen_;
 };
 
+class BoCritic : public DesignCritic {
+ public:
+  BoCritic(const DesignSpace& space, const Options& o) : bo_(space, 0, o) {}
+  void tell(const std::vector<Told>& results) override { bo_.tell(results); }
+  bool refresh() override {
+    belief_ = bo_.believe();
+    return belief_.has_value();
+  }
+  std::vector<double> score(const std::vector<IndexVector>& designs) const override {
+    if (!belief_) throw InternalError("DesignCritic::score() before a successful refresh()");
+    return bo_.score(*belief_, belief_->models, designs);
+  }
+
+ private:
+  BayesOpt bo_;
+  std::optional<BayesOpt::Belief> belief_;
+};
+
 }  // namespace
+
+std::unique_ptr<DesignCritic> make_bo_critic(const DesignSpace& space, const Options& o) {
+  check_options("bo critic", o,
+                {"model", "warp", "acquisition", "beta", "additive", "refit_every", "max_points",
+                 "fit_points"});
+  return std::make_unique<BoCritic>(space, o);
+}
 
 std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed,
                                          const Options& o) {

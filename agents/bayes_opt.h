@@ -12,4 +12,21 @@ namespace accelgym::agents {
 
 std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed, const Options& o);
 
+// bo's models of the results it is told, as a critic of designs for searchers that learn from
+// a model between evaluations (marl's centralised critic): refresh() fits the models to what
+// was told (false while there is nothing to model: fewer than two valid designs), then
+// score() rates designs as bo's acquisition does (higher: more promising; with several targets
+// none met, the log probability of meeting them all).
+class DesignCritic {
+ public:
+  virtual ~DesignCritic() = default;
+  virtual void tell(const std::vector<Told>& results) = 0;
+  virtual bool refresh() = 0;
+  virtual std::vector<double> score(const std::vector<IndexVector>& designs) const = 0;
+};
+
+// `o` takes bo's model options (model, warp, acquisition, beta, additive, refit_every,
+// max_points, fit_points).
+std::unique_ptr<DesignCritic> make_bo_critic(const DesignSpace& space, const Options& o);
+
 }  // namespace accelgym::agents

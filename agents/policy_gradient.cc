@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <set>
 
+#include "agents/bayes_opt.h"
 #include "sim/core/errors.h"
 
 namespace accelgym::agents {
@@ -13,8 +16,11 @@ namespace {
 struct Hyper {
   double lr, clip, entropy;
   size_t epochs, batch;
-  bool rank_utility;  // learn from the batch's ranks (ties broken by objectives), not rewards
-  bool trend;         // ordered knobs' logits also have a shared slope and curvature
+  bool rank_utility;       // learn from the batch's ranks (ties broken by objectives), not rewards
+  bool trend;              // ordered knobs' logits also have a shared slope and curvature
+  size_t dreams = 0;       // with a critic: imagined batches after each result (dream())
+  size_t dream_batch = 0;  // designs per imagined batch
+  size_t resample = 0;     // redraws of a design asked or told before, to get a new one
 };
 
 // lr 2, clip 0.5, entropy 0.05, batch 4 with rank utilities: scans on the hard targets of
@@ -22,14 +28,21 @@ struct Hyper {
 // further seeds (docs/SEARCH.md). Logits are updated directly, so the step is larger than a
 // network's; a search has few evaluations, so updates come often and may move far, and the
 // entropy bonus keeps the agents from settling on their first good values.
-Hyper hyper_from(const Options& o) {
+// marl (critic=bo) defaults to entropy 0.2 and 16 redraws of a design asked before, chosen with
+// its critic on the default targets of the four envs (seeds 1-200) and checked on seeds
+// 201-400 (docs/SEARCH.md "marl's critic"): the critic's rankings sharpen the policies, and a
+// larger entropy bonus keeps a value the critic is not yet sure about from dying out.
+Hyper hyper_from(const Options& o, bool marl) {
   return {option_number(o, "lr", 2, 1e-6, 10),
           option_number(o, "clip", 0.5, 0.01, 1),
-          option_number(o, "entropy", 0.05, 0, 1),
+          option_number(o, "entropy", marl ? 0.2 : 0.05, 0, 1),
           static_cast<size_t>(option_number(o, "epochs", 4, 1, 100)),
           static_cast<size_t>(option_number(o, "batch", 4, 2, 100000)),
           option_choice(o, "utility", {"rank", "reward"}) == "rank",
-          option_choice(o, "ordered", {"trend", "none"}) == "trend"};
+          option_choice(o, "ordered", {"trend", "none"}) == "trend",
+          static_cast<size_t>(option_number(o, "dreams", 8, 1, 1000)),
+          static_cast<size_t>(option_number(o, "dream_batch", 32, 2, 100000)),
+          static_cast<size_t>(option_number(o, "resample", marl ? 16 : 0, 0, 100000))};
 }
 
 using Features = std::vector<double>;
@@ -258,12 +271,13 @@ class PolicyGradient : public Searcher {
  public:
   enum class Split { kKnob, kGroup, kNone };
   PolicyGradient(const DesignSpace& space, uint64_t seed, const Options& o, Split split,
-                 size_t horizon)
+                 size_t horizon, std::unique_ptr<DesignCritic> critic = nullptr)
       : space_(space),
         rng_(seed),
-        h_(hyper_from(o)),
+        h_(hyper_from(o, split != Split::kNone)),
         local_credit_(split != Split::kNone),
-        horizon_(horizon) {
+        horizon_(horizon),
+        critic_(std::move(critic)) {
     switch (split) {
       case Split::kKnob:  // one agent per knob, as the MARL DRAM-controller study
         for (size_t d = 0; d < space.num_dimensions(); ++d)
@@ -289,15 +303,22 @@ class PolicyGradient : public Searcher {
       IndexVector design(space_.num_dimensions(), 0);
       std::vector<double> lps;
       const Features& observed = episodes_[e].observation;
-      for (const auto& a : agents_) a.act(rng_, observed, design, lps);
+      for (size_t attempt = 0;; ++attempt) {
+        lps.clear();
+        for (const auto& a : agents_) a.act(rng_, observed, design, lps);
+        if (attempt >= h_.resample || !known_.count(space_.canonical(design))) break;
+      }
       out.push_back(space_.canonical(design));
+      known_.insert(out.back());
       pending_.push_back({design, lps, out.back(), observed, e});
     }
     return out;
   }
 
   void tell(const std::vector<Told>& results) override {
+    if (critic_) critic_->tell(results);
     for (const auto& r : results) {
+      known_.insert(r.design);
       const auto it = std::find_if(pending_.begin(), pending_.end(),
                                    [&](const Pending& p) { return p.canonical == r.design; });
       if (it == pending_.end()) continue;  // not ours (e.g. told twice)
@@ -309,6 +330,7 @@ class PolicyGradient : public Searcher {
       next_observation(episodes_[it->episode], r);
       pending_.erase(it);
     }
+    if (critic_) dream();
     if (batch_designs_.size() < h_.batch) return;
     const std::vector<double> utilities =
         h_.rank_utility ? rank_utilities(batch_rewards_, batch_objectives_) : batch_rewards_;
@@ -357,11 +379,46 @@ class PolicyGradient : public Searcher {
     }
   }
 
+  // Centralised critic, decentralised actors: after each result the agents play `dreams`
+  // imagined batches of `dream_batch` designs (from their stateless policies), which the
+  // critic (bo's models of every result so far) scores, and learn from those scores' ranks as
+  // from real results (Dyna: planning steps on a learnt model). A design asked before ranks
+  // last: evaluating it again tells nothing.
+  void dream() {
+    if (!critic_->refresh()) return;
+    const Features none;
+    for (size_t round = 0; round < h_.dreams; ++round) {
+      std::vector<IndexVector> designs, canonical;
+      std::vector<std::vector<double>> log_probs;
+      for (size_t i = 0; i < h_.dream_batch; ++i) {
+        IndexVector design(space_.num_dimensions(), 0);
+        log_probs.emplace_back();
+        for (const auto& a : agents_) a.act(rng_, none, design, log_probs.back());
+        canonical.push_back(space_.canonical(design));
+        designs.push_back(std::move(design));
+      }
+      std::vector<double> score = critic_->score(canonical);
+      for (size_t i = 0; i < score.size(); ++i) {
+        if (known_.count(canonical[i])) score[i] = -std::numeric_limits<double>::infinity();
+      }
+      const std::vector<double> utilities =
+          rank_utilities(score, std::vector<std::vector<double>>(score.size()));
+      const std::vector<Features> observed(designs.size());
+      for (size_t a = 0; a < agents_.size(); ++a) {
+        std::vector<double> old(designs.size());
+        for (size_t i = 0; i < old.size(); ++i) old[i] = log_probs[i][a];
+        agents_[a].update(designs, observed, old, utilities, h_, local_credit_);
+      }
+    }
+  }
+
   const DesignSpace& space_;
   Rng rng_;
   Hyper h_;
   bool local_credit_;  // marl: each agent's advantage from its own action's mean reward
   size_t horizon_;
+  std::unique_ptr<DesignCritic> critic_;  // marl with critic=bo (dream())
+  std::set<IndexVector> known_;           // designs asked or told, canonical
   std::vector<Agent> agents_;
   std::vector<Episode> episodes_;
   RunningScale reward_scale_;
@@ -400,16 +457,19 @@ std::vector<double> rank_utilities(const std::vector<double>& rewards,
 }
 
 std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options(
-      "marl", o,
-      {"lr", "clip", "entropy", "epochs", "batch", "utility", "ordered", "split", "horizon"});
+  check_options("marl", o,
+                {"lr", "clip", "entropy", "epochs", "batch", "utility", "ordered", "split",
+                 "horizon", "critic", "dreams", "dream_batch", "resample"});
   // Episodes of 8 steps: on dram-v0's hard target (60 seeds) 137.5 evaluations to target
   // against 153 for one-step episodes, within noise (docs/SEARCH.md; the defaults of 2026-12-06).
   const auto horizon = static_cast<size_t>(option_number(o, "horizon", 8, 1, 100000));
   const std::string split = option_choice(o, "split", {"knob", "group"});
+  std::unique_ptr<DesignCritic> critic;
+  if (option_choice(o, "critic", {"bo", "none"}) == "bo") critic = make_bo_critic(space, {});
   return std::make_unique<PolicyGradient>(
       space, seed, o,
-      split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup, horizon);
+      split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup, horizon,
+      std::move(critic));
 }
 
 std::unique_ptr<Searcher> make_ppo(const DesignSpace& space, uint64_t seed, const Options& o) {

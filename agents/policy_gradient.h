@@ -9,6 +9,11 @@
 //         Ordered knobs (non-categorical, three or more values; option ordered=trend, the
 //         default) add a learnt slope and curvature over their values' positions to the logits
 //         (ordered=none: not);
+//         with a centralised critic (critic=bo, the default; none: without): bo's models of
+//         every result so far rank imagined designs the agents draw between evaluations, and
+//         the agents learn from those ranks as from real results (dreams=8 batches of
+//         dream_batch=32 after each result); a design asked before is redrawn up to
+//         resample=16 times; entropy bonus 0.2 (0.05 and no redraws before the critic);
 //   ppo:  one learner over every knob on one-step episodes (the single-agent baseline: one
 //         ratio over all knobs, constant observation, so its policy is its logits).
 // They also differ in credit: ppo's advantage is the shared reward against the batch mean;

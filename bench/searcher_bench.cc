@@ -66,20 +66,23 @@ void BM_SearcherAsk(benchmark::State& state, const char* searcher, const char* e
   state.counters["max_ms"] = worst_s * 1e3;
 }
 
-// bo on two spaces, with the reward alone or with two targets' margins, at three history lengths.
+// bo, and marl with its critic (bo's models, refitted after every result), on two spaces, with
+// the reward alone or with two targets' margins, at three history lengths.
 const bool kSearcherAsksRegistered = [] {
-  for (const char* env_name : {"dram-v0", "accel-v0"}) {
-    for (bool with_targets : {false, true}) {
-      std::string name = std::string("BM_SearcherAsk/bo_") + env_name;
-      std::replace(name.begin(), name.end(), '-', '_');
-      if (with_targets) name += "_two_targets";
-      benchmark::RegisterBenchmark(name.c_str(), BM_SearcherAsk, "bo", env_name, with_targets)
-          ->Arg(100)
-          ->Arg(1000)
-          ->Arg(5000)
-          ->Iterations(40)
-          ->UseManualTime()
-          ->Unit(benchmark::kMillisecond);
+  for (const char* searcher : {"bo", "marl"}) {
+    for (const char* env_name : {"dram-v0", "accel-v0"}) {
+      for (bool with_targets : {false, true}) {
+        std::string name = std::string("BM_SearcherAsk/") + searcher + "_" + env_name;
+        std::replace(name.begin(), name.end(), '-', '_');
+        if (with_targets) name += "_two_targets";
+        benchmark::RegisterBenchmark(name.c_str(), BM_SearcherAsk, searcher, env_name, with_targets)
+            ->Arg(100)
+            ->Arg(1000)
+            ->Arg(5000)
+            ->Iterations(40)
+            ->UseManualTime()
+            ->Unit(benchmark::kMillisecond);
+      }
     }
   }
   return true;
