@@ -656,14 +656,19 @@ class TwoTargets : public env::Evaluator {
   std::vector<v1::WorkloadRef> workloads() const override { return {}; }
 };
 
-TEST(Searchers, BoModelsEachTargetWhenThereAreSeveral) {
+// Three knobs of 16 values; each target is set by one knob (x2 adds a little power).
+env::Env two_targets_env() {
   v1::DesignSpaceSpec spec;
   spec.set_name("two-targets");
   for (const char* name : {"x0", "x1", "x2"})
     *spec.add_dimensions() = Param::integer(name, 0, 15).group("g");
   env::RewardConfig reward;
   reward.targets = {env::parse_target("latency_ns<=2"), env::parse_target("avg_power_mw<=2.5")};
-  env::Env e("two-targets", DesignSpace(spec), std::make_shared<TwoTargets>(), reward, 1);
+  return env::Env("two-targets", DesignSpace(spec), std::make_shared<TwoTargets>(), reward, 1);
+}
+
+TEST(Searchers, BoModelsEachTargetWhenThereAreSeveral) {
+  env::Env e = two_targets_env();
   // 3 x 3 x 16 of the 4 096 designs meet both (x0 in 10-12, x1 in 3-5, x2 small enough):
   // random search needs ~20 at the median.
   const double by_targets = median_evaluations_to_target(e, "bo", {}, 120);
@@ -680,18 +685,13 @@ TEST(Searchers, BoModelsEachTargetWhenThereAreSeveral) {
 // the defaults marl had before it) they learn from the real results alone. The helper also
 // checks that a checkpoint restores the agents, critic included, exactly.
 TEST(Searchers, MarlLearnsFromItsCriticBetweenEvaluations) {
-  v1::DesignSpaceSpec spec;
-  spec.set_name("two-targets");
-  for (const char* name : {"x0", "x1", "x2"})
-    *spec.add_dimensions() = Param::integer(name, 0, 15).group("g");
-  env::RewardConfig reward;
-  reward.targets = {env::parse_target("latency_ns<=2"), env::parse_target("avg_power_mw<=2.5")};
-  env::Env e("two-targets", DesignSpace(spec), std::make_shared<TwoTargets>(), reward, 1);
+  env::Env e = two_targets_env();
   const double with_critic = median_evaluations_to_target(e, "marl", {}, 120);
   const double without = median_evaluations_to_target(
       e, "marl", {{"critic", "none"}, {"entropy", "0.05"}, {"resample", "0"}}, 120);
+  // 7 against 22 at the median of the nine seeds; random search needs ~20.
   EXPECT_LT(with_critic, without);
-  EXPECT_LE(with_critic, 15.0);  // random search: ~20
+  EXPECT_LE(with_critic, 10.0);
 }
 
 // With redraws (marl's default 16) a design asked before is replaced by a new one while the
@@ -712,6 +712,7 @@ TEST(Searchers, MarlRedrawsDesignsItAskedBefore) {
     }
     return count;
   };
+  // 0 repeats in 300 asks against 10 without redraws.
   const size_t with_redraws = repeats({});
   EXPECT_LT(with_redraws, repeats({{"resample", "0"}}));
   EXPECT_LE(with_redraws, 2u);
