@@ -114,11 +114,10 @@ class BayesOpt : public Searcher {
       while (out.size() < n) out.push_back(fresh_random());
       return out;
     }
-    std::vector<GaussianProcess>& models = belief->models;  // grown by choose_batch()
     const Score score = [&](const std::vector<IndexVector>& ps) {
-      return this->score(*belief, models, ps);
+      return this->score(*belief, ps);
     };
-    choose_batch(models, score, n, out);
+    choose_batch(belief->models, score, n, out);  // which grows the models by believed points
     return out;
   }
 
@@ -153,10 +152,10 @@ class BayesOpt : public Searcher {
     return belief;
   }
 
-  // Each design's value under `models` (the belief's, or copies grown by choose_batch()):
-  // the targets' probability of feasibility (in logs), or the reward's EI or UCB.
-  std::vector<double> score(const Belief& belief, const std::vector<GaussianProcess>& models,
-                            const std::vector<IndexVector>& ps) const {
+  // Each design's value under the belief's models: the targets' probability of feasibility
+  // (in logs), or the reward's EI or UCB.
+  std::vector<double> score(const Belief& belief, const std::vector<IndexVector>& ps) const {
+    const std::vector<GaussianProcess>& models = belief.models;
     if (belief.limit.empty()) return acquisition(models[0], ps, belief.best_y);
     Eigen::MatrixXd x(static_cast<long>(ps.size()), static_cast<long>(enc_.size()));
     for (size_t i = 0; i < ps.size(); ++i) x.row(static_cast<long>(i)) = enc_.encode(ps[i]);
@@ -481,7 +480,7 @@ class BoCritic : public DesignCritic {
   }
   std::vector<double> score(const std::vector<IndexVector>& designs) const override {
     if (!belief_) throw InternalError("DesignCritic::score() before a successful refresh()");
-    return bo_.score(*belief_, belief_->models, designs);
+    return bo_.score(*belief_, designs);
   }
 
  private:
