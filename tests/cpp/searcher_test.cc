@@ -692,6 +692,9 @@ TEST(Searchers, MarlLearnsFromItsCriticBetweenEvaluations) {
   // 7 against 22 at the median of the nine seeds; random search needs ~20.
   EXPECT_LT(with_critic, without);
   EXPECT_LE(with_critic, 10.0);
+  EXPECT_THROW(make_searcher("marl", e.space(), 0, {{"critic", "gp"}}), InputError);
+  EXPECT_THROW(make_searcher("marl", e.space(), 0, {{"dreams", "0"}}), InputError);
+  EXPECT_THROW(make_searcher("ppo", e.space(), 0, {{"critic", "bo"}}), InputError);
 }
 
 // With redraws (marl's default 16) a design asked before is replaced by a new one while the
