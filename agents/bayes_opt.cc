@@ -472,7 +472,8 @@ class BayesOpt : public Searcher {
 
 class BoCritic : public DesignCritic {
  public:
-  BoCritic(const DesignSpace& space, const Options& o) : bo_(space, 0, o) {}
+  // Seed 0: the critic only models and scores, it never draws designs.
+  explicit BoCritic(const DesignSpace& space) : bo_(space, 0, {}) {}
   void tell(const std::vector<Told>& results) override { bo_.tell(results); }
   bool refresh() override {
     belief_ = bo_.believe();
@@ -490,11 +491,8 @@ class BoCritic : public DesignCritic {
 
 }  // namespace
 
-std::unique_ptr<DesignCritic> make_bo_critic(const DesignSpace& space, const Options& o) {
-  check_options("bo critic", o,
-                {"model", "warp", "acquisition", "beta", "additive", "refit_every", "max_points",
-                 "fit_points"});
-  return std::make_unique<BoCritic>(space, o);
+std::unique_ptr<DesignCritic> make_bo_critic(const DesignSpace& space) {
+  return std::make_unique<BoCritic>(space);
 }
 
 std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed,

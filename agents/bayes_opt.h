@@ -25,8 +25,7 @@ class DesignCritic {
   virtual std::vector<double> score(const std::vector<IndexVector>& designs) const = 0;
 };
 
-// `o` takes bo's model options (model, warp, acquisition, beta, additive, refit_every,
-// max_points, fit_points).
-std::unique_ptr<DesignCritic> make_bo_critic(const DesignSpace& space, const Options& o);
+// With bo's default model options.
+std::unique_ptr<DesignCritic> make_bo_critic(const DesignSpace& space);
 
 }  // namespace accelgym::agents

@@ -465,7 +465,7 @@ std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, con
   const auto horizon = static_cast<size_t>(option_number(o, "horizon", 8, 1, 100000));
   const std::string split = option_choice(o, "split", {"knob", "group"});
   std::unique_ptr<DesignCritic> critic;
-  if (option_choice(o, "critic", {"bo", "none"}) == "bo") critic = make_bo_critic(space, {});
+  if (option_choice(o, "critic", {"bo", "none"}) == "bo") critic = make_bo_critic(space);
   return std::make_unique<PolicyGradient>(
       space, seed, o,
       split == "knob" ? PolicyGradient::Split::kKnob : PolicyGradient::Split::kGroup, horizon,
