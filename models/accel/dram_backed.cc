@@ -475,6 +475,10 @@ class FoldSampler::Impl {
     port_.skip(skipped_ns, port_.extrapolated(window.activity, per_window, skipped_ns, so_far));
     layer.skip(f, skipped);
     start_ns += skipped_ns;
+    // Fold f + skipped runs next, where fold f would have: the step before it (fold f - 1's) is
+    // in its phase, so the next step's duration completes a pair and a window may open at once.
+    last_fold_ = f + skipped;
+    last_start_ns_ = start_ns;
     return skipped;
   }
 
@@ -519,7 +523,7 @@ class FoldSampler::Impl {
 uint64_t SkipRatio::after_window(const Segment& segment, double mean_step_ns) {
   const bool agrees = segment == last_ &&
                       std::abs(mean_step_ns - last_mean_step_ns_) <= kDrift * last_mean_step_ns_;
-  ratio_ = agrees ? ratio_ * 2 : kFirst;
+  ratio_ = agrees ? ratio_ * kGrowth : kFirst;
   last_ = segment;
   last_mean_step_ns_ = mean_step_ns;
   return ratio_;

@@ -134,8 +134,9 @@ class LayerTraffic {
 };
 
 // How many windows' worth a skip may span (fold sampling): steps drift slowly along a segment
-// (the addresses move on through rows and banks), so kFirst, doubling while successive windows
-// of one segment agree within kDrift on the mean step. (Carried over a layer's segments, it left
+// (the addresses move on through rows and banks), so kFirst, times kGrowth while successive
+// windows of one segment agree within kDrift on the mean step (docs/MODELS.md: a larger kFirst
+// left a design 1.5 % off). (Carried over a layer's segments, it left
 // one design's energy 0.99 % off instead of 0.37 %: its background energy drifts.)
 class SkipRatio {
  public:
@@ -150,7 +151,7 @@ class SkipRatio {
   uint64_t after_window(const Segment& segment, double mean_step_ns);
 
  private:
-  static constexpr uint64_t kFirst = 8;
+  static constexpr uint64_t kFirst = 8, kGrowth = 4;
   static constexpr double kDrift = 0.02;
   uint64_t ratio_ = kFirst;
   Segment last_{nullptr, 0, 0};

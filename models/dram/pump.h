@@ -61,6 +61,8 @@ class BasicRequestPump {
   MemRequest head_{};
   Location head_loc_{};
   uint64_t head_cycle_ = 0;
+  double last_arrival_ns_ = -1;  // no request arrives before time 0
+  uint64_t last_arrival_cycle_ = 0;
   bool head_ready_ = false;
   bool blocked_ = false;
   bool reoffer_next_cycle_ = false;  // room was freed on the cycle a run ended early
@@ -81,7 +83,12 @@ bool BasicRequestPump<Pull, Done>::load_next() {
     return false;
   }
   head_loc_ = sys_.locate(head_.address);
-  head_cycle_ = sys_.cycle_at(head_.arrival_ns);
+  // Requests often share an arrival time (a transfer's bursts): its cycle is computed once.
+  if (head_.arrival_ns != last_arrival_ns_) {
+    last_arrival_ns_ = head_.arrival_ns;
+    last_arrival_cycle_ = sys_.cycle_at(head_.arrival_ns);
+  }
+  head_cycle_ = last_arrival_cycle_;
   head_ready_ = true;
   return true;
 }

@@ -31,21 +31,21 @@ class Pause {
 
 DramPort::DramPort(const dram::Device& device, const dram::DramConfig& config)
     : sys_(device, config),
-      pump_(
-          sys_, [this](dram::MemRequest& out) { return pull(out); },
-          [this](const dram::Completion& c) {
-            --in_flight_;
-            if (c.cookie >> 32 == stream_window_.serial) --stream_window_.in_flight;
-            Group& g = groups_[c.cookie & 0xffffffff];
-            g.outstanding--;
-            g.done_ns = std::max(g.done_ns,
-                                 static_cast<double>(c.cycle) * sys_.device().tck_ns + skipped_ns_);
-          }),
+      pump_(sys_, Pull{this}, Answered{this}),
       capacity_bytes_(sys_.device().capacity_bytes()),
       burst_bytes_(sys_.device().access_bytes),
       stream_repeat_bytes_(sys_.address_map().repeat_bytes()),
       stream_warm_bytes_(
           std::max(stream_repeat_bytes_, 2 * buffered_requests(sys_) * burst_bytes_)) {}
+
+void DramPort::answered(const dram::Completion& c) {
+  --in_flight_;
+  if (c.cookie >> 32 == stream_window_.serial) --stream_window_.in_flight;
+  Group& g = groups_[c.cookie & 0xffffffff];
+  g.outstanding--;
+  g.done_ns =
+      std::max(g.done_ns, static_cast<double>(c.cycle) * sys_.device().tck_ns + skipped_ns_);
+}
 
 uint32_t DramPort::group() {
   groups_.push_back({});
@@ -84,7 +84,9 @@ bool DramPort::pull(dram::MemRequest& out) {
   PendingTransfer& front = pending_.front();
   if (sample_streams_ && !streams_paused_) sample_stream(front);
   // The cookie names the group (for its completion) and the transfer (stream sampling's).
-  out = dram::MemRequest{front.next % capacity_bytes_, front.is_write, front.at_ns, front.initiator,
+  // Addresses wrap at the capacity; a division only for a transfer that wraps.
+  const uint64_t address = front.next < capacity_bytes_ ? front.next : front.next % capacity_bytes_;
+  out = dram::MemRequest{address, front.is_write, front.at_ns, front.initiator,
                          front.serial << 32 | front.group};
   front.next += burst_bytes_;
   ++in_flight_;

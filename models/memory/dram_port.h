@@ -103,12 +103,23 @@ class DramPort : public TransferPort {
     dram::Activity start;
   };
   bool pull(dram::MemRequest& out);
+  void answered(const dram::Completion& c);
   void sample_stream(PendingTransfer& front);
   // What has been simulated and stream-sampled by DRAM cycle `cycle`.
   dram::Activity activity_with_streams(uint64_t cycle);
 
+  // The pump calls these for every request (called directly, not through std::function).
+  struct Pull {
+    DramPort* port;
+    bool operator()(dram::MemRequest& out) const { return port->pull(out); }
+  };
+  struct Answered {
+    DramPort* port;
+    void operator()(const dram::Completion& c) const { port->answered(c); }
+  };
+
   dram::MemorySystem sys_;
-  dram::RequestPump pump_;
+  dram::BasicRequestPump<Pull, Answered> pump_;
   std::deque<PendingTransfer> pending_;
   uint64_t transfers_ = 0;
   uint64_t in_flight_ = 0;  // requests taken by the controller and not yet answered
