@@ -144,7 +144,10 @@ class Process {
 
   void decide() {
     double next = end_ns_;
-    for (uint32_t g : waiting_) next = std::max(next, port_.completion_ns(g));
+    for (uint32_t g : waiting_) {
+      next = std::max(next, port_.completion_ns(g));
+      port_.release(g);
+    }
     waiting_.clear();
     if (state_ == State::kWait && first_load_) {  // the layer's first tiles arrived
       first_load_ = false;
@@ -411,8 +414,18 @@ HeteroResult simulate_hetero(const std::vector<SubAccelerator>& subs, const dram
     }
     if (!next && !waiting) break;  // every sub-accelerator finished
     const double limit = next ? next->action_time() : kNone;
-    // Run the DRAM up to the next action, stopping early when a waiting process can decide.
-    if (waiting && !any_ready()) port.run(any_ready, limit);
+    // Run the DRAM up to the next action, stopping early when a waiting process can decide
+    // (which only a group's completion can bring about: checked when one completed).
+    if (waiting && !any_ready()) {
+      uint64_t checked = port.groups_completed();
+      port.run(
+          [&] {
+            if (port.groups_completed() == checked) return false;
+            checked = port.groups_completed();
+            return any_ready();
+          },
+          limit);
+    }
     if (any_ready()) continue;  // decide first: its next action may come before `limit`
     if (!next) throw InternalError("heterogeneous simulation stalled: the DRAM never answered");
     next->act();

@@ -42,14 +42,29 @@ void DramPort::answered(const dram::Completion& c) {
   --in_flight_;
   if (c.cookie >> 32 == stream_window_.serial) --stream_window_.in_flight;
   Group& g = groups_[c.cookie & 0xffffffff];
-  g.outstanding--;
+  if (--g.outstanding == 0) ++groups_completed_;
   g.done_ns =
       std::max(g.done_ns, static_cast<double>(c.cycle) * sys_.device().tck_ns + skipped_ns_);
 }
 
 uint32_t DramPort::group() {
+  if (!free_groups_.empty()) {
+    const uint32_t reused = free_groups_.back();
+    free_groups_.pop_back();
+    groups_[reused] = Group{};
+    return reused;
+  }
   groups_.push_back({});
   return static_cast<uint32_t>(groups_.size() - 1);
+}
+
+void DramPort::release(uint32_t group) {
+  Group& g = groups_.at(group);
+  if (g.outstanding > 0 || g.released) {
+    throw InternalError("DramPort: a group released while busy or released already");
+  }
+  g.released = true;
+  free_groups_.push_back(group);
 }
 
 void DramPort::transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes,
@@ -67,6 +82,7 @@ void DramPort::transfer(uint32_t group, bool is_write, uint64_t address, uint64_
   last_issue_ns_ = at_ns;
   last_caller_issue_ns_ = std::max(last_caller_issue_ns_, caller_at_ns);
   Group& g = groups_[group];
+  if (g.released) throw InternalError("DramPort: a transfer for a released group");
   if (g.outstanding == 0) g.issued_ns = at_ns + skipped_ns_;
   g.issued = true;
   const uint64_t first = address / burst_bytes_ * burst_bytes_;
@@ -144,7 +160,9 @@ void DramPort::sample_stream(PendingTransfer& front) {
   streams_skipped_ = true;
   front.next += skip_bytes;
   w.opens_at = front.next + stream_warm_bytes_;
-  groups_[front.group].outstanding -= skip_bytes / burst_bytes_;
+  Group& skipped_group = groups_[front.group];
+  skipped_group.outstanding -= skip_bytes / burst_bytes_;
+  if (skipped_group.outstanding == 0) ++groups_completed_;
   // Transfers behind it that had not arrived by now arrive that much earlier in the DRAM's
   // time, but not before now (they came during the skipped time and wait behind it).
   const double now_ns = static_cast<double>(now) * tck;
@@ -160,10 +178,13 @@ dram::Activity DramPort::activity_with_streams(uint64_t cycle) {
 }
 
 double DramPort::wait(uint32_t group) {
-  Group& g = groups_[group];
+  Group& g = groups_.at(group);
+  if (g.released) throw InternalError("DramPort: a wait for a released group");
   if (g.outstanding > 0) pump_.run_until([&] { return groups_[group].outstanding == 0; });
   if (groups_[group].outstanding > 0) throw InternalError("DramPort: a group never completed");
-  return completion_ns(group);
+  const double done = completion_ns(group);
+  release(group);
+  return done;
 }
 
 void DramPort::run(const std::function<bool()>& finished, double limit_ns) {

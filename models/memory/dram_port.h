@@ -28,7 +28,8 @@ class DramPort : public TransferPort {
   void transfer(uint32_t group, bool is_write, uint64_t address, uint64_t bytes, double at_ns,
                 uint32_t initiator = 0) override;
   // Runs the DRAM until every request of `group` has its response; returns when the last one
-  // arrived (the group's issue time when it is empty).
+  // arrived (the group's issue time when it is empty). The group is then released: its number
+  // may name a later group.
   double wait(uint32_t group) override;
   // Runs until every request has its response, and reports (with what skip() added).
   v1::DramReport finish();
@@ -68,6 +69,12 @@ class DramPort : public TransferPort {
     const Group& g = groups_[group];
     return g.issued ? std::max(g.done_ns, g.issued_ns) : skipped_ns_;
   }
+  // A complete group no longer asked about: its number may name a later group, so a search's
+  // many transfers do not grow the table (fresh memory is what these hosts pay most for).
+  void release(uint32_t group);
+  // How many groups have completed so far (a wait for several can check them only when this
+  // moved).
+  uint64_t groups_completed() const { return groups_completed_; }
   // Runs the DRAM until `finished()` holds or its clock reaches `limit_ns`.
   void run(const std::function<bool()>& finished, double limit_ns);
   double now_ns() const {
@@ -80,8 +87,9 @@ class DramPort : public TransferPort {
   struct Group {
     uint64_t outstanding = 0;
     bool issued = false;
-    double issued_ns = 0;  // when its first transfer (after it last completed) was issued
-    double done_ns = 0;    // when its last request completed
+    bool released = false;  // until group() hands its number out again
+    double issued_ns = 0;   // when its first transfer (after it last completed) was issued
+    double done_ns = 0;     // when its last request completed
   };
   // A transfer whose bursts the controller has not all taken yet: [next, end) (addresses
   // before wrapping at the capacity), arriving at `at_ns` (the DRAM's time).
@@ -124,6 +132,8 @@ class DramPort : public TransferPort {
   uint64_t transfers_ = 0;
   uint64_t in_flight_ = 0;  // requests taken by the controller and not yet answered
   std::vector<Group> groups_;
+  std::vector<uint32_t> free_groups_;  // released, for group() to hand out again
+  uint64_t groups_completed_ = 0;
   uint64_t capacity_bytes_, burst_bytes_;
   double last_issue_ns_ = 0;         // in the DRAM's time
   double last_caller_issue_ns_ = 0;  // in the caller's
