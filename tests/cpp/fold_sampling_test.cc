@@ -290,6 +290,32 @@ TEST(DramPortSkip, ShiftsTimesAndAddsTheSkippedActivity) {
   EXPECT_THROW(skipping.skip(-1, {}), InternalError);
 }
 
+TEST(DramPortGroups, AGroupWaitedForIsHandedOutAgain) {
+  // A search makes millions of transfer groups; the port's table holds only those in use.
+  const auto [config, dram_config] = design({});
+  memory::DramPort port(dram::make_device(dram_config), dram_config);
+  const uint32_t a = port.group(), b = port.group();
+  port.transfer(a, false, 0, 4096, 0.0);
+  port.transfer(b, true, 1 << 20, 4096, 0.0);
+  const double a_done = port.wait(a);
+  EXPECT_GT(a_done, 0);
+  EXPECT_THROW(port.wait(a), InternalError);  // released by the wait
+  EXPECT_THROW(port.transfer(a, false, 0, 64, 10.0), InternalError);
+  EXPECT_EQ(port.group(), a);  // its number named anew
+  EXPECT_GE(port.groups_completed(), 1u);
+  port.wait(b);
+  EXPECT_EQ(port.groups_completed(), 2u);
+  // A new group starts empty: complete at once, at the DRAM's start.
+  EXPECT_TRUE(port.complete(a));
+  EXPECT_DOUBLE_EQ(port.completion_ns(a), 0.0);
+  port.release(a);
+  EXPECT_THROW(port.release(a), InternalError);  // twice
+  const uint32_t c = port.group();
+  port.transfer(c, false, 0, 1 << 16, 20.0);
+  EXPECT_THROW(port.release(c), InternalError);  // still busy
+  port.wait(c);
+}
+
 TEST(DramPortSkip, TimesShiftedBySkipsMayRoundBelowTheLastIssue) {
   // GPT-2 on 4x4 (2026-12-06): after skips summing to 215 280 950.67 ns, a transfer issued when
   // the last one was landed 1.5e-8 ns before it in the DRAM's time: the same time, not a
