@@ -303,13 +303,15 @@ class PolicyGradient : public Searcher {
       IndexVector design(space_.num_dimensions(), 0);
       std::vector<double> lps;
       const Features& observed = episodes_[e].observation;
+      IndexVector canonical;
       for (size_t attempt = 0;; ++attempt) {
         lps.clear();
         for (const auto& a : agents_) a.act(rng_, observed, design, lps);
-        if (attempt >= h_.resample || !known_.count(space_.canonical(design))) break;
+        canonical = space_.canonical(design);
+        if (attempt >= h_.resample || !known_.count(canonical)) break;
       }
-      out.push_back(space_.canonical(design));
-      known_.insert(out.back());
+      known_.insert(canonical);
+      out.push_back(std::move(canonical));
       pending_.push_back({design, lps, out.back(), observed, e});
     }
     return out;

@@ -129,6 +129,9 @@ TEST(Searchers, RankUtilitiesOrderByRewardThenObjectives) {
 
 // With every reward tied at the clip, only the objectives tell designs apart: with rank
 // utilities (the default) marl learns to lower the objective; from rewards alone it cannot.
+// marl's learners alone: no critic, and the entropy bonus and redraws marl had before it.
+const Options kMarlWithoutCritic{{"critic", "none"}, {"entropy", "0.05"}, {"resample", "0"}};
+
 TEST(Searchers, MarlLearnsFromObjectivesWhenRewardsTieAtTheClip) {
   auto mean_objective_last_round = [](const Options& o) {
     auto env = bowl_env();
@@ -147,9 +150,9 @@ TEST(Searchers, MarlLearnsFromObjectivesWhenRewardsTieAtTheClip) {
     }
     return sum / 16;
   };
-  // The learners alone, with the defaults marl had before its critic (which here would learn
-  // from the tied rewards only: these results carry no margins).
-  const Options learners{{"critic", "none"}, {"entropy", "0.05"}, {"resample", "0"}};
+  // The learners alone (a critic here would learn from the tied rewards only: these results
+  // carry no margins).
+  const Options& learners = kMarlWithoutCritic;
   Options rewards{learners};
   rewards["utility"] = "reward";
   const double ranked = mean_objective_last_round(learners),
@@ -184,10 +187,8 @@ TEST(Searchers, MarlCarriesWhatItLearnsAlongOrderedKnobs) {
     return sum / (5 * 16);
   };
   for (const char* agent : {"marl", "ppo"}) {
-    // marl's learners alone (no critic, its defaults before the critic): ppo's options.
-    Options o;
-    if (agent == std::string("marl"))
-      o = {{"critic", "none"}, {"entropy", "0.05"}, {"resample", "0"}};
+    // marl's learners alone; ppo's defaults.
+    Options o = agent == std::string("marl") ? kMarlWithoutCritic : Options{};
     const double trend = mean_x0_third_round(agent, o);
     o["ordered"] = "none";
     const double none = mean_x0_third_round(agent, o);
@@ -687,8 +688,7 @@ TEST(Searchers, BoModelsEachTargetWhenThereAreSeveral) {
 TEST(Searchers, MarlLearnsFromItsCriticBetweenEvaluations) {
   env::Env e = two_targets_env();
   const double with_critic = median_evaluations_to_target(e, "marl", {}, 120);
-  const double without = median_evaluations_to_target(
-      e, "marl", {{"critic", "none"}, {"entropy", "0.05"}, {"resample", "0"}}, 120);
+  const double without = median_evaluations_to_target(e, "marl", kMarlWithoutCritic, 120);
   // 7 against 22 at the median of the nine seeds; random search needs ~20.
   EXPECT_LT(with_critic, without);
   EXPECT_LE(with_critic, 10.0);
