@@ -98,6 +98,7 @@ class BayesOpt : public Searcher {
     warp_ = warp == "log" ? Warp::kLog : warp == "ranks" ? Warp::kRanks : Warp::kNone;
     model_targets_ = option_choice(o, "model", {"targets", "reward"}) == "targets";
     additive_ = option_number(o, "additive", 0.75, 0, 1);
+    avoid_constraints_ = avoid_declared_constraints(o);
     hyper_.log_lengthscale.assign(space.num_dimensions(), std::log(0.5));
   }
 
@@ -105,8 +106,10 @@ class BayesOpt : public Searcher {
     std::vector<IndexVector> out;
     // Space-filling start: a Latin-hypercube-like stratified sample of the indices.
     while (out.size() < n && asked_ < initial_) {
-      out.push_back(stratified(asked_++));
-      seen_.insert(out.back());
+      IndexVector p = stratified(asked_++);
+      if (!keeps_constraints(p)) p = fresh_random();
+      seen_.insert(p);
+      out.push_back(std::move(p));
     }
     if (out.size() == n) return out;
     std::optional<Belief> belief = believe();
@@ -205,9 +208,15 @@ class BayesOpt : public Searcher {
     return space_.canonical(p);
   }
 
+  bool keeps_constraints(const IndexVector& p) const {
+    return !avoid_constraints_ || space_.satisfies_constraints(p);
+  }
+
   IndexVector fresh_random() {
     IndexVector p = space_.sample(rng_);
-    for (int attempt = 0; attempt < 32 && seen_.count(p); ++attempt) p = space_.sample(rng_);
+    for (int attempt = 0; attempt < 32 && (seen_.count(p) || !keeps_constraints(p)); ++attempt) {
+      p = space_.sample(rng_);
+    }
     seen_.insert(p);
     return p;
   }
@@ -398,9 +407,10 @@ class BayesOpt : public Searcher {
     return value;
   }
 
-  // The unseen designs among `ps`.
-  std::vector<IndexVector> unseen(std::vector<IndexVector> ps) const {
-    std::erase_if(ps, [&](const IndexVector& p) { return seen_.count(p) > 0; });
+  // The designs among `ps` that may be proposed: unseen, and keeping the declared constraints.
+  std::vector<IndexVector> proposable(std::vector<IndexVector> ps) const {
+    std::erase_if(
+        ps, [&](const IndexVector& p) { return seen_.count(p) > 0 || !keeps_constraints(p); });
     return ps;
   }
 
@@ -408,8 +418,8 @@ class BayesOpt : public Searcher {
   IndexVector maximise_acquisition(const Score& score, const IndexVector& incumbent) {
     std::vector<IndexVector> random;
     for (size_t i = 0; i < candidates_; ++i) random.push_back(space_.sample(rng_));
-    std::vector<IndexVector> starts = unseen(std::move(random));
-    for (auto& p : unseen(space_.neighbours(incumbent))) starts.push_back(std::move(p));
+    std::vector<IndexVector> starts = proposable(std::move(random));
+    for (auto& p : proposable(space_.neighbours(incumbent))) starts.push_back(std::move(p));
     const std::vector<double> value = score(starts);
     std::vector<size_t> order(starts.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -433,7 +443,7 @@ class BayesOpt : public Searcher {
 
   // Moves p to its best unseen neighbour if that improves the acquisition.
   bool climb_once(const Score& score, IndexVector& p, double& value) const {
-    const std::vector<IndexVector> next = unseen(space_.neighbours(p));
+    const std::vector<IndexVector> next = proposable(space_.neighbours(p));
     if (next.empty()) return false;
     const std::vector<double> v = score(next);
     const size_t best = static_cast<size_t>(std::max_element(v.begin(), v.end()) - v.begin());
@@ -450,9 +460,10 @@ class BayesOpt : public Searcher {
   double beta_;
   std::string acquisition_;
   enum class Warp { kLog, kRanks, kNone };
-  Warp warp_;           // how rewards are warped before the GP models them (standardise())
-  bool model_targets_;  // model=targets: a GP per target's margin (ask_by_targets())
-  double additive_;     // the additive kernel's weight (GaussianProcess)
+  Warp warp_;               // how rewards are warped before the GP models them (standardise())
+  bool model_targets_;      // model=targets: a GP per target's margin (ask_by_targets())
+  double additive_;         // the additive kernel's weight (GaussianProcess)
+  bool avoid_constraints_;  // constraints=avoid: propose only designs keeping them
   static constexpr double kLogWarpScale = 1e-3;  // a violation of 0.1 % of a target
   static constexpr size_t kTargetPoints = 64;    // observations each target's model sees
   Hyper hyper_;
@@ -499,7 +510,7 @@ std::unique_ptr<Searcher> make_bayes_opt(const DesignSpace& space, uint64_t seed
                                          const Options& o) {
   check_options("bo", o,
                 {"initial", "candidates", "beta", "acquisition", "warp", "model", "additive",
-                 "refit_every", "max_points", "fit_points"});
+                 "refit_every", "max_points", "fit_points", "constraints"});
   return std::make_unique<BayesOpt>(space, seed, o);
 }
 

@@ -190,13 +190,14 @@ class Tpe : public Searcher {
     // default: over seeds 1-200 it needed no fewer evaluations than the reward's split on all
     // four envs (docs/SEARCH.md).
     model_targets_ = option_choice(o, "model", {"reward", "targets"}) == "targets";
+    avoid_constraints_ = avoid_declared_constraints(o);
   }
 
   std::vector<IndexVector> ask(size_t n) override {
     std::vector<IndexVector> out;
     for (size_t i = 0; i < n; ++i) {
       IndexVector p = history_.size() < startup_ ? space_.sample(rng_) : propose();
-      for (int attempt = 0; attempt < 16 && seen_.count(p); ++attempt) p = space_.sample(rng_);
+      for (int attempt = 0; attempt < 16 && !proposable(p); ++attempt) p = space_.sample(rng_);
       seen_.insert(p);
       out.push_back(p);
     }
@@ -381,7 +382,7 @@ class Tpe : public Searcher {
       const IndexVector p = space_.canonical(sample(ratios[c % ratios.size()].first));
       double score = 0;
       for (const auto& [l, g] : ratios) score += log_density(l, p) - log_density(g, p);
-      if (score > best_score && !seen_.count(p)) {
+      if (score > best_score && proposable(p)) {
         best_score = score;
         best = p;
       }
@@ -389,11 +390,17 @@ class Tpe : public Searcher {
     return best.empty() ? space_.sample(rng_) : best;
   }
 
+  // Not asked before, and keeping the declared constraints unless told to ignore them.
+  bool proposable(const IndexVector& p) const {
+    return !seen_.count(p) && (!avoid_constraints_ || space_.satisfies_constraints(p));
+  }
+
   const DesignSpace& space_;
   Rng rng_;
   size_t startup_, candidates_, max_good_;
   double gamma_, prior_weight_;
   bool model_targets_;
+  bool avoid_constraints_;  // constraints=avoid (proposable())
   std::vector<std::pair<IndexVector, double>> history_;
   std::vector<std::vector<double>> margins_;  // per observation; empty for invalid designs
   std::set<IndexVector> seen_;
@@ -415,7 +422,9 @@ double tpe_kernel_sigma(size_t values, size_t observations, size_t knobs) {
 }
 
 std::unique_ptr<Searcher> make_tpe(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options("tpe", o, {"startup", "candidates", "gamma", "max_good", "prior_weight", "model"});
+  check_options(
+      "tpe", o,
+      {"startup", "candidates", "gamma", "max_good", "prior_weight", "model", "constraints"});
   return std::make_unique<Tpe>(space, seed, o);
 }
 

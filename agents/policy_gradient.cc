@@ -276,6 +276,8 @@ class PolicyGradient : public Searcher {
         rng_(seed),
         h_(hyper_from(o, split != Split::kNone)),
         local_credit_(split != Split::kNone),
+        // ppo, the single-agent baseline, draws as it always did.
+        avoid_constraints_(split != Split::kNone && avoid_declared_constraints(o)),
         horizon_(horizon),
         critic_(std::move(critic)) {
     switch (split) {
@@ -308,7 +310,7 @@ class PolicyGradient : public Searcher {
         lps.clear();
         for (const auto& a : agents_) a.act(rng_, observed, design, lps);
         canonical = space_.canonical(design);
-        if (attempt >= h_.resample || !known_.count(canonical)) break;
+        if (attempt >= h_.resample || proposable(canonical)) break;
       }
       known_.insert(canonical);
       out.push_back(std::move(canonical));
@@ -401,7 +403,7 @@ class PolicyGradient : public Searcher {
       }
       std::vector<double> score = critic_->score(canonical);
       for (size_t i = 0; i < score.size(); ++i) {
-        if (known_.count(canonical[i])) score[i] = -std::numeric_limits<double>::infinity();
+        if (!proposable(canonical[i])) score[i] = -std::numeric_limits<double>::infinity();
       }
       const std::vector<double> utilities =
           rank_utilities(score, std::vector<std::vector<double>>(score.size()));
@@ -414,10 +416,17 @@ class PolicyGradient : public Searcher {
     }
   }
 
+  // A design not asked or told before that keeps the declared constraints (unless ignored).
+  bool proposable(const IndexVector& canonical) const {
+    return !known_.count(canonical) &&
+           (!avoid_constraints_ || space_.satisfies_constraints(canonical));
+  }
+
   const DesignSpace& space_;
   Rng rng_;
   Hyper h_;
-  bool local_credit_;  // marl: each agent's advantage from its own action's mean reward
+  bool local_credit_;       // marl: each agent's advantage from its own action's mean reward
+  bool avoid_constraints_;  // marl with constraints=avoid (proposable())
   size_t horizon_;
   std::unique_ptr<DesignCritic> critic_;  // marl with critic=bo (dream())
   std::set<IndexVector> known_;           // designs asked or told, canonical
@@ -461,7 +470,7 @@ std::vector<double> rank_utilities(const std::vector<double>& rewards,
 std::unique_ptr<Searcher> make_marl(const DesignSpace& space, uint64_t seed, const Options& o) {
   check_options("marl", o,
                 {"lr", "clip", "entropy", "epochs", "batch", "utility", "ordered", "split",
-                 "horizon", "critic", "dreams", "dream_batch", "resample"});
+                 "horizon", "critic", "dreams", "dream_batch", "resample", "constraints"});
   // Episodes of 8 steps: on dram-v0's hard target (60 seeds) 137.5 evaluations to target
   // against 153 for one-step episodes, within noise (docs/SEARCH.md; the defaults of 2026-12-06).
   const auto horizon = static_cast<size_t>(option_number(o, "horizon", 8, 1, 100000));

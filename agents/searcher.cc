@@ -53,6 +53,10 @@ double option_number(const Options& options, const std::string& key, double fall
   return parse_finite_in(it->second, "searcher option '" + key + "'", min, max);
 }
 
+bool avoid_declared_constraints(const Options& options) {
+  return option_choice(options, "constraints", {"avoid", "ignore"}) == "avoid";
+}
+
 std::string option_choice(const Options& options, const std::string& key,
                           const std::vector<std::string>& choices) {
   const auto it = options.find(key);

@@ -402,6 +402,13 @@ IndexVector DesignSpace::assign(ParamMap values, const std::vector<Assignment>& 
   return point;
 }
 
+bool DesignSpace::satisfies_constraints(const IndexVector& point) const {
+  if (constraints_.empty()) return true;
+  const ParamMap values = decode(point);
+  return std::none_of(constraints_.begin(), constraints_.end(),
+                      [&](const NamedConstraint& c) { return c.check(values).has_value(); });
+}
+
 void DesignSpace::validate(const IndexVector& point) const {
   const auto v = violations(decode(point));
   if (!v.empty()) throw InputError(v.front());

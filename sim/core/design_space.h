@@ -79,6 +79,9 @@ class DesignSpace {
   std::vector<IndexVector> neighbours(const IndexVector& point) const;
 
   std::vector<std::string> violations(const ParamMap& values) const;
+  // Whether the point keeps every declared constraint (searchers screen their proposals with
+  // it); true at once for a space without constraints.
+  bool satisfies_constraints(const IndexVector& point) const;
   void validate(const IndexVector& point) const;  // check + constraints; throws InputError
 
   const v1::DesignSpaceSpec& spec() const { return spec_; }

@@ -697,6 +697,48 @@ TEST(Searchers, MarlLearnsFromItsCriticBetweenEvaluations) {
   EXPECT_THROW(make_searcher("ppo", e.space(), 0, {{"critic", "bo"}}), InputError);
 }
 
+// The model-based searchers propose only designs that keep the space's declared constraints
+// (known before any evaluation, like hetero-v0's PE budget) unless told constraints=ignore;
+// on a space without constraints the option changes nothing they ask.
+TEST(Searchers, ModelBasedSearchersAvoidDeclaredConstraints) {
+  const DesignSpace free_space = bowl_env(3)->space();  // 3^6 x 4 designs
+  DesignSpace budgeted = free_space;
+  budgeted.add_constraint("budget", "x0 + x1 <= 1",
+                          [](const ParamMap& v) -> std::optional<std::string> {
+                            if (v.get_int("x0") + v.get_int("x1") <= 1) return std::nullopt;
+                            return "x0 + x1 > 1";
+                          });  // 3 of 9 (x0, x1) pairs keep it
+  // The designs a searcher asks over 40 asks, told a reward that favours x0 = x1 = 2.
+  auto asked = [](const DesignSpace& space, const std::string& agent, const Options& o) {
+    auto searcher = make_searcher(agent, space, 7, o);
+    std::vector<IndexVector> designs;
+    for (int step = 0; step < 40; ++step) {
+      const IndexVector design = searcher->ask(1).at(0);
+      designs.push_back(design);
+      const double objective = 4.0 - design[0] - design[1] + 0.1 * design[2];
+      const bool valid = space.satisfies_constraints(design);
+      searcher->tell({Told{design,
+                           valid ? -objective : -10.0,
+                           valid,
+                           valid ? std::vector<double>{objective} : std::vector<double>{},
+                           {}}});
+    }
+    return designs;
+  };
+  auto breaking = [&](const std::vector<IndexVector>& designs) {
+    return std::count_if(designs.begin(), designs.end(),
+                         [&](const IndexVector& d) { return !budgeted.satisfies_constraints(d); });
+  };
+  const Options ignore{{"constraints", "ignore"}};
+  for (const char* agent : {"bo", "tpe", "marl"}) {
+    EXPECT_EQ(breaking(asked(budgeted, agent, {})), 0) << agent;
+    EXPECT_GT(breaking(asked(budgeted, agent, ignore)), 0) << agent;
+    EXPECT_EQ(asked(free_space, agent, {}), asked(free_space, agent, ignore)) << agent;
+  }
+  EXPECT_THROW(make_searcher("bo", budgeted, 0, {{"constraints", "drop"}}), InputError);
+  EXPECT_THROW(make_searcher("ppo", budgeted, 0, ignore), InputError);  // ppo draws blind
+}
+
 // With redraws (marl's default 16) a design asked before is replaced by a new one while the
 // policy still gives new ones a fair chance; without, a sharpening policy asks it again.
 TEST(Searchers, MarlRedrawsDesignsItAskedBefore) {
