@@ -8,6 +8,10 @@ a 95 % Wilson interval), which gives the median and its interval without running
 median of 30-100 searched seeds scatters far more (docs/SEARCH.md "Random search's median,
 exactly"). Designs that are invalid count as evaluations, as they do for the searcher.
 
+Where the space declares constraints (hetero-v0's PE and bandwidth budgets), it also prints the
+median of random search over the designs that keep them: bo, tpe and marl propose only those
+(option constraints=avoid), so that is the baseline that credits them nothing for it.
+
   PYTHONPATH=build/python /usr/bin/python3 bench/random_baseline.py --env dram-v0 --designs 20000
 """
 import argparse
@@ -48,12 +52,14 @@ def main():
         parser.error(str(error))
     env.reset(0)
     rng = np.random.default_rng(args.seed)
-    hits = valid = 0
+    hits = valid = breaking = 0
     start = time.perf_counter()
     for _ in range(args.designs):
         design = [int(rng.integers(n)) for n in env.action_nvec]
         _, reward, _, _, info = env.step(design)
         valid += bool(info["valid"])
+        # The env's reason for a design that breaks a declared constraint (sim/env/env.cc).
+        breaking += info.get("reason", "").startswith("constraint '")
         hits += reward >= 0  # a reward of 0: every target met (sim/env/reward.h)
     seconds = time.perf_counter() - start
     p = hits / args.designs
@@ -63,6 +69,13 @@ def main():
           f"p = {100 * p:.2f} % [{100 * low:.2f}, {100 * high:.2f}]")
     print(f"random search's median evaluations to the targets: {geometric_median(p)} "
           f"[{geometric_median(high)}, {geometric_median(low)}]  ({seconds:.0f} s)")
+    kept = args.designs - breaking
+    if breaking and kept:
+        low, high = wilson_interval(hits, kept)
+        print(f"{breaking} break a declared constraint; over the {kept} that keep them, "
+              f"p = {100 * hits / kept:.2f} % [{100 * low:.2f}, {100 * high:.2f}], random "
+              f"search's median {geometric_median(hits / kept)} "
+              f"[{geometric_median(high)}, {geometric_median(low)}]")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,15 @@ def test_small_sample_prints_the_median():
     assert "random search's median evaluations to the targets:" in proc.stdout
 
 
+def test_declared_constraints_give_a_second_median():
+    # hetero-v0 declares PE and bandwidth budgets; 41 % of its designs break one.
+    proc = run_script("--env", "hetero-v0", "--designs", "20")
+    assert proc.returncode == 0, proc.stderr
+    assert "break a declared constraint; over the" in proc.stdout
+    assert "break a declared constraint" not in run_script(
+        "--env", "systolic-v0", "--designs", "20").stdout
+
+
 @pytest.mark.parametrize("args, message", [
     (["--env", "systolic-v0", "--designs", "0"], "--designs: 0, expected a count of at least 1"),
     (["--env", "systolic-v0", "--env-option", "workload"],
