@@ -9,23 +9,31 @@
 namespace accelgym::agents {
 namespace {
 
-// Draws designs not proposed before (up to a number of tries, then accepts repeats).
-IndexVector fresh_sample(const DesignSpace& space, Rng& rng, std::set<IndexVector>& seen) {
+// Draws designs not proposed before (up to a number of tries, then accepts repeats), and with
+// `keep_constraints` only designs that keep the space's declared constraints.
+IndexVector fresh_sample(const DesignSpace& space, Rng& rng, std::set<IndexVector>& seen,
+                         bool keep_constraints = false) {
   IndexVector p;
   for (int attempt = 0; attempt < 64; ++attempt) {
     p = space.sample(rng);
+    if (keep_constraints && !space.satisfies_constraints(p)) continue;
     if (seen.insert(p).second) return p;
   }
   return p;
 }
 
-// Uniform over the encoded space; the baseline every result is compared with.
+// Uniform over the encoded space; the baseline every result is compared with. With
+// constraints=avoid, uniform over the designs that keep the declared constraints: the baseline
+// for searchers that avoid them (bo, tpe, marl by default).
 class RandomSearch : public Searcher {
  public:
-  RandomSearch(const DesignSpace& space, uint64_t seed) : space_(space), rng_(seed) {}
+  RandomSearch(const DesignSpace& space, uint64_t seed, bool keep_constraints)
+      : space_(space), rng_(seed), keep_constraints_(keep_constraints) {}
   std::vector<IndexVector> ask(size_t n) override {
     std::vector<IndexVector> out;
-    for (size_t i = 0; i < n; ++i) out.push_back(fresh_sample(space_, rng_, seen_));
+    for (size_t i = 0; i < n; ++i) {
+      out.push_back(fresh_sample(space_, rng_, seen_, keep_constraints_));
+    }
     return out;
   }
   void tell(const std::vector<Told>&) override {}
@@ -33,6 +41,7 @@ class RandomSearch : public Searcher {
  private:
   const DesignSpace& space_;
   Rng rng_;
+  bool keep_constraints_;
   std::set<IndexVector> seen_;
 };
 
@@ -284,8 +293,10 @@ class AntColony : public Searcher {
 }  // namespace
 
 std::unique_ptr<Searcher> make_random(const DesignSpace& space, uint64_t seed, const Options& o) {
-  check_options("random", o, {});
-  return std::make_unique<RandomSearch>(space, seed);
+  check_options("random", o, {"constraints"});
+  // The baseline draws blind by default, as ArchGym's random search does.
+  const bool avoid = option_choice(o, "constraints", {"ignore", "avoid"}) == "avoid";
+  return std::make_unique<RandomSearch>(space, seed, avoid);
 }
 std::unique_ptr<Searcher> make_walk(const DesignSpace& space, uint64_t seed, const Options& o) {
   check_options("walk", o, {});
