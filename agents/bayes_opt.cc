@@ -441,7 +441,7 @@ class BayesOpt : public Searcher {
     return best.empty() ? fresh_random() : best;
   }
 
-  // Moves p to its best unseen neighbour if that improves the acquisition.
+  // Moves p to its best proposable neighbour if that improves the acquisition.
   bool climb_once(const Score& score, IndexVector& p, double& value) const {
     const std::vector<IndexVector> next = proposable(space_.neighbours(p));
     if (next.empty()) return false;
