@@ -66,11 +66,12 @@ void BM_SearcherAsk(benchmark::State& state, const char* searcher, const char* e
   state.counters["max_ms"] = worst_s * 1e3;
 }
 
-// bo, and marl with its critic (bo's models, refitted after every result), on two spaces, with
-// the reward alone or with two targets' margins, at three history lengths.
+// bo, and marl with its critic (bo's models, refitted after every result), on three spaces,
+// with the reward alone or with two targets' margins, at three history lengths. hetero-v0's
+// space declares constraints, which both screen every design they consider against.
 const bool kSearcherAsksRegistered = [] {
   for (const char* searcher : {"bo", "marl"}) {
-    for (const char* env_name : {"dram-v0", "accel-v0"}) {
+    for (const char* env_name : {"dram-v0", "accel-v0", "hetero-v0"}) {
       for (bool with_targets : {false, true}) {
         std::string name = std::string("BM_SearcherAsk/") + searcher + "_" + env_name;
         std::replace(name.begin(), name.end(), '-', '_');

@@ -132,6 +132,8 @@ int cmd_compare(int argc, char** argv) {
   }
   auto env = env::make_env(args.get("env"), env_options(args));
   for (const auto& a : agent_names) agents::make_searcher(a, env->space(), 0);  // fail early
+  const bool multi_objective = env->reward_config().targets.size() > 1;
+  if (multi_objective) pagmo_plugin();  // a missing plugin fails now, not after the runs
 
   const auto start = std::chrono::steady_clock::now();
   std::optional<OutputFile> curves;
@@ -147,7 +149,6 @@ int cmd_compare(int argc, char** argv) {
     std::vector<Front> fronts;  // several targets only
   };
   std::map<std::string, Runs> stats;
-  const bool multi_objective = env->reward_config().targets.size() > 1;
   for (const auto& name : agent_names) {
     for (uint32_t seed = 1; seed <= seeds; ++seed) {
       agents::CheckpointedSearcher searcher(name, env->space(), seed, {});

@@ -279,6 +279,13 @@ def test_systemc_engine_is_a_plugin_with_the_same_numbers(run, accelgym_bin, tmp
     assert proc.returncode == 2
     assert "engine systemc needs the plugin" in proc.stderr
     assert "accelgym-systemc.so" in proc.stderr
+    # compare on several targets needs the pagmo plugin for hypervolumes: it says so before
+    # it runs any search (no progress dot), not after all of them.
+    proc = subprocess.run([lonely, "compare", "--env", "systolic-v0", "--agents", "random",
+                           "--seeds", "2", "--budget", "5"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("accelgym: error: a hypervolume needs the plugin")
+    assert "accelgym-pagmo.so" in proc.stderr
 
 
 def test_default_targets_are_listed_shown_and_documented(run):
