@@ -681,6 +681,33 @@ TEST(Searchers, BoModelsEachTargetWhenThereAreSeveral) {
   EXPECT_LE(by_targets, 12.0);
 }
 
+// tpe's per-target splits apply only while the best design misses the targets by more than
+// near_miss in all: with a near_miss no reward reaches, tpe asks exactly what model=reward asks,
+// and with the default the splits change what it asks.
+TEST(Searchers, TpeNearMissLeavesTheRewardsSplitAlone) {
+  env::Env e = two_targets_env();
+  auto told = [&](const Options& o, uint64_t seed) {
+    CheckpointedSearcher searcher("tpe", e.space(), seed, o);
+    SearchOptions options;
+    options.budget = 30;
+    options.seed = seed;
+    run_search(e, searcher, options);
+    std::vector<std::vector<uint32_t>> designs;
+    for (const auto& event : searcher.checkpoint().events()) {
+      for (const auto& t : event.told()) designs.emplace_back(t.design().begin(), t.design().end());
+    }
+    return designs;
+  };
+  size_t differ = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const auto by_reward = told({{"model", "reward"}}, seed);
+    EXPECT_EQ(told({{"near_miss", "1000"}}, seed), by_reward) << "seed " << seed;
+    differ += told({}, seed) != by_reward;
+  }
+  EXPECT_GT(differ, 0u);
+  EXPECT_THROW(make_searcher("tpe", e.space(), 0, {{"near_miss", "-0.1"}}), InputError);
+}
+
 // marl's centralised critic (bo's models of the results so far) ranks imagined designs between
 // evaluations, and the agents learn from those ranks as from real results; without it (and with
 // the defaults marl had before it) they learn from the real results alone. The helper also
