@@ -295,8 +295,7 @@ class AntColony : public Searcher {
 std::unique_ptr<Searcher> make_random(const DesignSpace& space, uint64_t seed, const Options& o) {
   check_options("random", o, {"constraints"});
   // The baseline draws blind by default, as ArchGym's random search does.
-  const bool avoid = option_choice(o, "constraints", {"ignore", "avoid"}) == "avoid";
-  return std::make_unique<RandomSearch>(space, seed, avoid);
+  return std::make_unique<RandomSearch>(space, seed, avoid_declared_constraints(o, false));
 }
 std::unique_ptr<Searcher> make_walk(const DesignSpace& space, uint64_t seed, const Options& o) {
   check_options("walk", o, {});

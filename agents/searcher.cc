@@ -53,8 +53,10 @@ double option_number(const Options& options, const std::string& key, double fall
   return parse_finite_in(it->second, "searcher option '" + key + "'", min, max);
 }
 
-bool avoid_declared_constraints(const Options& options) {
-  return option_choice(options, "constraints", {"avoid", "ignore"}) == "avoid";
+bool avoid_declared_constraints(const Options& options, bool by_default) {
+  const std::vector<std::string> choices = by_default ? std::vector<std::string>{"avoid", "ignore"}
+                                                      : std::vector<std::string>{"ignore", "avoid"};
+  return option_choice(options, "constraints", choices) == "avoid";
 }
 
 std::string option_choice(const Options& options, const std::string& key,

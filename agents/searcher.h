@@ -66,12 +66,12 @@ std::string option_choice(const Options& options, const std::string& key,
                           const std::vector<std::string>& choices);
 void check_options(const std::string& searcher, const Options& options,
                    const std::vector<std::string>& known);
-// Option `constraints` of bo, tpe and marl: `avoid` (the default) proposes only designs that
-// keep the space's declared constraints (DesignSpace::satisfies_constraints; hetero-v0's PE and
+// Option `constraints` (bo, tpe, marl and random): `avoid` proposes only designs that keep the
+// space's declared constraints (DesignSpace::satisfies_constraints; hetero-v0's PE and
 // bandwidth budgets), which are known before any evaluation; `ignore` proposes as if the space
-// had none, and the env rejects the designs that break them, as it does random search's.
-// Returns whether to avoid.
-bool avoid_declared_constraints(const Options& options);
+// had none, and the env rejects the designs that break them. The default is `avoid` but for
+// random search, the baseline, which draws blind unless told. Returns whether to avoid.
+bool avoid_declared_constraints(const Options& options, bool by_default = true);
 // The targets a searcher models one by one (model=targets, docs/SEARCH.md): their count when
 // every valid result told (non-empty margins) has margins for the same two or more targets and
 // none meets them all; 0 otherwise (one target, an old checkpoint without margins, or met).

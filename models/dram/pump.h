@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <utility>
 
 #include "models/dram/controller.h"
@@ -61,7 +62,7 @@ class BasicRequestPump {
   MemRequest head_{};
   Location head_loc_{};
   uint64_t head_cycle_ = 0;
-  double last_arrival_ns_ = -1;  // no request arrives before time 0
+  double last_arrival_ns_ = std::numeric_limits<double>::quiet_NaN();  // equal to no time
   uint64_t last_arrival_cycle_ = 0;
   bool head_ready_ = false;
   bool blocked_ = false;

@@ -767,6 +767,7 @@ TEST(Searchers, ModelBasedSearchersAvoidDeclaredConstraints) {
   EXPECT_GT(breaking(asked(budgeted, "random", {})), 0);
   EXPECT_EQ(breaking(asked(budgeted, "random", {{"constraints", "avoid"}})), 0);
   EXPECT_THROW(make_searcher("bo", budgeted, 0, {{"constraints", "drop"}}), InputError);
+  EXPECT_THROW(make_searcher("random", budgeted, 0, {{"constraints", "drop"}}), InputError);
   EXPECT_THROW(make_searcher("ppo", budgeted, 0, ignore), InputError);  // ppo draws blind
 }
 
